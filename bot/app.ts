@@ -1,0 +1,65 @@
+import { Application, type TurnState } from '@microsoft/teams-ai';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { AdaptiveCardJson } from '../cards/render.js';
+import { VERBS } from '../cards/verbs.js';
+import type { PanelDeps } from './deps.js';
+import { STALE_CARD } from './handlers/card-data.js';
+import { hideCaseDetails, viewCaseDetails } from './handlers/case-details.js';
+import { chooseReferralKind } from './handlers/choose-referral-kind.js';
+import { help, unknownMessage, welcome } from './handlers/help.js';
+import { startReferral } from './handlers/start-referral.js';
+import { status } from './handlers/status.js';
+import { submitReferral } from './handlers/submit-referral.js';
+import { useChannelForReferrals } from './handlers/use-channel.js';
+
+type CardHandler = (
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+) => Promise<AdaptiveCardJson | string>;
+
+/** One handler per card verb. */
+const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
+  [VERBS.chooseReferralKind]: chooseReferralKind,
+  [VERBS.submitReferral]: submitReferral,
+  [VERBS.viewCaseDetails]: viewCaseDetails,
+  [VERBS.hideCaseDetails]: hideCaseDetails,
+};
+
+const asRecord = (data: unknown): Record<string, unknown> =>
+  typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+
+/**
+ * The teams-ai Application: routes messages and card actions to handlers. It keeps no
+ * turn state in storage: Panel's data lives in its own store, so concurrent turns in
+ * one conversation cannot conflict over a shared state document.
+ */
+export function createApp(deps: PanelDeps): Application<TurnState> {
+  const app = new Application<TurnState>({
+    adapter: deps.adapter,
+    botAppId: deps.botAppId,
+    startTypingTimer: false,
+    removeRecipientMention: true,
+  });
+
+  app.message(/^\s*help\s*$/i, (context) => help(context, deps));
+  app.message(/^\s*(refer|new referral|make a referral)\s*$/i, (context) => startReferral(context, deps));
+  app.message(/^\s*status\b/i, (context) => status(context, deps));
+  app.message(/^\s*use this channel for referrals\s*$/i, (context) => useChannelForReferrals(context, deps));
+  app.activity(ActivityTypes.Message, (context) => unknownMessage(context));
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botAdded = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient.id);
+    if (botAdded && context.activity.conversation.conversationType === 'personal') await welcome(context, deps);
+  });
+
+  for (const [verb, handler] of Object.entries(CARD_HANDLERS)) {
+    app.adaptiveCards.actionExecute(verb, (context, _state, data) => handler(context, deps, asRecord(data)));
+  }
+  // A card from an older version of Panel, or a forged verb: answer, do nothing.
+  app.adaptiveCards.actionExecute(
+    async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',
+    async () => STALE_CARD,
+  );
+  return app;
+}

@@ -1,0 +1,116 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { formatPath } from '../review/issues.js';
+
+export const DEMO_PARTNERSHIP_FILE = fileURLToPath(new URL('../partnership/demo.yaml', import.meta.url));
+
+export const BOT_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
+
+const flag = z
+  .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+  NODE_ENV: optionalText,
+  PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0)
+    .max(65535)
+    .default(3978),
+  BOT_ID: optionalText.pipe(z.string().uuid('must be the Azure Bot\'s Microsoft App ID (a GUID)').optional()),
+  BOT_PASSWORD: optionalText,
+  BOT_TENANT_ID: optionalText.pipe(z.string().uuid('must be your Microsoft Entra tenant id (a GUID)').optional()),
+  BOT_TYPE: z.enum(BOT_TYPES, { message: `must be one of ${BOT_TYPES.join(', ')}` }).default('MultiTenant'),
+  LOCAL_MODE: flag,
+  STORE: z
+    .enum(['sqlite'], { message: 'must be sqlite (Cosmos DB support is not in this version yet)' })
+    .default('sqlite'),
+  SQLITE_PATH: optionalText.transform((v) => v ?? './data/panel.db'),
+  PARTNERSHIP_FILE: optionalText.transform((v) => v ?? DEMO_PARTNERSHIP_FILE),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+});
+
+export type BotCredentials = {
+  appId: string;
+  password?: string;
+  tenantId?: string;
+  type: (typeof BOT_TYPES)[number];
+};
+
+/** Panel's settings, parsed once at start-up from the environment. */
+export interface Config {
+  port: number;
+  /** Absent only in local mode, where requests are not authenticated. */
+  bot?: BotCredentials;
+  localMode: boolean;
+  store: { kind: 'sqlite'; path: string };
+  partnershipFile: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Panel cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads Panel's configuration from an environment (`process.env` in production; any
+ * record in tests). Fails closed: without bot credentials Panel runs only when
+ * LOCAL_MODE=true says so, and never when NODE_ENV=production.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${formatPath(i.path)} ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.LOCAL_MODE && e.NODE_ENV === 'production') {
+    problems.push(
+      'LOCAL_MODE=true turns authentication off and is refused when NODE_ENV=production: set BOT_ID and its credentials instead',
+    );
+  }
+  if (e.LOCAL_MODE && e.BOT_ID) {
+    problems.push('LOCAL_MODE=true and BOT_ID are both set: unset LOCAL_MODE to run as the bot, or BOT_ID to run locally');
+  }
+  if (!e.LOCAL_MODE && !e.BOT_ID) {
+    problems.push(
+      'no bot credentials: set BOT_ID (with BOT_PASSWORD, BOT_TENANT_ID, BOT_TYPE) to serve Teams, or LOCAL_MODE=true to run locally without authentication',
+    );
+  }
+  if (e.BOT_ID && e.BOT_TYPE !== 'UserAssignedMSI' && !e.BOT_PASSWORD) {
+    problems.push(`BOT_PASSWORD is required when BOT_TYPE=${e.BOT_TYPE}: the client secret of the bot's app registration`);
+  }
+  if (e.BOT_ID && e.BOT_TYPE !== 'MultiTenant' && !e.BOT_TENANT_ID) {
+    problems.push(`BOT_TENANT_ID is required when BOT_TYPE=${e.BOT_TYPE}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: e.PORT,
+    ...(e.BOT_ID && {
+      bot: {
+        appId: e.BOT_ID,
+        type: e.BOT_TYPE,
+        ...(e.BOT_PASSWORD && { password: e.BOT_PASSWORD }),
+        ...(e.BOT_TENANT_ID && { tenantId: e.BOT_TENANT_ID }),
+      },
+    }),
+    localMode: e.LOCAL_MODE,
+    store: { kind: e.STORE, path: e.SQLITE_PATH },
+    partnershipFile: e.PARTNERSHIP_FILE,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,42 @@
+import type { TurnContext } from 'botbuilder';
+import { referralFormCard, referralKindCard } from '../../cards/referral-cards.js';
+import type { AdaptiveCardJson } from '../../cards/render.js';
+import { localDateOf } from '../../review/local-date.js';
+import { REVIEW_KINDS, type ReviewKind } from '../../review/referral.js';
+import { callerOf, NO_IDENTITY } from '../caller.js';
+import type { PanelDeps } from '../deps.js';
+import { referralEnvelope, STALE_CARD } from './card-data.js';
+
+/** The referral form for a kind, with the referrer's name prefilled from Teams. */
+export function freshReferralForm(
+  deps: PanelDeps,
+  kind: ReviewKind,
+  submissionId: string,
+  referrerName: string,
+): AdaptiveCardJson {
+  const { partnership, now } = deps.review;
+  return referralFormCard({
+    kind,
+    submissionId,
+    agencies: partnership.agencies,
+    today: localDateOf(now(), partnership.timezone),
+    values: { referrerName },
+  });
+}
+
+/** Referral step 1 → 2 (`referral.chooseKind`). */
+export async function chooseReferralKind(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
+  const caller = callerOf(context);
+  if (!caller) return NO_IDENTITY;
+  const envelope = referralEnvelope.safeParse(data);
+  if (!envelope.success) return STALE_CARD;
+  const kind = REVIEW_KINDS.find((k) => k === data.kind);
+  if (!kind) {
+    return referralKindCard({ submissionId: envelope.data.submissionId, error: 'Choose the kind of review' });
+  }
+  return freshReferralForm(deps, kind, envelope.data.submissionId, caller.displayName);
+}

@@ -1,0 +1,50 @@
+import type { TurnContext } from 'botbuilder';
+import { ROLE_NAMES } from '../../review/roles.js';
+import { callerOf, conversationKind } from '../caller.js';
+import type { PanelDeps } from '../deps.js';
+
+/** `help`: what the caller can do here, by their roles. */
+export async function help(context: TurnContext, deps: PanelDeps): Promise<void> {
+  const caller = callerOf(context);
+  const person = deps.directory.find(caller?.aadObjectId);
+  const roles = person?.roles ?? [];
+  const lines: string[] = [];
+  if (conversationKind(context) === 'personal') {
+    lines.push(
+      `**Panel** helps ${deps.review.partnership.name} decide on safeguarding practice reviews.`,
+      '',
+      'Anyone can:',
+      '- **refer** (or "new referral", "make a referral"): ask for a review of a case',
+      '- **status REF-2026-0001**: see where a case you referred has got to',
+    );
+  } else {
+    lines.push('In a channel, mention Panel: **@Panel help**. Referrals and case details stay in a personal chat with Panel.');
+  }
+  if (roles.includes('businessUnit')) {
+    lines.push(
+      '',
+      `As **${ROLE_NAMES.businessUnit}** you can also:`,
+      '- **status REF-…** on any case, with its full details',
+      '- **@Panel use this channel for referrals** in a Teams channel: new referrals are posted there, anonymised',
+      '- **View details** on a referral card in that channel: the full referral, shown to you alone',
+    );
+  }
+  const others = roles.filter((r) => r !== 'businessUnit');
+  if (others.length > 0) {
+    lines.push('', `You are listed as: ${others.map((r) => ROLE_NAMES[r]).join(', ')}.`);
+  }
+  await context.sendActivity({ type: 'message', textFormat: 'markdown', text: lines.join('\n') });
+}
+
+/** Anything Panel does not understand: a pointer to `help`, never silence. */
+export async function unknownMessage(context: TurnContext): Promise<void> {
+  await context.sendActivity('Sorry, I did not understand that. Type **help** to see what I can do.');
+}
+
+/** When Panel is added to a personal chat. */
+export async function welcome(context: TurnContext, deps: PanelDeps): Promise<void> {
+  await context.sendActivity(
+    `Hello, I am **Panel**, the safeguarding practice review assistant of ${deps.review.partnership.name}. ` +
+      'Type **refer** to make a referral, or **help** to see what I can do.',
+  );
+}

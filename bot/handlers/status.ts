@@ -1,0 +1,37 @@
+import { CardFactory, type TurnContext } from 'botbuilder';
+import { caseDetailsCard, caseStatusCard } from '../../cards/case-cards.js';
+import { anonymise, parseReference } from '../../review/case.js';
+import { viewCase } from '../../review/view-case.js';
+import { callerOf, conversationKind, NO_IDENTITY } from '../caller.js';
+import type { PanelDeps } from '../deps.js';
+import { PERSONAL_ONLY } from './start-referral.js';
+
+/**
+ * `status REF-…` in a personal chat: the business unit sees the whole case, the
+ * referrer sees where it is, and anyone else hears that there is no such case.
+ */
+export async function status(context: TurnContext, deps: PanelDeps): Promise<void> {
+  if (conversationKind(context) !== 'personal') {
+    await context.sendActivity(PERSONAL_ONLY);
+    return;
+  }
+  const caller = callerOf(context);
+  if (!caller) {
+    await context.sendActivity(NO_IDENTITY);
+    return;
+  }
+  const words = (context.activity.text ?? '').trim().split(/\s+/);
+  const reference = words.length === 2 ? parseReference(words[1] ?? '') : undefined;
+  if (!reference) {
+    await context.sendActivity('Send **status** and a reference, for example: status REF-2026-0007');
+    return;
+  }
+  const view = await viewCase(deps.review, { caller, reference, via: 'status' });
+  deps.log.info({ command: 'status', reference, access: view.access }, 'case view');
+  if (view.access === 'none') {
+    await context.sendActivity(`There is no case ${reference} that you can see.`);
+    return;
+  }
+  const card = view.access === 'details' ? caseDetailsCard(view.record, { inChannel: false }) : caseStatusCard(anonymise(view.record));
+  await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+}

@@ -1,0 +1,49 @@
+import type { TurnContext } from 'botbuilder';
+import { acknowledgementCard } from '../../cards/case-cards.js';
+import { referralFormCard, referralKindCard } from '../../cards/referral-cards.js';
+import type { AdaptiveCardJson } from '../../cards/render.js';
+import { anonymise } from '../../review/case.js';
+import { localDateOf } from '../../review/local-date.js';
+import { REVIEW_KINDS } from '../../review/referral.js';
+import { submitReferral as submit } from '../../review/submit-referral.js';
+import { callerOf, NO_IDENTITY } from '../caller.js';
+import type { PanelDeps } from '../deps.js';
+import { postReferralToChannel } from '../post-to-channel.js';
+import { referralEnvelope, STALE_CARD } from './card-data.js';
+
+/**
+ * `referral.submit`: the form comes back with its problems, or the case is stored
+ * (once per submission, however often Teams delivers it or the user clicks), the
+ * business unit's channel hears of it, and the referrer gets the acknowledgement.
+ */
+export async function submitReferral(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
+  const caller = callerOf(context);
+  if (!caller) return NO_IDENTITY;
+  const envelope = referralEnvelope.safeParse(data);
+  if (!envelope.success) return STALE_CARD;
+  const submissionId = envelope.data.submissionId;
+  const kind = REVIEW_KINDS.find((k) => k === data.kind);
+  if (!kind) return referralKindCard({ submissionId, error: 'Choose the kind of review' });
+
+  const result = await submit(deps.review, { caller, data, submissionId });
+  if (result.status === 'invalid') {
+    deps.log.info({ verb: 'referral.submit', outcome: 'invalid', fields: Object.keys(result.errors) }, 'referral needs changes');
+    const { partnership, now } = deps.review;
+    return referralFormCard({
+      kind,
+      submissionId,
+      agencies: partnership.agencies,
+      today: localDateOf(now(), partnership.timezone),
+      values: result.form,
+      errors: result.errors,
+    });
+  }
+  const { record, created } = result;
+  deps.log.info({ verb: 'referral.submit', reference: record.reference, created }, 'referral stored');
+  await postReferralToChannel(deps, anonymise(record));
+  return acknowledgementCard(anonymise(record));
+}

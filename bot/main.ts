@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig } from './config.js';
+import { PartnershipFileError } from '../review/partnership.js';
+import { startPanel } from './server.js';
+
+/**
+ * `npm start`: Panel's server alone, configured from the environment and, when it
+ * exists, a `.env` file. This is the only place that reads `process.env`.
+ */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig(process.env);
+  const panel = await startPanel(config);
+  const stop = () => {
+    panel.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof PartnershipFileError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(`Panel failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+import { CardFactory, MessageFactory, type Activity, type ConversationParameters } from 'botbuilder';
+import { channelCaseCard } from '../cards/case-cards.js';
+import type { AnonymousCase } from '../review/case.js';
+import type { PanelDeps } from './deps.js';
+
+/**
+ * Posts a new referral's anonymised card as a new thread in the business unit's
+ * channel. The intent is claimed in the store first, so a redelivered or
+ * double-clicked submit posts once; the outcome is recorded and audited. A failure
+ * does not fail the referral: the case is stored and the referrer acknowledged.
+ */
+export async function postReferralToChannel(deps: PanelDeps, record: AnonymousCase): Promise<void> {
+  const { store, now } = deps.review;
+  const key = `channel-post:${record.reference}`;
+  const claimed = await store.claimNotification({
+    key,
+    caseId: record.reference,
+    kind: 'channelPost',
+    at: now().toISOString(),
+  });
+  if (!claimed) return;
+
+  const fail = async (error: string) => {
+    deps.log.warn({ reference: record.reference, error }, 'referral not posted to the channel');
+    await store.completeNotification(key, { status: 'failed', error }, now().toISOString());
+    await store.appendAudit({
+      caseId: record.reference,
+      at: now().toISOString(),
+      actor: 'panel',
+      action: 'channel.post.failed',
+      detail: error,
+    });
+  };
+
+  const channel = await store.getSetting('referralChannel');
+  if (!channel) {
+    await fail('no referral channel has been chosen');
+    return;
+  }
+  const parameters: ConversationParameters = {
+    isGroup: true,
+    bot: { id: deps.botAppId, name: 'Panel' },
+    members: [],
+    channelData: {
+      channel: { id: channel.channelId },
+      ...(channel.tenantId && { tenant: { id: channel.tenantId } }),
+    },
+    ...(channel.tenantId && { tenantId: channel.tenantId }),
+    // The connector fills in the rest of the activity (ids, timestamps) when it posts.
+    activity: MessageFactory.attachment(CardFactory.adaptiveCard(channelCaseCard(record))) as Activity,
+  };
+  try {
+    let conversationId = '';
+    await deps.adapter.createConversationAsync(
+      deps.botAppId,
+      'msteams',
+      channel.serviceUrl,
+      '',
+      parameters,
+      async (context) => {
+        conversationId = context.activity.conversation.id;
+      },
+    );
+    // Teams names a new thread "<channel>;messageid=<id of its first post>".
+    const activityId = /;messageid=(.+)$/.exec(conversationId)?.[1];
+    await store.completeNotification(
+      key,
+      { status: 'sent', ...(activityId && { activityId }) },
+      now().toISOString(),
+    );
+    await store.appendAudit({
+      caseId: record.reference,
+      at: now().toISOString(),
+      actor: 'panel',
+      action: 'channel.posted',
+    });
+  } catch (err) {
+    const status = (err as { statusCode?: number }).statusCode;
+    await fail(status ? `Bot Connector answered ${status}` : (err as Error).message);
+  }
+}

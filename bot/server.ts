@@ -1,0 +1,118 @@
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import restify from 'restify';
+import { z } from 'zod';
+import { createWorkingCalendar } from '../review/calendar.js';
+import { createDirectory, parsePartnership, type Partnership } from '../review/partnership.js';
+import type { CaseStore } from '../review/store.js';
+import { SqliteStore } from '../storage/sqlite-store.js';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import type { PanelDeps } from './deps.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface PanelOptions {
+  /** Defaults to the store the configuration names. */
+  store?: CaseStore;
+  /** Defaults to the configuration's partnership file. */
+  partnership?: Partnership;
+  log?: Logger;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+export interface RunningPanel {
+  port: number;
+  deps: PanelDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * The least an activity needs for Panel to act on it. Anything less is answered 400
+ * before it reaches the adapter, instead of failing deep inside a turn.
+ */
+const activityShape = z.object({
+  type: z.string().min(1),
+  serviceUrl: z.string().url(),
+  channelId: z.string().min(1),
+  conversation: z.object({ id: z.string().min(1) }).passthrough(),
+  from: z.object({ id: z.string().min(1) }).passthrough(),
+  recipient: z.object({ id: z.string().min(1) }).passthrough(),
+});
+
+function createAdapter(config: Config): TeamsAdapter {
+  if (!config.bot) return new TeamsAdapter({});
+  return new TeamsAdapter({
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppType: config.bot.type,
+    ...(config.bot.password && { MicrosoftAppPassword: config.bot.password }),
+    ...(config.bot.tenantId && { MicrosoftAppTenantId: config.bot.tenantId }),
+  });
+}
+
+/** Starts Panel's HTTP server: `POST /api/messages` for Teams, `GET /healthz` for probes. */
+export async function startPanel(config: Config, options: PanelOptions = {}): Promise<RunningPanel> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const partnership =
+    options.partnership ?? parsePartnership(readFileSync(config.partnershipFile, 'utf8'), config.partnershipFile);
+  const store = options.store ?? new SqliteStore(config.store.path);
+  const adapter = createAdapter(config);
+  const deps: PanelDeps = {
+    review: {
+      store,
+      partnership,
+      calendar: createWorkingCalendar(partnership.nation),
+      now: options.now ?? (() => new Date()),
+    },
+    directory: createDirectory(partnership),
+    log,
+    adapter,
+    botAppId: config.bot?.appId ?? '',
+    newId: options.newId ?? randomUUID,
+  };
+  const app = createApp(deps);
+
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    // The message and stack, never the activity: it may hold what someone typed.
+    log.error({ err: { name: error.name, message: error.message, stack: error.stack }, type: context.activity.type }, 'turn failed');
+    if (context.activity.type === ActivityTypes.Invoke) throw error;
+    await context.sendActivity(
+      'Sorry, something went wrong on Panel\'s side. Please try again; if it keeps happening, tell the business unit.',
+    );
+  };
+
+  const server = restify.createServer({ name: 'panel', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 256 * 1024 }));
+
+  server.post('/api/messages', async (req, res) => {
+    const shape = activityShape.safeParse(req.body);
+    if (!shape.success) {
+      log.warn({ problems: shape.error.issues.map((i) => i.path.join('.')) }, 'malformed activity refused');
+      res.send(400, { error: 'malformed activity', problems: shape.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+      return;
+    }
+    await adapter.process(req, res, async (context) => {
+      await app.run(context);
+    });
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: 'ok', mode: config.localMode ? 'local' : 'teams' });
+  });
+
+  await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
+  const port = (server.address() as AddressInfo).port;
+  log.info({ port, mode: config.localMode ? 'local' : 'teams', store: config.store.kind }, 'Panel is listening');
+
+  return {
+    port,
+    deps,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

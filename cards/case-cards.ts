@@ -1,0 +1,168 @@
+import { anonymise, type AnonymousCase, type CaseRecord } from '../review/case.js';
+import type { Referral } from '../review/referral.js';
+import {
+  ABUSE_NAMES,
+  AGE_GROUP_NAMES,
+  HARM_NAMES,
+  PROCESS_NAMES,
+  YES_NO_NOT_KNOWN_NAMES,
+  anonymousFacts,
+  date,
+  type Fact,
+} from './labels.js';
+import { renderCard, type AdaptiveCardJson } from './render.js';
+import detailsTemplate from './templates/case-details.json' with { type: 'json' };
+import summaryTemplate from './templates/case-summary.json' with { type: 'json' };
+import { VERBS } from './verbs.js';
+
+const SAFETY_ADVICE =
+  'The referrer says someone may be at immediate risk. Check the details now and make sure the right agency is acting.';
+
+interface CardAction {
+  title: string;
+  verb: string;
+  reference: string;
+}
+
+function summaryCard(
+  record: AnonymousCase,
+  parts: { heading: string; intro?: string; nextSteps?: string; notice?: string; safetyAdvice?: string; actions?: CardAction[] },
+): AdaptiveCardJson {
+  return renderCard(summaryTemplate, {
+    heading: parts.heading,
+    intro: parts.intro ?? '',
+    facts: anonymousFacts(record),
+    nextSteps: parts.nextSteps ?? '',
+    notice: parts.notice ?? '',
+    immediateSafety: record.immediateSafety,
+    safetyAdvice: parts.safetyAdvice ?? SAFETY_ADVICE,
+    actions: parts.actions ?? [],
+  });
+}
+
+function nextSteps(record: AnonymousCase): string {
+  const panel = record.clocks.panelDate
+    ? `It is listed for the panel on ${date(record.clocks.panelDate)}.`
+    : 'The business unit will tell you which panel will consider it.';
+  return (
+    'The business unit will check your referral and may ask each agency involved what it knew (a rapid review). ' +
+    `${panel} The panel decides whether to hold a review, and you will be told the decision and the reasons. ` +
+    `To see where it is, send "status ${record.reference}".`
+  );
+}
+
+/** To the referrer, one to one, when their referral is stored. */
+export function acknowledgementCard(record: AnonymousCase): AdaptiveCardJson {
+  return summaryCard(record, {
+    heading: `Referral received: ${record.reference}`,
+    intro: `Thank you. Your referral is recorded as ${record.reference} and the person is referred to as ${record.descriptor} from now on.`,
+    nextSteps: nextSteps(record),
+    safetyAdvice: 'You said someone may be at immediate risk. A referral is not an emergency service: if anyone is in danger now, call 999 and follow your agency\'s procedures.',
+  });
+}
+
+/** To the business unit's channel: the reference, descriptor, kind, stage and dates, nothing personal. */
+export function channelCaseCard(record: AnonymousCase, notice?: string): AdaptiveCardJson {
+  return summaryCard(record, {
+    heading: `New referral ${record.reference}`,
+    ...(notice !== undefined && { notice }),
+    actions: [{ title: 'View details', verb: VERBS.viewCaseDetails, reference: record.reference }],
+  });
+}
+
+/** To the referrer asking `status`: where their case is, without the details. */
+export function caseStatusCard(record: AnonymousCase): AdaptiveCardJson {
+  return summaryCard(record, {
+    heading: `${record.reference}: ${record.descriptor}`,
+    intro: 'The case you referred. Details are kept to the business unit.',
+    nextSteps: nextSteps(record),
+  });
+}
+
+const opt = (title: string, value: string | undefined): Fact[] => (value ? [{ title, value }] : []);
+
+function detailGroups(r: Referral): { title: string; facts: Fact[]; text: string }[] {
+  const s = r.specific;
+  return [
+    {
+      title: 'Referrer',
+      text: '',
+      facts: [
+        { title: 'Name', value: r.referrer.name },
+        { title: 'Agency', value: r.referrer.agencyName },
+        { title: 'Email', value: r.referrer.email },
+        ...opt('Phone', r.referrer.phone),
+        { title: 'Manager or DSL consulted', value: 'Yes' },
+      ],
+    },
+    {
+      title: 'The child or adult',
+      text: '',
+      facts: [
+        { title: 'Name', value: r.subject.name },
+        ...opt('Date of birth', r.subject.dateOfBirth && date(r.subject.dateOfBirth)),
+        { title: 'Age group', value: AGE_GROUP_NAMES[r.subject.ageGroup] },
+        ...opt('Address', r.subject.address),
+      ],
+    },
+    {
+      title: 'What happened',
+      text: r.incident.immediateSafetyDetails ? `Immediate risk: ${r.incident.immediateSafetyDetails}` : '',
+      facts: [
+        { title: 'Incident', value: date(r.incident.date) },
+        { title: 'Agency aware', value: date(r.incident.awareDate) },
+        { title: 'Outcome', value: HARM_NAMES[r.incident.harm] },
+        { title: 'Abuse or neglect', value: ABUSE_NAMES[r.incident.abuseOrNeglect] },
+        { title: 'Concern about agencies working together', value: r.incident.agencyConcern ? 'Yes' : 'No' },
+        { title: 'Immediate risk', value: r.incident.immediateSafety ? 'Yes' : 'No' },
+        ...opt('National Panel notified', s.nationalPanelNotified && YES_NO_NOT_KNOWN_NAMES[s.nationalPanelNotified]),
+        ...opt('Care and support needs', s.careAndSupportNeeds && YES_NO_NOT_KNOWN_NAMES[s.careAndSupportNeeds]),
+        ...opt('Relationship to suspected perpetrator', s.relationshipToPerpetrator),
+        ...opt('Aged 16 or over', s.victimAged16Plus === undefined ? undefined : s.victimAged16Plus ? 'Yes' : 'No'),
+        ...opt(
+          'Parallel processes',
+          r.parallelProcesses.length ? r.parallelProcesses.map((p) => PROCESS_NAMES[p]).join(', ') : undefined,
+        ),
+      ],
+    },
+    { title: "Summary of the agency's involvement", facts: [], text: r.summary },
+    { title: 'Reasons for the request', facts: [], text: r.reasons },
+    ...(s.reflectiveLearning ? [{ title: 'Learning for agencies', facts: [], text: s.reflectiveLearning }] : []),
+    ...r.family.map((m, i) => ({
+      title: `Family member ${i + 1}`,
+      text: '',
+      facts: [
+        { title: 'Name', value: m.name },
+        { title: 'Relationship', value: m.relationship },
+        ...opt('Date of birth', m.dateOfBirth && date(m.dateOfBirth)),
+        ...opt('Address', m.address),
+      ],
+    })),
+    ...r.professionals.map((p, i) => ({
+      title: `Professional ${i + 1}`,
+      text: '',
+      facts: [
+        { title: 'Name or role', value: p.name },
+        { title: 'Agency', value: p.agency },
+        ...opt('Dates', p.dates),
+        ...opt('Involvement', p.involvement),
+      ],
+    })),
+  ];
+}
+
+/**
+ * The whole referral, for a business-unit member only: sent one to one, or as the
+ * answer to their own Action.Execute (which Teams shows to them alone).
+ */
+export function caseDetailsCard(record: CaseRecord, options: { inChannel: boolean }): AdaptiveCardJson {
+  return renderCard(detailsTemplate, {
+    heading: `${record.reference}: ${record.descriptor}`,
+    immediateSafety: record.referral.incident.immediateSafety,
+    facts: anonymousFacts(anonymise(record)),
+    groups: detailGroups(record.referral),
+    actions: options.inChannel
+      ? [{ title: 'Hide details', verb: VERBS.hideCaseDetails, reference: record.reference }]
+      : [],
+  });
+}

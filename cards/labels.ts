@@ -1,0 +1,71 @@
+import { STAGE_NAMES, type AnonymousCase } from '../review/case.js';
+import type { IntakeClocks } from '../review/clocks.js';
+import { formatLongDate, type LocalDate } from '../review/local-date.js';
+import { KIND_NAMES, type ParallelProcess, type Referral } from '../review/referral.js';
+
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export const HARM_NAMES: Record<Referral['incident']['harm'], string> = {
+  died: 'Died',
+  seriouslyHarmed: 'Seriously harmed',
+  significantHarm: 'Significant harm',
+};
+export const ABUSE_NAMES: Record<Referral['incident']['abuseOrNeglect'], string> = {
+  known: 'Known',
+  suspected: 'Suspected',
+  notSuspected: 'Not suspected',
+};
+export const AGE_GROUP_NAMES: Record<Referral['subject']['ageGroup'], string> = {
+  baby: 'Baby (under 2)',
+  youngPerson: 'Child or young person (2-17)',
+  adult: 'Adult (18 or over)',
+};
+export const PROCESS_NAMES: Record<ParallelProcess, string> = {
+  criminalInvestigation: 'Criminal investigation',
+  inquest: 'Inquest',
+  section42: 'Section 42 enquiry',
+  complaint: 'Complaint',
+  leder: 'Learning disability mortality review (LeDeR)',
+  other: 'Other',
+};
+export const YES_NO_NOT_KNOWN_NAMES = { yes: 'Yes', no: 'No', notKnown: 'Not known' } as const;
+
+const CLOCK_TITLES: Record<keyof IntakeClocks, string> = {
+  nationalPanelNotificationDue: 'National Panel notification due',
+  rapidReviewDue: 'Rapid review due',
+  panelDate: 'Listed for panel',
+  dhrDecisionDue: 'DHR decision due',
+};
+const CLOCK_ORDER: (keyof IntakeClocks)[] = [
+  'nationalPanelNotificationDue',
+  'rapidReviewDue',
+  'dhrDecisionDue',
+  'panelDate',
+];
+
+export const date = (d: LocalDate) => formatLongDate(d);
+
+/** The key dates of a case, in the order they fall due. */
+export function clockFacts(clocks: IntakeClocks): Fact[] {
+  const facts = CLOCK_ORDER.flatMap((k) => {
+    const d = clocks[k];
+    return d ? [{ title: CLOCK_TITLES[k], value: date(d) }] : [];
+  });
+  if (!clocks.panelDate) facts.push({ title: CLOCK_TITLES.panelDate, value: 'No panel date set yet' });
+  return facts;
+}
+
+/** What anyone entitled to see the case may see: nothing personal. */
+export function anonymousFacts(record: AnonymousCase): Fact[] {
+  return [
+    { title: 'Reference', value: record.reference },
+    { title: 'Person', value: record.descriptor },
+    { title: 'Kind', value: KIND_NAMES[record.kind] },
+    { title: 'Stage', value: STAGE_NAMES[record.stage] },
+    { title: 'Received', value: date(record.receivedOn) },
+    ...clockFacts(record.clocks),
+  ];
+}

@@ -1,0 +1,328 @@
+import {
+  KIND_NAMES,
+  KIND_QUESTIONS,
+  REVIEW_KINDS,
+  SLOTS,
+  SUMMARY_MAX,
+  familyFields,
+  professionalFields,
+  type FieldErrors,
+  type ReferralField,
+  type ReferralForm,
+  type ReviewKind,
+} from '../review/referral.js';
+import kindTemplate from './templates/referral-kind.json' with { type: 'json' };
+import formTemplate from './templates/referral-form.json' with { type: 'json' };
+import { renderCard, type AdaptiveCardJson } from './render.js';
+import { VERBS } from './verbs.js';
+
+type FieldType = 'text' | 'email' | 'tel' | 'multiline' | 'date' | 'choice' | 'multichoice' | 'toggle';
+interface Choice {
+  title: string;
+  value: string;
+}
+interface FieldSpec {
+  id: ReferralField;
+  label: string;
+  type: FieldType;
+  required?: boolean;
+  choices?: readonly Choice[];
+  /** Short lists show as radio buttons; long ones as a drop-down. */
+  choiceStyle?: 'compact' | 'expanded';
+  maxLength?: number;
+  placeholder?: string;
+  toggleText?: string;
+}
+interface SectionSpec {
+  key: string;
+  title: string;
+  intro?: string;
+  /** Optional sections start folded, so the card is not a wall. */
+  collapsible?: boolean;
+  fields: readonly FieldSpec[];
+}
+
+const yesNo: readonly Choice[] = [
+  { title: 'Yes', value: 'yes' },
+  { title: 'No', value: 'no' },
+];
+const yesNoNotKnown: readonly Choice[] = [...yesNo, { title: 'Not known', value: 'notKnown' }];
+
+const KIND_SPECIFIC_FIELDS: Record<string, FieldSpec> = {
+  nationalPanelNotified: {
+    id: 'nationalPanelNotified',
+    label: 'Has a serious incident notification been made to the National Panel?',
+    type: 'choice',
+    choices: yesNoNotKnown,
+    choiceStyle: 'expanded',
+  },
+  careAndSupportNeeds: {
+    id: 'careAndSupportNeeds',
+    label: 'Does the adult have needs for care and support?',
+    type: 'choice',
+    choices: yesNoNotKnown,
+    choiceStyle: 'expanded',
+  },
+  relationshipToPerpetrator: {
+    id: 'relationshipToPerpetrator',
+    label: 'Relationship to the suspected perpetrator',
+    type: 'text',
+    placeholder: 'e.g. partner, former partner, son, household member',
+    maxLength: 200,
+  },
+  victimAged16Plus: {
+    id: 'victimAged16Plus',
+    label: 'Age',
+    type: 'toggle',
+    toggleText: 'The person who died was aged 16 or over',
+  },
+  reflectiveLearning: {
+    id: 'reflectiveLearning',
+    label: 'What could agencies learn together from a reflective review?',
+    type: 'multiline',
+    maxLength: 2000,
+  },
+};
+
+/** The questions that only some kinds of review ask, and whether each is required. */
+function kindSection(kind: ReviewKind): SectionSpec {
+  const fields = KIND_QUESTIONS[kind].map((id) => ({
+    ...KIND_SPECIFIC_FIELDS[id]!,
+    required: kind !== 'notSure',
+  }));
+  return { key: 'kind', title: 'About this kind of review', fields };
+}
+
+function formSections(kind: ReviewKind, agencies: readonly Choice[]): SectionSpec[] {
+  const sections: (SectionSpec | undefined)[] = [
+    {
+      key: 'you',
+      title: 'About you',
+      fields: [
+        { id: 'referrerName', label: 'Your name', type: 'text', required: true, maxLength: 100 },
+        {
+          id: 'referrerAgency',
+          label: 'Your agency',
+          type: 'choice',
+          required: true,
+          choices: [...agencies, { title: 'Other (name it below)', value: 'other' }],
+          choiceStyle: 'compact',
+        },
+        { id: 'referrerAgencyOther', label: 'Your agency, if not listed', type: 'text', maxLength: 200 },
+        { id: 'referrerEmail', label: 'Your work email', type: 'email', required: true, maxLength: 200 },
+        { id: 'referrerPhone', label: 'Your phone number', type: 'tel', maxLength: 20 },
+        {
+          id: 'managerConsulted',
+          label: 'Consultation',
+          type: 'toggle',
+          required: true,
+          toggleText: 'I have consulted my line manager or designated safeguarding lead',
+        },
+      ],
+    },
+    {
+      key: 'person',
+      title: 'The child or adult',
+      fields: [
+        { id: 'subjectName', label: 'Full name', type: 'text', required: true, maxLength: 100 },
+        { id: 'subjectDob', label: 'Date of birth (if known)', type: 'date' },
+        {
+          id: 'ageGroup',
+          label: 'Age group',
+          type: 'choice',
+          required: true,
+          choiceStyle: 'expanded',
+          choices: [
+            { title: 'Baby (under 2)', value: 'baby' },
+            { title: 'Child or young person (2-17)', value: 'youngPerson' },
+            { title: 'Adult (18 or over)', value: 'adult' },
+          ],
+        },
+        { id: 'subjectAddress', label: 'Address (last known)', type: 'text', maxLength: 300 },
+      ],
+    },
+    {
+      key: 'what',
+      title: 'What happened',
+      fields: [
+        { id: 'incidentDate', label: 'Date of the incident', type: 'date', required: true },
+        { id: 'awareDate', label: 'Date your agency became aware', type: 'date', required: true },
+        {
+          id: 'harm',
+          label: 'What happened to them?',
+          type: 'choice',
+          required: true,
+          choiceStyle: 'expanded',
+          choices: [
+            { title: 'Died', value: 'died' },
+            { title: 'Seriously harmed', value: 'seriouslyHarmed' },
+            { title: 'Significant harm (below the statutory threshold)', value: 'significantHarm' },
+          ],
+        },
+        {
+          id: 'abuseOrNeglect',
+          label: 'Abuse or neglect',
+          type: 'choice',
+          required: true,
+          choiceStyle: 'expanded',
+          choices: [
+            { title: 'Known', value: 'known' },
+            { title: 'Suspected', value: 'suspected' },
+            { title: 'Not suspected', value: 'notSuspected' },
+          ],
+        },
+        {
+          id: 'agencyConcern',
+          label: 'Is there concern about how agencies worked together?',
+          type: 'choice',
+          required: true,
+          choiceStyle: 'expanded',
+          choices: yesNo,
+        },
+        {
+          id: 'immediateSafety',
+          label: 'Is anyone at immediate risk now (siblings, other children or adults)?',
+          type: 'choice',
+          required: true,
+          choiceStyle: 'expanded',
+          choices: yesNo,
+        },
+        {
+          id: 'immediateSafetyDetails',
+          label: 'If so, who is at risk and what has been done?',
+          type: 'multiline',
+          maxLength: 2000,
+        },
+      ],
+    },
+    kindSection(kind),
+    {
+      key: 'why',
+      title: 'Your reasons',
+      fields: [
+        {
+          id: 'summary',
+          label: "Summary of your agency's involvement (facts only, one side of A4 at most)",
+          type: 'multiline',
+          required: true,
+          maxLength: SUMMARY_MAX,
+        },
+        { id: 'reasons', label: 'Why you are asking for a review', type: 'multiline', required: true, maxLength: 2000 },
+        {
+          id: 'parallelProcesses',
+          label: 'Parallel processes under way',
+          type: 'multichoice',
+          choices: [
+            { title: 'Criminal investigation', value: 'criminalInvestigation' },
+            { title: 'Inquest', value: 'inquest' },
+            { title: 'Section 42 enquiry', value: 'section42' },
+            { title: 'Complaint', value: 'complaint' },
+            { title: 'Learning disability mortality review (LeDeR)', value: 'leder' },
+            { title: 'Other', value: 'other' },
+          ],
+        },
+      ],
+    },
+    {
+      key: 'family',
+      title: 'Family members',
+      intro: 'Parents, carers, siblings and others in the household. Up to three.',
+      collapsible: true,
+      fields: SLOTS.flatMap((i) => {
+        const [name, relationship, dob, address] = familyFields(i);
+        return [
+          { id: name, label: `Family member ${i}: name`, type: 'text', maxLength: 100 },
+          { id: relationship, label: `Family member ${i}: relationship`, type: 'text', maxLength: 100 },
+          { id: dob, label: `Family member ${i}: date of birth`, type: 'date' },
+          { id: address, label: `Family member ${i}: address`, type: 'text', maxLength: 300 },
+        ] satisfies FieldSpec[];
+      }),
+    },
+    {
+      key: 'professionals',
+      title: 'Professionals and agencies involved',
+      intro: 'Up to three. The rapid review asks every agency for its own account.',
+      collapsible: true,
+      fields: SLOTS.flatMap((i) => {
+        const [name, agency, dates, involvement] = professionalFields(i);
+        return [
+          { id: name, label: `Professional ${i}: name or role`, type: 'text', maxLength: 100 },
+          { id: agency, label: `Professional ${i}: agency`, type: 'text', maxLength: 200 },
+          { id: dates, label: `Professional ${i}: dates of involvement`, type: 'text', maxLength: 100 },
+          { id: involvement, label: `Professional ${i}: type of involvement`, type: 'text', maxLength: 200 },
+        ] satisfies FieldSpec[];
+      }),
+    },
+  ];
+  return sections.filter((s): s is SectionSpec => s !== undefined && s.fields.length > 0);
+}
+
+export interface ReferralFormView {
+  kind: ReviewKind;
+  /** Generated when the referral starts; the same across re-shows, so a submit is idempotent. */
+  submissionId: string;
+  /** The partnership's agencies, for "Your agency". */
+  agencies: readonly { id: string; name: string }[];
+  /** The partnership's date today: date inputs stop there. */
+  today: string;
+  /** What the user typed (or the prefill), kept across re-shows. */
+  values: Partial<ReferralForm>;
+  errors?: FieldErrors;
+}
+
+/** Step 1: which kind of review. */
+export function referralKindCard(view: { submissionId: string; kind?: string; error?: string }): AdaptiveCardJson {
+  return renderCard(kindTemplate, {
+    verb: VERBS.chooseReferralKind,
+    submissionId: view.submissionId,
+    kind: view.kind ?? '',
+    kindError: view.error ?? '',
+    kinds: REVIEW_KINDS.map((k) => ({ title: KIND_NAMES[k], value: k })),
+  });
+}
+
+/** Step 2: the referral itself, for one kind, with any problems beside their fields. */
+export function referralFormCard(view: ReferralFormView): AdaptiveCardJson {
+  const errors = view.errors ?? {};
+  const errorCount = Object.keys(errors).length;
+  const agencies = view.agencies.map((a) => ({ title: a.name, value: a.id }));
+  const sections = formSections(view.kind, agencies).map((section) => {
+    const hasError = section.fields.some((f) => errors[f.id] !== undefined);
+    const hasValue = section.fields.some((f) => (view.values[f.id] ?? '') !== '');
+    return {
+      title: section.title,
+      intro: section.intro ?? '',
+      collapsible: section.collapsible === true,
+      toggleTitle: `Show or hide: ${section.title.toLowerCase()}`,
+      bodyId: `section-${section.key}`,
+      visible: section.collapsible !== true || hasError || hasValue,
+      fields: section.fields.map((f) => ({
+        id: f.id,
+        label: f.label,
+        type: f.type,
+        required: f.required === true,
+        requiredMessage: `${f.label} is required`,
+        value: view.values[f.id] ?? '',
+        error: errors[f.id] ?? '',
+        choices: f.choices ?? [],
+        choiceStyle: f.choiceStyle ?? 'compact',
+        maxLength: f.maxLength ?? 2000,
+        placeholder: f.placeholder ?? '',
+        toggleText: f.toggleText ?? '',
+        today: view.today,
+      })),
+    };
+  });
+  return renderCard(formTemplate, {
+    verb: VERBS.submitReferral,
+    kind: view.kind,
+    kindName: KIND_NAMES[view.kind],
+    submissionId: view.submissionId,
+    errorCount,
+    errorSummary:
+      errorCount === 1
+        ? 'Nothing has been sent yet: 1 answer needs attention.'
+        : `Nothing has been sent yet: ${errorCount} answers need attention.`,
+    sections,
+  });
+}

@@ -1,0 +1,21 @@
+/**
+ * What happened to a case, by whom, when: every change and every view. Details hold
+ * no personal data (references, verbs and outcomes only), so the trail itself can be
+ * shown to auditors.
+ */
+export interface AuditEvent {
+  caseId: string;
+  /** ISO 8601 instant. */
+  at: string;
+  /** The actor's Entra object id, or "panel" for the bot's own actions. */
+  actor: string;
+  action: AuditAction;
+  detail?: string;
+}
+
+export type AuditAction =
+  | 'case.created'
+  | 'case.viewed'
+  | 'case.view.refused'
+  | 'channel.posted'
+  | 'channel.post.failed';

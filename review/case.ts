@@ -1,0 +1,71 @@
+import type { IntakeClocks } from './clocks.js';
+import type { LocalDate } from './local-date.js';
+import type { Referral, ReviewKind } from './referral.js';
+
+/** Where a case is in the process. Later stages arrive with the rapid review and decision. */
+export const STAGE_NAMES = {
+  referred: 'Referral received',
+} as const;
+export type Stage = keyof typeof STAGE_NAMES;
+
+/**
+ * A case: one referral and everything that follows from it. The reference is also
+ * its id and, in Cosmos DB, its partition key.
+ */
+export interface CaseRecord {
+  reference: string;
+  year: number;
+  sequence: number;
+  /** "Young Person B": all a channel ever shows of the person. */
+  descriptor: string;
+  kind: ReviewKind;
+  stage: Stage;
+  /** The instant the referral was stored (ISO 8601, UTC). */
+  receivedAt: string;
+  /** The partnership's date when it arrived: the clocks count from it. */
+  receivedOn: LocalDate;
+  referrerAadObjectId: string;
+  clocks: IntakeClocks;
+  /** Personal data: shown only one to one, to those entitled. */
+  referral: Referral;
+}
+
+const REFERENCE = /^REF-(\d{4})-(\d{4,})$/i;
+
+/** `REF-2026-0007`: the partnership year and the case's place in it. */
+export function formatReference(year: number, sequence: number): string {
+  return `REF-${year}-${String(sequence).padStart(4, '0')}`;
+}
+
+/** Finds a reference in what someone typed ("status ref-2026-7" is not one; "REF-2026-0007" is). */
+export function parseReference(text: string): string | undefined {
+  const m = REFERENCE.exec(text.trim());
+  return m ? formatReference(Number(m[1]), Number(m[2])) : undefined;
+}
+
+/**
+ * What may be shown where others can see it (a channel, a shared card): the
+ * reference, the anonymous descriptor, the stage and the dates. Channel cards take
+ * only this type, so a name cannot reach a channel by accident.
+ */
+export interface AnonymousCase {
+  reference: string;
+  descriptor: string;
+  kind: ReviewKind;
+  stage: Stage;
+  receivedOn: LocalDate;
+  clocks: IntakeClocks;
+  immediateSafety: boolean;
+}
+
+export function anonymise(record: CaseRecord): AnonymousCase {
+  return {
+    reference: record.reference,
+    descriptor: record.descriptor,
+    kind: record.kind,
+    stage: record.stage,
+    receivedOn: record.receivedOn,
+    clocks: record.clocks,
+    immediateSafety: record.referral.incident.immediateSafety,
+  };
+}

@@ -1,0 +1,52 @@
+import type { WorkingCalendar } from './calendar.js';
+import { addMonths, type LocalDate } from './local-date.js';
+import type { ClockSettings, PanelSchedule } from './partnership.js';
+import { panelDateFor } from './panel-listing.js';
+import { isChildCase, type Referral } from './referral.js';
+
+/** The dates Panel can give the moment a referral arrives. Absent ones do not apply. */
+export interface IntakeClocks {
+  /** Child cases: serious incident notification to the National Panel. */
+  nationalPanelNotificationDue?: LocalDate;
+  /** Child cases: the rapid review sent to the National Panel. */
+  rapidReviewDue?: LocalDate;
+  /** The panel the case is listed for, if the schedule has one. */
+  panelDate?: LocalDate;
+  /** DHRs: the decision whether to hold a review. */
+  dhrDecisionDue?: LocalDate;
+}
+
+export interface ClockRules {
+  calendar: WorkingCalendar;
+  settings: ClockSettings;
+  panel: PanelSchedule;
+}
+
+/**
+ * Working-day clocks at intake. Children's clocks run from the date the referring
+ * agency became aware; the panel listing assumes the business unit sends requests
+ * the day the referral arrives; a DHR's month runs from the referral (the
+ * notification), and a month that ends on a non-working day is due the working day
+ * before, so the deadline is never missed.
+ */
+export function intakeClocks(
+  referral: Pick<Referral, 'kind' | 'subject' | 'incident'>,
+  receivedOn: LocalDate,
+  rules: ClockRules,
+): IntakeClocks {
+  const { calendar, settings } = rules;
+  const clocks: IntakeClocks = {};
+  if (isChildCase(referral)) {
+    clocks.nationalPanelNotificationDue = calendar.addWorkingDays(
+      referral.incident.awareDate,
+      settings.nationalPanelNotificationWorkingDays,
+    );
+    clocks.rapidReviewDue = calendar.addWorkingDays(referral.incident.awareDate, settings.rapidReviewWorkingDays);
+  }
+  const panelDate = panelDateFor(rules.panel, receivedOn, settings.panelMinDaysAfterRequests, calendar);
+  if (panelDate) clocks.panelDate = panelDate;
+  if (referral.kind === 'dhr') {
+    clocks.dhrDecisionDue = calendar.onOrBefore(addMonths(receivedOn, settings.dhrDecisionMonths));
+  }
+  return clocks;
+}

@@ -1,0 +1,160 @@
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { NATIONS } from './calendar.js';
+import { describeIssues } from './issues.js';
+import { parseLocalDate, type LocalDate } from './local-date.js';
+import { ROLES, type Role } from './roles.js';
+
+const calendarDate = z
+  .string()
+  .refine((s) => parseLocalDate(s) !== undefined, { message: 'must be a date written YYYY-MM-DD' })
+  .transform((s) => s as LocalDate);
+
+// YAML reads an unquoted 2026-12-10 as a Date; accept that as well as a string.
+const yamlDate = z.preprocess(
+  (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
+  calendarDate,
+);
+
+const timezone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA timezone such as Europe/London' },
+);
+
+const agencySchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "police"'),
+    name: z.string().trim().min(1),
+    core: z.boolean().default(false),
+  })
+  .strict();
+
+const personSchema = z
+  .object({
+    name: z.string().trim().min(1),
+    aadObjectId: z.string().uuid('must be the person\'s Microsoft Entra object id (a GUID)'),
+    roles: z.array(z.enum(ROLES)).min(1, 'list at least one role'),
+    agency: z.string().optional(),
+  })
+  .strict();
+
+const panelSchema = z.union([
+  z
+    .object({
+      day: z.number().int().min(1).max(31),
+      cutoffDay: z.number().int().min(1).max(31),
+    })
+    .strict(),
+  z.object({ dates: z.array(yamlDate).min(1, 'list at least one panel date') }).strict(),
+]);
+
+/**
+ * Clock lengths. Defaults are the statutory or published ones; a partnership whose
+ * local procedure differs sets its own.
+ */
+const clocksSchema = z
+  .object({
+    /** Working Together 2023: serious incident notification within 5 working days. */
+    nationalPanelNotificationWorkingDays: z.number().int().min(1).max(60).default(5),
+    /** Working Together 2023: rapid review to the National Panel within 15 working days. */
+    rapidReviewWorkingDays: z.number().int().min(1).max(90).default(15),
+    /** Home Office DHR guidance: decision within 1 month of notification. */
+    dhrDecisionMonths: z.number().int().min(1).max(12).default(1),
+    /** Suffolk: listed at the next panel at least 10 days after requests go out. */
+    panelMinDaysAfterRequests: z.number().int().min(0).max(60).default(10),
+  })
+  .strict()
+  .default({});
+
+export const partnershipSchema = z
+  .object({
+    name: z.string().trim().min(1),
+    nation: z.enum(NATIONS),
+    timezone: timezone.default('Europe/London'),
+    agencies: z.array(agencySchema).min(1, 'list at least one agency'),
+    people: z.array(personSchema),
+    panel: panelSchema,
+    clocks: clocksSchema,
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const agencyIds = new Set<string>();
+    p.agencies.forEach((a, i) => {
+      if (agencyIds.has(a.id)) {
+        ctx.addIssue({ code: 'custom', path: ['agencies', i, 'id'], message: `duplicate agency id "${a.id}"` });
+      }
+      agencyIds.add(a.id);
+    });
+    const seen = new Set<string>();
+    p.people.forEach((person, i) => {
+      const key = person.aadObjectId.toLowerCase();
+      if (seen.has(key)) {
+        ctx.addIssue({ code: 'custom', path: ['people', i, 'aadObjectId'], message: 'this person is listed twice' });
+      }
+      seen.add(key);
+      if (person.agency !== undefined && !agencyIds.has(person.agency)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['people', i, 'agency'],
+          message: `unknown agency "${person.agency}"; allowed: ${[...agencyIds].join(', ')}`,
+        });
+      }
+      if (person.roles.includes('lead') && person.agency === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['people', i, 'agency'], message: 'a lead must name their agency' });
+      }
+    });
+  });
+
+export type Partnership = z.infer<typeof partnershipSchema>;
+export type Agency = Partnership['agencies'][number];
+export type Person = Partnership['people'][number];
+export type PanelSchedule = Partnership['panel'];
+export type ClockSettings = Partnership['clocks'];
+
+export class PartnershipFileError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`The partnership file ${source} is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'PartnershipFileError';
+  }
+}
+
+/** Parses a partnership file's text (YAML, which includes JSON). `source` names it in errors. */
+export function parsePartnership(text: string, source: string): Partnership {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new PartnershipFileError(source, [`not valid YAML or JSON: ${(err as Error).message}`]);
+  }
+  const result = partnershipSchema.safeParse(raw);
+  if (!result.success) throw new PartnershipFileError(source, describeIssues(result.error));
+  return result.data;
+}
+
+/** Who is who: the people of the partnership by their Teams (Entra) identity. */
+export interface Directory {
+  find(aadObjectId: string | undefined): Person | undefined;
+  hasRole(aadObjectId: string | undefined, role: Role): boolean;
+  agency(id: string): Agency | undefined;
+}
+
+export function createDirectory(partnership: Partnership): Directory {
+  const people = new Map(partnership.people.map((p) => [p.aadObjectId.toLowerCase(), p]));
+  const agencies = new Map(partnership.agencies.map((a) => [a.id, a]));
+  const find = (id: string | undefined) => (id ? people.get(id.toLowerCase()) : undefined);
+  return {
+    find,
+    hasRole: (id, role) => find(id)?.roles.includes(role) ?? false,
+    agency: (id) => agencies.get(id),
+  };
+}

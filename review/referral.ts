@@ -1,0 +1,415 @@
+import { z } from 'zod';
+import { formatPath } from './issues.js';
+import { parseLocalDate, yearsBetween, type LocalDate } from './local-date.js';
+
+/** The kinds of review a practitioner can ask for (DOMAIN.md, "Kinds of review"). */
+export const REVIEW_KINDS = ['lcspr', 'sar', 'dhr', 'reflective', 'notSure'] as const;
+export type ReviewKind = (typeof REVIEW_KINDS)[number];
+
+export const KIND_NAMES: Record<ReviewKind, string> = {
+  lcspr: 'Child Safeguarding Practice Review (LCSPR)',
+  sar: 'Safeguarding Adults Review (SAR)',
+  dhr: 'Domestic Homicide Review (DHR / DARDR)',
+  reflective: 'Multi-agency reflective review',
+  notSure: 'Not sure which kind',
+};
+
+export const AGE_GROUPS = ['baby', 'youngPerson', 'adult'] as const;
+export type AgeGroup = (typeof AGE_GROUPS)[number];
+
+export const HARMS = ['died', 'seriouslyHarmed', 'significantHarm'] as const;
+export const ABUSE_OR_NEGLECT = ['known', 'suspected', 'notSuspected'] as const;
+export const YES_NO = ['yes', 'no'] as const;
+export const YES_NO_NOT_KNOWN = ['yes', 'no', 'notKnown'] as const;
+export const PARALLEL_PROCESSES = [
+  'criminalInvestigation',
+  'inquest',
+  'section42',
+  'complaint',
+  'leder',
+  'other',
+] as const;
+export type ParallelProcess = (typeof PARALLEL_PROCESSES)[number];
+
+/** The card has room for three family members and three professionals. */
+export const SLOTS = [1, 2, 3] as const;
+export type Slot = (typeof SLOTS)[number];
+
+/** One side of A4, roughly: the limit the guidance sets for the contextual summary. */
+export const SUMMARY_MAX = 3500;
+
+export const familyFields = (i: Slot) =>
+  [`family${i}Name`, `family${i}Relationship`, `family${i}Dob`, `family${i}Address`] as const;
+export const professionalFields = (i: Slot) =>
+  [
+    `professional${i}Name`,
+    `professional${i}Agency`,
+    `professional${i}Dates`,
+    `professional${i}Involvement`,
+  ] as const;
+
+/** Every input of the referral card, by id. The card and the schema share these names. */
+export const REFERRAL_FIELDS = [
+  'referrerName',
+  'referrerAgency',
+  'referrerAgencyOther',
+  'referrerEmail',
+  'referrerPhone',
+  'managerConsulted',
+  'subjectName',
+  'subjectDob',
+  'ageGroup',
+  'subjectAddress',
+  'incidentDate',
+  'awareDate',
+  'harm',
+  'abuseOrNeglect',
+  'agencyConcern',
+  'immediateSafety',
+  'immediateSafetyDetails',
+  'nationalPanelNotified',
+  'careAndSupportNeeds',
+  'relationshipToPerpetrator',
+  'victimAged16Plus',
+  'reflectiveLearning',
+  'summary',
+  'reasons',
+  'parallelProcesses',
+  ...SLOTS.flatMap(familyFields),
+  ...SLOTS.flatMap(professionalFields),
+] as const;
+export type ReferralField = (typeof REFERRAL_FIELDS)[number];
+
+/** What the card sends: every input as text (Adaptive Cards inputs are strings). */
+export type ReferralForm = Record<ReferralField, string>;
+/** A problem per field, worded for the person filling the card. */
+export type FieldErrors = Partial<Record<ReferralField | 'kind', string>>;
+
+export interface FamilyMember {
+  name: string;
+  relationship: string;
+  dateOfBirth?: LocalDate;
+  address?: string;
+}
+export interface Professional {
+  name: string;
+  agency: string;
+  dates?: string;
+  involvement?: string;
+}
+
+/** A validated referral. It holds personal data: never log it, never post it in a channel. */
+export interface Referral {
+  kind: ReviewKind;
+  referrer: {
+    name: string;
+    agencyId: string;
+    agencyName: string;
+    email: string;
+    phone?: string;
+    managerConsulted: true;
+  };
+  subject: { name: string; dateOfBirth?: LocalDate; ageGroup: AgeGroup; address?: string };
+  incident: {
+    date: LocalDate;
+    awareDate: LocalDate;
+    harm: (typeof HARMS)[number];
+    abuseOrNeglect: (typeof ABUSE_OR_NEGLECT)[number];
+    agencyConcern: boolean;
+    immediateSafety: boolean;
+    immediateSafetyDetails?: string;
+  };
+  specific: {
+    nationalPanelNotified?: (typeof YES_NO_NOT_KNOWN)[number];
+    careAndSupportNeeds?: (typeof YES_NO_NOT_KNOWN)[number];
+    relationshipToPerpetrator?: string;
+    victimAged16Plus?: boolean;
+    reflectiveLearning?: string;
+  };
+  summary: string;
+  reasons: string;
+  parallelProcesses: ParallelProcess[];
+  family: FamilyMember[];
+  professionals: Professional[];
+}
+
+/** Whether the kind-specific questions of the card apply. */
+export const KIND_QUESTIONS: Record<ReviewKind, readonly ReferralField[]> = {
+  lcspr: ['nationalPanelNotified'],
+  sar: ['careAndSupportNeeds'],
+  dhr: ['relationshipToPerpetrator', 'victimAged16Plus'],
+  reflective: ['nationalPanelNotified', 'reflectiveLearning'],
+  notSure: ['nationalPanelNotified', 'careAndSupportNeeds'],
+};
+
+/** Whose safety clocks apply: children's cases run the National Panel clocks. */
+export function isChildCase(referral: Pick<Referral, 'subject'>): boolean {
+  return referral.subject.ageGroup !== 'adult';
+}
+
+export interface ReferralContext {
+  /** The partnership's date today: nothing can have happened after it. */
+  today: LocalDate;
+  /** The partnership's agencies, id to name. */
+  agencies: ReadonlyMap<string, string>;
+}
+
+export const OTHER_AGENCY = 'other';
+
+// Inputs arrive as strings; anything else (a number, an object) is a malformed submission.
+const field = z.preprocess(
+  (v) => (v === undefined || v === null ? '' : typeof v === 'string' ? v.trim() : v),
+  z.string({ invalid_type_error: 'Must be text' }),
+);
+
+const AGE_LIMITS: Record<AgeGroup, [number, number]> = {
+  baby: [0, 1],
+  youngPerson: [2, 17],
+  adult: [18, 150],
+};
+
+/**
+ * The referral schema: every field of the card, checked alone and together, turned
+ * into a `Referral`. Each problem's path is the id of the card input it belongs to.
+ */
+export function referralSchema(ctx: ReferralContext) {
+  const shape = Object.fromEntries(REFERRAL_FIELDS.map((f) => [f, field])) as Record<
+    ReferralField,
+    typeof field
+  >;
+  return z
+    .object({ kind: z.enum(REVIEW_KINDS, { message: 'Choose the kind of review' }), ...shape })
+    .superRefine((form, issues) => checkReferral(form, ctx, (path, message) =>
+      issues.addIssue({ code: 'custom', path: [path], message }),
+    ))
+    .transform((form) => toReferral(form, ctx));
+}
+
+type Problem = (field: ReferralField, message: string) => void;
+
+function checkReferral(form: ReferralForm & { kind: ReviewKind }, ctx: ReferralContext, problem: Problem) {
+  const required = (f: ReferralField, message: string) => {
+    if (form[f] === '') problem(f, message);
+  };
+  const maxLength = (f: ReferralField, max: number) => {
+    if (form[f].length > max) problem(f, `Keep this to ${max} characters or fewer (now ${form[f].length})`);
+  };
+  const oneOf = (f: ReferralField, allowed: readonly string[], message: string) => {
+    if (!allowed.includes(form[f])) problem(f, message);
+  };
+  const date = (f: ReferralField, opts: { required?: string }): LocalDate | undefined => {
+    if (form[f] === '') {
+      if (opts.required) problem(f, opts.required);
+      return undefined;
+    }
+    const d = parseLocalDate(form[f]);
+    if (!d) problem(f, 'Enter a date as YYYY-MM-DD');
+    else if (d > ctx.today) problem(f, 'This date is in the future');
+    return d;
+  };
+
+  for (const f of REFERRAL_FIELDS) maxLength(f, f === 'summary' ? SUMMARY_MAX : 2000);
+
+  // About you
+  required('referrerName', 'Enter your name');
+  maxLength('referrerName', 100);
+  if (form.referrerAgency === '') problem('referrerAgency', 'Choose your agency');
+  else if (form.referrerAgency !== OTHER_AGENCY && !ctx.agencies.has(form.referrerAgency)) {
+    problem('referrerAgency', 'Choose your agency from the list, or Other');
+  }
+  if (form.referrerAgency === OTHER_AGENCY) required('referrerAgencyOther', 'Name your agency');
+  if (!z.string().email().safeParse(form.referrerEmail).success) {
+    problem('referrerEmail', 'Enter your work email address, like name@agency.gov.uk');
+  }
+  if (form.referrerPhone !== '' && !/^\+?[0-9 ()-]{7,20}$/.test(form.referrerPhone)) {
+    problem('referrerPhone', 'Enter a phone number, digits and spaces only');
+  }
+  if (form.managerConsulted !== 'true') {
+    problem('managerConsulted', 'Consult your line manager or designated safeguarding lead before you refer');
+  }
+
+  // The person
+  required('subjectName', 'Enter the name of the child or adult');
+  maxLength('subjectName', 100);
+  oneOf('ageGroup', AGE_GROUPS, 'Choose an age group');
+  const dob = date('subjectDob', {});
+  const incident = date('incidentDate', { required: 'Enter the date of the incident' });
+  const aware = date('awareDate', { required: 'Enter the date your agency became aware' });
+  if (incident && aware && aware < incident) problem('awareDate', 'Your agency cannot have become aware before the incident');
+  if (dob && incident) {
+    if (dob > incident) problem('subjectDob', 'The date of birth is after the incident');
+    else if ((AGE_GROUPS as readonly string[]).includes(form.ageGroup)) {
+      const age = yearsBetween(dob, incident);
+      const [min, max] = AGE_LIMITS[form.ageGroup as AgeGroup];
+      if (age < min || age > max) {
+        problem('ageGroup', `The date of birth makes them ${age} at the incident: choose the matching age group`);
+      }
+    }
+  }
+
+  // What happened
+  oneOf('harm', HARMS, 'Say whether they died, were seriously harmed or suffered significant harm');
+  oneOf('abuseOrNeglect', ABUSE_OR_NEGLECT, 'Say whether abuse or neglect is known or suspected');
+  oneOf('agencyConcern', YES_NO, 'Say whether there is concern about how agencies worked together');
+  oneOf('immediateSafety', YES_NO, 'Say whether anyone is at immediate risk');
+  if (form.immediateSafety === 'yes') {
+    required('immediateSafetyDetails', 'Say who is at risk and what has been done to keep them safe');
+  }
+
+  // Questions for the kind of review
+  const kind = form.kind;
+  if (kind === 'lcspr' || kind === 'reflective') {
+    oneOf('nationalPanelNotified', YES_NO_NOT_KNOWN, 'Say whether the National Panel has been notified');
+  }
+  if (kind === 'lcspr' && form.ageGroup === 'adult') {
+    problem('ageGroup', 'A Child Safeguarding Practice Review is for a child: for an adult, choose a SAR or DHR');
+  }
+  if (kind === 'sar') {
+    oneOf('careAndSupportNeeds', YES_NO_NOT_KNOWN, 'Say whether the adult has care and support needs');
+    if (form.ageGroup !== '' && form.ageGroup !== 'adult') {
+      problem('ageGroup', 'A Safeguarding Adults Review is for an adult (18 or over)');
+    }
+  }
+  if (kind === 'dhr') {
+    required('relationshipToPerpetrator', 'Give their relationship to the suspected perpetrator');
+    if (form.victimAged16Plus !== 'true') {
+      problem('victimAged16Plus', 'A Domestic Homicide Review is for a person aged 16 or over');
+    }
+    if (form.harm !== '' && form.harm !== 'died') {
+      problem('harm', 'A Domestic Homicide Review follows a death: for harm, choose another kind');
+    }
+    if (form.ageGroup === 'baby') problem('ageGroup', 'A Domestic Homicide Review is for a person aged 16 or over');
+  }
+  if (kind === 'reflective') required('reflectiveLearning', 'Say what agencies could learn together');
+  if (kind === 'notSure') {
+    for (const f of ['nationalPanelNotified', 'careAndSupportNeeds'] as const) {
+      if (form[f] !== '') oneOf(f, YES_NO_NOT_KNOWN, 'Choose yes, no or not known');
+    }
+  }
+
+  // Summary and reasons
+  required('summary', "Summarise your agency's involvement");
+  required('reasons', 'Give your reasons for asking for a review');
+  const processes = splitChoices(form.parallelProcesses);
+  if (processes.some((p) => !(PARALLEL_PROCESSES as readonly string[]).includes(p))) {
+    problem('parallelProcesses', 'Choose parallel processes from the list');
+  }
+
+  // Family members and professionals: a slot is used when anything in it is filled.
+  for (const i of SLOTS) {
+    const [name, relationship, dobField] = familyFields(i);
+    if (familyFields(i).some((f) => form[f] !== '')) {
+      required(name, 'Enter their name');
+      required(relationship, 'Enter their relationship to the person');
+      date(dobField, {});
+    }
+  }
+  for (const i of SLOTS) {
+    const [name, agency] = professionalFields(i);
+    if (professionalFields(i).some((f) => form[f] !== '')) {
+      required(name, 'Enter their name or role');
+      required(agency, 'Enter their agency');
+    }
+  }
+}
+
+function splitChoices(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+const opt = (s: string) => (s === '' ? undefined : s);
+
+function toReferral(form: ReferralForm & { kind: ReviewKind }, ctx: ReferralContext): Referral {
+  const kind = form.kind;
+  const asks = (f: ReferralField) => KIND_QUESTIONS[kind].includes(f);
+  const agencyName =
+    form.referrerAgency === OTHER_AGENCY ? form.referrerAgencyOther : ctx.agencies.get(form.referrerAgency) ?? '';
+  return {
+    kind,
+    referrer: {
+      name: form.referrerName,
+      agencyId: form.referrerAgency,
+      agencyName,
+      email: form.referrerEmail,
+      ...(opt(form.referrerPhone) && { phone: form.referrerPhone }),
+      managerConsulted: true,
+    },
+    subject: {
+      name: form.subjectName,
+      ageGroup: form.ageGroup as AgeGroup,
+      ...(opt(form.subjectDob) && { dateOfBirth: form.subjectDob as LocalDate }),
+      ...(opt(form.subjectAddress) && { address: form.subjectAddress }),
+    },
+    incident: {
+      date: form.incidentDate as LocalDate,
+      awareDate: form.awareDate as LocalDate,
+      harm: form.harm as Referral['incident']['harm'],
+      abuseOrNeglect: form.abuseOrNeglect as Referral['incident']['abuseOrNeglect'],
+      agencyConcern: form.agencyConcern === 'yes',
+      immediateSafety: form.immediateSafety === 'yes',
+      ...(form.immediateSafety === 'yes' && { immediateSafetyDetails: form.immediateSafetyDetails }),
+    },
+    specific: {
+      ...(asks('nationalPanelNotified') && opt(form.nationalPanelNotified) && {
+        nationalPanelNotified: form.nationalPanelNotified as 'yes' | 'no' | 'notKnown',
+      }),
+      ...(asks('careAndSupportNeeds') && opt(form.careAndSupportNeeds) && {
+        careAndSupportNeeds: form.careAndSupportNeeds as 'yes' | 'no' | 'notKnown',
+      }),
+      ...(asks('relationshipToPerpetrator') && { relationshipToPerpetrator: form.relationshipToPerpetrator }),
+      ...(asks('victimAged16Plus') && { victimAged16Plus: form.victimAged16Plus === 'true' }),
+      ...(asks('reflectiveLearning') && { reflectiveLearning: form.reflectiveLearning }),
+    },
+    summary: form.summary,
+    reasons: form.reasons,
+    parallelProcesses: splitChoices(form.parallelProcesses) as ParallelProcess[],
+    family: SLOTS.flatMap((i) => {
+      const [name, relationship, dob, address] = familyFields(i);
+      if (form[name] === '') return [];
+      return [
+        {
+          name: form[name],
+          relationship: form[relationship],
+          ...(opt(form[dob]) && { dateOfBirth: form[dob] as LocalDate }),
+          ...(opt(form[address]) && { address: form[address] }),
+        },
+      ];
+    }),
+    professionals: SLOTS.flatMap((i) => {
+      const [name, agency, dates, involvement] = professionalFields(i);
+      if (form[name] === '') return [];
+      return [
+        {
+          name: form[name],
+          agency: form[agency],
+          ...(opt(form[dates]) && { dates: form[dates] }),
+          ...(opt(form[involvement]) && { involvement: form[involvement] }),
+        },
+      ];
+    }),
+  };
+}
+
+export type ReferralValidation =
+  | { ok: true; referral: Referral }
+  | { ok: false; errors: FieldErrors; form: Partial<ReferralForm> & { kind?: string } };
+
+/**
+ * Checks what a card sent. Unknown keys are ignored; on failure the form comes back
+ * as typed, so the card can be shown again with nothing lost.
+ */
+export function validateReferral(data: Record<string, unknown>, ctx: ReferralContext): ReferralValidation {
+  const result = referralSchema(ctx).safeParse(data);
+  if (result.success) return { ok: true, referral: result.data };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const key = formatPath(issue.path) as ReferralField | 'kind';
+    errors[key] ??= issue.message;
+  }
+  const form: Partial<ReferralForm> & { kind?: string } = {};
+  for (const f of [...REFERRAL_FIELDS, 'kind'] as const) {
+    const v = data[f];
+    if (typeof v === 'string') form[f] = v;
+  }
+  return { ok: false, errors, form };
+}

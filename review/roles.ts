@@ -1,0 +1,11 @@
+/** The roles a partnership file can give. Anyone may refer; these need listing. */
+export const ROLES = ['businessUnit', 'lead', 'panelMember', 'independentChair', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_NAMES: Record<Role, string> = {
+  businessUnit: 'Business unit',
+  lead: 'Agency safeguarding lead',
+  panelMember: 'Panel member',
+  independentChair: 'Independent chair',
+  admin: 'Administrator',
+};

@@ -1,0 +1,74 @@
+import type { WorkingCalendar } from './calendar.js';
+import { formatReference, type CaseRecord } from './case.js';
+import { intakeClocks } from './clocks.js';
+import { describeAnonymously } from './descriptor.js';
+import { localDateOf, yearOf } from './local-date.js';
+import type { Partnership } from './partnership.js';
+import { validateReferral, type FieldErrors, type ReferralForm } from './referral.js';
+import type { CaseStore } from './store.js';
+
+export interface ReviewDeps {
+  store: CaseStore;
+  partnership: Partnership;
+  calendar: WorkingCalendar;
+  /** The time now; injected so tests control it. */
+  now: () => Date;
+}
+
+/** Who is acting, from their Teams identity (never from card data). */
+export interface Caller {
+  aadObjectId: string;
+  displayName: string;
+}
+
+export type SubmitReferralResult =
+  | { status: 'invalid'; errors: FieldErrors; form: Partial<ReferralForm> & { kind?: string } }
+  | { status: 'accepted'; record: CaseRecord; created: boolean };
+
+/**
+ * Takes a referral from a card. Invalid: the problems, per field, and the form as typed;
+ * nothing stored. Valid: the case, stored once per (referrer, submission id), so a
+ * redelivered or double-clicked submit returns the case already made.
+ */
+export async function submitReferral(
+  deps: ReviewDeps,
+  input: { caller: Caller; data: Record<string, unknown>; submissionId: string },
+): Promise<SubmitReferralResult> {
+  const now = deps.now();
+  const today = localDateOf(now, deps.partnership.timezone);
+  const agencies = new Map(deps.partnership.agencies.map((a) => [a.id, a.name]));
+  const result = validateReferral(input.data, { today, agencies });
+  if (!result.ok) return { status: 'invalid', errors: result.errors, form: result.form };
+
+  const referral = result.referral;
+  const year = yearOf(today);
+  const clocks = intakeClocks(referral, today, {
+    calendar: deps.calendar,
+    settings: deps.partnership.clocks,
+    panel: deps.partnership.panel,
+  });
+  const submissionKey = `${input.caller.aadObjectId}:${input.submissionId}`;
+  const { record, created } = await deps.store.createCaseOnce(submissionKey, year, (sequence) => ({
+    reference: formatReference(year, sequence),
+    year,
+    sequence,
+    descriptor: describeAnonymously(referral.subject.ageGroup, sequence),
+    kind: referral.kind,
+    stage: 'referred',
+    receivedAt: now.toISOString(),
+    receivedOn: today,
+    referrerAadObjectId: input.caller.aadObjectId,
+    clocks,
+    referral,
+  }));
+  if (created) {
+    await deps.store.appendAudit({
+      caseId: record.reference,
+      at: now.toISOString(),
+      actor: input.caller.aadObjectId,
+      action: 'case.created',
+      detail: `kind=${record.kind}`,
+    });
+  }
+  return { status: 'accepted', record, created };
+}

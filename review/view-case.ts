@@ -1,0 +1,54 @@
+import { anonymise, type AnonymousCase, type CaseRecord } from './case.js';
+import { createDirectory } from './partnership.js';
+import type { Caller, ReviewDeps } from './submit-referral.js';
+
+/** How much of a case someone may see. */
+export type CaseAccess = 'details' | 'summary';
+
+/**
+ * What the caller may see. A refusal still carries the anonymous view when the case
+ * exists, so a channel card can be shown again as it was.
+ */
+export type CaseView =
+  | { access: CaseAccess; record: CaseRecord }
+  | { access: 'none'; anonymous?: AnonymousCase };
+
+/**
+ * Need-to-know. The business unit sees everything; the referrer sees their own
+ * case's reference, descriptor, stage and dates; nobody else sees anything. Asked
+ * from a channel card, only the business unit gets an answer at all.
+ */
+export function accessTo(
+  record: CaseRecord,
+  caller: Caller,
+  deps: Pick<ReviewDeps, 'partnership'>,
+  via: 'status' | 'channel',
+): CaseAccess | 'none' {
+  if (createDirectory(deps.partnership).hasRole(caller.aadObjectId, 'businessUnit')) return 'details';
+  if (via === 'status' && record.referrerAadObjectId.toLowerCase() === caller.aadObjectId.toLowerCase()) {
+    return 'summary';
+  }
+  return 'none';
+}
+
+/**
+ * Shows a case to a caller, recording the view or the refusal in the case's audit
+ * trail. An unknown reference and a refusal look the same to the caller, so that
+ * nobody learns which references exist.
+ */
+export async function viewCase(
+  deps: ReviewDeps,
+  input: { caller: Caller; reference: string; via: 'status' | 'channel' },
+): Promise<CaseView> {
+  const record = await deps.store.getCase(input.reference);
+  if (!record) return { access: 'none' };
+  const access = accessTo(record, input.caller, deps, input.via);
+  await deps.store.appendAudit({
+    caseId: record.reference,
+    at: deps.now().toISOString(),
+    actor: input.caller.aadObjectId,
+    action: access === 'none' ? 'case.view.refused' : 'case.viewed',
+    detail: `via=${input.via}${access === 'none' ? '' : ` access=${access}`}`,
+  });
+  return access === 'none' ? { access, anonymous: anonymise(record) } : { access, record };
+}

@@ -1,0 +1,157 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AuditAction, AuditEvent } from '../review/audit.js';
+import type { CaseRecord } from '../review/case.js';
+import type { CaseStore, NotificationClaim, NotificationOutcome, Settings } from '../review/store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS cases (
+  id TEXT PRIMARY KEY,
+  year INTEGER NOT NULL,
+  sequence INTEGER NOT NULL,
+  submission_key TEXT NOT NULL UNIQUE,
+  doc TEXT NOT NULL,
+  etag INTEGER NOT NULL DEFAULT 1,
+  UNIQUE (year, sequence)
+);
+CREATE TABLE IF NOT EXISTS sequences (
+  year INTEGER PRIMARY KEY,
+  last INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  case_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_by_case ON audit (case_id, id);
+CREATE TABLE IF NOT EXISTS settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notifications (
+  key TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  activity_id TEXT,
+  error TEXT,
+  claimed_at TEXT NOT NULL,
+  completed_at TEXT
+);
+`;
+
+interface AuditRow {
+  case_id: string;
+  at: string;
+  actor: string;
+  action: string;
+  detail: string | null;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, and
+ * every write that reads first runs in an IMMEDIATE transaction, so several Panel
+ * processes on one file still never hand out a reference twice.
+ */
+export class SqliteStore implements CaseStore {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA);
+  }
+
+  async createCaseOnce(
+    submissionKey: string,
+    year: number,
+    build: (sequence: number) => CaseRecord,
+  ): Promise<{ record: CaseRecord; created: boolean }> {
+    const create = this.db.transaction(() => {
+      const existing = this.db
+        .prepare<[string], { doc: string }>('SELECT doc FROM cases WHERE submission_key = ?')
+        .get(submissionKey);
+      if (existing) return { record: JSON.parse(existing.doc) as CaseRecord, created: false };
+      const { last } = this.db
+        .prepare<[number], { last: number }>(
+          `INSERT INTO sequences (year, last) VALUES (?, 1)
+           ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
+        )
+        .get(year)!;
+      const record = build(last);
+      this.db
+        .prepare('INSERT INTO cases (id, year, sequence, submission_key, doc) VALUES (?, ?, ?, ?, ?)')
+        .run(record.reference, year, last, submissionKey, JSON.stringify(record));
+      return { record, created: true };
+    });
+    return create.immediate();
+  }
+
+  async getCase(reference: string): Promise<CaseRecord | undefined> {
+    const row = this.db.prepare<[string], { doc: string }>('SELECT doc FROM cases WHERE id = ?').get(reference);
+    return row ? (JSON.parse(row.doc) as CaseRecord) : undefined;
+  }
+
+  async appendAudit(event: AuditEvent): Promise<void> {
+    this.db
+      .prepare('INSERT INTO audit (case_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(event.caseId, event.at, event.actor, event.action, event.detail ?? null);
+  }
+
+  async listAudit(caseId: string): Promise<AuditEvent[]> {
+    return this.db
+      .prepare<[string], AuditRow>('SELECT case_id, at, actor, action, detail FROM audit WHERE case_id = ? ORDER BY id')
+      .all(caseId)
+      .map((r) => ({
+        caseId: r.case_id,
+        at: r.at,
+        actor: r.actor,
+        action: r.action as AuditAction,
+        ...(r.detail !== null && { detail: r.detail }),
+      }));
+  }
+
+  async getSetting<K extends keyof Settings>(key: K): Promise<Settings[K] | undefined> {
+    const row = this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key);
+    return row ? (JSON.parse(row.value) as Settings[K]) : undefined;
+  }
+
+  async putSetting<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void> {
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(key, JSON.stringify(value));
+  }
+
+  async claimNotification(claim: NotificationClaim): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `INSERT INTO notifications (key, case_id, kind, status, claimed_at) VALUES (?, ?, ?, 'pending', ?)
+         ON CONFLICT (key) DO NOTHING`,
+      )
+      .run(claim.key, claim.caseId, claim.kind, claim.at);
+    return result.changes === 1;
+  }
+
+  async completeNotification(key: string, outcome: NotificationOutcome, at: string): Promise<void> {
+    this.db
+      .prepare('UPDATE notifications SET status = ?, activity_id = ?, error = ?, completed_at = ? WHERE key = ?')
+      .run(
+        outcome.status,
+        outcome.status === 'sent' ? (outcome.activityId ?? null) : null,
+        outcome.status === 'failed' ? outcome.error : null,
+        at,
+        key,
+      );
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
