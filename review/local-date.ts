@@ -71,15 +71,18 @@ export function localDateOf(instant: Date, timeZone: string): LocalDate {
   }).format(instant) as LocalDate;
 }
 
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+});
+
 /** "Fri 25 Dec 2026", for cards. */
 export function formatLongDate(date: LocalDate): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'UTC',
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-  }).format(new Date(toUtcMs(date)));
+  const parts = Object.fromEntries(LONG_DATE.formatToParts(new Date(toUtcMs(date))).map((p) => [p.type, p.value]));
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
 }
 
 /** Whole years from `birth` to `on` (an age). */

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../bot/config.js';
+import { personalMessage } from '../support/activities.js';
+import { ConnectorStandIn } from '../support/connector-stand-in.js';
+import { PanelHarness } from '../support/panel-harness.js';
+
+const BOT_ID = '0b9a7c1e-58d4-4f0b-9b3e-6c2d1a7e4f10';
+
+/** A token-shaped string signed by nobody, naming an issuer Teams never uses. */
+function forgedToken(): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return [
+    part({ alg: 'RS256', typ: 'JWT', kid: 'forged' }),
+    part({ iss: 'https://forger.example', aud: BOT_ID, exp: Math.floor(Date.now() / 1000) + 3600 }),
+    'c2lnbmF0dXJl',
+  ].join('.');
+}
+
+describe('fail closed', () => {
+  it('without LOCAL_MODE or BOT_ID the server refuses to start, saying which to set', () => {
+    expect(() => loadConfig({})).toThrow(ConfigError);
+    expect(() => loadConfig({})).toThrow(/BOT_ID.*LOCAL_MODE=true/);
+  });
+
+  it('LOCAL_MODE is refused in production', () => {
+    expect(() => loadConfig({ LOCAL_MODE: 'true', NODE_ENV: 'production' })).toThrow(/refused when NODE_ENV=production/);
+  });
+
+  describe('with BOT_ID set', () => {
+    const connector = new ConnectorStandIn();
+    const panel = new PanelHarness({
+      LOCAL_MODE: '',
+      BOT_ID,
+      BOT_PASSWORD: 'not-a-real-secret',
+      BOT_TYPE: 'MultiTenant',
+    });
+    let serviceUrl: string;
+
+    beforeAll(async () => {
+      serviceUrl = await connector.start();
+      await panel.start();
+    });
+    afterAll(async () => {
+      await panel.stop();
+      await connector.stop();
+    });
+
+    it('a request with no Authorization header gets 401 and no reply', async () => {
+      const res = await panel.send(personalMessage(serviceUrl, 'dana', 'help'));
+      expect(res.status).toBe(401);
+      expect(connector.calls).toHaveLength(0);
+    });
+
+    it('a forged token gets 401 and no reply', async () => {
+      const res = await panel.send(personalMessage(serviceUrl, 'dana', 'help'), {
+        authorization: `Bearer ${forgedToken()}`,
+      });
+      expect(res.status).toBe(401);
+      const garbage = await panel.send(personalMessage(serviceUrl, 'dana', 'help'), { authorization: 'Bearer nonsense' });
+      expect(garbage.status).toBe(401);
+      expect(connector.calls).toHaveLength(0);
+    });
+  });
+});

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+
+/** The demo partnership's people (partnership/demo.yaml), as Teams identifies them. */
+export const PEOPLE = {
+  dana: { id: '29:dana', aadObjectId: '11111111-1111-4111-8111-111111111111', name: 'Dana Evans' },
+  sam: { id: '29:sam', aadObjectId: '22222222-2222-4222-8222-222222222222', name: 'Sam Patel' },
+  alex: { id: '29:alex', aadObjectId: '33333333-3333-4333-8333-333333333333', name: 'Alex Jones' },
+  priya: { id: '29:priya', aadObjectId: '44444444-4444-4444-8444-444444444444', name: 'Priya Shah' },
+  jo: { id: '29:jo', aadObjectId: '55555555-5555-4555-8555-555555555555', name: 'Jo Reed' },
+} as const;
+export type PersonKey = keyof typeof PEOPLE;
+
+export const TENANT = '8f1c7a52-3f0e-4d7b-9a51-5a8f3c2e1d00';
+export const BOT = { id: '28:panel-bot', name: 'Panel' };
+export const REFERRALS_CHANNEL = '19:referrals@thread.tacv2';
+export const TEAM = '19:team@thread.tacv2';
+
+export type Activity = Record<string, unknown>;
+
+function base(serviceUrl: string, who: PersonKey, conversation: Record<string, unknown>): Activity {
+  return {
+    id: randomUUID(),
+    channelId: 'msteams',
+    serviceUrl,
+    timestamp: new Date().toISOString(),
+    from: PEOPLE[who],
+    recipient: BOT,
+    conversation: { tenantId: TENANT, ...conversation },
+    channelData: { tenant: { id: TENANT } },
+  };
+}
+
+const personalChat = (who: PersonKey) => ({ id: `a:personal-${who}`, conversationType: 'personal' });
+
+/** A message in `who`'s personal chat with Panel. */
+export function personalMessage(serviceUrl: string, who: PersonKey, text: string): Activity {
+  return { ...base(serviceUrl, who, personalChat(who)), type: 'message', text };
+}
+
+/** A post in the referrals channel that @mentions Panel. */
+export function channelMention(serviceUrl: string, who: PersonKey, text: string): Activity {
+  return {
+    ...base(serviceUrl, who, {
+      id: `${REFERRALS_CHANNEL};messageid=${Date.now()}`,
+      conversationType: 'channel',
+      isGroup: true,
+    }),
+    type: 'message',
+    text: `<at>Panel</at> ${text}`,
+    entities: [{ type: 'mention', text: '<at>Panel</at>', mentioned: BOT }],
+    channelData: { tenant: { id: TENANT }, team: { id: TEAM }, channel: { id: REFERRALS_CHANNEL } },
+  };
+}
+
+/** An Adaptive Card Action.Execute from `who`, in a personal chat or the channel. */
+export function cardAction(
+  serviceUrl: string,
+  who: PersonKey,
+  verb: string,
+  data: Record<string, unknown>,
+  where: 'personal' | 'channel' = 'personal',
+): Activity {
+  const conversation =
+    where === 'personal'
+      ? personalChat(who)
+      : { id: `${REFERRALS_CHANNEL};messageid=1`, conversationType: 'channel', isGroup: true };
+  return {
+    ...base(serviceUrl, who, conversation),
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    replyToId: 'card-1',
+    value: { action: { type: 'Action.Execute', verb, data } },
+  };
+}

@@ -1,0 +1,98 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A request the bot made to the Bot Connector. */
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+  authorization?: string;
+}
+
+/** What the stand-in answers; the default is Teams' success. */
+export type Responder = (call: ConnectorCall) => { status: number; body?: unknown } | undefined;
+
+/**
+ * A local HTTP server standing in for the Bot Connector (the `serviceUrl` of every
+ * test activity): it records what Panel sends and answers like Teams does.
+ */
+export class ConnectorStandIn {
+  readonly calls: ConnectorCall[] = [];
+  private readonly events = new EventEmitter();
+  private readonly server: Server;
+  private next = 1;
+  private responder: Responder = () => undefined;
+
+  constructor() {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then(({ status, body }) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body ?? {}));
+      });
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this.url;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Replaces the default answers, for failures (403, 404, 429...). */
+  respondWith(responder: Responder): void {
+    this.responder = responder;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Calls whose path matches, in order. */
+  matching(method: string, path: RegExp): ConnectorCall[] {
+    return this.calls.filter((c) => c.method === method && path.test(c.path));
+  }
+
+  /** Resolves with the first call, past or future, that satisfies `predicate`. */
+  waitFor(predicate: (call: ConnectorCall) => boolean): Promise<ConnectorCall> {
+    const seen = this.calls.find(predicate);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const listener = (call: ConnectorCall) => {
+        if (predicate(call)) {
+          this.events.off('call', listener);
+          resolve(call);
+        }
+      };
+      this.events.on('call', listener);
+    });
+  }
+
+  private async handle(req: IncomingMessage): Promise<{ status: number; body?: unknown }> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const call: ConnectorCall = {
+      method: req.method ?? 'GET',
+      path: decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname),
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      ...(req.headers.authorization && { authorization: req.headers.authorization }),
+    };
+    this.calls.push(call);
+    this.events.emit('call', call);
+    const custom = this.responder(call);
+    if (custom) return custom;
+    const id = String(this.next++);
+    if (call.method === 'POST' && call.path === '/v3/conversations') {
+      const channel = (call.body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+      return channel
+        ? { status: 201, body: { id: `${channel};messageid=${id}`, activityId: id } }
+        : { status: 201, body: { id: `a:conversation-${id}` } };
+    }
+    return { status: 201, body: { id: `activity-${id}` } };
+  }
+}

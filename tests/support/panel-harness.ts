@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../bot/config.js';
+import { createLogger } from '../../bot/logger.js';
+import { startPanel, type RunningPanel } from '../../bot/server.js';
+import { SqliteStore } from '../../storage/sqlite-store.js';
+import type { Activity } from './activities.js';
+
+/** A fixed "now" for the suite: Tuesday 1 December 2026, 10:00 in London. */
+export const NOW = new Date('2026-12-01T10:00:00Z');
+
+export interface InvokeBody {
+  statusCode: number;
+  type: string;
+  value: unknown;
+}
+
+/**
+ * The real server on a random port, in local mode, with a temporary SQLite file. It
+ * can be restarted on the same file to prove what was stored survives.
+ */
+export class PanelHarness {
+  readonly dir = mkdtempSync(join(tmpdir(), 'panel-test-'));
+  readonly dbPath = join(this.dir, 'panel.db');
+  panel!: RunningPanel;
+  private readonly env: Record<string, string>;
+
+  constructor(env: Record<string, string> = {}) {
+    this.env = { LOCAL_MODE: 'true', PORT: '0', SQLITE_PATH: this.dbPath, LOG_LEVEL: 'silent', ...env };
+  }
+
+  async start(): Promise<this> {
+    this.panel = await startPanel(loadConfig(this.env), {
+      store: new SqliteStore(this.dbPath),
+      log: createLogger('silent'),
+      now: () => NOW,
+    });
+    return this;
+  }
+
+  async restart(): Promise<void> {
+    await this.panel.close();
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.panel.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.panel.port}/api/messages`;
+  }
+
+  get store() {
+    return this.panel.deps.review.store;
+  }
+
+  /** POSTs an activity as Teams would, and returns the HTTP status and body. */
+  async send(activity: Activity, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  /** Sends a card action and returns the card (or message) Panel answers with. */
+  async invoke(activity: Activity): Promise<InvokeBody> {
+    const { status, body } = await this.send(activity);
+    if (status !== 200) throw new Error(`invoke answered ${status}: ${JSON.stringify(body)}`);
+    return body as InvokeBody;
+  }
+}

@@ -1,0 +1,50 @@
+/** A complete, valid referral form (LCSPR) as the card sends it: every value a string. */
+export function validReferralForm(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    kind: 'lcspr',
+    referrerName: 'Dana Evans',
+    referrerAgency: 'education',
+    referrerAgencyOther: '',
+    referrerEmail: 'dana.evans@school.example.org',
+    referrerPhone: '01632 960123',
+    managerConsulted: 'true',
+    subjectName: 'Charlie Brook',
+    subjectDob: '2014-03-02',
+    ageGroup: 'youngPerson',
+    subjectAddress: '12 Elm Row, Exampletown EX1 2AB',
+    incidentDate: '2026-11-20',
+    awareDate: '2026-11-23',
+    harm: 'seriouslyHarmed',
+    abuseOrNeglect: 'suspected',
+    agencyConcern: 'yes',
+    immediateSafety: 'yes',
+    immediateSafetyDetails: 'A younger sibling lives at home; social care visited on 24 November.',
+    nationalPanelNotified: 'notKnown',
+    summary: 'Charlie attended school until October with falling attendance; two welfare calls were logged.',
+    reasons: 'Several agencies knew of concerns and did not share them.',
+    parallelProcesses: 'criminalInvestigation',
+    family1Name: 'Morgan Brook',
+    family1Relationship: 'Mother',
+    family1Dob: '1990-05-05',
+    family1Address: '12 Elm Row, Exampletown EX1 2AB',
+    professional1Name: 'Class teacher',
+    professional1Agency: 'Elm Row Primary',
+    professional1Dates: 'Sept 2025 to Oct 2026',
+    professional1Involvement: 'Daily contact',
+    ...overrides,
+  };
+}
+
+/** Every personal value in the form above: none may reach a channel. */
+export const PERSONAL_VALUES = [
+  'Dana Evans',
+  'dana.evans@school.example.org',
+  '01632 960123',
+  'Charlie Brook',
+  '2014-03-02',
+  '12 Elm Row',
+  'Morgan Brook',
+  '1990-05-05',
+  'younger sibling',
+  'falling attendance',
+];
