@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { access, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -240,6 +241,8 @@ function pngDimensions(bytes: Buffer): { width: number; height: number } | undef
 }
 
 async function main(): Promise<void> {
+  // The same .env file `npm start` reads, so BOT_ID is set in one place.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const botId = process.env.BOT_ID?.trim();
   if (!botId) {
     console.error(
