@@ -1,12 +1,10 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
-import type { Directory } from '../review/partnership.js';
 import type { ReviewDeps } from '../review/submit-referral.js';
 import type { Logger } from './logger.js';
 
 /** What every handler may use. Built once at start-up (bot/server.ts). */
 export interface PanelDeps {
   review: ReviewDeps;
-  directory: Directory;
   log: Logger;
   adapter: TeamsAdapter;
   /** The bot's Microsoft App ID; empty in local mode. */

@@ -64,10 +64,10 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     review: {
       store,
       partnership,
+      directory: createDirectory(partnership),
       calendar: createWorkingCalendar(partnership.nation),
       now: options.now ?? (() => new Date()),
     },
-    directory: createDirectory(partnership),
     log,
     adapter,
     botAppId: config.bot?.appId ?? '',

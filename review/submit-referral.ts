@@ -3,13 +3,15 @@ import { formatReference, type CaseRecord } from './case.js';
 import { intakeClocks } from './clocks.js';
 import { describeAnonymously } from './descriptor.js';
 import { localDateOf, yearOf } from './local-date.js';
-import type { Partnership } from './partnership.js';
+import type { Directory, Partnership } from './partnership.js';
 import { validateReferral, type FieldErrors, type ReferralForm } from './referral.js';
 import type { CaseStore } from './store.js';
 
 export interface ReviewDeps {
   store: CaseStore;
   partnership: Partnership;
+  /** The partnership's people and their roles, by Entra object id. */
+  directory: Directory;
   calendar: WorkingCalendar;
   /** The time now; injected so tests control it. */
   now: () => Date;

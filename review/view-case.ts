@@ -1,5 +1,4 @@
 import { anonymise, type AnonymousCase, type CaseRecord } from './case.js';
-import { createDirectory } from './partnership.js';
 import type { Caller, ReviewDeps } from './submit-referral.js';
 
 /** How much of a case someone may see. */
@@ -21,10 +20,10 @@ export type CaseView =
 export function accessTo(
   record: CaseRecord,
   caller: Caller,
-  deps: Pick<ReviewDeps, 'partnership'>,
+  deps: Pick<ReviewDeps, 'directory'>,
   via: 'status' | 'channel',
 ): CaseAccess | 'none' {
-  if (createDirectory(deps.partnership).hasRole(caller.aadObjectId, 'businessUnit')) return 'details';
+  if (deps.directory.hasRole(caller.aadObjectId, 'businessUnit')) return 'details';
   if (via === 'status' && record.referrerAadObjectId.toLowerCase() === caller.aadObjectId.toLowerCase()) {
     return 'summary';
   }

@@ -2,25 +2,21 @@ import type { TurnContext } from 'botbuilder';
 import { referralFormCard, referralKindCard } from '../../cards/referral-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { localDateOf } from '../../review/local-date.js';
-import { REVIEW_KINDS, type ReviewKind } from '../../review/referral.js';
+import { REVIEW_KINDS, type FieldErrors, type ReferralForm, type ReviewKind } from '../../review/referral.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 import { referralEnvelope, STALE_CARD } from './card-data.js';
 
-/** The referral form for a kind, with the referrer's name prefilled from Teams. */
-export function freshReferralForm(
+/** The referral form for a kind, for this partnership, today, with the values given. */
+export function referralForm(
   deps: PanelDeps,
-  kind: ReviewKind,
-  submissionId: string,
-  referrerName: string,
+  form: { kind: ReviewKind; submissionId: string; values: Partial<ReferralForm>; errors?: FieldErrors },
 ): AdaptiveCardJson {
   const { partnership, now } = deps.review;
   return referralFormCard({
-    kind,
-    submissionId,
+    ...form,
     agencies: partnership.agencies,
     today: localDateOf(now(), partnership.timezone),
-    values: { referrerName },
   });
 }
 
@@ -38,5 +34,10 @@ export async function chooseReferralKind(
   if (!kind) {
     return referralKindCard({ submissionId: envelope.data.submissionId, error: 'Choose the kind of review' });
   }
-  return freshReferralForm(deps, kind, envelope.data.submissionId, caller.displayName);
+  // The referrer's name comes prefilled from Teams.
+  return referralForm(deps, {
+    kind,
+    submissionId: envelope.data.submissionId,
+    values: { referrerName: caller.displayName },
+  });
 }

@@ -6,7 +6,7 @@ import type { PanelDeps } from '../deps.js';
 /** `help`: what the caller can do here, by their roles. */
 export async function help(context: TurnContext, deps: PanelDeps): Promise<void> {
   const caller = callerOf(context);
-  const person = deps.directory.find(caller?.aadObjectId);
+  const person = deps.review.directory.find(caller?.aadObjectId);
   const roles = person?.roles ?? [];
   const lines: string[] = [];
   if (conversationKind(context) === 'personal') {

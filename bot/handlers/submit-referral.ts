@@ -1,15 +1,15 @@
 import type { TurnContext } from 'botbuilder';
 import { acknowledgementCard } from '../../cards/case-cards.js';
-import { referralFormCard, referralKindCard } from '../../cards/referral-cards.js';
+import { referralKindCard } from '../../cards/referral-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise } from '../../review/case.js';
-import { localDateOf } from '../../review/local-date.js';
 import { REVIEW_KINDS } from '../../review/referral.js';
 import { submitReferral as submit } from '../../review/submit-referral.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 import { postReferralToChannel } from '../post-to-channel.js';
 import { referralEnvelope, STALE_CARD } from './card-data.js';
+import { referralForm } from './choose-referral-kind.js';
 
 /**
  * `referral.submit`: the form comes back with its problems, or the case is stored
@@ -32,15 +32,7 @@ export async function submitReferral(
   const result = await submit(deps.review, { caller, data, submissionId });
   if (result.status === 'invalid') {
     deps.log.info({ verb: 'referral.submit', outcome: 'invalid', fields: Object.keys(result.errors) }, 'referral needs changes');
-    const { partnership, now } = deps.review;
-    return referralFormCard({
-      kind,
-      submissionId,
-      agencies: partnership.agencies,
-      today: localDateOf(now(), partnership.timezone),
-      values: result.form,
-      errors: result.errors,
-    });
+    return referralForm(deps, { kind, submissionId, values: result.form, errors: result.errors });
   }
   const { record, created } = result;
   deps.log.info({ verb: 'referral.submit', reference: record.reference, created }, 'referral stored');

@@ -22,7 +22,7 @@ export async function useChannelForReferrals(context: TurnContext, deps: PanelDe
     await context.sendActivity('Say this in the Teams channel you want: **@Panel use this channel for referrals**.');
     return;
   }
-  if (!deps.directory.hasRole(caller.aadObjectId, 'businessUnit')) {
+  if (!deps.review.directory.hasRole(caller.aadObjectId, 'businessUnit')) {
     deps.log.warn({ command: 'useChannel', outcome: 'refused' }, 'referral channel change refused');
     await context.sendActivity('Only the business unit can choose the channel for referrals.');
     return;

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../bot/config.js';
 import { personalMessage } from '../support/activities.js';
-import { ConnectorStandIn } from '../support/connector-stand-in.js';
-import { PanelHarness } from '../support/panel-harness.js';
+import { httpSuite } from '../support/http-suite.js';
 
 const BOT_ID = '0b9a7c1e-58d4-4f0b-9b3e-6c2d1a7e4f10';
 
@@ -27,36 +26,25 @@ describe('fail closed', () => {
   });
 
   describe('with BOT_ID set', () => {
-    const connector = new ConnectorStandIn();
-    const panel = new PanelHarness({
+    const { connector, panel, serviceUrl } = httpSuite({
       LOCAL_MODE: '',
       BOT_ID,
       BOT_PASSWORD: 'not-a-real-secret',
       BOT_TYPE: 'MultiTenant',
     });
-    let serviceUrl: string;
-
-    beforeAll(async () => {
-      serviceUrl = await connector.start();
-      await panel.start();
-    });
-    afterAll(async () => {
-      await panel.stop();
-      await connector.stop();
-    });
 
     it('a request with no Authorization header gets 401 and no reply', async () => {
-      const res = await panel.send(personalMessage(serviceUrl, 'dana', 'help'));
+      const res = await panel.send(personalMessage(serviceUrl(), 'dana', 'help'));
       expect(res.status).toBe(401);
       expect(connector.calls).toHaveLength(0);
     });
 
     it('a forged token gets 401 and no reply', async () => {
-      const res = await panel.send(personalMessage(serviceUrl, 'dana', 'help'), {
+      const res = await panel.send(personalMessage(serviceUrl(), 'dana', 'help'), {
         authorization: `Bearer ${forgedToken()}`,
       });
       expect(res.status).toBe(401);
-      const garbage = await panel.send(personalMessage(serviceUrl, 'dana', 'help'), { authorization: 'Bearer nonsense' });
+      const garbage = await panel.send(personalMessage(serviceUrl(), 'dana', 'help'), { authorization: 'Bearer nonsense' });
       expect(garbage.status).toBe(401);
       expect(connector.calls).toHaveLength(0);
     });

@@ -1,26 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { cardAction, channelMention } from '../support/activities.js';
 import { texts } from '../support/cards.js';
-import { ConnectorStandIn } from '../support/connector-stand-in.js';
-import { PanelHarness } from '../support/panel-harness.js';
+import { httpSuite } from '../support/http-suite.js';
 import { validReferralForm } from '../support/referral-form.js';
 
 /** Teams redelivers, users double-click, twenty people refer at once: one case each. */
 describe('submitting a referral more than once', () => {
-  const connector = new ConnectorStandIn();
-  const panel = new PanelHarness();
-  let serviceUrl: string;
-
+  const { connector, panel, serviceUrl } = httpSuite();
   beforeAll(async () => {
-    serviceUrl = await connector.start();
-    await panel.start();
-    await panel.send(channelMention(serviceUrl, 'sam', 'use this channel for referrals'));
-  });
-  afterAll(async () => {
-    await panel.stop();
-    await connector.stop();
+    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
   });
 
   const referenceIn = (body: { value: unknown }) =>
@@ -28,7 +18,7 @@ describe('submitting a referral more than once', () => {
   const channelPosts = () => connector.matching('POST', /^\/v3\/conversations$/).length;
 
   it('the same activity delivered twice makes one case and one channel post', async () => {
-    const activity = cardAction(serviceUrl, 'dana', VERBS.submitReferral, {
+    const activity = cardAction(serviceUrl(), 'dana', VERBS.submitReferral, {
       ...validReferralForm(),
       submissionId: randomUUID(),
     });
@@ -45,8 +35,8 @@ describe('submitting a referral more than once', () => {
     const data = { ...validReferralForm(), submissionId: randomUUID() };
     const postsBefore = channelPosts();
     const answers = await Promise.all([
-      panel.invoke(cardAction(serviceUrl, 'dana', VERBS.submitReferral, data)),
-      panel.invoke(cardAction(serviceUrl, 'dana', VERBS.submitReferral, data)),
+      panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data)),
+      panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data)),
     ]);
     expect(new Set(answers.map(referenceIn))).toEqual(new Set(['REF-2026-0002']));
     expect(channelPosts() - postsBefore).toBe(1);
@@ -58,10 +48,10 @@ describe('submitting a referral more than once', () => {
   it('the same submission id from another person is their own referral', async () => {
     const submissionId = randomUUID();
     const mine = await panel.invoke(
-      cardAction(serviceUrl, 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId }),
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId }),
     );
     const theirs = await panel.invoke(
-      cardAction(serviceUrl, 'alex', VERBS.submitReferral, {
+      cardAction(serviceUrl(), 'alex', VERBS.submitReferral, {
         ...validReferralForm({ referrerName: 'Alex Jones', referrerAgency: 'police' }),
         submissionId,
       }),
@@ -73,7 +63,7 @@ describe('submitting a referral more than once', () => {
     const answers = await Promise.all(
       Array.from({ length: 20 }, () =>
         panel.invoke(
-          cardAction(serviceUrl, 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+          cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
         ),
       ),
     );

@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { cardAction, personalMessage } from '../support/activities.js';
-import { ConnectorStandIn } from '../support/connector-stand-in.js';
-import { PanelHarness } from '../support/panel-harness.js';
+import { httpSuite } from '../support/http-suite.js';
 import { validReferralForm } from '../support/referral-form.js';
 
 /** Malformed activities get an error response, not a crash; the server keeps serving. */
 describe('malformed input', () => {
-  const connector = new ConnectorStandIn();
-  const panel = new PanelHarness();
-  let serviceUrl: string;
-
-  beforeAll(async () => {
-    serviceUrl = await connector.start();
-    await panel.start();
-  });
-  afterAll(async () => {
-    await panel.stop();
-    await connector.stop();
-  });
+  const { panel, serviceUrl } = httpSuite();
 
   it('invalid JSON gets 400', async () => {
     const res = await fetch(panel.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{bad' });
@@ -26,7 +14,7 @@ describe('malformed input', () => {
   });
 
   it('an activity without a conversation gets 400 naming what is missing', async () => {
-    const activity = personalMessage(serviceUrl, 'dana', 'help');
+    const activity = personalMessage(serviceUrl(), 'dana', 'help');
     delete activity.conversation;
     const res = await panel.send(activity);
     expect(res.status).toBe(400);
@@ -34,20 +22,20 @@ describe('malformed input', () => {
   });
 
   it('a card action with an unknown verb is answered, and nothing happens', async () => {
-    const res = await panel.invoke(cardAction(serviceUrl, 'dana', 'referral.deleteEverything', {}));
+    const res = await panel.invoke(cardAction(serviceUrl(), 'dana', 'referral.deleteEverything', {}));
     expect(res.type).toBe('application/vnd.microsoft.activity.message');
     expect(String(res.value)).toMatch(/out of date/);
   });
 
   it('a submit without a submission id is answered as a stale card, and nothing is stored', async () => {
-    const res = await panel.invoke(cardAction(serviceUrl, 'dana', VERBS.submitReferral, validReferralForm()));
+    const res = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, validReferralForm()));
     expect(String(res.value)).toMatch(/out of date/);
     expect(await panel.store.getCase('REF-2026-0001')).toBeUndefined();
   });
 
   it('a submit whose fields are not text comes back with the problems, not a crash', async () => {
     const res = await panel.invoke(
-      cardAction(serviceUrl, 'dana', VERBS.submitReferral, {
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, {
         ...validReferralForm(),
         subjectName: { nested: true },
         summary: 42,
@@ -60,7 +48,7 @@ describe('malformed input', () => {
   });
 
   it('a user with no Entra identity is told so, and nothing is stored', async () => {
-    const activity = cardAction(serviceUrl, 'dana', VERBS.submitReferral, {
+    const activity = cardAction(serviceUrl(), 'dana', VERBS.submitReferral, {
       ...validReferralForm(),
       submissionId: '7f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
     });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import {
   cardAction,
@@ -8,8 +8,7 @@ import {
   REFERRALS_CHANNEL,
 } from '../support/activities.js';
 import { actions, cardOf, errorUnder, input, texts, type Json } from '../support/cards.js';
-import { ConnectorStandIn } from '../support/connector-stand-in.js';
-import { PanelHarness } from '../support/panel-harness.js';
+import { httpSuite } from '../support/http-suite.js';
 import { PERSONAL_VALUES, validReferralForm } from '../support/referral-form.js';
 
 /**
@@ -17,18 +16,7 @@ import { PERSONAL_VALUES, validReferralForm } from '../support/referral-form.js'
  * /api/messages, with a local stand-in for the Bot Connector.
  */
 describe('a referral, over HTTP', () => {
-  const connector = new ConnectorStandIn();
-  const panel = new PanelHarness();
-  let serviceUrl: string;
-
-  beforeAll(async () => {
-    serviceUrl = await connector.start();
-    await panel.start();
-  });
-  afterAll(async () => {
-    await panel.stop();
-    await connector.stop();
-  });
+  const { connector, panel, serviceUrl } = httpSuite();
 
   /** The replies Panel posted into a conversation since `from`. */
   const repliesIn = (conversation: string, from = 0) =>
@@ -39,24 +27,24 @@ describe('a referral, over HTTP', () => {
 
   it('the business unit chooses its channel for referrals', async () => {
     const before = connector.calls.length;
-    const res = await panel.send(channelMention(serviceUrl, 'sam', 'use this channel for referrals'));
+    const res = await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
     expect(res.status).toBe(200);
     const reply = connector.calls.slice(before).find((c) => c.method === 'POST');
     expect(String(reply?.body.text)).toMatch(/New referrals will be posted in this channel/);
     const setting = await panel.store.getSetting('referralChannel');
-    expect(setting).toMatchObject({ channelId: REFERRALS_CHANNEL, serviceUrl, setBy: PEOPLE.sam.aadObjectId });
+    expect(setting).toMatchObject({ channelId: REFERRALS_CHANNEL, serviceUrl: serviceUrl(), setBy: PEOPLE.sam.aadObjectId });
   });
 
   it('someone outside the business unit cannot choose the channel', async () => {
     const before = connector.calls.length;
-    await panel.send(channelMention(serviceUrl, 'priya', 'use this channel for referrals'));
+    await panel.send(channelMention(serviceUrl(), 'priya', 'use this channel for referrals'));
     const reply = connector.calls.slice(before).find((c) => c.method === 'POST');
     expect(String(reply?.body.text)).toMatch(/Only the business unit/);
   });
 
   it('help lists what a practitioner can do', async () => {
     const before = connector.calls.length;
-    await panel.send(personalMessage(serviceUrl, 'dana', 'help'));
+    await panel.send(personalMessage(serviceUrl(), 'dana', 'help'));
     const [reply] = repliesIn('a:personal-dana', before);
     expect(String(reply?.body.text)).toMatch(/refer/);
     expect(String(reply?.body.text)).toMatch(/status REF-/);
@@ -65,21 +53,21 @@ describe('a referral, over HTTP', () => {
 
   it('help tells the business unit its own commands too', async () => {
     const before = connector.calls.length;
-    await panel.send(personalMessage(serviceUrl, 'sam', 'help'));
+    await panel.send(personalMessage(serviceUrl(), 'sam', 'help'));
     const [reply] = repliesIn('a:personal-sam', before);
     expect(String(reply?.body.text)).toMatch(/use this channel for referrals/);
   });
 
   it('unknown text gets a pointer to help', async () => {
     const before = connector.calls.length;
-    await panel.send(personalMessage(serviceUrl, 'dana', 'what is this?'));
+    await panel.send(personalMessage(serviceUrl(), 'dana', 'what is this?'));
     const [reply] = repliesIn('a:personal-dana', before);
     expect(String(reply?.body.text)).toMatch(/help/);
   });
 
   it('refer returns the first step of the referral card', async () => {
     const before = connector.calls.length;
-    await panel.send(personalMessage(serviceUrl, 'dana', 'make a referral'));
+    await panel.send(personalMessage(serviceUrl(), 'dana', 'make a referral'));
     const [reply] = repliesIn('a:personal-dana', before);
     const card = cardOf(reply!.body);
     expect(input(card, 'kind').label).toMatch(/kind of review/);
@@ -91,7 +79,7 @@ describe('a referral, over HTTP', () => {
 
   it('choosing the kind gives the form, with the referrer named from Teams', async () => {
     const res = await panel.invoke(
-      cardAction(serviceUrl, 'dana', VERBS.chooseReferralKind, { submissionId, kind: 'lcspr' }),
+      cardAction(serviceUrl(), 'dana', VERBS.chooseReferralKind, { submissionId, kind: 'lcspr' }),
     );
     expect(res.type).toBe('application/vnd.microsoft.card.adaptive');
     const card = res.value;
@@ -102,7 +90,7 @@ describe('a referral, over HTTP', () => {
 
   it('an invalid submit brings the same card back with what was typed and each problem', async () => {
     const form = validReferralForm({ referrerEmail: 'not-an-email', summary: '', awareDate: '2026-11-19' });
-    const res = await panel.invoke(cardAction(serviceUrl, 'dana', VERBS.submitReferral, { ...form, submissionId }));
+    const res = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...form, submissionId }));
     const card = res.value;
     expect(input(card, 'subjectName').value).toBe('Charlie Brook');
     expect(input(card, 'referrerEmail').value).toBe('not-an-email');
@@ -117,7 +105,7 @@ describe('a referral, over HTTP', () => {
 
   it('a valid submit stores the case and acknowledges it with its reference and dates', async () => {
     const res = await panel.invoke(
-      cardAction(serviceUrl, 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId }),
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId }),
     );
     const shown = texts(res.value).join('\n');
     reference = 'REF-2026-0001';
@@ -151,7 +139,7 @@ describe('a referral, over HTTP', () => {
 
   it('View details shows the whole referral to a business-unit member alone, and is audited', async () => {
     const res = await panel.invoke(
-      cardAction(serviceUrl, 'sam', VERBS.viewCaseDetails, { reference }, 'channel'),
+      cardAction(serviceUrl(), 'sam', VERBS.viewCaseDetails, { reference }, 'channel'),
     );
     const shown = texts(res.value).join('\n');
     expect(shown).toMatch(/Charlie Brook/);
@@ -163,7 +151,7 @@ describe('a referral, over HTTP', () => {
 
   it('View details is refused to anyone else, and the refusal is audited', async () => {
     const res = await panel.invoke(
-      cardAction(serviceUrl, 'priya', VERBS.viewCaseDetails, { reference }, 'channel'),
+      cardAction(serviceUrl(), 'priya', VERBS.viewCaseDetails, { reference }, 'channel'),
     );
     const json = JSON.stringify(res.value);
     for (const personal of PERSONAL_VALUES) expect(json).not.toContain(personal);
@@ -175,7 +163,7 @@ describe('a referral, over HTTP', () => {
   it('after a restart, status still shows the case to the referrer, without details', async () => {
     await panel.restart();
     const before = connector.calls.length;
-    await panel.send(personalMessage(serviceUrl, 'dana', `status ${reference}`));
+    await panel.send(personalMessage(serviceUrl(), 'dana', `status ${reference}`));
     const [reply] = repliesIn('a:personal-dana', before);
     const card = cardOf(reply!.body);
     const shown = texts(card).join('\n');
@@ -186,12 +174,12 @@ describe('a referral, over HTTP', () => {
 
   it('status shows the business unit the details, and refuses anyone else', async () => {
     let before = connector.calls.length;
-    await panel.send(personalMessage(serviceUrl, 'sam', `status ${reference.toLowerCase()}`));
+    await panel.send(personalMessage(serviceUrl(), 'sam', `status ${reference.toLowerCase()}`));
     const [samReply] = repliesIn('a:personal-sam', before);
     expect(JSON.stringify(cardOf(samReply!.body))).toContain('Charlie Brook');
 
     before = connector.calls.length;
-    await panel.send(personalMessage(serviceUrl, 'alex', `status ${reference}`));
+    await panel.send(personalMessage(serviceUrl(), 'alex', `status ${reference}`));
     const [alexReply] = repliesIn('a:personal-alex', before);
     expect(String(alexReply?.body.text)).toMatch(/no case REF-2026-0001 that you can see/);
     expect(alexReply?.body.attachments).toBeUndefined();
