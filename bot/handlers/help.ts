@@ -18,7 +18,7 @@ export async function help(context: TurnContext, deps: PanelDeps): Promise<void>
       '- **status REF-2026-0001**: see where a case you referred has got to',
     );
   } else {
-    lines.push('In a channel, mention Panel: **@Panel help**. Referrals and case details stay in a personal chat with Panel.');
+    lines.push('Here, mention Panel: **@Panel help**. Referrals and case details stay in a personal chat with Panel.');
   }
   if (roles.includes('businessUnit')) {
     lines.push(
