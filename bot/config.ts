@@ -14,30 +14,42 @@ const optionalText = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+/** A blank setting is an unset one: it takes the default. */
+const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const envSchema = z.object({
   NODE_ENV: optionalText,
-  PORT: z.coerce
-    .number({ message: 'must be a port number' })
-    .int('must be a whole number')
-    .min(0)
-    .max(65535)
-    .default(3978),
+  PORT: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .regex(/^\d{1,5}$/, 'must be a port number, 0 to 65535 (0: any free port)')
+      .transform(Number)
+      .refine((n) => n <= 65535, 'must be a port number, 0 to 65535 (0: any free port)')
+      .default('3978'),
+  ),
   BOT_ID: optionalText.pipe(z.string().uuid('must be the Azure Bot\'s Microsoft App ID (a GUID)').optional()),
   BOT_PASSWORD: optionalText,
   BOT_TENANT_ID: optionalText.pipe(z.string().uuid('must be your Microsoft Entra tenant id (a GUID)').optional()),
-  BOT_TYPE: z.enum(BOT_TYPES, { message: `must be one of ${BOT_TYPES.join(', ')}` }).default('MultiTenant'),
+  BOT_TYPE: z.preprocess(
+    blankIsUnset,
+    z.enum(BOT_TYPES, { message: `must be one of ${BOT_TYPES.join(', ')}` }).default('MultiTenant'),
+  ),
   LOCAL_MODE: flag,
-  STORE: z
-    .enum(['sqlite'], { message: 'must be sqlite (Cosmos DB support is not in this version yet)' })
-    .default('sqlite'),
+  STORE: z.preprocess(
+    blankIsUnset,
+    z.enum(['sqlite'], { message: 'must be sqlite (Cosmos DB support is not in this version yet)' }).default('sqlite'),
+  ),
   SQLITE_PATH: optionalText.transform((v) => v ?? './data/panel.db'),
   PARTNERSHIP_FILE: optionalText.transform((v) => v ?? DEMO_PARTNERSHIP_FILE),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
-    })
-    .default('info'),
+  LOG_LEVEL: z.preprocess(
+    blankIsUnset,
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+  ),
 });
 
 export type BotCredentials = {

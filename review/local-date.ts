@@ -8,11 +8,12 @@ export type LocalDate = string & { readonly __brand: 'LocalDate' };
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
-/** Parses `YYYY-MM-DD`, rejecting impossible dates such as 2026-02-30. */
+/** Parses `YYYY-MM-DD`, rejecting impossible dates such as 2026-02-30, and years before 100. */
 export function parseLocalDate(text: string): LocalDate | undefined {
   const m = ISO_DATE.exec(text);
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // Date.UTC reads years 0-99 as 1900-1999, so those (never a real date here) fail the check below.
   const utc = new Date(Date.UTC(y, mo - 1, d));
   if (utc.getUTCFullYear() !== y || utc.getUTCMonth() !== mo - 1 || utc.getUTCDate() !== d) {
     return undefined;

@@ -45,15 +45,33 @@ const personSchema = z
   })
   .strict();
 
-const panelSchema = z.union([
-  z
-    .object({
-      day: z.number().int().min(1).max(31),
-      cutoffDay: z.number().int().min(1).max(31),
-    })
-    .strict(),
-  z.object({ dates: z.array(yamlDate).min(1, 'list at least one panel date') }).strict(),
-]);
+const PANEL_FORMS = 'give { day, cutoffDay } for a monthly panel, or { dates: [...] } for listed dates';
+const dayOfMonth = z.number({ message: 'must be a day of the month, 1 to 31' }).int().min(1).max(31);
+
+/** Either a monthly rule or a list of dates; each problem is named at its own path. */
+const panelSchema = z
+  .object(
+    {
+      day: dayOfMonth.optional(),
+      cutoffDay: dayOfMonth.optional(),
+      dates: z.array(yamlDate).min(1, 'list at least one panel date').optional(),
+    },
+    { message: PANEL_FORMS },
+  )
+  .strict()
+  .superRefine((p, ctx) => {
+    const monthly = p.day !== undefined || p.cutoffDay !== undefined;
+    if (monthly && p.dates) ctx.addIssue({ code: 'custom', message: `not both: ${PANEL_FORMS}` });
+    else if (!monthly && !p.dates) ctx.addIssue({ code: 'custom', message: PANEL_FORMS });
+    else if (monthly) {
+      for (const key of ['day', 'cutoffDay'] as const) {
+        if (p[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required for a monthly panel' });
+      }
+    }
+  })
+  .transform((p): { day: number; cutoffDay: number } | { dates: LocalDate[] } =>
+    p.dates ? { dates: p.dates } : { day: p.day ?? 0, cutoffDay: p.cutoffDay ?? 0 },
+  );
 
 /**
  * Clock lengths. Defaults are the statutory or published ones; a partnership whose

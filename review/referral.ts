@@ -157,10 +157,13 @@ export interface ReferralContext {
 export const OTHER_AGENCY = 'other';
 
 // Inputs arrive as strings; anything else (a number, an object) is a malformed submission.
-const field = z.preprocess(
-  (v) => (v === undefined || v === null ? '' : typeof v === 'string' ? v.trim() : v),
-  z.string({ invalid_type_error: 'Must be text' }),
-);
+// It is reported and read as empty, so that every other check still runs and the card
+// shows every problem at once.
+const field = z.unknown().transform((v, ctx) => {
+  if (typeof v === 'string') return v.trim();
+  if (v !== undefined && v !== null) ctx.addIssue({ code: 'custom', message: 'Must be text' });
+  return '';
+});
 
 const AGE_LIMITS: Record<AgeGroup, [number, number]> = {
   baby: [0, 1],
@@ -178,16 +181,17 @@ export function referralSchema(ctx: ReferralContext) {
     typeof field
   >;
   return z
-    .object({ kind: z.enum(REVIEW_KINDS, { message: 'Choose the kind of review' }), ...shape })
-    .superRefine((form, issues) => checkReferral(form, ctx, (path, message) =>
-      issues.addIssue({ code: 'custom', path: [path], message }),
-    ))
-    .transform((form) => toReferral(form, ctx));
+    .object({ kind: field, ...shape })
+    .superRefine((form, issues) =>
+      checkReferral(form, ctx, (path, message) => issues.addIssue({ code: 'custom', path: [path], message })),
+    )
+    // Runs only when every check passed, so the kind is one of REVIEW_KINDS.
+    .transform((form) => toReferral(form as ReferralForm & { kind: ReviewKind }, ctx));
 }
 
-type Problem = (field: ReferralField, message: string) => void;
+type Problem = (field: ReferralField | 'kind', message: string) => void;
 
-function checkReferral(form: ReferralForm & { kind: ReviewKind }, ctx: ReferralContext, problem: Problem) {
+function checkReferral(form: ReferralForm & { kind: string }, ctx: ReferralContext, problem: Problem) {
   const required = (f: ReferralField, message: string) => {
     if (form[f] === '') problem(f, message);
   };
@@ -257,7 +261,8 @@ function checkReferral(form: ReferralForm & { kind: ReviewKind }, ctx: ReferralC
   }
 
   // Questions for the kind of review
-  const kind = form.kind;
+  const kind = REVIEW_KINDS.find((k) => k === form.kind);
+  if (!kind) problem('kind', 'Choose the kind of review');
   if (kind === 'lcspr' || kind === 'reflective') {
     oneOf('nationalPanelNotified', YES_NO_NOT_KNOWN, 'Say whether the National Panel has been notified');
   }
@@ -279,6 +284,12 @@ function checkReferral(form: ReferralForm & { kind: ReviewKind }, ctx: ReferralC
       problem('harm', 'A Domestic Homicide Review follows a death: for harm, choose another kind');
     }
     if (form.ageGroup === 'baby') problem('ageGroup', 'A Domestic Homicide Review is for a person aged 16 or over');
+    if (dob && incident && dob <= incident && yearsBetween(dob, incident) < 16) {
+      problem(
+        'subjectDob',
+        `The date of birth makes them ${yearsBetween(dob, incident)} at their death: a Domestic Homicide Review is for a person aged 16 or over`,
+      );
+    }
   }
   if (kind === 'reflective') required('reflectiveLearning', 'Say what agencies could learn together');
   if (kind === 'notSure') {
