@@ -152,6 +152,9 @@ function detailGroups(r: Referral): { title: string; facts: Fact[]; text: string
 }
 
 /**
+ * What people typed is shown in TextRuns, which Teams renders as plain text: a
+ * "[link](…)" or "**bold**" in a summary stays as typed instead of becoming markup.
+ *
  * The whole referral, for a business-unit member only: sent one to one, or as the
  * answer to their own Action.Execute (which Teams shows to them alone).
  */

@@ -1,12 +1,16 @@
 /** Helpers to read Adaptive Card JSON in assertions. */
 export type Json = Record<string, unknown>;
 
-/** Every object in a card, depth first. */
-export function walk(node: unknown, visit: (obj: Json) => void): void {
-  if (Array.isArray(node)) node.forEach((n) => walk(n, visit));
-  else if (node && typeof node === 'object') {
-    visit(node as Json);
-    Object.values(node as Json).forEach((v) => walk(v, visit));
+/** Visits every object in a JSON tree, depth first, with the array it sits in. */
+export function walk(
+  node: unknown,
+  visit: (obj: Json, siblings: readonly unknown[] | undefined) => void,
+  siblings?: readonly unknown[],
+): void {
+  if (Array.isArray(node)) node.forEach((n) => walk(n, visit, node));
+  else if (node !== null && typeof node === 'object') {
+    visit(node as Json, siblings);
+    for (const v of Object.values(node as Json)) walk(v, visit);
   }
 }
 
@@ -41,6 +45,9 @@ export function texts(card: unknown): string[] {
   const found: string[] = [];
   walk(card, (o) => {
     if (o.type === 'TextBlock' && typeof o.text === 'string') found.push(o.text);
+    if (o.type === 'RichTextBlock' && Array.isArray(o.inlines)) {
+      found.push((o.inlines as Json[]).map((i) => String(i.text)).join(''));
+    }
     if (typeof o.title === 'string' && typeof o.value === 'string') found.push(`${o.title}: ${o.value}`);
   });
   return found;

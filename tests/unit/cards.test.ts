@@ -35,6 +35,7 @@ import {
   inputOf,
   inputsOf,
   validForm,
+  walk,
   type Json,
 } from './fixtures.js';
 
@@ -508,5 +509,22 @@ describe('caseDetailsCard', () => {
     expect(strings).toContain(EVIL.reasons);
     expect(strings).toContain(EVIL.referrer);
     expect(strings).not.toContain('expanded');
+  });
+
+  it('shows what people typed as plain text runs, never as markdown', () => {
+    const referral = childReferral();
+    const card = caseDetailsCard(
+      caseRecord({ referral: { ...referral, summary: 'See [this form](https://phish.example) **now**' } }),
+      { inChannel: false },
+    );
+    const runs: string[] = [];
+    const blocks: string[] = [];
+    walk(card, (o) => {
+      if (o.type === 'TextRun') runs.push(String(o.text));
+      if (o.type === 'TextBlock') blocks.push(String(o.text));
+    });
+    expect(runs).toContain('See [this form](https://phish.example) **now**');
+    expect(blocks.join('\n')).not.toContain('phish.example');
+    expect(blocks.join('\n')).not.toContain(referral.subject.name);
   });
 });

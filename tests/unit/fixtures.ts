@@ -5,7 +5,8 @@
 import type { CaseRecord } from '../../review/case.js';
 import { localDate, type LocalDate } from '../../review/local-date.js';
 import type { ClockSettings } from '../../review/partnership.js';
-import { REFERRAL_FIELDS, type Referral, type ReviewKind } from '../../review/referral.js';
+import type { Referral } from '../../review/referral.js';
+import { walk, type Json } from '../support/cards.js';
 
 // ---------------------------------------------------------------------------
 // Referral forms
@@ -25,96 +26,7 @@ export const AGENCIES: ReadonlyMap<string, string> = new Map([
 
 export const AGENCY_LIST = [...AGENCIES].map(([id, name]) => ({ id, name }));
 
-/** Every input of the card, empty: what a card sends when nothing is typed. */
-export function emptyForm(): Record<string, string> {
-  return Object.fromEntries(REFERRAL_FIELDS.map((f) => [f, '']));
-}
-
-/** What every kind of referral has in common: the referrer, the incident, the summary. */
-const COMMON: Record<string, string> = {
-  referrerName: 'Dana Evans',
-  referrerAgency: 'education',
-  referrerEmail: 'dana.evans@school.example.org',
-  referrerPhone: '01632 960123',
-  managerConsulted: 'true',
-  agencyConcern: 'yes',
-  immediateSafety: 'no',
-  summary: 'Attendance fell from September; two welfare calls were logged and not shared.',
-  reasons: 'Several agencies knew of concerns and did not share them.',
-};
-
-/** The answers that make each kind of referral valid, on top of COMMON. */
-const BY_KIND: Record<ReviewKind, Record<string, string>> = {
-  lcspr: {
-    subjectName: 'Charlie Brook',
-    subjectDob: '2014-03-02',
-    ageGroup: 'youngPerson',
-    subjectAddress: '12 Elm Row, Exampletown EX1 2AB',
-    incidentDate: '2026-11-20',
-    awareDate: '2026-11-23',
-    harm: 'seriouslyHarmed',
-    abuseOrNeglect: 'suspected',
-    nationalPanelNotified: 'notKnown',
-    parallelProcesses: 'criminalInvestigation',
-    family1Name: 'Morgan Brook',
-    family1Relationship: 'Mother',
-    family1Dob: '1990-05-05',
-    family1Address: '12 Elm Row, Exampletown EX1 2AB',
-    professional1Name: 'Class teacher',
-    professional1Agency: 'Elm Row Primary',
-    professional1Dates: 'Sept 2025 to Oct 2026',
-    professional1Involvement: 'Daily contact',
-  },
-  sar: {
-    subjectName: 'Edith Marsh',
-    subjectDob: '1940-04-10',
-    ageGroup: 'adult',
-    incidentDate: '2026-10-02',
-    awareDate: '2026-10-05',
-    harm: 'died',
-    abuseOrNeglect: 'known',
-    careAndSupportNeeds: 'yes',
-    parallelProcesses: 'inquest,section42',
-  },
-  dhr: {
-    subjectName: 'Ruth Hale',
-    ageGroup: 'adult',
-    incidentDate: '2026-09-14',
-    awareDate: '2026-09-14',
-    harm: 'died',
-    abuseOrNeglect: 'known',
-    relationshipToPerpetrator: 'Former partner',
-    victimAged16Plus: 'true',
-    parallelProcesses: 'criminalInvestigation,inquest',
-  },
-  reflective: {
-    subjectName: 'Sam Oaks',
-    ageGroup: 'youngPerson',
-    incidentDate: '2026-08-01',
-    awareDate: '2026-08-03',
-    harm: 'significantHarm',
-    abuseOrNeglect: 'suspected',
-    nationalPanelNotified: 'no',
-    reflectiveLearning: 'How schools and health visitors share early concerns.',
-  },
-  notSure: {
-    subjectName: 'Baby Finch',
-    subjectDob: '2026-01-10',
-    ageGroup: 'baby',
-    incidentDate: '2026-11-02',
-    awareDate: '2026-11-02',
-    harm: 'seriouslyHarmed',
-    abuseOrNeglect: 'suspected',
-  },
-};
-
-/**
- * A complete, valid referral of `kind`, as the card sends it: every input a string
- * (empty when not answered) and `kind` beside them.
- */
-export function validForm(kind: ReviewKind, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...emptyForm(), ...COMMON, ...BY_KIND[kind], kind, ...overrides };
-}
+export { emptyForm, validForm } from '../support/referral-form.js';
 
 // ---------------------------------------------------------------------------
 // Clock settings
@@ -224,16 +136,8 @@ export function caseRecord(overrides: Partial<CaseRecord> = {}): CaseRecord {
 // Reading card JSON
 // ---------------------------------------------------------------------------
 
-export type Json = Record<string, unknown>;
-
-/** Visits every object in a JSON tree, depth first, with the array it sits in. */
-export function walk(node: unknown, visit: (obj: Json, siblings: readonly unknown[] | undefined) => void, siblings?: readonly unknown[]): void {
-  if (Array.isArray(node)) node.forEach((n) => walk(n, visit, node));
-  else if (node !== null && typeof node === 'object') {
-    visit(node as Json, siblings);
-    for (const v of Object.values(node as Json)) walk(v, visit);
-  }
-}
+export type { Json };
+export { walk };
 
 /** Every string in a JSON tree, keys included. */
 export function allStrings(node: unknown): string[] {
