@@ -1,6 +1,5 @@
+// Referral forms as the card sends them: every input a string, `kind` beside them.
 import { REFERRAL_FIELDS, type ReviewKind } from '../../review/referral.js';
-
-/** Referral forms as the card sends them: every input a string, `kind` beside them. */
 
 /** Every input of the card, empty: what a card sends when nothing is typed. */
 export function emptyForm(): Record<string, string> {
