@@ -1,6 +1,7 @@
 import { CardFactory, MessageFactory, type Activity, type ConversationParameters } from 'botbuilder';
 import { channelCaseCard } from '../cards/case-cards.js';
 import type { AnonymousCase } from '../review/case.js';
+import { updateCase } from '../review/update-case.js';
 import type { PanelDeps } from './deps.js';
 
 /**
@@ -22,7 +23,7 @@ export async function postReferralToChannel(deps: PanelDeps, record: AnonymousCa
 
   const fail = async (error: string) => {
     deps.log.warn({ reference: record.reference, error }, 'referral not posted to the channel');
-    await store.completeNotification(key, { status: 'failed', error }, now().toISOString());
+    await store.completeNotification(key, record.reference, { status: 'failed', error }, now().toISOString());
     await store.appendAudit({
       caseId: record.reference,
       at: now().toISOString(),
@@ -49,8 +50,8 @@ export async function postReferralToChannel(deps: PanelDeps, record: AnonymousCa
     // The connector fills in the rest of the activity (ids, timestamps) when it posts.
     activity: MessageFactory.attachment(CardFactory.adaptiveCard(channelCaseCard(record))) as Activity,
   };
+  let conversationId = '';
   try {
-    let conversationId = '';
     await deps.adapter.createConversationAsync(
       deps.botAppId,
       'msteams',
@@ -61,21 +62,28 @@ export async function postReferralToChannel(deps: PanelDeps, record: AnonymousCa
         conversationId = context.activity.conversation.id;
       },
     );
-    // Teams names a new thread "<channel>;messageid=<id of its first post>".
-    const activityId = /;messageid=(.+)$/.exec(conversationId)?.[1];
-    await store.completeNotification(
-      key,
-      { status: 'sent', ...(activityId && { activityId }) },
-      now().toISOString(),
-    );
-    await store.appendAudit({
-      caseId: record.reference,
-      at: now().toISOString(),
-      actor: 'panel',
-      action: 'channel.posted',
-    });
   } catch (err) {
     const status = (err as { statusCode?: number }).statusCode;
     await fail(status ? `Bot Connector answered ${status}` : (err as Error).message);
+    return;
   }
+  // Posted: from here on a failure must not mark it failed, or a retry would post twice.
+  // Teams names a new thread "<channel>;messageid=<id of its first post>".
+  const activityId = /;messageid=(.+)$/.exec(conversationId)?.[1];
+  await store.completeNotification(
+    key,
+    record.reference,
+    { status: 'sent', ...(activityId && { activityId }) },
+    now().toISOString(),
+  );
+  await updateCase(store, record.reference, (c) => ({
+    ...c,
+    channelCard: { conversationId, ...(activityId && { activityId }) },
+  }));
+  await store.appendAudit({
+    caseId: record.reference,
+    at: now().toISOString(),
+    actor: 'panel',
+    action: 'channel.posted',
+  });
 }

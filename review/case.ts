@@ -28,6 +28,8 @@ export interface CaseRecord {
   clocks: IntakeClocks;
   /** Personal data: shown only one to one, to those entitled. */
   referral: Referral;
+  /** The case's card in the business unit's channel, once posted, to update it in place. */
+  channelCard?: { conversationId: string; activityId?: string };
 }
 
 const REFERENCE = /^REF-(\d{4})-(\d{4,})$/i;

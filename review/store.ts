@@ -30,6 +30,44 @@ export interface NotificationClaim {
   at: string;
 }
 
+/** A side effect Panel owes: claimed, then sent or failed. */
+export interface Notification extends NotificationClaim {
+  status: 'pending' | 'sent' | 'failed';
+  /** When it is (or was) due to be attempted: the claim time, for now. */
+  dueAt: string;
+  activityId?: string;
+  error?: string;
+  completedAt?: string;
+}
+
+/** A value and the version tag it was read at, for a conditional write. */
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+/** One page of a query; pass `continuation` back for the next. */
+export interface Page<T> {
+  items: T[];
+  continuation?: string;
+}
+
+/** A conditional write found the item changed since it was read (a stale etag). */
+export class ConflictError extends Error {
+  constructor(what: string) {
+    super(`${what} was changed by someone else; read it again`);
+    this.name = 'ConflictError';
+  }
+}
+
+/** The store is throttled and its retries are spent: try again shortly. Nothing was half-written. */
+export class StoreBusyError extends Error {
+  constructor() {
+    super('the store is busy; try again shortly');
+    this.name = 'StoreBusyError';
+  }
+}
+
 /**
  * The storage port: what the review workflow needs from a store. SQLite and Cosmos DB
  * implement it; one contract test suite holds both to it.
@@ -46,6 +84,13 @@ export interface CaseStore {
     build: (sequence: number) => CaseRecord,
   ): Promise<{ record: CaseRecord; created: boolean }>;
   getCase(reference: string): Promise<CaseRecord | undefined>;
+  /** A case with its version tag, to change it with `replaceCase`. */
+  getCaseVersion(reference: string): Promise<Versioned<CaseRecord> | undefined>;
+  /**
+   * Replaces a case if it is unchanged since `etag` was read, and returns the new tag.
+   * A stale tag is a `ConflictError`; see `updateCase` for the read-change-retry loop.
+   */
+  replaceCase(record: CaseRecord, etag: string): Promise<string>;
   appendAudit(event: AuditEvent): Promise<void>;
   listAudit(caseId: string): Promise<AuditEvent[]>;
   getSetting<K extends keyof Settings>(key: K): Promise<Settings[K] | undefined>;
@@ -55,6 +100,11 @@ export interface CaseStore {
    * only; everyone else must not perform it.
    */
   claimNotification(claim: NotificationClaim): Promise<boolean>;
-  completeNotification(key: string, outcome: NotificationOutcome, at: string): Promise<void>;
+  completeNotification(key: string, caseId: string, outcome: NotificationOutcome, at: string): Promise<void>;
+  /**
+   * Notifications not yet sent (pending or failed) that were due by `before`, oldest
+   * first, a page at a time. Across all cases: the one query that is.
+   */
+  listDueNotifications(before: string, page: { limit: number; continuation?: string }): Promise<Page<Notification>>;
   close(): Promise<void>;
 }

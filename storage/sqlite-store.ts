@@ -3,7 +3,16 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditAction, AuditEvent } from '../review/audit.js';
 import type { CaseRecord } from '../review/case.js';
-import type { CaseStore, NotificationClaim, NotificationOutcome, Settings } from '../review/store.js';
+import {
+  ConflictError,
+  type CaseStore,
+  type Notification,
+  type NotificationClaim,
+  type NotificationOutcome,
+  type Page,
+  type Settings,
+  type Versioned,
+} from '../review/store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS cases (
@@ -40,9 +49,37 @@ CREATE TABLE IF NOT EXISTS notifications (
   activity_id TEXT,
   error TEXT,
   claimed_at TEXT NOT NULL,
+  due_at TEXT NOT NULL,
   completed_at TEXT
 );
+CREATE INDEX IF NOT EXISTS notifications_due ON notifications (due_at) WHERE status <> 'sent';
 `;
+
+interface NotificationRow {
+  key: string;
+  case_id: string;
+  kind: string;
+  status: string;
+  activity_id: string | null;
+  error: string | null;
+  claimed_at: string;
+  due_at: string;
+  completed_at: string | null;
+}
+
+function toNotification(r: NotificationRow): Notification {
+  return {
+    key: r.key,
+    caseId: r.case_id,
+    kind: r.kind as Notification['kind'],
+    status: r.status as Notification['status'],
+    at: r.claimed_at,
+    dueAt: r.due_at,
+    ...(r.activity_id !== null && { activityId: r.activity_id }),
+    ...(r.error !== null && { error: r.error }),
+    ...(r.completed_at !== null && { completedAt: r.completed_at }),
+  };
+}
 
 interface AuditRow {
   case_id: string;
@@ -99,6 +136,21 @@ export class SqliteStore implements CaseStore {
     return row ? (JSON.parse(row.doc) as CaseRecord) : undefined;
   }
 
+  async getCaseVersion(reference: string): Promise<Versioned<CaseRecord> | undefined> {
+    const row = this.db
+      .prepare<[string], { doc: string; etag: number }>('SELECT doc, etag FROM cases WHERE id = ?')
+      .get(reference);
+    return row ? { value: JSON.parse(row.doc) as CaseRecord, etag: String(row.etag) } : undefined;
+  }
+
+  async replaceCase(record: CaseRecord, etag: string): Promise<string> {
+    const result = this.db
+      .prepare('UPDATE cases SET doc = ?, etag = etag + 1 WHERE id = ? AND etag = ?')
+      .run(JSON.stringify(record), record.reference, Number(etag));
+    if (result.changes !== 1) throw new ConflictError(`case ${record.reference}`);
+    return String(Number(etag) + 1);
+  }
+
   async appendAudit(event: AuditEvent): Promise<void> {
     this.db
       .prepare('INSERT INTO audit (case_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)')
@@ -132,14 +184,14 @@ export class SqliteStore implements CaseStore {
   async claimNotification(claim: NotificationClaim): Promise<boolean> {
     const result = this.db
       .prepare(
-        `INSERT INTO notifications (key, case_id, kind, status, claimed_at) VALUES (?, ?, ?, 'pending', ?)
+        `INSERT INTO notifications (key, case_id, kind, status, claimed_at, due_at) VALUES (?, ?, ?, 'pending', ?, ?)
          ON CONFLICT (key) DO NOTHING`,
       )
-      .run(claim.key, claim.caseId, claim.kind, claim.at);
+      .run(claim.key, claim.caseId, claim.kind, claim.at, claim.at);
     return result.changes === 1;
   }
 
-  async completeNotification(key: string, outcome: NotificationOutcome, at: string): Promise<void> {
+  async completeNotification(key: string, _caseId: string, outcome: NotificationOutcome, at: string): Promise<void> {
     this.db
       .prepare('UPDATE notifications SET status = ?, activity_id = ?, error = ?, completed_at = ? WHERE key = ?')
       .run(
@@ -149,6 +201,26 @@ export class SqliteStore implements CaseStore {
         at,
         key,
       );
+  }
+
+  async listDueNotifications(
+    before: string,
+    page: { limit: number; continuation?: string },
+  ): Promise<Page<Notification>> {
+    // The continuation is the (due_at, key) of the last row returned: keyset paging.
+    const after: [string, string] = page.continuation ? (JSON.parse(page.continuation) as [string, string]) : ['', ''];
+    const rows = this.db
+      .prepare<[string, string, string, string, number], NotificationRow>(
+        `SELECT * FROM notifications
+         WHERE status <> 'sent' AND due_at <= ? AND (due_at > ? OR (due_at = ? AND key > ?))
+         ORDER BY due_at, key LIMIT ?`,
+      )
+      .all(before, after[0], after[0], after[1], page.limit + 1);
+    const items = rows.slice(0, page.limit).map(toNotification);
+    const last = items.at(-1);
+    return rows.length > page.limit && last
+      ? { items, continuation: JSON.stringify([last.dueAt, last.key]) }
+      : { items };
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,317 @@
+import {
+  CosmosClient,
+  ErrorResponse,
+  type Container,
+  type IndexingPolicy,
+  type ItemDefinition,
+  type PatchOperation,
+} from '@azure/cosmos';
+import type { TokenCredential } from '@azure/identity';
+import { createHash } from 'node:crypto';
+import type { Agent } from 'node:https';
+import type { AuditAction, AuditEvent } from '../review/audit.js';
+import type { CaseRecord } from '../review/case.js';
+import {
+  ConflictError,
+  StoreBusyError,
+  type CaseStore,
+  type Notification,
+  type NotificationClaim,
+  type NotificationOutcome,
+  type Page,
+  type Settings,
+  type Versioned,
+} from '../review/store.js';
+
+/**
+ * Containers. `cases` holds everything about a case in one logical partition keyed by
+ * its reference: the case itself, its audit events, its notifications. `meta` holds the
+ * rest, each item in its own partition: the yearly reference counters, the submission
+ * keys that make a referral idempotent, and the partnership's settings.
+ */
+export const CONTAINERS = {
+  cases: { id: 'cases', partitionKey: '/caseId' },
+  meta: { id: 'meta', partitionKey: '/pk' },
+} as const;
+
+/**
+ * Personal data is never queried, so it is not indexed: cheaper writes, and nothing
+ * personal in the index. Everything else is (the default), for the few queries there are.
+ */
+const CASES_INDEXING: IndexingPolicy = {
+  indexingMode: 'consistent',
+  automatic: true,
+  includedPaths: [{ path: '/*' }],
+  excludedPaths: [{ path: '/referral/*' }, { path: '/"_etag"/?' }],
+};
+
+/**
+ * Throttling (429): the SDK waits as the server's Retry-After says, but no longer than
+ * fits in a Teams invoke (5 s); after that the caller gets a StoreBusyError.
+ */
+const RETRY_OPTIONS = { maxRetryAttemptCount: 5, maxWaitTimeInSeconds: 3 };
+
+export interface CosmosStoreOptions {
+  endpoint: string;
+  database: string;
+  /** An account key; without one, `credential` (Microsoft Entra ID) is used. */
+  key?: string;
+  credential?: TokenCredential;
+  /** An HTTPS agent, e.g. to trust a local test server's certificate. */
+  agent?: Agent;
+}
+
+export class StoreUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+const SYSTEM_FIELDS = ['id', 'type', 'caseId', 'pk', 'ttl', '_rid', '_self', '_etag', '_attachments', '_ts'];
+
+function strip<T>(item: ItemDefinition): T {
+  const copy: Record<string, unknown> = { ...item };
+  for (const f of SYSTEM_FIELDS) delete copy[f];
+  return copy as T;
+}
+
+const statusOf = (err: unknown) => (err instanceof ErrorResponse ? Number(err.code) : undefined);
+
+/** Maps what the SDK throws onto the port's errors. */
+async function guard<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const status = statusOf(err);
+    if (status === 429) throw new StoreBusyError();
+    if (status === 412) throw new ConflictError(what);
+    throw err;
+  }
+}
+
+/** A sortable, unique audit id: time first, then a counter, so events keep their order. */
+let auditCounter = 0;
+function auditId(at: string): string {
+  auditCounter = (auditCounter + 1) % 1e9;
+  return `audit:${at}:${process.pid}:${String(auditCounter).padStart(9, '0')}`;
+}
+
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** The Azure Cosmos DB for NoSQL store. Open it with `CosmosStore.open`. */
+export class CosmosStore implements CaseStore {
+  private constructor(
+    private readonly client: CosmosClient,
+    private readonly cases: Container,
+    private readonly meta: Container,
+  ) {}
+
+  /**
+   * Connects, and creates the database and containers if they are missing. Fails with
+   * a StoreUnavailableError that says whether Cosmos DB could not be reached or refused
+   * Panel's credentials.
+   */
+  static async open(options: CosmosStoreOptions): Promise<CosmosStore> {
+    const client = new CosmosClient({
+      endpoint: options.endpoint,
+      ...(options.key ? { key: options.key } : options.credential && { aadCredentials: options.credential }),
+      ...(options.agent && { agent: options.agent }),
+      connectionPolicy: { retryOptions: RETRY_OPTIONS },
+    });
+    try {
+      const { database } = await client.databases.createIfNotExists({ id: options.database });
+      const { container: cases } = await database.containers.createIfNotExists({
+        id: CONTAINERS.cases.id,
+        partitionKey: { paths: [CONTAINERS.cases.partitionKey] },
+        indexingPolicy: CASES_INDEXING,
+        // TTL on, with no default: only items given a `ttl` (closed cases) expire.
+        defaultTtl: -1,
+      });
+      const { container: meta } = await database.containers.createIfNotExists({
+        id: CONTAINERS.meta.id,
+        partitionKey: { paths: [CONTAINERS.meta.partitionKey] },
+      });
+      return new CosmosStore(client, cases, meta);
+    } catch (err) {
+      client.dispose();
+      const status = statusOf(err);
+      if (status === 401 || status === 403) {
+        throw new StoreUnavailableError(
+          `Cosmos DB at ${options.endpoint} refused Panel's credentials (${status}): check COSMOS_KEY, or the managed identity's data-plane role`,
+        );
+      }
+      throw new StoreUnavailableError(
+        `cannot reach Cosmos DB at ${options.endpoint}: ${(err as Error).message}. Check COSMOS_ENDPOINT and the network`,
+      );
+    }
+  }
+
+  async createCaseOnce(
+    submissionKey: string,
+    year: number,
+    build: (sequence: number) => CaseRecord,
+  ): Promise<{ record: CaseRecord; created: boolean }> {
+    const id = hashKey(submissionKey);
+    const pk = `submission:${id}`;
+    const earlier = await this.readSubmission(id, pk);
+    if (earlier) return { record: await this.ensureCase(build(earlier.sequence)), created: false };
+
+    const sequence = await this.nextSequence(year);
+    const record = build(sequence);
+    try {
+      await guard('submission', () => this.meta.items.create({ id, pk, caseId: record.reference, sequence }));
+    } catch (err) {
+      if (statusOf(err) !== 409) throw err;
+      // Another delivery of the same submission won; its number stands, ours is unused.
+      const winner = await this.readSubmission(id, pk);
+      if (!winner) throw err;
+      return { record: await this.ensureCase(build(winner.sequence)), created: false };
+    }
+    return { record: await this.ensureCase(record), created: true };
+  }
+
+  private async readSubmission(id: string, pk: string): Promise<{ sequence: number } | undefined> {
+    const { resource } = await guard('submission', () => this.meta.item(id, pk).read<{ sequence: number }>());
+    return resource;
+  }
+
+  /**
+   * The case, created if it is not there yet. The submission key is written first, so
+   * a crash between the two leaves a key whose case the next delivery creates.
+   */
+  private async ensureCase(record: CaseRecord): Promise<CaseRecord> {
+    const existing = await this.getCase(record.reference);
+    if (existing) return existing;
+    try {
+      await guard('case', () =>
+        this.cases.items.create({ ...record, id: 'case', type: 'case', caseId: record.reference }),
+      );
+      return record;
+    } catch (err) {
+      if (statusOf(err) !== 409) throw err;
+      return (await this.getCase(record.reference)) ?? record;
+    }
+  }
+
+  /** The year's next number: an atomic server-side increment, so never issued twice. */
+  private async nextSequence(year: number): Promise<number> {
+    const id = `sequence-${year}`;
+    const increment: PatchOperation[] = [{ op: 'incr', path: '/last', value: 1 }];
+    try {
+      const { resource } = await guard('sequence', () => this.meta.item(id, id).patch<{ last: number }>(increment));
+      if (resource) return resource.last;
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+    try {
+      await guard('sequence', () => this.meta.items.create({ id, pk: id, last: 1 }));
+      return 1;
+    } catch (err) {
+      if (statusOf(err) !== 409) throw err;
+      // Someone created the counter first: increment theirs.
+      const { resource } = await guard('sequence', () => this.meta.item(id, id).patch<{ last: number }>(increment));
+      if (!resource) throw err;
+      return resource.last;
+    }
+  }
+
+  async getCase(reference: string): Promise<CaseRecord | undefined> {
+    return (await this.getCaseVersion(reference))?.value;
+  }
+
+  async getCaseVersion(reference: string): Promise<Versioned<CaseRecord> | undefined> {
+    const { resource, etag } = await guard('case', () => this.cases.item('case', reference).read());
+    return resource ? { value: strip<CaseRecord>(resource), etag } : undefined;
+  }
+
+  async replaceCase(record: CaseRecord, etag: string): Promise<string> {
+    const { etag: next } = await guard(`case ${record.reference}`, () =>
+      this.cases
+        .item('case', record.reference)
+        .replace(
+          { ...record, id: 'case', type: 'case', caseId: record.reference },
+          { accessCondition: { type: 'IfMatch', condition: etag } },
+        ),
+    );
+    return next;
+  }
+
+  async appendAudit(event: AuditEvent): Promise<void> {
+    await guard('audit', () =>
+      this.cases.items.create({ ...event, id: auditId(event.at), type: 'audit', caseId: event.caseId }),
+    );
+  }
+
+  async listAudit(caseId: string): Promise<AuditEvent[]> {
+    const { resources } = await guard('audit', () =>
+      this.cases.items
+        .query<AuditEvent & ItemDefinition>({
+          // The partition key in the WHERE clause keeps it a single-partition query.
+          query: "SELECT * FROM c WHERE c.caseId = @caseId AND c.type = 'audit' ORDER BY c.id",
+          parameters: [{ name: '@caseId', value: caseId }],
+        })
+        .fetchAll(),
+    );
+    return resources.map((r) => ({ ...strip<Omit<AuditEvent, 'caseId'>>(r), caseId, action: r.action as AuditAction }));
+  }
+
+  async getSetting<K extends keyof Settings>(key: K): Promise<Settings[K] | undefined> {
+    const { resource } = await guard('setting', () => this.meta.item(key, 'settings').read<{ value: Settings[K] }>());
+    return resource?.value;
+  }
+
+  async putSetting<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void> {
+    await guard('setting', () => this.meta.items.upsert({ id: key, pk: 'settings', value }));
+  }
+
+  async claimNotification(claim: NotificationClaim): Promise<boolean> {
+    const notification: Notification = { ...claim, status: 'pending', dueAt: claim.at };
+    try {
+      await guard('notification', () =>
+        this.cases.items.create({ ...notification, id: `notification:${claim.key}`, type: 'notification' }),
+      );
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 409) return false;
+      throw err;
+    }
+  }
+
+  async completeNotification(key: string, caseId: string, outcome: NotificationOutcome, at: string): Promise<void> {
+    const detail: PatchOperation[] =
+      outcome.status === 'failed'
+        ? [{ op: 'set', path: '/error', value: outcome.error }]
+        : outcome.activityId
+          ? [{ op: 'set', path: '/activityId', value: outcome.activityId }]
+          : [];
+    const operations: PatchOperation[] = [
+      { op: 'set', path: '/status', value: outcome.status },
+      { op: 'set', path: '/completedAt', value: at },
+      ...detail,
+    ];
+    await guard('notification', () => this.cases.item(`notification:${key}`, caseId).patch(operations));
+  }
+
+  async listDueNotifications(
+    before: string,
+    page: { limit: number; continuation?: string },
+  ): Promise<Page<Notification>> {
+    // The one cross-partition query: indexed on type, status and dueAt, read a page at a time.
+    const iterator = this.cases.items.query<Notification & ItemDefinition>(
+      {
+        query:
+          "SELECT * FROM c WHERE c.type = 'notification' AND c.status != 'sent' AND c.dueAt <= @before ORDER BY c.dueAt",
+        parameters: [{ name: '@before', value: before }],
+      },
+      { maxItemCount: page.limit, ...(page.continuation && { continuationToken: page.continuation }) },
+    );
+    const { resources, continuationToken } = await guard('notifications', () => iterator.fetchNext());
+    const items = resources.map((r) => ({ ...strip<Omit<Notification, 'caseId'>>(r), caseId: r.caseId }));
+    return continuationToken ? { items, continuation: continuationToken } : { items };
+  }
+
+  async close(): Promise<void> {
+    this.client.dispose();
+  }
+}

@@ -1,0 +1,33 @@
+import { createHttpsServer } from '@vercel/cosmosdb-server';
+import { Agent } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+/** The Cosmos DB emulator's published key: the test server accepts any well-formed key. */
+export const TEST_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+
+export interface CosmosTestServer {
+  endpoint: string;
+  /** Trusts the server's bundled certificate, which has expired: tests only. */
+  agent: Agent;
+  stop(): Promise<void>;
+}
+
+/**
+ * @vercel/cosmosdb-server, in process, over HTTPS on loopback: the real @azure/cosmos
+ * SDK talks to it as to Cosmos DB. It keeps everything in memory, never expires TTLs
+ * and ignores the `partitionKey` query option (PLATFORM.md lists its gaps).
+ */
+export async function startCosmosTestServer(): Promise<CosmosTestServer> {
+  const server = createHttpsServer({ keepAlive: true });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const agent = new Agent({ rejectUnauthorized: false, keepAlive: true });
+  return {
+    endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    agent,
+    async stop() {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
