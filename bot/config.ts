@@ -36,11 +36,13 @@ const envSchema = z.object({
     z.enum(BOT_TYPES, { message: `must be one of ${BOT_TYPES.join(', ')}` }).default('MultiTenant'),
   ),
   LOCAL_MODE: flag,
-  STORE: z.preprocess(
-    blankIsUnset,
-    z.enum(['sqlite'], { message: 'must be sqlite (Cosmos DB support is not in this version yet)' }).default('sqlite'),
-  ),
+  STORE: z.preprocess(blankIsUnset, z.enum(['sqlite', 'cosmos'], { message: 'must be sqlite or cosmos' }).default('sqlite')),
   SQLITE_PATH: optionalText.transform((v) => v ?? './data/panel.db'),
+  COSMOS_ENDPOINT: optionalText.pipe(
+    z.string().url('must be the account\'s URI, like https://<account>.documents.azure.com:443/').optional(),
+  ),
+  COSMOS_DATABASE: optionalText.transform((v) => v ?? 'panel'),
+  COSMOS_KEY: optionalText,
   PARTNERSHIP_FILE: optionalText.transform((v) => v ?? DEMO_PARTNERSHIP_FILE),
   LOG_LEVEL: z.preprocess(
     blankIsUnset,
@@ -51,6 +53,11 @@ const envSchema = z.object({
       .default('info'),
   ),
 });
+
+/** Where cases are kept. Cosmos DB without a key signs in with Microsoft Entra ID. */
+export type StoreConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'cosmos'; endpoint: string; database: string; key?: string };
 
 export type BotCredentials = {
   appId: string;
@@ -65,7 +72,7 @@ export interface Config {
   /** Absent only in local mode, where requests are not authenticated. */
   bot?: BotCredentials;
   localMode: boolean;
-  store: { kind: 'sqlite'; path: string };
+  store: StoreConfig;
   partnershipFile: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -108,7 +115,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (e.BOT_ID && e.BOT_TYPE !== 'MultiTenant' && !e.BOT_TENANT_ID) {
     problems.push(`BOT_TENANT_ID is required when BOT_TYPE=${e.BOT_TYPE}`);
   }
+  if (e.STORE === 'cosmos' && !e.COSMOS_ENDPOINT) {
+    problems.push('COSMOS_ENDPOINT is required when STORE=cosmos: the Cosmos DB account\'s URI');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  const store: StoreConfig =
+    e.STORE === 'cosmos'
+      ? {
+          kind: 'cosmos',
+          endpoint: e.COSMOS_ENDPOINT ?? '',
+          database: e.COSMOS_DATABASE,
+          ...(e.COSMOS_KEY && { key: e.COSMOS_KEY }),
+        }
+      : { kind: 'sqlite', path: e.SQLITE_PATH };
 
   return {
     port: e.PORT,
@@ -121,7 +140,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       },
     }),
     localMode: e.LOCAL_MODE,
-    store: { kind: e.STORE, path: e.SQLITE_PATH },
+    store,
     partnershipFile: e.PARTNERSHIP_FILE,
     logLevel: e.LOG_LEVEL,
   };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
 import { PartnershipFileError } from '../review/partnership.js';
+import { StoreUnavailableError } from '../storage/cosmos-store.js';
 import { startPanel } from './server.js';
 
 /**
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof PartnershipFileError) {
+  if (err instanceof ConfigError || err instanceof PartnershipFileError || err instanceof StoreUnavailableError) {
     process.stderr.write(`${err.message}\n`);
   } else {
     process.stderr.write(`Panel failed to start: ${(err as Error).stack ?? String(err)}\n`);

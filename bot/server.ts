@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { createWorkingCalendar } from '../review/calendar.js';
 import { createDirectory, parsePartnership, type Partnership } from '../review/partnership.js';
 import type { CaseStore } from '../review/store.js';
-import { SqliteStore } from '../storage/sqlite-store.js';
+import { openStore } from '../storage/open-store.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import type { PanelDeps } from './deps.js';
@@ -58,7 +58,7 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
   const log = options.log ?? createLogger(config.logLevel);
   const partnership =
     options.partnership ?? parsePartnership(readFileSync(config.partnershipFile, 'utf8'), config.partnershipFile);
-  const store = options.store ?? new SqliteStore(config.store.path);
+  const store = options.store ?? (await openStore(config.store));
   const adapter = createAdapter(config);
   const deps: PanelDeps = {
     review: {

@@ -17,7 +17,7 @@ async function dev(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `Panel is running in local mode on http://localhost:${panel.port} (store: ${config.store.path}).`,
+      `Panel is running in local mode on http://localhost:${panel.port} (store: ${config.store.kind === 'sqlite' ? config.store.path : config.store.endpoint}).`,
       `Open ${playground.url.replace('127.0.0.1', 'localhost')} to chat with it as Dana Evans, a practitioner.`,
       'Type "refer" to make a referral, or "help". Press Ctrl+C to stop.',
       '',

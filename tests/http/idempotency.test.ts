@@ -3,12 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { cardAction, channelMention } from '../support/activities.js';
 import { texts } from '../support/cards.js';
-import { httpSuite } from '../support/http-suite.js';
+import { httpSuite, STORES } from '../support/http-suite.js';
 import { validReferralForm } from '../support/referral-form.js';
 
 /** Teams redelivers, users double-click, twenty people refer at once: one case each. */
-describe('submitting a referral more than once', () => {
-  const { connector, panel, serviceUrl } = httpSuite();
+describe.each(STORES)('submitting a referral more than once, on $name', ({ store }) => {
+  const { connector, panel, serviceUrl } = httpSuite({}, store);
   beforeAll(async () => {
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
   });

@@ -8,15 +8,15 @@ import {
   REFERRALS_CHANNEL,
 } from '../support/activities.js';
 import { actions, cardOf, errorUnder, input, texts, type Json } from '../support/cards.js';
-import { httpSuite } from '../support/http-suite.js';
+import { httpSuite, STORES } from '../support/http-suite.js';
 import { PERSONAL_VALUES, validReferralForm } from '../support/referral-form.js';
 
 /**
  * A referral from chat to a stored, acknowledged case, over real HTTP into
  * /api/messages, with a local stand-in for the Bot Connector.
  */
-describe('a referral, over HTTP', () => {
-  const { connector, panel, serviceUrl } = httpSuite();
+describe.each(STORES)('a referral, over HTTP, on $name', ({ store }) => {
+  const { connector, panel, serviceUrl } = httpSuite({}, store);
 
   /** The replies Panel posted into a conversation since `from`. */
   const repliesIn = (conversation: string, from = 0) =>

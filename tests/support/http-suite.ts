@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { ConnectorStandIn } from './connector-stand-in.js';
-import { PanelHarness } from './panel-harness.js';
+import { PanelHarness, type StoreKind } from './panel-harness.js';
 
 export interface HttpSuite {
   connector: ConnectorStandIn;
@@ -10,12 +10,12 @@ export interface HttpSuite {
 }
 
 /**
- * For a describe block: the real server (local mode unless `env` says otherwise) and a
- * Bot Connector stand-in, started before its tests and stopped after them.
+ * For a describe block: the real server (local mode unless `env` says otherwise) on the
+ * given store, and a Bot Connector stand-in, started before its tests and stopped after.
  */
-export function httpSuite(env: Record<string, string> = {}): HttpSuite {
+export function httpSuite(env: Record<string, string> = {}, store: StoreKind = 'sqlite'): HttpSuite {
   const connector = new ConnectorStandIn();
-  const panel = new PanelHarness(env);
+  const panel = new PanelHarness(env, store);
   beforeAll(async () => {
     await connector.start();
     await panel.start();
@@ -26,3 +26,9 @@ export function httpSuite(env: Record<string, string> = {}): HttpSuite {
   });
   return { connector, panel, serviceUrl: () => connector.url };
 }
+
+/** The referral suites run on both stores. */
+export const STORES = [
+  { name: 'SQLite', store: 'sqlite' },
+  { name: 'Cosmos DB (test server)', store: 'cosmos' },
+] as const;

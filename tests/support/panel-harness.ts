@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
 import { startPanel, type RunningPanel } from '../../bot/server.js';
+import { randomUUID } from 'node:crypto';
+import type { CaseStore } from '../../review/store.js';
+import { CosmosStore } from '../../storage/cosmos-store.js';
 import { SqliteStore } from '../../storage/sqlite-store.js';
+import { startCosmosTestServer, TEST_KEY, type CosmosTestServer } from './cosmos-test-server.js';
 import type { Activity } from './activities.js';
 
 /** A fixed "now" for the suite: Tuesday 1 December 2026, 10:00 in London. */
@@ -16,27 +20,41 @@ export interface InvokeBody {
   value: unknown;
 }
 
+export type StoreKind = 'sqlite' | 'cosmos';
+
 /**
- * The real server on a random port, in local mode, with a temporary SQLite file. It
- * can be restarted on the same file to prove what was stored survives.
+ * The real server on a random port, in local mode, with a temporary SQLite file or a
+ * database on the in-process Cosmos test server. It can be restarted on the same store
+ * to prove what was stored survives.
  */
 export class PanelHarness {
   readonly dir = mkdtempSync(join(tmpdir(), 'panel-test-'));
   readonly dbPath = join(this.dir, 'panel.db');
   panel!: RunningPanel;
   private readonly env: Record<string, string>;
+  private cosmos: CosmosTestServer | undefined;
+  private readonly database = `panel-${randomUUID()}`;
 
-  constructor(env: Record<string, string> = {}) {
+  constructor(
+    env: Record<string, string> = {},
+    readonly storeKind: StoreKind = 'sqlite',
+  ) {
     this.env = { LOCAL_MODE: 'true', PORT: '0', SQLITE_PATH: this.dbPath, LOG_LEVEL: 'silent', ...env };
   }
 
   async start(): Promise<this> {
     this.panel = await startPanel(loadConfig(this.env), {
-      store: new SqliteStore(this.dbPath),
+      store: await this.openStore(),
       log: createLogger('silent'),
       now: () => NOW,
     });
     return this;
+  }
+
+  private async openStore(): Promise<CaseStore> {
+    if (this.storeKind === 'sqlite') return new SqliteStore(this.dbPath);
+    this.cosmos ??= await startCosmosTestServer();
+    return CosmosStore.open({ endpoint: this.cosmos.endpoint, database: this.database, key: TEST_KEY, agent: this.cosmos.agent });
   }
 
   async restart(): Promise<void> {
@@ -46,6 +64,7 @@ export class PanelHarness {
 
   async stop(): Promise<void> {
     await this.panel.close();
+    await this.cosmos?.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 

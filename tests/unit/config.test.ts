@@ -39,7 +39,7 @@ describe('loadConfig', () => {
 
     it('blank values count as unset', () => {
       const config = loadConfig({ ...LOCAL, SQLITE_PATH: '  ', PARTNERSHIP_FILE: '', BOT_ID: '', BOT_PASSWORD: '' });
-      expect(config.store.path).toBe('./data/panel.db');
+      expect(config.store).toEqual({ kind: 'sqlite', path: './data/panel.db' });
       expect(config.partnershipFile).toMatch(/partnership\/demo\.yaml$/);
       expect(config.bot).toBeUndefined();
     });
@@ -182,11 +182,33 @@ describe('loadConfig', () => {
       expect(problem).toMatch(/^PORT /);
     });
 
-    it('STORE=cosmos is refused, naming STORE', () => {
-      const [problem, ...rest] = problems({ ...LOCAL, STORE: 'cosmos' });
+    it('an unknown STORE names STORE and the stores there are', () => {
+      const [problem, ...rest] = problems({ ...LOCAL, STORE: 'postgres' });
       expect(rest).toEqual([]);
-      expect(problem).toMatch(/^STORE /);
-      expect(problem).toContain('sqlite');
+      expect(problem).toMatch(/^STORE must be sqlite or cosmos/);
+    });
+
+    it('STORE=cosmos needs COSMOS_ENDPOINT, and the database defaults to panel', () => {
+      expect(problems({ ...LOCAL, STORE: 'cosmos' })).toEqual([
+        "COSMOS_ENDPOINT is required when STORE=cosmos: the Cosmos DB account's URI",
+      ]);
+      expect(problems({ ...LOCAL, STORE: 'cosmos', COSMOS_ENDPOINT: 'not a url' })[0]).toMatch(/^COSMOS_ENDPOINT must be/);
+      expect(loadConfig({ ...LOCAL, STORE: 'cosmos', COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/' }).store).toEqual({
+        kind: 'cosmos',
+        endpoint: 'https://acct.documents.azure.com:443/',
+        database: 'panel',
+      });
+    });
+
+    it('STORE=cosmos with a key keeps it; without, Panel signs in with Entra ID', () => {
+      const store = loadConfig({
+        ...LOCAL,
+        STORE: 'cosmos',
+        COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
+        COSMOS_DATABASE: 'safeguarding',
+        COSMOS_KEY: 'a2V5',
+      }).store;
+      expect(store).toEqual({ kind: 'cosmos', endpoint: 'https://acct.documents.azure.com:443/', database: 'safeguarding', key: 'a2V5' });
     });
 
     it('an unknown LOG_LEVEL names LOG_LEVEL', () => {
@@ -195,7 +217,7 @@ describe('loadConfig', () => {
     });
 
     it('reports every malformed setting at once', () => {
-      const found = problems({ ...LOCAL, PORT: 'abc', STORE: 'cosmos', BOT_TYPE: 'Other' });
+      const found = problems({ ...LOCAL, PORT: 'abc', STORE: 'mongo', BOT_TYPE: 'Other' });
       expect(found.map((p) => p.split(' ')[0]).sort()).toEqual(['BOT_TYPE', 'PORT', 'STORE']);
     });
 

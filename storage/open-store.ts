@@ -1,0 +1,18 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import type { StoreConfig } from '../bot/config.js';
+import type { CaseStore } from '../review/store.js';
+import { CosmosStore } from './cosmos-store.js';
+import { SqliteStore } from './sqlite-store.js';
+
+/**
+ * The store the configuration names. Cosmos DB without a key signs in with
+ * DefaultAzureCredential: the managed identity in Azure, a developer's login locally.
+ */
+export async function openStore(config: StoreConfig): Promise<CaseStore> {
+  if (config.kind === 'sqlite') return new SqliteStore(config.path);
+  return CosmosStore.open({
+    endpoint: config.endpoint,
+    database: config.database,
+    ...(config.key ? { key: config.key } : { credential: new DefaultAzureCredential() }),
+  });
+}
