@@ -7,7 +7,7 @@ import restify from 'restify';
 import { z } from 'zod';
 import { createWorkingCalendar } from '../review/calendar.js';
 import { createDirectory, parsePartnership, type Partnership } from '../review/partnership.js';
-import type { CaseStore } from '../review/store.js';
+import { StoreBusyError, type CaseStore } from '../review/store.js';
 import { openStore } from '../storage/open-store.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -76,12 +76,26 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
   const app = createApp(deps);
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    const busy = error instanceof StoreBusyError;
     // The message and stack, never the activity: it may hold what someone typed.
-    log.error({ err: { name: error.name, message: error.message, stack: error.stack }, type: context.activity.type }, 'turn failed');
-    if (context.activity.type === ActivityTypes.Invoke) throw error;
-    await context.sendActivity(
-      'Sorry, something went wrong on Panel\'s side. Please try again; if it keeps happening, tell the business unit.',
+    log[busy ? 'warn' : 'error'](
+      { err: { name: error.name, message: error.message, stack: error.stack }, type: context.activity.type },
+      'turn failed',
     );
+    const text = busy
+      ? 'Panel is very busy just now and nothing was changed. Please try again in a minute.'
+      : "Sorry, something went wrong on Panel's side. Please try again; if it keeps happening, tell the business unit.";
+    if (context.activity.type !== ActivityTypes.Invoke) {
+      await context.sendActivity(text);
+    } else if (busy) {
+      // Answer the card action in Teams' own way: a message shown beside the card.
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
+      });
+    } else {
+      throw error;
+    }
   };
 
   const server = restify.createServer({ name: 'panel', handleUncaughtExceptions: false });

@@ -268,6 +268,8 @@ export interface ReferralFormView {
   /** What the user typed (or the prefill), kept across re-shows. */
   values: Partial<ReferralForm>;
   errors?: FieldErrors;
+  /** Said at the top instead of the count of problems, e.g. that Panel was busy. */
+  notice?: string;
 }
 
 /** Step 1: which kind of review. */
@@ -318,11 +320,13 @@ export function referralFormCard(view: ReferralFormView): AdaptiveCardJson {
     kind: view.kind,
     kindName: KIND_NAMES[view.kind],
     submissionId: view.submissionId,
-    errorCount,
-    errorSummary:
-      errorCount === 1
-        ? 'Nothing has been sent yet: 1 answer needs attention.'
-        : `Nothing has been sent yet: ${errorCount} answers need attention.`,
+    banner:
+      view.notice ??
+      (errorCount === 0
+        ? ''
+        : errorCount === 1
+          ? 'Nothing has been sent yet: 1 answer needs attention.'
+          : `Nothing has been sent yet: ${errorCount} answers need attention.`),
     sections,
   });
 }

@@ -417,10 +417,15 @@ export function validateReferral(data: Record<string, unknown>, ctx: ReferralCon
     const key = formatPath(issue.path) as ReferralField | 'kind';
     errors[key] ??= issue.message;
   }
+  return { ok: false, errors, form: typedForm(data) };
+}
+
+/** The card's inputs as typed (text only), to show the card again with nothing lost. */
+export function typedForm(data: Record<string, unknown>): Partial<ReferralForm> & { kind?: string } {
   const form: Partial<ReferralForm> & { kind?: string } = {};
   for (const f of [...REFERRAL_FIELDS, 'kind'] as const) {
     const v = data[f];
     if (typeof v === 'string') form[f] = v;
   }
-  return { ok: false, errors, form };
+  return form;
 }

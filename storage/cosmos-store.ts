@@ -155,7 +155,7 @@ export class CosmosStore implements CaseStore {
     const id = hashKey(submissionKey);
     const pk = `submission:${id}`;
     const earlier = await this.readSubmission(id, pk);
-    if (earlier) return { record: await this.ensureCase(build(earlier.sequence)), created: false };
+    if (earlier) return this.ensureCase(build(earlier.sequence));
 
     const sequence = await this.nextSequence(year);
     const record = build(sequence);
@@ -166,9 +166,9 @@ export class CosmosStore implements CaseStore {
       // Another delivery of the same submission won; its number stands, ours is unused.
       const winner = await this.readSubmission(id, pk);
       if (!winner) throw err;
-      return { record: await this.ensureCase(build(winner.sequence)), created: false };
+      return this.ensureCase(build(winner.sequence));
     }
-    return { record: await this.ensureCase(record), created: true };
+    return this.ensureCase(record);
   }
 
   private async readSubmission(id: string, pk: string): Promise<{ sequence: number } | undefined> {
@@ -177,20 +177,21 @@ export class CosmosStore implements CaseStore {
   }
 
   /**
-   * The case, created if it is not there yet. The submission key is written first, so
-   * a crash between the two leaves a key whose case the next delivery creates.
+   * The case, created if it is not there yet (`created` says whether this call made
+   * it). The submission key is written first, so a crash or a throttled write between
+   * the two leaves a key whose case the next delivery of the submission creates.
    */
-  private async ensureCase(record: CaseRecord): Promise<CaseRecord> {
+  private async ensureCase(record: CaseRecord): Promise<{ record: CaseRecord; created: boolean }> {
     const existing = await this.getCase(record.reference);
-    if (existing) return existing;
+    if (existing) return { record: existing, created: false };
     try {
       await guard('case', () =>
         this.cases.items.create({ ...record, id: 'case', type: 'case', caseId: record.reference }),
       );
-      return record;
+      return { record, created: true };
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
-      return (await this.getCase(record.reference)) ?? record;
+      return { record: (await this.getCase(record.reference)) ?? record, created: false };
     }
   }
 

@@ -10,7 +10,7 @@ import { referralEnvelope, STALE_CARD } from './card-data.js';
 /** The referral form for a kind, for this partnership, today, with the values given. */
 export function referralForm(
   deps: PanelDeps,
-  form: { kind: ReviewKind; submissionId: string; values: Partial<ReferralForm>; errors?: FieldErrors },
+  form: { kind: ReviewKind; submissionId: string; values: Partial<ReferralForm>; errors?: FieldErrors; notice?: string },
 ): AdaptiveCardJson {
   const { partnership, now } = deps.review;
   return referralFormCard({

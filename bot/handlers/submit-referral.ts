@@ -3,13 +3,17 @@ import { acknowledgementCard } from '../../cards/case-cards.js';
 import { referralKindCard } from '../../cards/referral-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise } from '../../review/case.js';
-import { REVIEW_KINDS } from '../../review/referral.js';
+import { REVIEW_KINDS, typedForm } from '../../review/referral.js';
+import { StoreBusyError } from '../../review/store.js';
 import { submitReferral as submit } from '../../review/submit-referral.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 import { postReferralToChannel } from '../post-to-channel.js';
 import { referralEnvelope, STALE_CARD } from './card-data.js';
 import { referralForm } from './choose-referral-kind.js';
+
+export const BUSY_NOTICE =
+  'Panel is very busy just now and could not store your referral. Nothing was lost: press Submit referral again in a minute.';
 
 /**
  * `referral.submit`: the form comes back with its problems, or the case is stored
@@ -29,7 +33,15 @@ export async function submitReferral(
   const kind = REVIEW_KINDS.find((k) => k === data.kind);
   if (!kind) return referralKindCard({ submissionId, error: 'Choose the kind of review' });
 
-  const result = await submit(deps.review, { caller, data, submissionId });
+  let result: Awaited<ReturnType<typeof submit>>;
+  try {
+    result = await submit(deps.review, { caller, data, submissionId });
+  } catch (err) {
+    if (!(err instanceof StoreBusyError)) throw err;
+    deps.log.warn({ verb: 'referral.submit', outcome: 'busy' }, 'store throttled the referral');
+    // The same card, as typed: submitting again is safe, it is the same submission.
+    return referralForm(deps, { kind, submissionId, values: typedForm(data), notice: BUSY_NOTICE });
+  }
   if (result.status === 'invalid') {
     deps.log.info({ verb: 'referral.submit', outcome: 'invalid', fields: Object.keys(result.errors) }, 'referral needs changes');
     return referralForm(deps, { kind, submissionId, values: result.form, errors: result.errors });

@@ -1,4 +1,5 @@
 import { createHttpsServer } from '@vercel/cosmosdb-server';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import { Agent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -9,6 +10,13 @@ export interface CosmosTestServer {
   endpoint: string;
   /** Trusts the server's bundled certificate, which has expired: tests only. */
   agent: Agent;
+  /**
+   * Answers 429 (Retry-After 1 ms) to every request `match` selects, as a throttled
+   * account does, until called again with `undefined`.
+   */
+  throttle(match: ((req: IncomingMessage) => boolean) | undefined): void;
+  /** How many requests were throttled so far. */
+  throttled(): number;
   stop(): Promise<void>;
 }
 
@@ -19,11 +27,28 @@ export interface CosmosTestServer {
  */
 export async function startCosmosTestServer(): Promise<CosmosTestServer> {
   const server = createHttpsServer({ keepAlive: true });
+  const [cosmos] = server.listeners('request') as RequestListener[];
+  let match: ((req: IncomingMessage) => boolean) | undefined;
+  let throttled = 0;
+  server.removeAllListeners('request');
+  server.on('request', (req, res) => {
+    if (match?.(req)) {
+      throttled++;
+      res.writeHead(429, { 'content-type': 'application/json', 'x-ms-retry-after-ms': '1' });
+      res.end(JSON.stringify({ code: 'TooManyRequests', message: 'Request rate is large (test throttle)' }));
+      return;
+    }
+    cosmos?.(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const agent = new Agent({ rejectUnauthorized: false, keepAlive: true });
   return {
     endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     agent,
+    throttle: (m) => {
+      match = m;
+    },
+    throttled: () => throttled,
     async stop() {
       agent.destroy();
       server.closeAllConnections();

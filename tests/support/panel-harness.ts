@@ -32,7 +32,8 @@ export class PanelHarness {
   readonly dbPath = join(this.dir, 'panel.db');
   panel!: RunningPanel;
   private readonly env: Record<string, string>;
-  private cosmos: CosmosTestServer | undefined;
+  /** The Cosmos test server, once a Cosmos harness has started. */
+  cosmos: CosmosTestServer | undefined;
   private readonly database = `panel-${randomUUID()}`;
 
   constructor(
