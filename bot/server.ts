@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { createWorkingCalendar } from '../review/calendar.js';
 import { createDirectory, parsePartnership, type Partnership } from '../review/partnership.js';
 import { StoreBusyError, type CaseStore } from '../review/store.js';
+import { scheduleRetention } from '../scheduler/retention.js';
 import { openStore } from '../storage/open-store.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
@@ -117,6 +118,8 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     res.send(200, { status: 'ok', mode: config.localMode ? 'local' : 'teams' });
   });
 
+  const retention = scheduleRetention({ store, timezone: partnership.timezone, now: deps.review.now, log });
+
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
   const port = (server.address() as AddressInfo).port;
   log.info({ port, mode: config.localMode ? 'local' : 'teams', store: config.store.kind }, 'Panel is listening');
@@ -125,6 +128,7 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     port,
     deps,
     async close() {
+      await retention.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

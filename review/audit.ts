@@ -15,6 +15,7 @@ export interface AuditEvent {
 
 export type AuditAction =
   | 'case.created'
+  | 'case.closed'
   | 'case.viewed'
   | 'case.view.refused'
   | 'channel.posted'

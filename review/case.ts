@@ -28,6 +28,9 @@ export interface CaseRecord {
   clocks: IntakeClocks;
   /** Personal data: shown only one to one, to those entitled. */
   referral: Referral;
+  /** When the case was closed, and when its retention ends and it is deleted (ISO 8601). */
+  closedAt?: string;
+  expiresAt?: string;
   /** The case's card in the business unit's channel, once posted, to update it in place. */
   channelCard?: { conversationId: string; activityId?: string };
 }

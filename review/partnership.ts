@@ -91,6 +91,12 @@ const clocksSchema = z
   .strict()
   .default({});
 
+/** How long records are kept: closed cases, then everything about them is deleted. */
+const retentionSchema = z
+  .object({ closedCaseYears: z.number().int().min(1).max(100).default(7) })
+  .strict()
+  .default({});
+
 export const partnershipSchema = z
   .object({
     name: z.string().trim().min(1),
@@ -100,6 +106,7 @@ export const partnershipSchema = z
     people: z.array(personSchema),
     panel: panelSchema,
     clocks: clocksSchema,
+    retention: retentionSchema,
   })
   .strict()
   .superRefine((p, ctx) => {

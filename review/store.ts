@@ -106,5 +106,16 @@ export interface CaseStore {
    * first, a page at a time. Across all cases: the one query that is.
    */
   listDueNotifications(before: string, page: { limit: number; continuation?: string }): Promise<Page<Notification>>;
+  /**
+   * Everything about a case is to be deleted at `expiresAt` (its retention ends).
+   * Cosmos DB sets a TTL on each item; SQLite records the date for `purgeExpired`.
+   */
+  setExpiry(caseId: string, expiresAt: string): Promise<void>;
+  /**
+   * Deletes everything about the cases whose retention ended by `now`, and says how
+   * many cases went. SQLite's scheduled purge; for Cosmos DB it sweeps up what TTL has
+   * not (items written after the expiry was set).
+   */
+  purgeExpired(now: string): Promise<number>;
   close(): Promise<void>;
 }

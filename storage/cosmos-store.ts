@@ -312,6 +312,45 @@ export class CosmosStore implements CaseStore {
     return continuationToken ? { items, continuation: continuationToken } : { items };
   }
 
+  async setExpiry(caseId: string, expiresAt: string): Promise<void> {
+    // TTL counts from each item's last write, in seconds.
+    const ttl = Math.max(1, Math.ceil((Date.parse(expiresAt) - Date.now()) / 1000));
+    for (const id of await this.idsOfCase(caseId)) {
+      await guard('expiry', () => this.cases.item(id, caseId).patch([{ op: 'set', path: '/ttl', value: ttl }]));
+    }
+  }
+
+  async purgeExpired(now: string): Promise<number> {
+    const { resources: expired } = await guard('expired cases', () =>
+      this.cases.items
+        .query<{ caseId: string }>({
+          query: "SELECT c.caseId FROM c WHERE c.type = 'case' AND c.expiresAt <= @now",
+          parameters: [{ name: '@now', value: now }],
+        })
+        .fetchAll(),
+    );
+    for (const { caseId } of expired) {
+      for (const id of await this.idsOfCase(caseId)) {
+        await guard('purge', () => this.cases.item(id, caseId).delete()).catch((err: unknown) => {
+          if (statusOf(err) !== 404) throw err; // TTL got there first
+        });
+      }
+    }
+    return expired.length;
+  }
+
+  private async idsOfCase(caseId: string): Promise<string[]> {
+    const { resources } = await guard('case items', () =>
+      this.cases.items
+        .query<{ id: string }>({
+          query: 'SELECT c.id FROM c WHERE c.caseId = @caseId',
+          parameters: [{ name: '@caseId', value: caseId }],
+        })
+        .fetchAll(),
+    );
+    return resources.map((r) => r.id);
+  }
+
   async close(): Promise<void> {
     this.client.dispose();
   }

@@ -22,8 +22,10 @@ CREATE TABLE IF NOT EXISTS cases (
   submission_key TEXT NOT NULL UNIQUE,
   doc TEXT NOT NULL,
   etag INTEGER NOT NULL DEFAULT 1,
+  expires_at TEXT,
   UNIQUE (year, sequence)
 );
+CREATE INDEX IF NOT EXISTS cases_expiry ON cases (expires_at) WHERE expires_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS sequences (
   year INTEGER PRIMARY KEY,
   last INTEGER NOT NULL
@@ -221,6 +223,27 @@ export class SqliteStore implements CaseStore {
     return rows.length > page.limit && last
       ? { items, continuation: JSON.stringify([last.dueAt, last.key]) }
       : { items };
+  }
+
+  async setExpiry(caseId: string, expiresAt: string): Promise<void> {
+    this.db.prepare('UPDATE cases SET expires_at = ? WHERE id = ?').run(expiresAt, caseId);
+  }
+
+  async purgeExpired(now: string): Promise<number> {
+    const purge = this.db.transaction(() => {
+      const ids = this.db
+        .prepare<[string], { id: string }>('SELECT id FROM cases WHERE expires_at IS NOT NULL AND expires_at <= ?')
+        .all(now)
+        .map((r) => r.id);
+      for (const id of ids) {
+        for (const table of ['audit', 'notifications']) {
+          this.db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(id);
+        }
+        this.db.prepare('DELETE FROM cases WHERE id = ?').run(id);
+      }
+      return ids.length;
+    });
+    return purge.immediate();
   }
 
   async close(): Promise<void> {

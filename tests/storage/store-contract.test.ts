@@ -168,6 +168,27 @@ describe.each([
     expect(claims.sort()).toEqual([false, true]);
   });
 
+  it('a case past its retention is purged, everything about it, and nothing else', async () => {
+    const { record: doomed } = await store.createCaseOnce('r:1', 2031, (n) => record(2031, n));
+    const { record: kept } = await store.createCaseOnce('r:2', 2031, (n) => record(2031, n));
+    await store.appendAudit({ caseId: doomed.reference, at: '2026-12-01T10:00:00.000Z', actor: 'x', action: 'case.closed' });
+    await store.claimNotification({ key: `k:${doomed.reference}`, caseId: doomed.reference, kind: 'channelPost', at: '2031-01-01T00:00:00.000Z' });
+    const expiresAt = '2033-12-01T10:00:00.000Z';
+    await updateCase(store, doomed.reference, (c) => ({ ...c, closedAt: '2026-12-01T10:00:00.000Z', expiresAt }));
+    await store.setExpiry(doomed.reference, expiresAt);
+    // Written after the expiry was set: swept up all the same.
+    await store.appendAudit({ caseId: doomed.reference, at: '2027-01-01T10:00:00.000Z', actor: 'x', action: 'case.viewed' });
+
+    expect(await store.purgeExpired('2033-11-30T10:00:00.000Z')).toBe(0);
+    expect(await store.getCase(doomed.reference)).toBeDefined();
+    expect(await store.purgeExpired('2033-12-01T10:00:00.000Z')).toBe(1);
+    expect(await store.getCase(doomed.reference)).toBeUndefined();
+    expect(await store.listAudit(doomed.reference)).toEqual([]);
+    const due = await store.listDueNotifications('2040-01-01T00:00:00.000Z', { limit: 100 });
+    expect(due.items.map((n) => n.caseId)).not.toContain(doomed.reference);
+    expect(await store.getCase(kept.reference)).toEqual(kept);
+  });
+
   it('the due-notifications query pages through what is not yet sent', async () => {
     for (let i = 0; i < 7; i++) {
       const caseId = formatReference(2030, i + 1);
