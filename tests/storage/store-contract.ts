@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatReference, type CaseRecord } from '../../review/case.js';
+import { localDate } from '../../review/local-date.js';
+import { ConflictError, type CaseStore } from '../../review/store.js';
+import { updateCase } from '../../review/update-case.js';
+import { childReferral } from '../unit/fixtures.js';
+
+/** A store to hold to the contract, and how to dispose of it. */
+export interface StoreUnderTest {
+  open(): Promise<CaseStore>;
+  stop(): Promise<void>;
+}
+
+function record(year: number, sequence: number, overrides: Partial<CaseRecord> = {}): CaseRecord {
+  return {
+    reference: formatReference(year, sequence),
+    year,
+    sequence,
+    descriptor: `Young Person ${String.fromCharCode(64 + (sequence % 26 || 26))}`,
+    kind: 'lcspr',
+    stage: 'referred',
+    receivedAt: '2026-12-01T10:00:00.000Z',
+    receivedOn: localDate('2026-12-01'),
+    referrerAadObjectId: '11111111-1111-4111-8111-111111111111',
+    clocks: { panelDate: localDate('2026-12-29') },
+    referral: childReferral(),
+    ...overrides,
+  };
+}
+
+/**
+ * One contract, unchanged, for every store: what the review workflow relies on.
+ */
+export function storeContract(name: string, make: () => StoreUnderTest): void {
+  describe(`the store contract on ${name}`, () => {
+    const under = make();
+    let store: CaseStore;
+
+    beforeAll(async () => {
+      store = await under.open();
+    }, 30_000);
+    afterAll(async () => {
+      await store.close();
+      await under.stop();
+    });
+
+    it('creates a case and reads it back whole', async () => {
+      const { record: created, created: isNew } = await store.createCaseOnce('a:1', 2026, (n) => record(2026, n));
+      expect(isNew).toBe(true);
+      expect(created.reference).toBe('REF-2026-0001');
+      expect(await store.getCase('REF-2026-0001')).toEqual(created);
+      expect(await store.getCase('REF-2026-9999')).toBeUndefined();
+    });
+
+    it('a duplicate submission is detected and returns the first case', async () => {
+      const again = await store.createCaseOnce('a:1', 2026, (n) => record(2026, n, { descriptor: 'Other' }));
+      expect(again.created).toBe(false);
+      expect(again.record.reference).toBe('REF-2026-0001');
+      expect(again.record.descriptor).not.toBe('Other');
+      const next = await store.createCaseOnce('a:2', 2026, (n) => record(2026, n));
+      expect(next.record.reference).toBe('REF-2026-0002');
+    });
+
+    it('each year has its own sequence', async () => {
+      const { record: first } = await store.createCaseOnce('a:2027', 2027, (n) => record(2027, n));
+      expect(first.reference).toBe('REF-2027-0001');
+    });
+
+    it('references are unique under concurrency', async () => {
+      const made = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.createCaseOnce(`c:${i}`, 2028, (n) => record(2028, n))),
+      );
+      const references = made.map((m) => m.record.reference);
+      expect(new Set(references).size).toBe(20);
+      expect(made.every((m) => m.created)).toBe(true);
+    });
+
+    it('the same submission at once makes one case', async () => {
+      const made = await Promise.all(
+        Array.from({ length: 5 }, () => store.createCaseOnce('same', 2029, (n) => record(2029, n))),
+      );
+      expect(new Set(made.map((m) => m.record.reference))).toEqual(new Set(['REF-2029-0001']));
+      expect(made.filter((m) => m.created)).toHaveLength(1);
+    });
+
+    it('a replace with a stale etag is a conflict', async () => {
+      const read = await store.getCaseVersion('REF-2026-0001');
+      expect(read).toBeDefined();
+      const changed = { ...read!.value, descriptor: 'Young Person Z' };
+      const etag = await store.replaceCase(changed, read!.etag);
+      expect(etag).not.toBe(read!.etag);
+      await expect(store.replaceCase({ ...read!.value, descriptor: 'Lost' }, read!.etag)).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+      expect((await store.getCase('REF-2026-0001'))?.descriptor).toBe('Young Person Z');
+    });
+
+    it('ten concurrent writers on one case lose no update', async () => {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          updateCase(store, 'REF-2026-0002', (c) => ({
+            ...c,
+            referral: { ...c.referral, reasons: `${c.referral.reasons} [writer ${i}]` },
+          })),
+        ),
+      );
+      const reasons = (await store.getCase('REF-2026-0002'))?.referral.reasons ?? '';
+      for (let i = 0; i < 10; i++) expect(reasons).toContain(`[writer ${i}]`);
+    });
+
+    it('audit events of a case come back in order, from its own partition', async () => {
+      const at = '2026-12-01T10:00:00.000Z';
+      for (const action of ['case.created', 'channel.posted', 'case.viewed'] as const) {
+        await store.appendAudit({ caseId: 'REF-2026-0001', at, actor: 'x', action });
+      }
+      await store.appendAudit({ caseId: 'REF-2026-0002', at, actor: 'y', action: 'case.viewed', detail: 'via=status' });
+      expect((await store.listAudit('REF-2026-0001')).map((e) => e.action)).toEqual([
+        'case.created',
+        'channel.posted',
+        'case.viewed',
+      ]);
+      expect(await store.listAudit('REF-2026-0002')).toEqual([
+        { caseId: 'REF-2026-0002', at, actor: 'y', action: 'case.viewed', detail: 'via=status' },
+      ]);
+    });
+
+    it('settings are kept', async () => {
+      expect(await store.getSetting('referralChannel')).toBeUndefined();
+      const channel = { channelId: '19:a', serviceUrl: 'https://smba.example', setBy: 'u', setAt: '2026-12-01T10:00:00Z' };
+      await store.putSetting('referralChannel', channel);
+      await store.putSetting('referralChannel', { ...channel, channelId: '19:b' });
+      expect(await store.getSetting('referralChannel')).toEqual({ ...channel, channelId: '19:b' });
+    });
+
+    it('a notification is claimed once', async () => {
+      const claim = { key: 'channel-post:REF-2026-0001', caseId: 'REF-2026-0001', kind: 'channelPost' as const, at: '2026-12-01T10:00:00.000Z' };
+      const claims = await Promise.all([store.claimNotification(claim), store.claimNotification(claim)]);
+      expect(claims.sort()).toEqual([false, true]);
+    });
+
+    it('a case past its retention is purged, everything about it, and nothing else', async () => {
+      const { record: doomed } = await store.createCaseOnce('r:1', 2031, (n) => record(2031, n));
+      const { record: kept } = await store.createCaseOnce('r:2', 2031, (n) => record(2031, n));
+      await store.appendAudit({ caseId: doomed.reference, at: '2026-12-01T10:00:00.000Z', actor: 'x', action: 'case.closed' });
+      await store.claimNotification({ key: `k:${doomed.reference}`, caseId: doomed.reference, kind: 'channelPost', at: '2031-01-01T00:00:00.000Z' });
+      const expiresAt = '2033-12-01T10:00:00.000Z';
+      await updateCase(store, doomed.reference, (c) => ({ ...c, closedAt: '2026-12-01T10:00:00.000Z', expiresAt }));
+      await store.setExpiry(doomed.reference, expiresAt);
+      // Written after the expiry was set: swept up all the same.
+      await store.appendAudit({ caseId: doomed.reference, at: '2027-01-01T10:00:00.000Z', actor: 'x', action: 'case.viewed' });
+
+      expect(await store.purgeExpired('2033-11-30T10:00:00.000Z')).toBe(0);
+      expect(await store.getCase(doomed.reference)).toBeDefined();
+      expect(await store.purgeExpired('2033-12-01T10:00:00.000Z')).toBe(1);
+      expect(await store.getCase(doomed.reference)).toBeUndefined();
+      expect(await store.listAudit(doomed.reference)).toEqual([]);
+      const due = await store.listDueNotifications('2040-01-01T00:00:00.000Z', { limit: 100 });
+      expect(due.items.map((n) => n.caseId)).not.toContain(doomed.reference);
+      expect(await store.getCase(kept.reference)).toEqual(kept);
+    });
+
+    it('the due-notifications query pages through what is not yet sent', async () => {
+      for (let i = 0; i < 7; i++) {
+        const caseId = formatReference(2030, i + 1);
+        const at = `2026-12-02T09:0${i}:00.000Z`;
+        await store.claimNotification({ key: `channel-post:${caseId}`, caseId, kind: 'channelPost', at });
+      }
+      await store.completeNotification('channel-post:REF-2030-0002', 'REF-2030-0002', { status: 'sent', activityId: '7' }, 'x');
+      await store.completeNotification('channel-post:REF-2030-0003', 'REF-2030-0003', { status: 'failed', error: '403' }, 'x');
+
+      const seen: string[] = [];
+      let continuation: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.listDueNotifications('2026-12-02T09:05:00.000Z', { limit: 2, ...(continuation && { continuation }) });
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((n) => n.caseId));
+        continuation = page.continuation;
+        pages++;
+      } while (continuation && pages < 10);
+      // Due by 09:05 on 2 December and not sent: the claim of 1 December, then 2030-0001 to 0006 less 0002.
+      expect(seen).toEqual(['REF-2026-0001', 'REF-2030-0001', 'REF-2030-0003', 'REF-2030-0004', 'REF-2030-0005', 'REF-2030-0006']);
+      expect(pages).toBeGreaterThanOrEqual(3);
+    });
+  });
+}
