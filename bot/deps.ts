@@ -1,5 +1,6 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { ReviewDeps } from '../review/submit-referral.js';
+import type { BackgroundWork } from './background.js';
 import type { Logger } from './logger.js';
 
 /** What every handler may use. Built once at start-up (bot/server.ts). */
@@ -11,4 +12,6 @@ export interface PanelDeps {
   botAppId: string;
   /** New ids for referral submissions; injected so tests can predict them. */
   newId: () => string;
+  /** Work that follows a turn (channel posts), so the turn is answered at once. */
+  background: BackgroundWork;
 }

@@ -2,6 +2,7 @@ import { CardFactory, MessageFactory, type Activity, type ConversationParameters
 import { channelCaseCard } from '../cards/case-cards.js';
 import type { AnonymousCase } from '../review/case.js';
 import { updateCase } from '../review/update-case.js';
+import { withConnectorRetry } from './connector-retry.js';
 import type { PanelDeps } from './deps.js';
 
 /**
@@ -52,15 +53,18 @@ export async function postReferralToChannel(deps: PanelDeps, record: AnonymousCa
   };
   let conversationId = '';
   try {
-    await deps.adapter.createConversationAsync(
-      deps.botAppId,
-      'msteams',
-      channel.serviceUrl,
-      '',
-      parameters,
-      async (context) => {
-        conversationId = context.activity.conversation.id;
-      },
+    // A retry after an ambiguous 5xx may post twice; Teams gives no idempotency key.
+    await withConnectorRetry(() =>
+      deps.adapter.createConversationAsync(
+        deps.botAppId,
+        'msteams',
+        channel.serviceUrl,
+        '',
+        parameters,
+        async (context) => {
+          conversationId = context.activity.conversation.id;
+        },
+      ),
     );
   } catch (err) {
     const status = (err as { statusCode?: number }).statusCode;

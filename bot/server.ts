@@ -11,6 +11,7 @@ import { StoreBusyError, type CaseStore } from '../review/store.js';
 import { scheduleRetention } from '../scheduler/retention.js';
 import { openStore } from '../storage/open-store.js';
 import { createApp } from './app.js';
+import { BackgroundWork } from './background.js';
 import type { Config } from './config.js';
 import type { PanelDeps } from './deps.js';
 import { createLogger, type Logger } from './logger.js';
@@ -73,6 +74,7 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     adapter,
     botAppId: config.bot?.appId ?? '',
     newId: options.newId ?? randomUUID,
+    background: new BackgroundWork(log),
   };
   const app = createApp(deps);
 
@@ -130,6 +132,7 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     async close() {
       await retention.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await deps.background.idle();
       await store.close();
     },
   };

@@ -48,6 +48,7 @@ export async function submitReferral(
   }
   const { record, created } = result;
   deps.log.info({ verb: 'referral.submit', reference: record.reference, created }, 'referral stored');
-  await postReferralToChannel(deps, anonymise(record));
+  // The referrer is answered now; the channel hears of it straight after.
+  deps.background.run('channel-post', () => postReferralToChannel(deps, anonymise(record)));
   return acknowledgementCard(anonymise(record));
 }

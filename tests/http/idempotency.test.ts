@@ -15,31 +15,34 @@ describe.each(STORES)('submitting a referral more than once, on $name', ({ store
 
   const referenceIn = (body: { value: unknown }) =>
     /Referral received: (REF-\d{4}-\d{4})/.exec(texts(body.value).join('\n'))?.[1];
-  const channelPosts = () => connector.matching('POST', /^\/v3\/conversations$/).length;
+  const channelPosts = async () => {
+    await panel.idle();
+    return connector.matching('POST', /^\/v3\/conversations$/).length;
+  };
 
   it('the same activity delivered twice makes one case and one channel post', async () => {
     const activity = cardAction(serviceUrl(), 'dana', VERBS.submitReferral, {
       ...validReferralForm(),
       submissionId: randomUUID(),
     });
-    const postsBefore = channelPosts();
+    const postsBefore = await channelPosts();
     const first = await panel.invoke(activity);
     const second = await panel.invoke(activity);
     expect(referenceIn(first)).toBe('REF-2026-0001');
     expect(referenceIn(second)).toBe('REF-2026-0001');
-    expect(channelPosts() - postsBefore).toBe(1);
+    expect((await channelPosts()) - postsBefore).toBe(1);
     expect(await panel.store.getCase('REF-2026-0002')).toBeUndefined();
   });
 
   it('a double-click (two activities from one card, at once) makes one case', async () => {
     const data = { ...validReferralForm(), submissionId: randomUUID() };
-    const postsBefore = channelPosts();
+    const postsBefore = await channelPosts();
     const answers = await Promise.all([
       panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data)),
       panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data)),
     ]);
     expect(new Set(answers.map(referenceIn))).toEqual(new Set(['REF-2026-0002']));
-    expect(channelPosts() - postsBefore).toBe(1);
+    expect((await channelPosts()) - postsBefore).toBe(1);
     expect(await panel.store.getCase('REF-2026-0003')).toBeUndefined();
     const audit = await panel.store.listAudit('REF-2026-0002');
     expect(audit.filter((e) => e.action === 'case.created')).toHaveLength(1);

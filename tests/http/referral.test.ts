@@ -122,6 +122,7 @@ describe.each(STORES)('a referral, over HTTP, on $name', ({ store }) => {
   });
 
   it('the business unit channel gets an anonymised card', async () => {
+    await panel.idle();
     const post = await connector.waitFor((c) => c.method === 'POST' && c.path === '/v3/conversations');
     expect((post.body.channelData as Json).channel).toEqual({ id: REFERRALS_CHANNEL });
     const card = cardOf(post.body.activity as Json);

@@ -11,7 +11,9 @@ export interface ConnectorCall {
 }
 
 /** What the stand-in answers; the default is Teams' success. */
-export type Responder = (call: ConnectorCall) => { status: number; body?: unknown } | undefined;
+export type Responder = (
+  call: ConnectorCall,
+) => { status: number; body?: unknown; headers?: Record<string, string> } | undefined;
 
 /**
  * A local HTTP server standing in for the Bot Connector (the `serviceUrl` of every
@@ -26,8 +28,8 @@ export class ConnectorStandIn {
 
   constructor() {
     this.server = createServer((req, res) => {
-      void this.handle(req).then(({ status, body }) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
+      void this.handle(req).then(({ status, body, headers }) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(body ?? {}));
       });
     });
@@ -72,7 +74,9 @@ export class ConnectorStandIn {
     });
   }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; body?: unknown }> {
+  private async handle(
+    req: IncomingMessage,
+  ): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');

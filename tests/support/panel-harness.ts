@@ -73,6 +73,11 @@ export class PanelHarness {
     return `http://127.0.0.1:${this.panel.port}/api/messages`;
   }
 
+  /** Waits for the work that follows turns (channel posts) to finish. */
+  idle(): Promise<void> {
+    return this.panel.deps.background.idle();
+  }
+
   get store() {
     return this.panel.deps.review.store;
   }
