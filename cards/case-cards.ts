@@ -26,14 +26,13 @@ interface CardAction {
 
 function summaryCard(
   record: AnonymousCase,
-  parts: { heading: string; intro?: string; nextSteps?: string; notice?: string; safetyAdvice?: string; actions?: CardAction[] },
+  parts: { heading: string; intro?: string; nextSteps?: string; safetyAdvice?: string; actions?: CardAction[] },
 ): AdaptiveCardJson {
   return renderCard(summaryTemplate, {
     heading: parts.heading,
     intro: parts.intro ?? '',
     facts: anonymousFacts(record),
     nextSteps: parts.nextSteps ?? '',
-    notice: parts.notice ?? '',
     immediateSafety: record.immediateSafety,
     safetyAdvice: parts.safetyAdvice ?? SAFETY_ADVICE,
     actions: parts.actions ?? [],
@@ -62,10 +61,9 @@ export function acknowledgementCard(record: AnonymousCase): AdaptiveCardJson {
 }
 
 /** To the business unit's channel: the reference, descriptor, kind, stage and dates, nothing personal. */
-export function channelCaseCard(record: AnonymousCase, notice?: string): AdaptiveCardJson {
+export function channelCaseCard(record: AnonymousCase): AdaptiveCardJson {
   return summaryCard(record, {
     heading: `New referral ${record.reference}`,
-    ...(notice !== undefined && { notice }),
     actions: [{ title: 'View details', verb: VERBS.viewCaseDetails, reference: record.reference }],
   });
 }

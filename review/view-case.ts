@@ -1,16 +1,11 @@
-import { anonymise, type AnonymousCase, type CaseRecord } from './case.js';
+import type { CaseRecord } from './case.js';
 import type { Caller, ReviewDeps } from './submit-referral.js';
 
 /** How much of a case someone may see. */
 export type CaseAccess = 'details' | 'summary';
 
-/**
- * What the caller may see. A refusal still carries the anonymous view when the case
- * exists, so a channel card can be shown again as it was.
- */
-export type CaseView =
-  | { access: CaseAccess; record: CaseRecord }
-  | { access: 'none'; anonymous?: AnonymousCase };
+/** What the caller may see: nothing, when refused or when there is no such case. */
+export type CaseView = { access: CaseAccess; record: CaseRecord } | { access: 'none' };
 
 /**
  * Need-to-know. The business unit sees everything; the referrer sees their own
@@ -49,5 +44,5 @@ export async function viewCase(
     action: access === 'none' ? 'case.view.refused' : 'case.viewed',
     detail: `via=${input.via}${access === 'none' ? '' : ` access=${access}`}`,
   });
-  return access === 'none' ? { access, anonymous: anonymise(record) } : { access, record };
+  return access === 'none' ? { access } : { access, record };
 }

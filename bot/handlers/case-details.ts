@@ -7,13 +7,17 @@ import { callerOf, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 import { caseEnvelope } from './card-data.js';
 
-const NOT_FOUND = 'That case could not be found.';
+/**
+ * One answer for a refusal and for a reference that does not exist, so that pressing
+ * buttons on forged cards tells nobody which references exist.
+ */
 export const DETAILS_REFUSED = 'Only the business unit can see the details of a referral.';
+const NOT_FOUND = 'That case could not be found.';
 
 /**
  * `case.viewDetails` on a channel card. The answer to an Action.Execute replaces the
  * card for the person who pressed it alone, so the details reach one business-unit
- * member and the channel keeps the anonymised card. Everyone else is refused.
+ * member and the channel keeps the anonymised card. Everyone else is refused, audited.
  */
 export async function viewCaseDetails(
   context: TurnContext,
@@ -23,21 +27,27 @@ export async function viewCaseDetails(
   const caller = callerOf(context);
   if (!caller) return NO_IDENTITY;
   const envelope = caseEnvelope.safeParse(data);
-  if (!envelope.success) return NOT_FOUND;
+  if (!envelope.success) return DETAILS_REFUSED;
   const reference = envelope.data.reference;
   const view = await viewCase(deps.review, { caller, reference, via: 'channel' });
   deps.log.info({ verb: 'case.viewDetails', reference, access: view.access }, 'case view');
   if (view.access === 'details') return caseDetailsCard(view.record, { inChannel: true });
-  if (view.access === 'none' && view.anonymous) return channelCaseCard(view.anonymous, DETAILS_REFUSED);
-  return NOT_FOUND;
+  if (deps.review.directory.hasRole(caller.aadObjectId, 'businessUnit')) return NOT_FOUND;
+  return DETAILS_REFUSED;
 }
 
-/** `case.hideDetails`: back to the anonymised channel card. */
+/**
+ * `case.hideDetails`: back to the anonymised channel card. Only a business-unit
+ * member has details to hide; anyone else gets the same refusal as for viewing.
+ */
 export async function hideCaseDetails(
-  _context: TurnContext,
+  context: TurnContext,
   deps: PanelDeps,
   data: Record<string, unknown>,
 ): Promise<AdaptiveCardJson | string> {
+  const caller = callerOf(context);
+  if (!caller) return NO_IDENTITY;
+  if (!deps.review.directory.hasRole(caller.aadObjectId, 'businessUnit')) return DETAILS_REFUSED;
   const envelope = caseEnvelope.safeParse(data);
   if (!envelope.success) return NOT_FOUND;
   const record = await deps.review.store.getCase(envelope.data.reference);

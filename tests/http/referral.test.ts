@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DETAILS_REFUSED } from '../../bot/handlers/case-details.js';
 import { VERBS } from '../../cards/verbs.js';
 import {
   cardAction,
@@ -154,11 +155,25 @@ describe.each(STORES)('a referral, over HTTP, on $name', ({ store }) => {
     const res = await panel.invoke(
       cardAction(serviceUrl(), 'priya', VERBS.viewCaseDetails, { reference }, 'channel'),
     );
-    const json = JSON.stringify(res.value);
-    for (const personal of PERSONAL_VALUES) expect(json).not.toContain(personal);
-    expect(texts(res.value).join('\n')).toMatch(/Only the business unit/);
+    expect(res.type).toBe('application/vnd.microsoft.activity.message');
+    expect(res.value).toBe(DETAILS_REFUSED);
     const audit = await panel.store.listAudit(reference);
     expect(audit.at(-1)).toMatchObject({ action: 'case.view.refused', actor: PEOPLE.priya.aadObjectId });
+  });
+
+  it('a forged View or Hide details for an unknown reference looks the same as a refusal', async () => {
+    for (const verb of [VERBS.viewCaseDetails, VERBS.hideCaseDetails]) {
+      for (const ref of [reference, 'REF-2026-0999']) {
+        const res = await panel.invoke(cardAction(serviceUrl(), 'dana', verb, { reference: ref }));
+        expect(res.value).toBe(DETAILS_REFUSED);
+      }
+    }
+  });
+
+  it('Hide details gives a business-unit member the anonymised card back', async () => {
+    const res = await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.hideCaseDetails, { reference }, 'channel'));
+    expect(texts(res.value).join('\n')).toMatch(/New referral REF-2026-0001/);
+    expect(JSON.stringify(res.value)).not.toContain('Charlie Brook');
   });
 
   it('after a restart, status still shows the case to the referrer, without details', async () => {

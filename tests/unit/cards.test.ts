@@ -173,12 +173,6 @@ const BUILT: Built[] = [
   { name: 'acknowledgementCard, no immediate risk', card: acknowledgementCard(anonymise(withSafety(false))), userText: [], verbs: [] },
   { name: 'channelCaseCard, immediate risk', card: channelCaseCard(anonymise(withSafety(true))), userText: [], verbs: [VERBS.viewCaseDetails] },
   { name: 'channelCaseCard, no immediate risk', card: channelCaseCard(anonymise(withSafety(false))), userText: [], verbs: [VERBS.viewCaseDetails] },
-  {
-    name: 'channelCaseCard with a notice',
-    card: channelCaseCard(anonymise(withSafety(false)), 'Posted again after a delivery failure.'),
-    userText: [],
-    verbs: [VERBS.viewCaseDetails],
-  },
   { name: 'caseStatusCard', card: caseStatusCard(anonymise(caseRecord())), userText: [], verbs: [] },
   {
     name: 'caseStatusCard without a panel date',
@@ -408,7 +402,6 @@ describe('anonymise', () => {
 describe('cards that others may see', () => {
   const shared: [string, (r: CaseRecord) => AdaptiveCardJson][] = [
     ['channelCaseCard', (r) => channelCaseCard(anonymise(r))],
-    ['channelCaseCard with a notice', (r) => channelCaseCard(anonymise(r), 'Posted again.')],
     ['caseStatusCard', (r) => caseStatusCard(anonymise(r))],
     ['acknowledgementCard', (r) => acknowledgementCard(anonymise(r))],
   ];
@@ -436,13 +429,6 @@ describe('cards that others may see', () => {
   it('the channel card offers "View details" for its reference', () => {
     const [view] = executeActions(channelCaseCard(anonymise(caseRecord())));
     expect(view).toMatchObject({ title: 'View details', verb: VERBS.viewCaseDetails, data: { reference: 'REF-2026-0007' } });
-  });
-
-  it('the channel card shows its notice in Attention colour', () => {
-    const card = channelCaseCard(anonymise(caseRecord()), 'Posted again after a delivery failure.');
-    const notice = elementsOfType(card, 'TextBlock').find((t) => t.text === 'Posted again after a delivery failure.');
-    expect(notice?.color).toBe('Attention');
-    expect(JSON.stringify(channelCaseCard(anonymise(caseRecord())))).not.toContain('delivery failure');
   });
 
   const attentionContainers = (card: AdaptiveCardJson) =>
