@@ -1,4 +1,4 @@
-import type { Logger } from './logger.js';
+import { loggableError, type Logger } from './logger.js';
 
 /**
  * Work that follows a turn instead of delaying it: a Teams invoke must be answered
@@ -13,7 +13,7 @@ export class BackgroundWork {
   run(name: string, task: () => Promise<void>): void {
     const running: Promise<void> = task()
       .catch((err: unknown) => {
-        this.log.error({ job: name, err: { name: (err as Error).name, message: (err as Error).message } }, 'background work failed');
+        this.log.error({ job: name, err: loggableError(err) }, 'background work failed');
       })
       .finally(() => this.pending.delete(running));
     this.pending.add(running);

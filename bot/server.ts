@@ -14,7 +14,7 @@ import { createApp } from './app.js';
 import { BackgroundWork } from './background.js';
 import type { Config } from './config.js';
 import type { PanelDeps } from './deps.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, loggableError, type Logger } from './logger.js';
 
 export interface PanelOptions {
   /** Defaults to the store the configuration names. */
@@ -80,25 +80,21 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     const busy = error instanceof StoreBusyError;
-    // The message and stack, never the activity: it may hold what someone typed.
-    log[busy ? 'warn' : 'error'](
-      { err: { name: error.name, message: error.message, stack: error.stack }, type: context.activity.type },
-      'turn failed',
-    );
+    // Never the activity: it may hold what someone typed.
+    log[busy ? 'warn' : 'error']({ err: loggableError(error), type: context.activity.type }, 'turn failed');
     const text = busy
       ? 'Panel is very busy just now and nothing was changed. Please try again in a minute.'
       : "Sorry, something went wrong on Panel's side. Please try again; if it keeps happening, tell the business unit.";
     if (context.activity.type !== ActivityTypes.Invoke) {
       await context.sendActivity(text);
-    } else if (busy) {
-      // Answer the card action in Teams' own way: a message shown beside the card.
-      await context.sendActivity({
-        type: ActivityTypes.InvokeResponse,
-        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
-      });
-    } else {
-      throw error;
+      return;
     }
+    // Answer the card action in Teams' own way, a message shown beside the card. Not
+    // rethrown: the adapter would answer 500 with the error's message as the body.
+    await context.sendActivity({
+      type: ActivityTypes.InvokeResponse,
+      value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
+    });
   };
 
   const server = restify.createServer({ name: 'panel', handleUncaughtExceptions: false });

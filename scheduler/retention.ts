@@ -1,5 +1,5 @@
 import { schedule, type ScheduledTask } from 'node-cron';
-import type { Logger } from 'pino';
+import { loggableError, type Logger } from '../bot/logger.js';
 import type { CaseStore } from '../review/store.js';
 
 /** Every night at 02:30, partnership time: outside working hours. */
@@ -28,7 +28,7 @@ export function scheduleRetention(options: {
       try {
         await purgeExpiredCases(options.store, options.now, options.log);
       } catch (err) {
-        options.log.error({ job: 'retention', err: { message: (err as Error).message } }, 'retention purge failed');
+        options.log.error({ job: 'retention', err: loggableError(err) }, 'retention purge failed');
       }
     },
     { name: 'retention', timezone: options.timezone, noOverlap: true },
