@@ -96,7 +96,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   }
   const e = parsed.data;
   const problems: string[] = [];
-  if (e.LOCAL_MODE && e.NODE_ENV === 'production') {
+  const production = e.NODE_ENV?.toLowerCase() === 'production';
+  if (e.LOCAL_MODE && production) {
     problems.push(
       'LOCAL_MODE=true turns authentication off and is refused when NODE_ENV=production: set BOT_ID and its credentials instead',
     );

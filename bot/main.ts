@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
 import { PartnershipFileError } from '../review/partnership.js';
-import { StoreUnavailableError } from '../storage/cosmos-store.js';
+import { StoreUnavailableError } from '../review/store.js';
 import { startPanel } from './server.js';
 
 /**

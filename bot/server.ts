@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { z } from 'zod';
 import { createWorkingCalendar } from '../review/calendar.js';
-import { createDirectory, parsePartnership, type Partnership } from '../review/partnership.js';
+import { createDirectory, parsePartnership, PartnershipFileError, type Partnership } from '../review/partnership.js';
 import { StoreBusyError, type CaseStore } from '../review/store.js';
 import { scheduleRetention } from '../scheduler/retention.js';
 import { openStore } from '../storage/open-store.js';
@@ -19,8 +19,6 @@ import { createLogger, loggableError, type Logger } from './logger.js';
 export interface PanelOptions {
   /** Defaults to the store the configuration names. */
   store?: CaseStore;
-  /** Defaults to the configuration's partnership file. */
-  partnership?: Partnership;
   log?: Logger;
   now?: () => Date;
   newId?: () => string;
@@ -45,6 +43,17 @@ const activityShape = z.object({
   recipient: z.object({ id: z.string().min(1) }).passthrough(),
 });
 
+function readPartnership(path: string): Partnership {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new PartnershipFileError(path, [`cannot be read (${code}): set PARTNERSHIP_FILE to the partnership file's path`]);
+  }
+  return parsePartnership(text, path);
+}
+
 function createAdapter(config: Config): TeamsAdapter {
   if (!config.bot) return new TeamsAdapter({});
   return new TeamsAdapter({
@@ -58,8 +67,7 @@ function createAdapter(config: Config): TeamsAdapter {
 /** Starts Panel's HTTP server: `POST /api/messages` for Teams, `GET /healthz` for probes. */
 export async function startPanel(config: Config, options: PanelOptions = {}): Promise<RunningPanel> {
   const log = options.log ?? createLogger(config.logLevel);
-  const partnership =
-    options.partnership ?? parsePartnership(readFileSync(config.partnershipFile, 'utf8'), config.partnershipFile);
+  const partnership = readPartnership(config.partnershipFile);
   const store = options.store ?? (await openStore(config.store));
   const adapter = createAdapter(config);
   const deps: PanelDeps = {
@@ -118,7 +126,9 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
 
   const retention = scheduleRetention({ store, timezone: partnership.timezone, now: deps.review.now, log });
 
-  await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
+  // Without authentication, only this machine may talk to Panel.
+  const host = config.localMode ? '127.0.0.1' : '0.0.0.0';
+  await new Promise<void>((resolve) => server.listen(config.port, host, resolve));
   const port = (server.address() as AddressInfo).port;
   log.info({ port, mode: config.localMode ? 'local' : 'teams', store: config.store.kind }, 'Panel is listening');
 

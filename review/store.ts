@@ -60,6 +60,14 @@ export class ConflictError extends Error {
   }
 }
 
+/** The store cannot be opened at start-up: unreachable, refused, or not writable. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /** The store is throttled and its retries are spent: try again shortly. Nothing was half-written. */
 export class StoreBusyError extends Error {
   constructor() {

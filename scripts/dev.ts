@@ -8,7 +8,8 @@ import { startPlayground } from './playground.js';
  * Bot credentials in the environment are ignored here: dev is always local.
  */
 async function dev(): Promise<void> {
-  const config = loadConfig({ ...process.env, LOCAL_MODE: 'true', BOT_ID: '', NODE_ENV: 'development' });
+  // LOCAL_MODE turns authentication off, which loadConfig refuses under NODE_ENV=production.
+  const config = loadConfig({ ...process.env, LOCAL_MODE: 'true', BOT_ID: '' });
   const panel = await startPanel(config);
   const playground = await startPlayground({
     port: 56150,

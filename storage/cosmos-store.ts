@@ -14,6 +14,7 @@ import type { CaseRecord } from '../review/case.js';
 import {
   ConflictError,
   StoreBusyError,
+  StoreUnavailableError,
   type CaseStore,
   type Notification,
   type NotificationClaim,
@@ -59,13 +60,6 @@ export interface CosmosStoreOptions {
   credential?: TokenCredential;
   /** An HTTPS agent, e.g. to trust a local test server's certificate. */
   agent?: Agent;
-}
-
-export class StoreUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StoreUnavailableError';
-  }
 }
 
 const SYSTEM_FIELDS = ['id', 'type', 'caseId', 'pk', 'ttl', '_rid', '_self', '_etag', '_attachments', '_ts'];

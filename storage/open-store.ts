@@ -1,6 +1,6 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import type { StoreConfig } from '../bot/config.js';
-import type { CaseStore } from '../review/store.js';
+import { StoreUnavailableError, type CaseStore } from '../review/store.js';
 import { CosmosStore } from './cosmos-store.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -9,7 +9,15 @@ import { SqliteStore } from './sqlite-store.js';
  * DefaultAzureCredential: the managed identity in Azure, a developer's login locally.
  */
 export async function openStore(config: StoreConfig): Promise<CaseStore> {
-  if (config.kind === 'sqlite') return new SqliteStore(config.path);
+  if (config.kind === 'sqlite') {
+    try {
+      return new SqliteStore(config.path);
+    } catch (err) {
+      throw new StoreUnavailableError(
+        `cannot open the SQLite file ${config.path} (${(err as Error).message}): set SQLITE_PATH to a writable file`,
+      );
+    }
+  }
   return CosmosStore.open({
     endpoint: config.endpoint,
     database: config.database,

@@ -79,6 +79,10 @@ describe('loadConfig', () => {
       expect(problem).toContain('NODE_ENV');
     });
 
+    it.each(['Production', 'PRODUCTION', ' production '])('NODE_ENV=%s counts as production', (env) => {
+      expect(problems({ ...LOCAL, NODE_ENV: env })[0]).toMatch(/refused when NODE_ENV=production/);
+    });
+
     it('LOCAL_MODE with a development NODE_ENV is fine', () => {
       expect(loadConfig({ ...LOCAL, NODE_ENV: 'development' }).localMode).toBe(true);
     });

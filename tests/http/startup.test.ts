@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../bot/config.js';
+import { createLogger } from '../../bot/logger.js';
+import { startPanel } from '../../bot/server.js';
+import { PartnershipFileError } from '../../review/partnership.js';
+import { StoreUnavailableError } from '../../review/store.js';
+
+/** Start-up stops with the setting to fix, never a stack trace. */
+describe('start-up failures name what to fix', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'panel-startup-'));
+  const log = createLogger('silent');
+  const start = (env: Record<string, string>) =>
+    startPanel(loadConfig({ LOCAL_MODE: 'true', PORT: '0', SQLITE_PATH: join(dir, 'panel.db'), ...env }), { log });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a missing partnership file names PARTNERSHIP_FILE', async () => {
+    const failure = start({ PARTNERSHIP_FILE: join(dir, 'missing.yaml') });
+    await expect(failure).rejects.toBeInstanceOf(PartnershipFileError);
+    await expect(failure).rejects.toThrow(/cannot be read \(ENOENT\): set PARTNERSHIP_FILE/);
+  });
+
+  it('an invalid partnership file names the file and the path of each problem', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'name: X\nnation: UK\nagencies: []\npeople: []\npanel: { day: 25, cutoffDay: 15 }\n');
+    await expect(start({ PARTNERSHIP_FILE: file })).rejects.toThrow(/bad\.yaml is not valid:[\s\S]*nation: /);
+  });
+
+  it('an SQLite file that cannot be opened names SQLITE_PATH', async () => {
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, '');
+    const failure = start({ SQLITE_PATH: join(blocker, 'panel.db') });
+    await expect(failure).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(failure).rejects.toThrow(/set SQLITE_PATH to a writable file/);
+  });
+});
