@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { Caller } from '../review/submit-referral.js';
+import type { Caller } from '../review/deps.js';
 
 /**
  * The person acting, from their Teams identity. Teams sets `from.aadObjectId` for
@@ -15,9 +15,17 @@ export function callerOf(context: TurnContext): Caller | undefined {
 export const NO_IDENTITY =
   'Panel could not tell who you are. Use Panel from Microsoft Teams, signed in with your work account.';
 
-export type ConversationKind = 'personal' | 'channel' | 'groupChat';
+export type ConversationKind = 'personal' | 'channel' | 'groupChat' | 'unknown';
 
+/**
+ * Where the activity came from. Teams always says; anything else is 'unknown', and
+ * is never treated as a personal chat, where case details may be shown.
+ */
 export function conversationKind(context: TurnContext): ConversationKind {
   const type = context.activity.conversation?.conversationType;
-  return type === 'channel' || type === 'groupChat' ? type : 'personal';
+  return type === 'personal' || type === 'channel' || type === 'groupChat' ? type : 'unknown';
 }
+
+/** Said where case details must not go: anywhere but a personal chat. */
+export const PERSONAL_ONLY =
+  'Referrals and case details stay private: open a personal chat with Panel and type it there.';

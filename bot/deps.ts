@@ -1,5 +1,5 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
-import type { ReviewDeps } from '../review/submit-referral.js';
+import type { ReviewDeps } from '../review/deps.js';
 import type { BackgroundWork } from './background.js';
 import type { Logger } from './logger.js';
 

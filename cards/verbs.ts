@@ -12,4 +12,3 @@ export const VERBS = {
   /** Channel card: back to the anonymised view. */
   hideCaseDetails: 'case.hideDetails',
 } as const;
-export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -1,5 +1,5 @@
 import { addMonths, type LocalDate } from './local-date.js';
-import type { Caller, ReviewDeps } from './submit-referral.js';
+import type { Caller, ReviewDeps } from './deps.js';
 import { updateCase } from './update-case.js';
 
 /**

@@ -138,7 +138,6 @@ export const partnershipSchema = z
   });
 
 export type Partnership = z.infer<typeof partnershipSchema>;
-export type Agency = Partnership['agencies'][number];
 export type Person = Partnership['people'][number];
 export type PanelSchedule = Partnership['panel'];
 export type ClockSettings = Partnership['clocks'];
@@ -170,16 +169,13 @@ export function parsePartnership(text: string, source: string): Partnership {
 export interface Directory {
   find(aadObjectId: string | undefined): Person | undefined;
   hasRole(aadObjectId: string | undefined, role: Role): boolean;
-  agency(id: string): Agency | undefined;
 }
 
 export function createDirectory(partnership: Partnership): Directory {
   const people = new Map(partnership.people.map((p) => [p.aadObjectId.toLowerCase(), p]));
-  const agencies = new Map(partnership.agencies.map((a) => [a.id, a]));
   const find = (id: string | undefined) => (id ? people.get(id.toLowerCase()) : undefined);
   return {
     find,
     hasRole: (id, role) => find(id)?.roles.includes(role) ?? false,
-    agency: (id) => agencies.get(id),
   };
 }

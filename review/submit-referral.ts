@@ -1,27 +1,9 @@
-import type { WorkingCalendar } from './calendar.js';
 import { formatReference, type CaseRecord } from './case.js';
 import { intakeClocks } from './clocks.js';
 import { describeAnonymously } from './descriptor.js';
 import { localDateOf, yearOf } from './local-date.js';
-import type { Directory, Partnership } from './partnership.js';
 import { validateReferral, type FieldErrors, type ReferralForm } from './referral.js';
-import type { CaseStore } from './store.js';
-
-export interface ReviewDeps {
-  store: CaseStore;
-  partnership: Partnership;
-  /** The partnership's people and their roles, by Entra object id. */
-  directory: Directory;
-  calendar: WorkingCalendar;
-  /** The time now; injected so tests control it. */
-  now: () => Date;
-}
-
-/** Who is acting, from their Teams identity (never from card data). */
-export interface Caller {
-  aadObjectId: string;
-  displayName: string;
-}
+import type { Caller, ReviewDeps } from './deps.js';
 
 export type SubmitReferralResult =
   | { status: 'invalid'; errors: FieldErrors; form: Partial<ReferralForm> & { kind?: string } }

@@ -1,5 +1,5 @@
 import type { CaseRecord } from './case.js';
-import type { Caller, ReviewDeps } from './submit-referral.js';
+import type { Caller, ReviewDeps } from './deps.js';
 
 /** How much of a case someone may see. */
 export type CaseAccess = 'details' | 'summary';

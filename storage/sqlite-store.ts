@@ -104,7 +104,6 @@ export class SqliteStore implements CaseStore {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
   }
 

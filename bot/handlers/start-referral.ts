@@ -1,10 +1,8 @@
 import { CardFactory, type TurnContext } from 'botbuilder';
 import { referralKindCard } from '../../cards/referral-cards.js';
-import { conversationKind } from '../caller.js';
+import { conversationKind, PERSONAL_ONLY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 
-export const PERSONAL_ONLY =
-  'Referrals and case details stay private: open a personal chat with Panel and type it there.';
 
 /** `refer`: the first step of the referral card, in a personal chat only. */
 export async function startReferral(context: TurnContext, deps: PanelDeps): Promise<void> {

@@ -2,9 +2,8 @@ import { CardFactory, type TurnContext } from 'botbuilder';
 import { caseDetailsCard, caseStatusCard } from '../../cards/case-cards.js';
 import { anonymise, parseReference } from '../../review/case.js';
 import { viewCase } from '../../review/view-case.js';
-import { callerOf, conversationKind, NO_IDENTITY } from '../caller.js';
+import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
-import { PERSONAL_ONLY } from './start-referral.js';
 
 /**
  * `status REF-…` in a personal chat: the business unit sees the whole case, the

@@ -10,7 +10,7 @@ import { callerOf, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 import { postReferralToChannel } from '../post-to-channel.js';
 import { referralEnvelope, STALE_CARD } from './card-data.js';
-import { referralForm } from './choose-referral-kind.js';
+import { referralForm } from '../referral-form.js';
 
 export const BUSY_NOTICE =
   'Panel is very busy just now and could not store your referral. Nothing was lost: press Submit referral again in a minute.';

@@ -320,9 +320,4 @@ describe('createDirectory', () => {
     expect(directory.hasRole('11111111-1111-4111-8111-111111111111', 'businessUnit')).toBe(false);
     expect(directory.hasRole(undefined, 'businessUnit')).toBe(false);
   });
-
-  it('looks agencies up by id', () => {
-    expect(directory.agency('police')).toEqual({ id: 'police', name: 'Police', core: true });
-    expect(directory.agency('fire')).toBeUndefined();
-  });
 });
