@@ -2,13 +2,13 @@ import type { WorkingCalendar } from './calendar.js';
 import { addMonths, type LocalDate } from './local-date.js';
 import type { ClockSettings, PanelSchedule } from './partnership.js';
 import { panelDateFor } from './panel-listing.js';
-import { isChildCase, type Referral } from './referral.js';
+import { isSeriousChildIncident, type Referral } from './referral.js';
 
 /** The dates Panel can give the moment a referral arrives. Absent ones do not apply. */
 export interface IntakeClocks {
-  /** Child cases: serious incident notification to the National Panel. */
+  /** Serious child incidents: notification to the National Panel. */
   nationalPanelNotificationDue?: LocalDate;
-  /** Child cases: the rapid review sent to the National Panel. */
+  /** Serious child incidents: the rapid review sent to the National Panel. */
   rapidReviewDue?: LocalDate;
   /** The panel the case is listed for, if the schedule has one. */
   panelDate?: LocalDate;
@@ -23,8 +23,8 @@ export interface ClockRules {
 }
 
 /**
- * Working-day clocks at intake. Children's clocks run from the date the referring
- * agency became aware; the panel listing assumes the business unit sends requests
+ * Working-day clocks at intake. The National Panel clocks (serious child incidents
+ * only) run from the date the referring agency became aware; the panel listing assumes the business unit sends requests
  * the day the referral arrives; a DHR's month runs from the referral (the
  * notification), and a month that ends on a non-working day is due the working day
  * before, so the deadline is never missed.
@@ -36,7 +36,7 @@ export function intakeClocks(
 ): IntakeClocks {
   const { calendar, settings } = rules;
   const clocks: IntakeClocks = {};
-  if (isChildCase(referral)) {
+  if (isSeriousChildIncident(referral)) {
     clocks.nationalPanelNotificationDue = calendar.addWorkingDays(
       referral.incident.awareDate,
       settings.nationalPanelNotificationWorkingDays,

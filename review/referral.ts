@@ -142,9 +142,22 @@ export const KIND_QUESTIONS: Record<ReviewKind, readonly ReferralField[]> = {
   notSure: ['nationalPanelNotified', 'careAndSupportNeeds'],
 };
 
-/** Whose safety clocks apply: children's cases run the National Panel clocks. */
+/** A child: the age group given on the referral, under 18, whatever the kind of review. */
 export function isChildCase(referral: Pick<Referral, 'subject'>): boolean {
   return referral.subject.ageGroup !== 'adult';
+}
+
+/**
+ * Working Together 2023: a serious incident (the National Panel clocks) is a child who
+ * died or was seriously harmed where abuse or neglect is known or suspected. Significant
+ * harm below that threshold (a reflective review) starts no statutory clock.
+ */
+export function isSeriousChildIncident(referral: Pick<Referral, 'subject' | 'incident'>): boolean {
+  return (
+    isChildCase(referral) &&
+    (referral.incident.harm === 'died' || referral.incident.harm === 'seriouslyHarmed') &&
+    referral.incident.abuseOrNeglect !== 'notSuspected'
+  );
 }
 
 export interface ReferralContext {

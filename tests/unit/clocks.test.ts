@@ -51,6 +51,17 @@ describe('intakeClocks', () => {
       expect(clocks.rapidReviewDue).toBe('2027-01-14');
     });
 
+    it.each([
+      ['significant harm below the threshold', { harm: 'significantHarm' }],
+      ['abuse or neglect not suspected', { abuseOrNeglect: 'notSuspected' }],
+    ] as const)('starts no National Panel clock for %s', (_what, incident) => {
+      const base = referral('reflective', 'youngPerson', '2026-11-23');
+      const clocks = intakeClocks({ ...base, incident: { ...base.incident, ...incident } }, d('2026-12-01'), rules());
+      expect(clocks.nationalPanelNotificationDue).toBeUndefined();
+      expect(clocks.rapidReviewDue).toBeUndefined();
+      expect(clocks.panelDate).toBe('2026-12-29');
+    });
+
     it('counts from the aware date, not the day the referral arrived', () => {
       const clocks = intakeClocks(referral('lcspr', 'baby', '2026-11-23'), d('2026-12-01'), rules());
       expect(clocks.nationalPanelNotificationDue).toBe('2026-11-30');
