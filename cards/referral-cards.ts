@@ -3,7 +3,7 @@ import {
   KIND_QUESTIONS,
   REVIEW_KINDS,
   SLOTS,
-  SUMMARY_MAX,
+  FIELD_LIMITS,
   familyFields,
   professionalFields,
   type FieldErrors,
@@ -29,7 +29,6 @@ interface FieldSpec {
   choices?: readonly Choice[];
   /** Short lists show as radio buttons; long ones as a drop-down. */
   choiceStyle?: 'compact' | 'expanded';
-  maxLength?: number;
   placeholder?: string;
   toggleText?: string;
 }
@@ -68,7 +67,6 @@ const KIND_SPECIFIC_FIELDS: Record<string, FieldSpec> = {
     label: 'Relationship to the suspected perpetrator',
     type: 'text',
     placeholder: 'e.g. partner, former partner, son, household member',
-    maxLength: 200,
   },
   victimAged16Plus: {
     id: 'victimAged16Plus',
@@ -80,7 +78,6 @@ const KIND_SPECIFIC_FIELDS: Record<string, FieldSpec> = {
     id: 'reflectiveLearning',
     label: 'What could agencies learn together from a reflective review?',
     type: 'multiline',
-    maxLength: 2000,
   },
 };
 
@@ -99,7 +96,7 @@ function formSections(kind: ReviewKind, agencies: readonly Choice[]): SectionSpe
       key: 'you',
       title: 'About you',
       fields: [
-        { id: 'referrerName', label: 'Your name', type: 'text', required: true, maxLength: 100 },
+        { id: 'referrerName', label: 'Your name', type: 'text', required: true },
         {
           id: 'referrerAgency',
           label: 'Your agency',
@@ -108,9 +105,9 @@ function formSections(kind: ReviewKind, agencies: readonly Choice[]): SectionSpe
           choices: [...agencies, { title: 'Other (name it below)', value: 'other' }],
           choiceStyle: 'compact',
         },
-        { id: 'referrerAgencyOther', label: 'Your agency, if not listed', type: 'text', maxLength: 200 },
-        { id: 'referrerEmail', label: 'Your work email', type: 'email', required: true, maxLength: 200 },
-        { id: 'referrerPhone', label: 'Your phone number', type: 'tel', maxLength: 20 },
+        { id: 'referrerAgencyOther', label: 'Your agency, if not listed', type: 'text' },
+        { id: 'referrerEmail', label: 'Your work email', type: 'email', required: true },
+        { id: 'referrerPhone', label: 'Your phone number', type: 'tel' },
         {
           id: 'managerConsulted',
           label: 'Consultation',
@@ -124,7 +121,7 @@ function formSections(kind: ReviewKind, agencies: readonly Choice[]): SectionSpe
       key: 'person',
       title: 'The child or adult',
       fields: [
-        { id: 'subjectName', label: 'Full name', type: 'text', required: true, maxLength: 100 },
+        { id: 'subjectName', label: 'Full name', type: 'text', required: true },
         { id: 'subjectDob', label: 'Date of birth (if known)', type: 'date' },
         {
           id: 'ageGroup',
@@ -138,7 +135,7 @@ function formSections(kind: ReviewKind, agencies: readonly Choice[]): SectionSpe
             { title: 'Adult (18 or over)', value: 'adult' },
           ],
         },
-        { id: 'subjectAddress', label: 'Address (last known)', type: 'text', maxLength: 300 },
+        { id: 'subjectAddress', label: 'Address (last known)', type: 'text' },
       ],
     },
     {
@@ -191,7 +188,6 @@ function formSections(kind: ReviewKind, agencies: readonly Choice[]): SectionSpe
           id: 'immediateSafetyDetails',
           label: 'If so, who is at risk and what has been done?',
           type: 'multiline',
-          maxLength: 2000,
         },
       ],
     },
@@ -205,9 +201,8 @@ function formSections(kind: ReviewKind, agencies: readonly Choice[]): SectionSpe
           label: "Summary of your agency's involvement (facts only, one side of A4 at most)",
           type: 'multiline',
           required: true,
-          maxLength: SUMMARY_MAX,
         },
-        { id: 'reasons', label: 'Why you are asking for a review', type: 'multiline', required: true, maxLength: 2000 },
+        { id: 'reasons', label: 'Why you are asking for a review', type: 'multiline', required: true },
         {
           id: 'parallelProcesses',
           label: 'Parallel processes under way',
@@ -231,10 +226,10 @@ function formSections(kind: ReviewKind, agencies: readonly Choice[]): SectionSpe
       fields: SLOTS.flatMap((i) => {
         const [name, relationship, dob, address] = familyFields(i);
         return [
-          { id: name, label: `Family member ${i}: name`, type: 'text', maxLength: 100 },
-          { id: relationship, label: `Family member ${i}: relationship`, type: 'text', maxLength: 100 },
+          { id: name, label: `Family member ${i}: name`, type: 'text' },
+          { id: relationship, label: `Family member ${i}: relationship`, type: 'text' },
           { id: dob, label: `Family member ${i}: date of birth`, type: 'date' },
-          { id: address, label: `Family member ${i}: address`, type: 'text', maxLength: 300 },
+          { id: address, label: `Family member ${i}: address`, type: 'text' },
         ] satisfies FieldSpec[];
       }),
     },
@@ -246,10 +241,10 @@ function formSections(kind: ReviewKind, agencies: readonly Choice[]): SectionSpe
       fields: SLOTS.flatMap((i) => {
         const [name, agency, dates, involvement] = professionalFields(i);
         return [
-          { id: name, label: `Professional ${i}: name or role`, type: 'text', maxLength: 100 },
-          { id: agency, label: `Professional ${i}: agency`, type: 'text', maxLength: 200 },
-          { id: dates, label: `Professional ${i}: dates of involvement`, type: 'text', maxLength: 100 },
-          { id: involvement, label: `Professional ${i}: type of involvement`, type: 'text', maxLength: 200 },
+          { id: name, label: `Professional ${i}: name or role`, type: 'text' },
+          { id: agency, label: `Professional ${i}: agency`, type: 'text' },
+          { id: dates, label: `Professional ${i}: dates of involvement`, type: 'text' },
+          { id: involvement, label: `Professional ${i}: type of involvement`, type: 'text' },
         ] satisfies FieldSpec[];
       }),
     },
@@ -308,14 +303,14 @@ export function referralFormCard(view: ReferralFormView): AdaptiveCardJson {
         error: errors[f.id] ?? '',
         choices: f.choices ?? [],
         choiceStyle: f.choiceStyle ?? 'compact',
-        maxLength: f.maxLength ?? 2000,
+        maxLength: FIELD_LIMITS[f.id],
         placeholder: f.placeholder ?? '',
         toggleText: f.toggleText ?? '',
         today: view.today,
       })),
     };
   });
-  return renderCard(formTemplate, {
+  return withoutEmptyDefaults(renderCard(formTemplate, {
     verb: VERBS.submitReferral,
     kind: view.kind,
     kindName: KIND_NAMES[view.kind],
@@ -328,5 +323,27 @@ export function referralFormCard(view: ReferralFormView): AdaptiveCardJson {
           ? 'Nothing has been sent yet: 1 answer needs attention.'
           : `Nothing has been sent yet: ${errorCount} answers need attention.`),
     sections,
-  });
+  }));
+}
+
+/**
+ * Teams refuses a message over about 28 KB, and the referral form is large. An input's
+ * defaults need not be written out: no placeholder, not required (and so no message
+ * for when it is missing).
+ */
+function withoutEmptyDefaults(card: AdaptiveCardJson): AdaptiveCardJson {
+  const prune = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(prune);
+    else if (node !== null && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.placeholder === '') delete o.placeholder;
+      if (o.isRequired === false) {
+        delete o.isRequired;
+        delete o.errorMessage;
+      }
+      Object.values(o).forEach(prune);
+    }
+  };
+  prune(card);
+  return card;
 }

@@ -80,6 +80,62 @@ export const REFERRAL_FIELDS = [
 ] as const;
 export type ReferralField = (typeof REFERRAL_FIELDS)[number];
 
+type SlotField = ReturnType<typeof familyFields>[number] | ReturnType<typeof professionalFields>[number];
+
+const NAME = 100;
+const ADDRESS = 300;
+const SHORT = 200;
+const LONG = 2000;
+
+/**
+ * The longest answer each input takes. The card's inputs and the schema both read
+ * this, so a forged submission cannot store more than the card allows, and every
+ * card built from a case stays within Teams' message size.
+ */
+export const FIELD_LIMITS: Record<ReferralField, number> = {
+  referrerName: NAME,
+  referrerAgency: 50,
+  referrerAgencyOther: SHORT,
+  referrerEmail: SHORT,
+  referrerPhone: 20,
+  managerConsulted: 5,
+  subjectName: NAME,
+  subjectDob: 10,
+  ageGroup: 20,
+  subjectAddress: ADDRESS,
+  incidentDate: 10,
+  awareDate: 10,
+  harm: 20,
+  abuseOrNeglect: 20,
+  agencyConcern: 5,
+  immediateSafety: 5,
+  immediateSafetyDetails: LONG,
+  nationalPanelNotified: 10,
+  careAndSupportNeeds: 10,
+  relationshipToPerpetrator: SHORT,
+  victimAged16Plus: 5,
+  reflectiveLearning: LONG,
+  summary: SUMMARY_MAX,
+  reasons: LONG,
+  parallelProcesses: SHORT,
+  ...(Object.fromEntries(
+    SLOTS.flatMap((i) => {
+      const [name, relationship, dob, address] = familyFields(i);
+      const [who, agency, dates, involvement] = professionalFields(i);
+      return [
+        [name, NAME],
+        [relationship, NAME],
+        [dob, 10],
+        [address, ADDRESS],
+        [who, NAME],
+        [agency, SHORT],
+        [dates, NAME],
+        [involvement, SHORT],
+      ];
+    }),
+  ) as Record<SlotField, number>),
+};
+
 /** What the card sends: every input as text (Adaptive Cards inputs are strings). */
 export type ReferralForm = Record<ReferralField, string>;
 /** A problem per field, worded for the person filling the card. */
@@ -225,11 +281,10 @@ function checkReferral(form: ReferralForm & { kind: string }, ctx: ReferralConte
     return d;
   };
 
-  for (const f of REFERRAL_FIELDS) maxLength(f, f === 'summary' ? SUMMARY_MAX : 2000);
+  for (const f of REFERRAL_FIELDS) maxLength(f, FIELD_LIMITS[f]);
 
   // About you
   required('referrerName', 'Enter your name');
-  maxLength('referrerName', 100);
   if (form.referrerAgency === '') problem('referrerAgency', 'Choose your agency');
   else if (form.referrerAgency !== OTHER_AGENCY && !ctx.agencies.has(form.referrerAgency)) {
     problem('referrerAgency', 'Choose your agency from the list, or Other');
@@ -247,7 +302,6 @@ function checkReferral(form: ReferralForm & { kind: string }, ctx: ReferralConte
 
   // The person
   required('subjectName', 'Enter the name of the child or adult');
-  maxLength('subjectName', 100);
   oneOf('ageGroup', AGE_GROUPS, 'Choose an age group');
   const dob = date('subjectDob', {});
   const incident = date('incidentDate', { required: 'Enter the date of the incident' });

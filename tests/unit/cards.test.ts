@@ -11,8 +11,10 @@ import type { AdaptiveCardJson } from '../../cards/render.js';
 import { VERBS } from '../../cards/verbs.js';
 import { anonymise, type CaseRecord } from '../../review/case.js';
 import {
+  FIELD_LIMITS,
   REFERRAL_FIELDS,
   REVIEW_KINDS,
+  SLOTS,
   validateReferral,
   type FieldErrors,
   type ReferralField,
@@ -275,8 +277,8 @@ describe('referralFormCard', () => {
     expect(inputOf(referralFormCard(formView('dhr')), 'relationshipToPerpetrator').isRequired).toBe(true);
     expect(inputOf(referralFormCard(formView('sar')), 'careAndSupportNeeds').isRequired).toBe(true);
     const notSure = referralFormCard(formView('notSure'));
-    expect(inputOf(notSure, 'careAndSupportNeeds').isRequired).toBe(false);
-    expect(inputOf(notSure, 'nationalPanelNotified').isRequired).toBe(false);
+    expect(inputOf(notSure, 'careAndSupportNeeds').isRequired).toBeUndefined();
+    expect(inputOf(notSure, 'nationalPanelNotified').isRequired).toBeUndefined();
   });
 
   it('names the kind in its heading and sends the kind and submission id with Submit', () => {
@@ -512,5 +514,39 @@ describe('caseDetailsCard', () => {
     expect(runs).toContain('See [this form](https://phish.example) **now**');
     expect(blocks.join('\n')).not.toContain('phish.example');
     expect(blocks.join('\n')).not.toContain(referral.subject.name);
+  });
+});
+
+/** Teams refuses a message over about 28 KB: the largest cards Panel can build stay under it. */
+describe('card sizes', () => {
+  const TEAMS_LIMIT = 28_000;
+  const longest = Object.fromEntries(REFERRAL_FIELDS.map((f) => [f, 'x'.repeat(FIELD_LIMITS[f])]));
+
+  it.each(REVIEW_KINDS)('the %s form, every answer at its longest and ten problems shown', (kind) => {
+    const errors = Object.fromEntries(REFERRAL_FIELDS.slice(0, 10).map((f) => [f, 'Enter this answer again, please: it is not right']));
+    const card = referralFormCard({ kind, submissionId: 'x', agencies: AGENCY_LIST, today: TODAY, values: longest, errors });
+    expect(JSON.stringify(card).length).toBeLessThan(TEAMS_LIMIT);
+  });
+
+  it('the details card of a referral with every answer at its longest', () => {
+    const r = childReferral();
+    const at = (f: keyof typeof FIELD_LIMITS) => 'y'.repeat(FIELD_LIMITS[f]);
+    const referral = {
+      ...r,
+      referrer: { ...r.referrer, name: at('referrerName'), agencyName: at('referrerAgencyOther'), email: at('referrerEmail') },
+      subject: { ...r.subject, name: at('subjectName'), address: at('subjectAddress') },
+      incident: { ...r.incident, immediateSafety: true, immediateSafetyDetails: at('immediateSafetyDetails') },
+      specific: { ...r.specific, reflectiveLearning: at('reflectiveLearning'), relationshipToPerpetrator: at('relationshipToPerpetrator') },
+      summary: at('summary'),
+      reasons: at('reasons'),
+      family: SLOTS.map((i) => ({ name: at(`family${i}Name`), relationship: at(`family${i}Relationship`), address: at(`family${i}Address`) })),
+      professionals: SLOTS.map((i) => ({
+        name: at(`professional${i}Name`),
+        agency: at(`professional${i}Agency`),
+        dates: at(`professional${i}Dates`),
+        involvement: at(`professional${i}Involvement`),
+      })),
+    };
+    expect(JSON.stringify(caseDetailsCard(caseRecord({ referral }), { inChannel: true })).length).toBeLessThan(TEAMS_LIMIT);
   });
 });
