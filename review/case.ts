@@ -1,3 +1,4 @@
+import type { AuditEvent } from './audit.js';
 import type { IntakeClocks } from './clocks.js';
 import type { LocalDate } from './local-date.js';
 import type { Referral, ReviewKind } from './referral.js';
@@ -73,4 +74,9 @@ export function anonymise(record: CaseRecord): AnonymousCase {
     clocks: record.clocks,
     immediateSafety: record.referral.incident.immediateSafety,
   };
+}
+
+/** The first event of every case's audit trail: who referred it, and when. */
+export function createdEvent(record: CaseRecord, actor: string): AuditEvent {
+  return { caseId: record.reference, at: record.receivedAt, actor, action: 'case.created', detail: `kind=${record.kind}` };
 }

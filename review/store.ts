@@ -83,13 +83,17 @@ export class StoreBusyError extends Error {
 export interface CaseStore {
   /**
    * Stores a new case exactly once per submission. The store allocates the year's next
-   * sequence number and `build` turns it into the record. A second call with the same
-   * key returns the first case, `created: false`, and allocates nothing.
+   * sequence number and `build` turns it into the record. The case's first audit event
+   * (`case.created`, by `actor`, at the record's `receivedAt`) is written with it: in
+   * the same transaction (SQLite), or by each delivery of the submission until it is
+   * there (Cosmos DB). A second call with the same key returns the first case,
+   * `created: false`, and allocates nothing.
    */
   createCaseOnce(
     submissionKey: string,
     year: number,
     build: (sequence: number) => CaseRecord,
+    actor: string,
   ): Promise<{ record: CaseRecord; created: boolean }>;
   getCase(reference: string): Promise<CaseRecord | undefined>;
   /** A case with its version tag, to change it with `replaceCase`. */

@@ -11,8 +11,9 @@ export type SubmitReferralResult =
 
 /**
  * Takes a referral from a card. Invalid: the problems, per field, and the form as typed;
- * nothing stored. Valid: the case, stored once per (referrer, submission id), so a
- * redelivered or double-clicked submit returns the case already made.
+ * nothing stored. Valid: the case and its `case.created` audit event, stored together
+ * once per (referrer, submission id), so a redelivered or double-clicked submit returns
+ * the case already made.
  */
 export async function submitReferral(
   deps: ReviewDeps,
@@ -32,27 +33,23 @@ export async function submitReferral(
     panel: deps.partnership.panel,
   });
   const submissionKey = `${input.caller.aadObjectId}:${input.submissionId}`;
-  const { record, created } = await deps.store.createCaseOnce(submissionKey, year, (sequence) => ({
-    reference: formatReference(year, sequence),
+  const { record, created } = await deps.store.createCaseOnce(
+    submissionKey,
     year,
-    sequence,
-    descriptor: describeAnonymously(referral.subject.ageGroup, sequence),
-    kind: referral.kind,
-    stage: 'referred',
-    receivedAt: now.toISOString(),
-    receivedOn: today,
-    referrerAadObjectId: input.caller.aadObjectId,
-    clocks,
-    referral,
-  }));
-  if (created) {
-    await deps.store.appendAudit({
-      caseId: record.reference,
-      at: now.toISOString(),
-      actor: input.caller.aadObjectId,
-      action: 'case.created',
-      detail: `kind=${record.kind}`,
-    });
-  }
+    (sequence) => ({
+      reference: formatReference(year, sequence),
+      year,
+      sequence,
+      descriptor: describeAnonymously(referral.subject.ageGroup, sequence),
+      kind: referral.kind,
+      stage: 'referred',
+      receivedAt: now.toISOString(),
+      receivedOn: today,
+      referrerAadObjectId: input.caller.aadObjectId,
+      clocks,
+      referral,
+    }),
+    input.caller.aadObjectId,
+  );
   return { status: 'accepted', record, created };
 }

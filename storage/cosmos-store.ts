@@ -10,7 +10,7 @@ import type { TokenCredential } from '@azure/identity';
 import { createHash } from 'node:crypto';
 import type { Agent } from 'node:https';
 import type { AuditAction, AuditEvent } from '../review/audit.js';
-import type { CaseRecord } from '../review/case.js';
+import { createdEvent, type CaseRecord } from '../review/case.js';
 import {
   ConflictError,
   StoreBusyError,
@@ -145,11 +145,13 @@ export class CosmosStore implements CaseStore {
     submissionKey: string,
     year: number,
     build: (sequence: number) => CaseRecord,
+    actor: string,
   ): Promise<{ record: CaseRecord; created: boolean }> {
+    const ensureCase = (record: CaseRecord) => this.ensureCase(record, actor);
     const id = hashKey(submissionKey);
     const pk = `submission:${id}`;
     const earlier = await this.readSubmission(id, pk);
-    if (earlier) return this.ensureCase(build(earlier.sequence));
+    if (earlier) return ensureCase(build(earlier.sequence));
 
     const sequence = await this.nextSequence(year);
     const record = build(sequence);
@@ -160,9 +162,9 @@ export class CosmosStore implements CaseStore {
       // Another delivery of the same submission won; its number stands, ours is unused.
       const winner = await this.readSubmission(id, pk);
       if (!winner) throw err;
-      return this.ensureCase(build(winner.sequence));
+      return ensureCase(build(winner.sequence));
     }
-    return this.ensureCase(record);
+    return ensureCase(record);
   }
 
   private async readSubmission(id: string, pk: string): Promise<{ sequence: number } | undefined> {
@@ -171,22 +173,36 @@ export class CosmosStore implements CaseStore {
   }
 
   /**
-   * The case, created if it is not there yet (`created` says whether this call made
-   * it). The submission key is written first, so a crash or a throttled write between
-   * the two leaves a key whose case the next delivery of the submission creates.
+   * The case and its creation event, each written if it is not there yet (`created`
+   * says whether this call made the case). The submission key is written first, so a
+   * crash or a throttled write in between leaves a key whose case the next delivery of
+   * the submission completes.
    */
-  private async ensureCase(record: CaseRecord): Promise<{ record: CaseRecord; created: boolean }> {
-    const existing = await this.getCase(record.reference);
-    if (existing) return { record: existing, created: false };
+  private async ensureCase(record: CaseRecord, actor: string): Promise<{ record: CaseRecord; created: boolean }> {
+    const caseId = record.reference;
+    let stored = await this.getCase(caseId);
+    let created = false;
+    if (!stored) {
+      try {
+        await guard('case', () => this.cases.items.create({ ...record, id: 'case', type: 'case', caseId }));
+        stored = record;
+        created = true;
+      } catch (err) {
+        if (statusOf(err) !== 409) throw err;
+        stored = (await this.getCase(caseId)) ?? record;
+      }
+    }
+    // The creation's audit event has a fixed id (sorting first), so every delivery of the
+    // submission can make sure it is there: a write that was throttled is made next time.
+    // (A transactional batch would be atomic, but the SDK hides a batch's status code.)
     try {
-      await guard('case', () =>
-        this.cases.items.create({ ...record, id: 'case', type: 'case', caseId: record.reference }),
+      await guard('audit', () =>
+        this.cases.items.create({ ...createdEvent(stored, actor), id: 'audit:0:created', type: 'audit', caseId }),
       );
-      return { record, created: true };
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
-      return { record: (await this.getCase(record.reference)) ?? record, created: false };
     }
+    return { record: stored, created };
   }
 
   /** The year's next number: an atomic server-side increment, so never issued twice. */

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditAction, AuditEvent } from '../review/audit.js';
-import type { CaseRecord } from '../review/case.js';
+import { createdEvent, type CaseRecord } from '../review/case.js';
 import {
   ConflictError,
   type CaseStore,
@@ -111,6 +111,7 @@ export class SqliteStore implements CaseStore {
     submissionKey: string,
     year: number,
     build: (sequence: number) => CaseRecord,
+    actor: string,
   ): Promise<{ record: CaseRecord; created: boolean }> {
     const create = this.db.transaction(() => {
       const existing = this.db
@@ -127,6 +128,7 @@ export class SqliteStore implements CaseStore {
       this.db
         .prepare('INSERT INTO cases (id, year, sequence, submission_key, doc) VALUES (?, ?, ?, ?, ?)')
         .run(record.reference, year, last, submissionKey, JSON.stringify(record));
+      this.insertAudit(createdEvent(record, actor));
       return { record, created: true };
     });
     return create.immediate();
@@ -153,6 +155,10 @@ export class SqliteStore implements CaseStore {
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
+    this.insertAudit(event);
+  }
+
+  private insertAudit(event: AuditEvent): void {
     this.db
       .prepare('INSERT INTO audit (case_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)')
       .run(event.caseId, event.at, event.actor, event.action, event.detail ?? null);

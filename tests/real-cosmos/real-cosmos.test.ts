@@ -30,7 +30,7 @@ describe('TTL on a real Cosmos DB', () => {
       referrerAadObjectId: 'x',
       clocks: {},
       referral: {} as never,
-    }));
+    }), 'actor');
     await store.appendAudit({ caseId: record.reference, at: new Date().toISOString(), actor: 'x', action: 'case.closed' });
     await store.setExpiry(record.reference, new Date(Date.now() + 1000).toISOString());
     // Cosmos DB stops returning an item once its TTL has passed: wait for the service, not a fixed time.

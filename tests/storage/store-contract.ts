@@ -45,7 +45,7 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
     });
 
     it('creates a case and reads it back whole', async () => {
-      const { record: created, created: isNew } = await store.createCaseOnce('a:1', 2026, (n) => record(2026, n));
+      const { record: created, created: isNew } = await store.createCaseOnce('a:1', 2026, (n) => record(2026, n), 'actor');
       expect(isNew).toBe(true);
       expect(created.reference).toBe('REF-2026-0001');
       expect(await store.getCase('REF-2026-0001')).toEqual(created);
@@ -53,22 +53,22 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
     });
 
     it('a duplicate submission is detected and returns the first case', async () => {
-      const again = await store.createCaseOnce('a:1', 2026, (n) => record(2026, n, { descriptor: 'Other' }));
+      const again = await store.createCaseOnce('a:1', 2026, (n) => record(2026, n, { descriptor: 'Other' }), 'actor');
       expect(again.created).toBe(false);
       expect(again.record.reference).toBe('REF-2026-0001');
       expect(again.record.descriptor).not.toBe('Other');
-      const next = await store.createCaseOnce('a:2', 2026, (n) => record(2026, n));
+      const next = await store.createCaseOnce('a:2', 2026, (n) => record(2026, n), 'actor');
       expect(next.record.reference).toBe('REF-2026-0002');
     });
 
     it('each year has its own sequence', async () => {
-      const { record: first } = await store.createCaseOnce('a:2027', 2027, (n) => record(2027, n));
+      const { record: first } = await store.createCaseOnce('a:2027', 2027, (n) => record(2027, n), 'actor');
       expect(first.reference).toBe('REF-2027-0001');
     });
 
     it('references are unique under concurrency', async () => {
       const made = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => store.createCaseOnce(`c:${i}`, 2028, (n) => record(2028, n))),
+        Array.from({ length: 20 }, (_, i) => store.createCaseOnce(`c:${i}`, 2028, (n) => record(2028, n), 'actor')),
       );
       const references = made.map((m) => m.record.reference);
       expect(new Set(references).size).toBe(20);
@@ -77,7 +77,7 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
 
     it('the same submission at once makes one case', async () => {
       const made = await Promise.all(
-        Array.from({ length: 5 }, () => store.createCaseOnce('same', 2029, (n) => record(2029, n))),
+        Array.from({ length: 5 }, () => store.createCaseOnce('same', 2029, (n) => record(2029, n), 'actor')),
       );
       expect(new Set(made.map((m) => m.record.reference))).toEqual(new Set(['REF-2029-0001']));
       expect(made.filter((m) => m.created)).toHaveLength(1);
@@ -114,12 +114,15 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
         await store.appendAudit({ caseId: 'REF-2026-0001', at, actor: 'x', action });
       }
       await store.appendAudit({ caseId: 'REF-2026-0002', at, actor: 'y', action: 'case.viewed', detail: 'via=status' });
+      // The first event of every case is its creation, written with the case.
       expect((await store.listAudit('REF-2026-0001')).map((e) => e.action)).toEqual([
+        'case.created',
         'case.created',
         'channel.posted',
         'case.viewed',
       ]);
       expect(await store.listAudit('REF-2026-0002')).toEqual([
+        { caseId: 'REF-2026-0002', at, actor: 'actor', action: 'case.created', detail: 'kind=lcspr' },
         { caseId: 'REF-2026-0002', at, actor: 'y', action: 'case.viewed', detail: 'via=status' },
       ]);
     });
@@ -139,8 +142,8 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
     });
 
     it('a case past its retention is purged, everything about it, and nothing else', async () => {
-      const { record: doomed } = await store.createCaseOnce('r:1', 2031, (n) => record(2031, n));
-      const { record: kept } = await store.createCaseOnce('r:2', 2031, (n) => record(2031, n));
+      const { record: doomed } = await store.createCaseOnce('r:1', 2031, (n) => record(2031, n), 'actor');
+      const { record: kept } = await store.createCaseOnce('r:2', 2031, (n) => record(2031, n), 'actor');
       await store.appendAudit({ caseId: doomed.reference, at: '2026-12-01T10:00:00.000Z', actor: 'x', action: 'case.closed' });
       await store.claimNotification({ key: `k:${doomed.reference}`, caseId: doomed.reference, kind: 'channelPost', at: '2031-01-01T00:00:00.000Z' });
       const expiresAt = '2033-12-01T10:00:00.000Z';
