@@ -2,6 +2,7 @@ import { Application, type TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/render.js';
 import { VERBS } from '../cards/verbs.js';
+import { tenantOf } from './caller.js';
 import type { PanelDeps } from './deps.js';
 import { STALE_CARD } from './handlers/card-data.js';
 import { hideCaseDetails, viewCaseDetails } from './handlers/case-details.js';
@@ -40,6 +41,16 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
     botAppId: deps.botAppId,
     startTypingTimer: false,
     removeRecipientMention: true,
+  });
+
+  // One partnership, one tenant: an app installed elsewhere is not served.
+  app.turn('beforeTurn', async (context) => {
+    if (!deps.tenantId || tenantOf(context)?.toLowerCase() === deps.tenantId.toLowerCase()) return true;
+    deps.log.warn({ type: context.activity.type }, 'activity from another tenant refused');
+    if (context.activity.type === ActivityTypes.Invoke) {
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403 } });
+    }
+    return false;
   });
 
   app.message(/^\s*help\s*$/i, (context) => help(context, deps));

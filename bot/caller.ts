@@ -26,6 +26,12 @@ export function conversationKind(context: TurnContext): ConversationKind {
   return type === 'personal' || type === 'channel' || type === 'groupChat' ? type : 'unknown';
 }
 
+/** The Entra tenant an activity comes from, as Teams states it. */
+export function tenantOf(context: TurnContext): string | undefined {
+  const channelData = context.activity.channelData as { tenant?: { id?: string } } | undefined;
+  return context.activity.conversation?.tenantId ?? channelData?.tenant?.id;
+}
+
 /** Said where case details must not go: anywhere but a personal chat. */
 export const PERSONAL_ONLY =
   'Referrals and case details stay private: open a personal chat with Panel and type it there.';

@@ -33,7 +33,8 @@ const envSchema = z.object({
   BOT_TENANT_ID: optionalText.pipe(z.string().uuid('must be your Microsoft Entra tenant id (a GUID)').optional()),
   BOT_TYPE: z.preprocess(
     blankIsUnset,
-    z.enum(BOT_TYPES, { message: `must be one of ${BOT_TYPES.join(', ')}` }).default('MultiTenant'),
+    // Azure no longer creates multi-tenant bots; one partnership is one tenant.
+    z.enum(BOT_TYPES, { message: `must be one of ${BOT_TYPES.join(', ')}` }).default('SingleTenant'),
   ),
   LOCAL_MODE: flag,
   STORE: z.preprocess(blankIsUnset, z.enum(['sqlite', 'cosmos'], { message: 'must be sqlite or cosmos' }).default('sqlite')),
@@ -72,6 +73,8 @@ export interface Config {
   /** Absent only in local mode, where requests are not authenticated. */
   bot?: BotCredentials;
   localMode: boolean;
+  /** The partnership's Entra tenant: activities from any other tenant are refused. */
+  tenantId?: string;
   store: StoreConfig;
   partnershipFile: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -141,6 +144,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       },
     }),
     localMode: e.LOCAL_MODE,
+    ...(e.BOT_TENANT_ID && { tenantId: e.BOT_TENANT_ID }),
     store,
     partnershipFile: e.PARTNERSHIP_FILE,
     logLevel: e.LOG_LEVEL,

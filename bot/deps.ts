@@ -10,6 +10,8 @@ export interface PanelDeps {
   adapter: TeamsAdapter;
   /** The bot's Microsoft App ID; empty in local mode. */
   botAppId: string;
+  /** The partnership's Entra tenant; when set, no other tenant is served. */
+  tenantId?: string;
   /** New ids for referral submissions; injected so tests can predict them. */
   newId: () => string;
   /** Work that follows a turn (channel posts), so the turn is answered at once. */

@@ -81,6 +81,7 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     log,
     adapter,
     botAppId: config.bot?.appId ?? '',
+    ...(config.tenantId && { tenantId: config.tenantId }),
     newId: options.newId ?? randomUUID,
     background: new BackgroundWork(log),
   };

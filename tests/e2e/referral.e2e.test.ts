@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlayground, type Playground } from '../../scripts/playground.js';
 import { PanelHarness } from '../support/panel-harness.js';
 
-const SCREENSHOTS = join(import.meta.dirname, '../../docs/screenshots');
+/**
+ * The README's pictures are refreshed with `UPDATE_SCREENSHOTS=1 npm test`; other runs
+ * keep theirs in test-results/, so a test run leaves the working tree as it was.
+ */
+const SCREENSHOTS = join(
+  import.meta.dirname,
+  process.env.UPDATE_SCREENSHOTS ? '../../docs/screenshots' : '../../test-results/screenshots',
+);
 
 /** The ids of .m365agentsplayground.yml. */
 const PLAYGROUND = {
@@ -38,6 +45,7 @@ describe('a practitioner refers through the Agents Playground', () => {
   let page: Page;
 
   beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
     await panel.start();
     playground = await startPlayground({ port: await freePort(), botEndpoint: panel.url });
     browser = await chromium.launchPersistentContext(profile, {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../bot/config.js';
-import { personalMessage } from '../support/activities.js';
+import { VERBS } from '../../cards/verbs.js';
+import { cardAction, personalMessage, TENANT } from '../support/activities.js';
 import { httpSuite } from '../support/http-suite.js';
 
 const BOT_ID = '0b9a7c1e-58d4-4f0b-9b3e-6c2d1a7e4f10';
@@ -48,5 +49,34 @@ describe('fail closed', () => {
       expect(garbage.status).toBe(401);
       expect(connector.calls).toHaveLength(0);
     });
+  });
+});
+
+/** One partnership, one tenant: activities from any other tenant are not served. */
+describe('with BOT_TENANT_ID set', () => {
+  const { connector, panel, serviceUrl } = httpSuite({ BOT_TENANT_ID: TENANT });
+  const elsewhere = (activity: Record<string, unknown>) => ({
+    ...activity,
+    conversation: { ...(activity.conversation as object), tenantId: '0f0f0f0f-0000-4000-8000-000000000000' },
+    channelData: { tenant: { id: '0f0f0f0f-0000-4000-8000-000000000000' } },
+  });
+
+  it("the partnership's own tenant is served", async () => {
+    await panel.send(personalMessage(serviceUrl(), 'dana', 'help'));
+    expect(connector.calls).toHaveLength(1);
+  });
+
+  it('a message from another tenant gets no answer', async () => {
+    const before = connector.calls.length;
+    const res = await panel.send(elsewhere(personalMessage(serviceUrl(), 'dana', 'help')));
+    expect(res.status).toBe(200);
+    expect(connector.calls.length).toBe(before);
+  });
+
+  it('a card action from another tenant is refused with 403', async () => {
+    const res = await panel.send(
+      elsewhere(cardAction(serviceUrl(), 'dana', VERBS.chooseReferralKind, { submissionId: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b', kind: 'sar' })),
+    );
+    expect(res.status).toBe(403);
   });
 });

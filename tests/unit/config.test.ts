@@ -4,7 +4,7 @@ import { BOT_TYPES, ConfigError, loadConfig } from '../../bot/config.js';
 const BOT_ID = '6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e';
 const TENANT = '8f1c7a52-3f0e-4d7b-9a51-5a8f3c2e1d00';
 const LOCAL = { LOCAL_MODE: 'true' };
-const BOT = { BOT_ID, BOT_PASSWORD: 'client-secret' };
+const BOT = { BOT_ID, BOT_PASSWORD: 'client-secret', BOT_TENANT_ID: TENANT };
 
 /** The ConfigError that `env` causes. */
 function configError(env: Record<string, string | undefined>): ConfigError {
@@ -110,10 +110,18 @@ describe('loadConfig', () => {
       }
     });
 
-    it('a MultiTenant bot (the default type) needs BOT_ID and BOT_PASSWORD', () => {
+    it('a SingleTenant bot (the default type) needs BOT_ID, BOT_PASSWORD and BOT_TENANT_ID', () => {
       const config = loadConfig(BOT);
       expect(config.localMode).toBe(false);
+      expect(config.bot).toEqual({ appId: BOT_ID, type: 'SingleTenant', password: 'client-secret', tenantId: TENANT });
+      expect(config.tenantId).toBe(TENANT);
+      expect(problems({ BOT_ID, BOT_PASSWORD: 'x' })).toEqual(['BOT_TENANT_ID is required when BOT_TYPE=SingleTenant']);
+    });
+
+    it('a MultiTenant bot needs no tenant', () => {
+      const config = loadConfig({ BOT_ID, BOT_PASSWORD: 'client-secret', BOT_TYPE: 'MultiTenant' });
       expect(config.bot).toEqual({ appId: BOT_ID, type: 'MultiTenant', password: 'client-secret' });
+      expect(config.tenantId).toBeUndefined();
     });
 
     it('BOT_ID that is not a GUID names BOT_ID', () => {
@@ -131,7 +139,7 @@ describe('loadConfig', () => {
     });
 
     it('SingleTenant without BOT_TENANT_ID is refused', () => {
-      const [problem, ...rest] = problems({ ...BOT, BOT_TYPE: 'SingleTenant' });
+      const [problem, ...rest] = problems({ ...BOT, BOT_TENANT_ID: '', BOT_TYPE: 'SingleTenant' });
       expect(rest).toEqual([]);
       expect(problem).toContain('BOT_TENANT_ID');
       expect(problem).toContain('SingleTenant');
