@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlayground, type Playground } from '../../scripts/playground.js';
-import { PanelHarness } from '../support/panel-harness.js';
+import { createLogger } from '../../bot/logger.js';
+import { startDevSetup, type DevSetup } from '../../scripts/dev.js';
+import { NOW } from '../support/panel-harness.js';
 
 /**
  * The README's pictures are refreshed with `UPDATE_SCREENSHOTS=1 npm test`; other runs
@@ -38,17 +39,19 @@ async function freePort(): Promise<number> {
  * mode, the Agents Playground in front of it, driven in Debian's Chromium.
  */
 describe('a practitioner refers through the Agents Playground', () => {
-  const panel = new PanelHarness();
-  const profile = mkdtempSync(join(tmpdir(), 'panel-chromium-'));
-  let playground: Playground;
+  const dir = mkdtempSync(join(tmpdir(), 'panel-e2e-'));
+  let dev: DevSetup;
   let browser: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await panel.start();
-    playground = await startPlayground({ port: await freePort(), botEndpoint: panel.url });
-    browser = await chromium.launchPersistentContext(profile, {
+    // What `npm run dev` starts, on free ports, a temporary store and a fixed date.
+    dev = await startDevSetup(
+      { PORT: '0', SQLITE_PATH: join(dir, 'panel.db') },
+      { playgroundPort: await freePort(), now: () => NOW, log: createLogger('silent') },
+    );
+    browser = await chromium.launchPersistentContext(join(dir, 'chromium'), {
       executablePath: '/usr/bin/chromium',
       viewport: { width: 1280, height: 900 },
       args: [
@@ -72,41 +75,44 @@ describe('a practitioner refers through the Agents Playground', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await playground?.stop();
-    await panel.stop();
-    rmSync(profile, { recursive: true, force: true });
+    await dev?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the business unit (Sam, a second user) chooses the Referrals channel', async () => {
     // Sam speaks through Panel's endpoint directly; the reply appears in the Playground.
-    const res = await panel.send({
-      type: 'message',
-      id: 'sam-1',
-      channelId: 'msteams',
-      serviceUrl: `${playground.url}/_connector`,
-      from: PLAYGROUND.sam,
-      recipient: PLAYGROUND.bot,
-      conversation: {
-        // A new post in the channel, as the Playground addresses one.
-        id: PLAYGROUND.referrals,
-        conversationType: 'channel',
-        isGroup: true,
-        tenantId: PLAYGROUND.tenant,
-      },
-      text: '<at>Panel</at> use this channel for referrals',
-      entities: [{ type: 'mention', text: '<at>Panel</at>', mentioned: PLAYGROUND.bot }],
-      channelData: {
-        tenant: { id: PLAYGROUND.tenant },
-        team: { id: PLAYGROUND.team },
-        channel: { id: PLAYGROUND.referrals },
-      },
+    const res = await fetch(`http://127.0.0.1:${dev.panel.port}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: 'sam-1',
+        channelId: 'msteams',
+        serviceUrl: `${dev.playground.url}/_connector`,
+        from: PLAYGROUND.sam,
+        recipient: PLAYGROUND.bot,
+        conversation: {
+          // A new post in the channel, as the Playground addresses one.
+          id: PLAYGROUND.referrals,
+          conversationType: 'channel',
+          isGroup: true,
+          tenantId: PLAYGROUND.tenant,
+        },
+        text: '<at>Panel</at> use this channel for referrals',
+        entities: [{ type: 'mention', text: '<at>Panel</at>', mentioned: PLAYGROUND.bot }],
+        channelData: {
+          tenant: { id: PLAYGROUND.tenant },
+          team: { id: PLAYGROUND.team },
+          channel: { id: PLAYGROUND.referrals },
+        },
+      }),
     });
     expect(res.status).toBe(200);
-    expect(await panel.store.getSetting('referralChannel')).toMatchObject({ channelId: PLAYGROUND.referrals });
+    expect(await dev.panel.deps.review.store.getSetting('referralChannel')).toMatchObject({ channelId: PLAYGROUND.referrals });
   });
 
   it('types refer, fills the card by its labels, submits, and sees the reference', async () => {
-    await page.goto(playground.url);
+    await page.goto(dev.playground.url);
     await page.getByRole('treeitem', { name: 'Personal Chat' }).click();
     const compose = page.locator('div[role="textbox"][data-lexical-editor="true"]').first();
     await compose.click();
@@ -156,7 +162,7 @@ describe('a practitioner refers through the Agents Playground', () => {
     await expect(acknowledged.textContent()).resolves.toMatch(/Listed for panel.*Tue 29 Dec 2026/s);
     await acknowledged.screenshot({ path: join(SCREENSHOTS, 'acknowledgement.png') });
 
-    const stored = await panel.store.getCase('REF-2026-0001');
+    const stored = await dev.panel.deps.review.store.getCase('REF-2026-0001');
     expect(stored?.referral.subject.name).toBe('Charlie Brook');
     expect(stored?.referral.referrer.agencyName).toBe('Education');
   }, 60_000);
