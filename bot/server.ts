@@ -113,7 +113,13 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     const shape = activityShape.safeParse(req.body);
     if (!shape.success) {
       log.warn({ problems: shape.error.issues.map((i) => i.path.join('.')) }, 'malformed activity refused');
-      res.send(400, { error: 'malformed activity', problems: shape.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+      // Checked before authentication, so the details go only to a local developer.
+      res.send(
+        400,
+        config.localMode
+          ? { error: 'malformed activity', problems: shape.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }
+          : { error: 'malformed activity' },
+      );
       return;
     }
     await adapter.process(req, res, async (context) => {

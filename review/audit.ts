@@ -1,9 +1,13 @@
+/** The audit trail of changes that belong to no case: where referrals go, for one. */
+export const PARTNERSHIP_AUDIT = 'partnership';
+
 /**
  * What happened to a case, by whom, when: every change and every view. Details hold
  * no personal data (references, verbs and outcomes only), so the trail itself can be
  * shown to auditors.
  */
 export interface AuditEvent {
+  /** The case, or PARTNERSHIP_AUDIT for partnership-wide changes (settings). */
   caseId: string;
   /** ISO 8601 instant. */
   at: string;
@@ -19,4 +23,5 @@ export type AuditAction =
   | 'case.viewed'
   | 'case.view.refused'
   | 'channel.posted'
+  | 'settings.referralChannel.set'
   | 'channel.post.failed';

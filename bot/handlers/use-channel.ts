@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { PARTNERSHIP_AUDIT } from '../../review/audit.js';
 import { callerOf, conversationKind, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 
@@ -39,6 +40,13 @@ export async function useChannelForReferrals(context: TurnContext, deps: PanelDe
     setAt: deps.review.now().toISOString(),
     ...(channelData.team?.id && { teamId: channelData.team.id }),
     ...(tenantId && { tenantId }),
+  });
+  await deps.review.store.appendAudit({
+    caseId: PARTNERSHIP_AUDIT,
+    at: deps.review.now().toISOString(),
+    actor: caller.aadObjectId,
+    action: 'settings.referralChannel.set',
+    detail: `channel=${channelId}`,
   });
   deps.log.info({ command: 'useChannel', outcome: 'set' }, 'referral channel set');
   await context.sendActivity(

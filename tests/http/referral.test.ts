@@ -34,6 +34,9 @@ describe.each(STORES)('a referral, over HTTP, on $name', ({ store }) => {
     expect(String(reply?.body.text)).toMatch(/New referrals will be posted in this channel/);
     const setting = await panel.store.getSetting('referralChannel');
     expect(setting).toMatchObject({ channelId: REFERRALS_CHANNEL, serviceUrl: serviceUrl(), setBy: PEOPLE.sam.aadObjectId });
+    expect(await panel.store.listAudit('partnership')).toMatchObject([
+      { actor: PEOPLE.sam.aadObjectId, action: 'settings.referralChannel.set', detail: `channel=${REFERRALS_CHANNEL}` },
+    ]);
   });
 
   it('someone outside the business unit cannot choose the channel', async () => {
