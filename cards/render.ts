@@ -15,5 +15,17 @@ export interface AdaptiveCardJson {
  * user types can change a card's structure.
  */
 export function renderCard(template: object, data: object): AdaptiveCardJson {
-  return new ACData.Template(template).expand({ $root: data }) as AdaptiveCardJson;
+  return compiled(template).expand({ $root: data }) as AdaptiveCardJson;
+}
+
+// A Template parses its expressions once; making one per card costs twenty times the
+// expansion. Templates are module constants, so they are kept for the process's life.
+const templates = new WeakMap<object, ACData.Template>();
+function compiled(template: object): ACData.Template {
+  let t = templates.get(template);
+  if (!t) {
+    t = new ACData.Template(template);
+    templates.set(template, t);
+  }
+  return t;
 }

@@ -61,15 +61,18 @@ export function yearOf(date: LocalDate): number {
   return Number(date.slice(0, 4));
 }
 
+// Making an Intl.DateTimeFormat costs far more than using one: keep one per timezone.
+const isoDateIn = new Map<string, Intl.DateTimeFormat>();
+
 /** The date it is in `timeZone` at `instant`. */
 export function localDateOf(instant: Date, timeZone: string): LocalDate {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant) as LocalDate;
+  let format = isoDateIn.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    isoDateIn.set(timeZone, format);
+  }
+  return format.format(instant) as LocalDate;
 }
 
 const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
@@ -80,10 +83,18 @@ const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
 });
 
+// Cards show the same few dates over and over; formatting one is not cheap.
+const longDates = new Map<LocalDate, string>();
+
 /** "Fri 25 Dec 2026", for cards. */
 export function formatLongDate(date: LocalDate): string {
-  const parts = Object.fromEntries(LONG_DATE.formatToParts(new Date(toUtcMs(date))).map((p) => [p.type, p.value]));
-  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+  let text = longDates.get(date);
+  if (text === undefined) {
+    const parts = Object.fromEntries(LONG_DATE.formatToParts(new Date(toUtcMs(date))).map((p) => [p.type, p.value]));
+    text = `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+    longDates.set(date, text);
+  }
+  return text;
 }
 
 /** Whole years from `birth` to `on` (an age). */

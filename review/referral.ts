@@ -244,13 +244,14 @@ const AGE_LIMITS: Record<AgeGroup, [number, number]> = {
  * The referral schema: every field of the card, checked alone and together, turned
  * into a `Referral`. Each problem's path is the id of the card input it belongs to.
  */
+const formShape = z.object({
+  kind: field,
+  ...(Object.fromEntries(REFERRAL_FIELDS.map((f) => [f, field])) as Record<ReferralField, typeof field>),
+});
+const email = z.string().email();
+
 export function referralSchema(ctx: ReferralContext) {
-  const shape = Object.fromEntries(REFERRAL_FIELDS.map((f) => [f, field])) as Record<
-    ReferralField,
-    typeof field
-  >;
-  return z
-    .object({ kind: field, ...shape })
+  return formShape
     .superRefine((form, issues) =>
       checkReferral(form, ctx, (path, message) => issues.addIssue({ code: 'custom', path: [path], message })),
     )
@@ -290,7 +291,7 @@ function checkReferral(form: ReferralForm & { kind: string }, ctx: ReferralConte
     problem('referrerAgency', 'Choose your agency from the list, or Other');
   }
   if (form.referrerAgency === OTHER_AGENCY) required('referrerAgencyOther', 'Name your agency');
-  if (!z.string().email().safeParse(form.referrerEmail).success) {
+  if (!email.safeParse(form.referrerEmail).success) {
     problem('referrerEmail', 'Enter your work email address, like name@agency.gov.uk');
   }
   if (form.referrerPhone !== '' && !/^\+?[0-9 ()-]{7,20}$/.test(form.referrerPhone)) {

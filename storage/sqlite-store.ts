@@ -107,6 +107,18 @@ export class SqliteStore implements CaseStore {
     this.db.exec(SCHEMA);
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Statements are compiled once: preparing costs more than running. */
+  private prepared<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as unknown as Database.Statement<P, R>;
+  }
+
   async createCaseOnce(
     submissionKey: string,
     year: number,
@@ -114,19 +126,19 @@ export class SqliteStore implements CaseStore {
     actor: string,
   ): Promise<{ record: CaseRecord; created: boolean }> {
     const create = this.db.transaction(() => {
-      const existing = this.db
-        .prepare<[string], { doc: string }>('SELECT doc FROM cases WHERE submission_key = ?')
+      const existing = this
+        .prepared<[string], { doc: string }>('SELECT doc FROM cases WHERE submission_key = ?')
         .get(submissionKey);
       if (existing) return { record: JSON.parse(existing.doc) as CaseRecord, created: false };
-      const { last } = this.db
-        .prepare<[number], { last: number }>(
+      const { last } = this
+        .prepared<[number], { last: number }>(
           `INSERT INTO sequences (year, last) VALUES (?, 1)
            ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
         )
         .get(year)!;
       const record = build(last);
-      this.db
-        .prepare('INSERT INTO cases (id, year, sequence, submission_key, doc) VALUES (?, ?, ?, ?, ?)')
+      this
+        .prepared('INSERT INTO cases (id, year, sequence, submission_key, doc) VALUES (?, ?, ?, ?, ?)')
         .run(record.reference, year, last, submissionKey, JSON.stringify(record));
       this.insertAudit(createdEvent(record, actor));
       return { record, created: true };
@@ -135,20 +147,20 @@ export class SqliteStore implements CaseStore {
   }
 
   async getCase(reference: string): Promise<CaseRecord | undefined> {
-    const row = this.db.prepare<[string], { doc: string }>('SELECT doc FROM cases WHERE id = ?').get(reference);
+    const row = this.prepared<[string], { doc: string }>('SELECT doc FROM cases WHERE id = ?').get(reference);
     return row ? (JSON.parse(row.doc) as CaseRecord) : undefined;
   }
 
   async getCaseVersion(reference: string): Promise<Versioned<CaseRecord> | undefined> {
-    const row = this.db
-      .prepare<[string], { doc: string; etag: number }>('SELECT doc, etag FROM cases WHERE id = ?')
+    const row = this
+      .prepared<[string], { doc: string; etag: number }>('SELECT doc, etag FROM cases WHERE id = ?')
       .get(reference);
     return row ? { value: JSON.parse(row.doc) as CaseRecord, etag: String(row.etag) } : undefined;
   }
 
   async replaceCase(record: CaseRecord, etag: string): Promise<string> {
-    const result = this.db
-      .prepare('UPDATE cases SET doc = ?, etag = etag + 1 WHERE id = ? AND etag = ?')
+    const result = this
+      .prepared('UPDATE cases SET doc = ?, etag = etag + 1 WHERE id = ? AND etag = ?')
       .run(JSON.stringify(record), record.reference, Number(etag));
     if (result.changes !== 1) throw new ConflictError(`case ${record.reference}`);
     return String(Number(etag) + 1);
@@ -159,14 +171,14 @@ export class SqliteStore implements CaseStore {
   }
 
   private insertAudit(event: AuditEvent): void {
-    this.db
-      .prepare('INSERT INTO audit (case_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)')
+    this
+      .prepared('INSERT INTO audit (case_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)')
       .run(event.caseId, event.at, event.actor, event.action, event.detail ?? null);
   }
 
   async listAudit(caseId: string): Promise<AuditEvent[]> {
-    return this.db
-      .prepare<[string], AuditRow>('SELECT case_id, at, actor, action, detail FROM audit WHERE case_id = ? ORDER BY id')
+    return this
+      .prepared<[string], AuditRow>('SELECT case_id, at, actor, action, detail FROM audit WHERE case_id = ? ORDER BY id')
       .all(caseId)
       .map((r) => ({
         caseId: r.case_id,
@@ -178,19 +190,19 @@ export class SqliteStore implements CaseStore {
   }
 
   async getSetting<K extends keyof Settings>(key: K): Promise<Settings[K] | undefined> {
-    const row = this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key);
+    const row = this.prepared<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key);
     return row ? (JSON.parse(row.value) as Settings[K]) : undefined;
   }
 
   async putSetting<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void> {
-    this.db
-      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+    this
+      .prepared('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
       .run(key, JSON.stringify(value));
   }
 
   async claimNotification(claim: NotificationClaim): Promise<boolean> {
-    const result = this.db
-      .prepare(
+    const result = this
+      .prepared(
         `INSERT INTO notifications (key, case_id, kind, status, claimed_at, due_at) VALUES (?, ?, ?, 'pending', ?, ?)
          ON CONFLICT (key) DO NOTHING`,
       )
@@ -199,8 +211,8 @@ export class SqliteStore implements CaseStore {
   }
 
   async completeNotification(key: string, _caseId: string, outcome: NotificationOutcome, at: string): Promise<void> {
-    this.db
-      .prepare('UPDATE notifications SET status = ?, activity_id = ?, error = ?, completed_at = ? WHERE key = ?')
+    this
+      .prepared('UPDATE notifications SET status = ?, activity_id = ?, error = ?, completed_at = ? WHERE key = ?')
       .run(
         outcome.status,
         outcome.status === 'sent' ? (outcome.activityId ?? null) : null,
@@ -216,8 +228,8 @@ export class SqliteStore implements CaseStore {
   ): Promise<Page<Notification>> {
     // The continuation is the (due_at, key) of the last row returned: keyset paging.
     const after: [string, string] = page.continuation ? (JSON.parse(page.continuation) as [string, string]) : ['', ''];
-    const rows = this.db
-      .prepare<[string, string, string, string, number], NotificationRow>(
+    const rows = this
+      .prepared<[string, string, string, string, number], NotificationRow>(
         `SELECT * FROM notifications
          WHERE status <> 'sent' AND due_at <= ? AND (due_at > ? OR (due_at = ? AND key > ?))
          ORDER BY due_at, key LIMIT ?`,
@@ -231,20 +243,20 @@ export class SqliteStore implements CaseStore {
   }
 
   async setExpiry(caseId: string, expiresAt: string): Promise<void> {
-    this.db.prepare('UPDATE cases SET expires_at = ? WHERE id = ?').run(expiresAt, caseId);
+    this.prepared('UPDATE cases SET expires_at = ? WHERE id = ?').run(expiresAt, caseId);
   }
 
   async purgeExpired(now: string): Promise<number> {
     const purge = this.db.transaction(() => {
-      const ids = this.db
-        .prepare<[string], { id: string }>('SELECT id FROM cases WHERE expires_at IS NOT NULL AND expires_at <= ?')
+      const ids = this
+        .prepared<[string], { id: string }>('SELECT id FROM cases WHERE expires_at IS NOT NULL AND expires_at <= ?')
         .all(now)
         .map((r) => r.id);
       for (const id of ids) {
         for (const table of ['audit', 'notifications']) {
-          this.db.prepare(`DELETE FROM ${table} WHERE case_id = ?`).run(id);
+          this.prepared(`DELETE FROM ${table} WHERE case_id = ?`).run(id);
         }
-        this.db.prepare('DELETE FROM cases WHERE id = ?').run(id);
+        this.prepared('DELETE FROM cases WHERE id = ?').run(id);
       }
       return ids.length;
     });

@@ -1,0 +1,112 @@
+import autocannon, { type Result } from 'autocannon';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { VERBS } from '../cards/verbs.js';
+import { cardAction, channelMention, personalMessage } from '../tests/support/activities.js';
+import { validReferralForm } from '../tests/support/referral-form.js';
+
+/**
+ * `npm run bench`: Panel's HTTP throughput and latency against a bare botbuilder echo
+ * bot measured in the same run on the same machine, each target in its own process,
+ * driven by autocannon over loopback. Figures are only comparable within one run.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const SERVE = fileURLToPath(new URL('./serve.ts', import.meta.url));
+const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+
+interface Measured {
+  name: string;
+  result: Result;
+}
+
+async function withTarget<T>(target: string, run: (url: string, serviceUrl: string) => Promise<T>): Promise<T> {
+  const child = spawn(TSX, [SERVE, target], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  const { port, serviceUrl } = JSON.parse(line) as { port: number; serviceUrl: string };
+  try {
+    return await run(`http://127.0.0.1:${port}/api/messages`, serviceUrl);
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+}
+
+async function post(url: string, body: object): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`set-up request answered ${res.status}`);
+}
+
+function load(url: string, body: () => object): Promise<Result> {
+  return autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (request) => ({ ...request, body: JSON.stringify(body()) }),
+      },
+    ],
+  });
+}
+
+/** Each submission is a new referral: a new submission id, so none is a repeat. */
+const referral = (serviceUrl: string) => () =>
+  cardAction(serviceUrl, 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() });
+
+/** Fails loudly if a submission is not accepted: a benchmark of the error path is no use. */
+async function checkAccepted(url: string, serviceUrl: string): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(referral(serviceUrl)()) });
+  const text = await res.text();
+  if (!text.includes('Referral received')) throw new Error(`the benchmark's referral was not accepted: ${text.slice(0, 200)}`);
+}
+
+async function main(): Promise<void> {
+  const measured: Measured[] = [];
+  measured.push({
+    name: 'echo bot (baseline)',
+    result: await withTarget('echo', (url, serviceUrl) => load(url, () => personalMessage(serviceUrl, 'dana', 'hello'))),
+  });
+  for (const [target, name] of [
+    ['sqlite', 'referral submit, SQLite'],
+    ['cosmos', 'referral submit, Cosmos DB test server'],
+  ] as const) {
+    const result = await withTarget(target, async (url, serviceUrl) => {
+      // The business unit's channel is set, so every referral is also posted there.
+      await post(url, channelMention(serviceUrl, 'sam', 'use this channel for referrals'));
+      await checkAccepted(url, serviceUrl);
+      return load(url, referral(serviceUrl));
+    });
+    measured.push({ name, result });
+  }
+
+  const baseline = measured[0]!.result.requests.average;
+  const rows = measured.map(({ name, result }) => {
+    const errors = result.errors + result.non2xx + result.timeouts;
+    return `| ${name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${errors} | ${(result.requests.average / baseline).toFixed(2)} |`;
+  });
+  process.stdout.write(
+    [
+      '',
+      `${SECONDS} s each, ${CONNECTIONS} connections, loopback, Node ${process.version}`,
+      '',
+      '| target | requests/s | p50 ms | p99 ms | errors | ratio to echo |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
+  const sqlite = measured[1]!.result;
+  const ok = sqlite.requests.average / baseline >= 0.7 && sqlite.errors + sqlite.non2xx === 0;
+  process.stdout.write(`SQLite target (>= 0.7 of the echo baseline, no errors): ${ok ? 'met' : 'NOT met'}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

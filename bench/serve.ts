@@ -1,0 +1,61 @@
+import { ConfigurationBotFrameworkAuthentication, CloudAdapter, type TurnContext } from 'botbuilder';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import restify from 'restify';
+import { loadConfig } from '../bot/config.js';
+import { createLogger } from '../bot/logger.js';
+import { startPanel } from '../bot/server.js';
+import { CosmosStore } from '../storage/cosmos-store.js';
+import { ConnectorStandIn } from '../tests/support/connector-stand-in.js';
+import { startCosmosTestServer, TEST_KEY } from '../tests/support/cosmos-test-server.js';
+import { NOW } from '../tests/support/panel-harness.js';
+
+/**
+ * One benchmark target in its own process, so that the load generator does not share
+ * its event loop: `tsx bench/serve.ts echo|sqlite|cosmos`. Prints one JSON line,
+ * { port, serviceUrl }, when ready; runs until killed.
+ */
+type Target = 'echo' | 'sqlite' | 'cosmos';
+
+/** The baseline: the plainest botbuilder bot, echoing each message through the connector. */
+async function startEchoBot(): Promise<number> {
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const server = restify.createServer();
+  server.use(restify.plugins.bodyParser());
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, async (context: TurnContext) => {
+      if (context.activity.type === 'message') await context.sendActivity(`echo: ${context.activity.text}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+async function startPanelOn(target: 'sqlite' | 'cosmos'): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'panel-bench-'));
+  const config = loadConfig({ LOCAL_MODE: 'true', PORT: '0', SQLITE_PATH: join(dir, 'panel.db'), LOG_LEVEL: 'silent' });
+  const log = createLogger('silent');
+  // The referral fixture's dates are valid on the test suite's date.
+  const now = () => NOW;
+  if (target === 'sqlite') return (await startPanel(config, { log, now })).port;
+  const cosmos = await startCosmosTestServer();
+  const store = await CosmosStore.open({ endpoint: cosmos.endpoint, database: 'bench', key: TEST_KEY, agent: cosmos.agent });
+  return (await startPanel(config, { log, store, now })).port;
+}
+
+async function main(): Promise<void> {
+  const target = process.argv[2] as Target;
+  if (!['echo', 'sqlite', 'cosmos'].includes(target)) throw new Error('usage: serve.ts echo|sqlite|cosmos');
+  const connector = new ConnectorStandIn({ record: false });
+  const serviceUrl = await connector.start();
+  const port = target === 'echo' ? await startEchoBot() : await startPanelOn(target);
+  process.stdout.write(`${JSON.stringify({ port, serviceUrl })}\n`);
+  // Exit normally when stopped, so `node --cpu-prof` can write its profile.
+  process.once('SIGTERM', () => process.exit(0));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

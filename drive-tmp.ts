@@ -1,0 +1,15 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import { cardAction, channelMention } from './tests/support/activities.js';
+import { validReferralForm } from './tests/support/referral-form.js';
+const child = spawn('node', ['--import', 'tsx', '--cpu-prof', '--cpu-prof-dir=/tmp/prof', 'bench/serve.ts', 'sqlite'], { stdio: ['ignore', 'pipe', 'ignore'] });
+const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+const { port, serviceUrl } = JSON.parse(line);
+const url = `http://127.0.0.1:${port}/api/messages`;
+await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(channelMention(serviceUrl, 'sam', 'use this channel for referrals')) });
+const r = await autocannon({ url, method: 'POST', connections: 10, duration: 10, headers: { 'content-type': 'application/json' }, requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(cardAction(serviceUrl, 'dana', 'referral.submit', { ...validReferralForm(), submissionId: randomUUID() })) }) }] });
+console.log('rps', r.requests.average, 'non2xx', r.non2xx);
+child.kill('SIGTERM'); await once(child, 'exit');
