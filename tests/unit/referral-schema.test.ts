@@ -8,7 +8,7 @@ import {
   type ReferralValidation,
   type ReviewKind,
 } from '../../review/referral.js';
-import { AGENCIES, TODAY, emptyForm, validForm } from './fixtures.js';
+import { AGENCIES, TODAY, childReferral, emptyForm, validForm } from './fixtures.js';
 
 const validate = (data: Record<string, unknown>) => validateReferral(data, { today: TODAY, agencies: AGENCIES });
 
@@ -37,14 +37,8 @@ function expectFormKept(form: Record<string, unknown>, data: Record<string, unkn
   expect(form).toEqual(expected);
 }
 
-const COMMON_REFERRER: Referral['referrer'] = {
-  name: 'Dana Evans',
-  agencyId: 'education',
-  agencyName: 'Education',
-  email: 'dana.evans@school.example.org',
-  phone: '01632 960123',
-  managerConsulted: true,
-};
+/** The referrer every valid form in fixtures.ts names. */
+const COMMON_REFERRER: Referral['referrer'] = childReferral().referrer;
 const SUMMARY = 'Attendance fell from September; two welfare calls were logged and not shared.';
 const REASONS = 'Several agencies knew of concerns and did not share them.';
 
