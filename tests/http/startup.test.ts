@@ -7,6 +7,8 @@ import { createLogger } from '../../bot/logger.js';
 import { startPanel } from '../../bot/server.js';
 import { PartnershipFileError } from '../../review/partnership.js';
 import { StoreUnavailableError } from '../../review/store.js';
+import { CosmosStore } from '../../storage/cosmos-store.js';
+import { startCosmosTestServer, TEST_KEY } from '../support/cosmos-test-server.js';
 
 /** Start-up stops with the setting to fix, never a stack trace. */
 describe('start-up failures name what to fix', () => {
@@ -26,6 +28,20 @@ describe('start-up failures name what to fix', () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'name: X\nnation: UK\nagencies: []\npeople: []\npanel: { day: 25, cutoffDay: 15 }\n');
     await expect(start({ PARTNERSHIP_FILE: file })).rejects.toThrow(/bad\.yaml is not valid:[\s\S]*nation: /);
+  });
+
+  it('a Cosmos DB that cannot be reached says so, naming COSMOS_ENDPOINT', async () => {
+    const failure = start({ STORE: 'cosmos', COSMOS_ENDPOINT: 'https://127.0.0.1:1', COSMOS_KEY: TEST_KEY });
+    await expect(failure).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(failure).rejects.toThrow(/cannot reach Cosmos DB at https:\/\/127\.0\.0\.1:1.*COSMOS_ENDPOINT/);
+  });
+
+  it('a Cosmos DB that refuses the credentials says so, naming COSMOS_KEY', async () => {
+    const cosmos = await startCosmosTestServer();
+    cosmos.refuseAll();
+    const failure = CosmosStore.open({ endpoint: cosmos.endpoint, database: 'panel', key: TEST_KEY, agent: cosmos.agent });
+    await expect(failure).rejects.toThrow(/refused Panel's credentials \(403\): check COSMOS_KEY/);
+    await cosmos.stop();
   });
 
   it('an SQLite file that cannot be opened names SQLITE_PATH', async () => {

@@ -15,6 +15,8 @@ export interface CosmosTestServer {
    * account does, until called again with `undefined`.
    */
   throttle(match: ((req: IncomingMessage) => boolean) | undefined): void;
+  /** Answers 403 to everything, as an account does to credentials it does not accept. */
+  refuseAll(): void;
   /** How many requests were throttled so far. */
   throttled(): number;
   stop(): Promise<void>;
@@ -30,8 +32,14 @@ export async function startCosmosTestServer(): Promise<CosmosTestServer> {
   const [cosmos] = server.listeners('request') as RequestListener[];
   let match: ((req: IncomingMessage) => boolean) | undefined;
   let throttled = 0;
+  let refusing = false;
   server.removeAllListeners('request');
   server.on('request', (req, res) => {
+    if (refusing) {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'Forbidden', message: 'Request blocked by Auth (test server)' }));
+      return;
+    }
     if (match?.(req)) {
       throttled++;
       res.writeHead(429, { 'content-type': 'application/json', 'x-ms-retry-after-ms': '1' });
@@ -49,6 +57,9 @@ export async function startCosmosTestServer(): Promise<CosmosTestServer> {
       match = m;
     },
     throttled: () => throttled,
+    refuseAll: () => {
+      refusing = true;
+    },
     async stop() {
       agent.destroy();
       server.closeAllConnections();
