@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { VERBS } from '../cards/verbs.js';
 import { cardAction, channelMention, personalMessage } from '../tests/support/activities.js';
+import { ConnectorStandIn } from '../tests/support/connector-stand-in.js';
 import { validReferralForm } from '../tests/support/referral-form.js';
 
 /**
@@ -23,12 +24,15 @@ interface Measured {
   result: Result;
 }
 
+/** The Bot Connector stand-in, here with the load generator: not part of what is measured. */
+const connector = new ConnectorStandIn({ record: false });
+
 async function withTarget<T>(target: string, run: (url: string, serviceUrl: string) => Promise<T>): Promise<T> {
   const child = spawn(TSX, [SERVE, target], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-  const { port, serviceUrl } = JSON.parse(line) as { port: number; serviceUrl: string };
+  const { port } = JSON.parse(line) as { port: number };
   try {
-    return await run(`http://127.0.0.1:${port}/api/messages`, serviceUrl);
+    return await run(`http://127.0.0.1:${port}/api/messages`, connector.url);
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit');
@@ -67,6 +71,7 @@ async function checkAccepted(url: string, serviceUrl: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  await connector.start();
   const measured: Measured[] = [];
   measured.push({
     name: 'echo bot (baseline)',
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
   const sqlite = measured[1]!.result;
   const ok = sqlite.requests.average / baseline >= 0.7 && sqlite.errors + sqlite.non2xx === 0;
   process.stdout.write(`SQLite target (>= 0.7 of the echo baseline, no errors): ${ok ? 'met' : 'NOT met'}\n`);
+  await connector.stop();
 }
 
 main().catch((err: unknown) => {

@@ -7,14 +7,13 @@ import { loadConfig } from '../bot/config.js';
 import { createLogger } from '../bot/logger.js';
 import { startPanel } from '../bot/server.js';
 import { CosmosStore } from '../storage/cosmos-store.js';
-import { ConnectorStandIn } from '../tests/support/connector-stand-in.js';
 import { startCosmosTestServer, TEST_KEY } from '../tests/support/cosmos-test-server.js';
 import { NOW } from '../tests/support/panel-harness.js';
 
 /**
- * One benchmark target in its own process, so that the load generator does not share
- * its event loop: `tsx bench/serve.ts echo|sqlite|cosmos`. Prints one JSON line,
- * { port, serviceUrl }, when ready; runs until killed.
+ * One benchmark target in its own process, so that neither the load generator nor the
+ * Bot Connector stand-in shares its event loop: `tsx bench/serve.ts echo|sqlite|cosmos`.
+ * Prints one JSON line, { port }, when ready; runs until killed.
  */
 type Target = 'echo' | 'sqlite' | 'cosmos';
 
@@ -47,10 +46,8 @@ async function startPanelOn(target: 'sqlite' | 'cosmos'): Promise<number> {
 async function main(): Promise<void> {
   const target = process.argv[2] as Target;
   if (!['echo', 'sqlite', 'cosmos'].includes(target)) throw new Error('usage: serve.ts echo|sqlite|cosmos');
-  const connector = new ConnectorStandIn({ record: false });
-  const serviceUrl = await connector.start();
   const port = target === 'echo' ? await startEchoBot() : await startPanelOn(target);
-  process.stdout.write(`${JSON.stringify({ port, serviceUrl })}\n`);
+  process.stdout.write(`${JSON.stringify({ port })}\n`);
   // Exit normally when stopped, so `node --cpu-prof` can write its profile.
   process.once('SIGTERM', () => process.exit(0));
 }

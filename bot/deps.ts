@@ -1,6 +1,7 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { ReviewDeps } from '../review/deps.js';
 import type { BackgroundWork } from './background.js';
+import type { ProactiveConnector } from './proactive-connector.js';
 import type { Logger } from './logger.js';
 
 /** What every handler may use. Built once at start-up (bot/server.ts). */
@@ -16,4 +17,6 @@ export interface PanelDeps {
   newId: () => string;
   /** Work that follows a turn (channel posts), so the turn is answered at once. */
   background: BackgroundWork;
+  /** Bot Connector clients for posts Panel starts itself. */
+  connector: ProactiveConnector;
 }

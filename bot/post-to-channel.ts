@@ -1,7 +1,6 @@
 import { CardFactory, MessageFactory, type Activity, type ConversationParameters } from 'botbuilder';
 import { channelCaseCard } from '../cards/case-cards.js';
 import type { AnonymousCase } from '../review/case.js';
-import { updateCase } from '../review/update-case.js';
 import { withConnectorRetry } from './connector-retry.js';
 import type { PanelDeps } from './deps.js';
 
@@ -51,39 +50,26 @@ export async function postReferralToChannel(deps: PanelDeps, record: AnonymousCa
     // The connector fills in the rest of the activity (ids, timestamps) when it posts.
     activity: MessageFactory.attachment(CardFactory.adaptiveCard(channelCaseCard(record))) as Activity,
   };
-  let conversationId = '';
+  let activityId: string | undefined;
   try {
+    const client = await deps.connector.client(channel.serviceUrl);
     // A retry after an ambiguous 5xx may post twice; Teams gives no idempotency key.
-    await withConnectorRetry(() =>
-      deps.adapter.createConversationAsync(
-        deps.botAppId,
-        'msteams',
-        channel.serviceUrl,
-        '',
-        parameters,
-        async (context) => {
-          conversationId = context.activity.conversation.id;
-        },
-      ),
-    );
+    const created = await withConnectorRetry(() => client.conversations.createConversation(parameters));
+    // Teams names a new thread "<channel>;messageid=<id of its first post>".
+    activityId = created.activityId ?? /;messageid=(.+)$/.exec(created.id ?? '')?.[1];
   } catch (err) {
     const status = (err as { statusCode?: number }).statusCode;
     await fail(status ? `Bot Connector answered ${status}` : (err as Error).message);
     return;
   }
   // Posted: from here on a failure must not mark it failed, or a retry would post twice.
-  // Teams names a new thread "<channel>;messageid=<id of its first post>".
-  const activityId = /;messageid=(.+)$/.exec(conversationId)?.[1];
+  // The activity id is what updates the card in place later.
   await store.completeNotification(
     key,
     record.reference,
     { status: 'sent', ...(activityId && { activityId }) },
     now().toISOString(),
   );
-  await updateCase(store, record.reference, (c) => ({
-    ...c,
-    channelCard: { conversationId, ...(activityId && { activityId }) },
-  }));
   await store.appendAudit({
     caseId: record.reference,
     at: now().toISOString(),

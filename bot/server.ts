@@ -1,5 +1,10 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import {
+  ActivityTypes,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
+} from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +17,7 @@ import { scheduleRetention } from '../scheduler/retention.js';
 import { openStore } from '../storage/open-store.js';
 import { createApp } from './app.js';
 import { BackgroundWork } from './background.js';
+import { ProactiveConnector } from './proactive-connector.js';
 import type { Config } from './config.js';
 import type { PanelDeps } from './deps.js';
 import { createLogger, loggableError, type Logger } from './logger.js';
@@ -54,14 +60,15 @@ function readPartnership(path: string): Partnership {
   return parsePartnership(text, path);
 }
 
-function createAdapter(config: Config): TeamsAdapter {
-  if (!config.bot) return new TeamsAdapter({});
-  return new TeamsAdapter({
+/** The bot's credentials as botbuilder takes them; none in local mode. */
+function authOptions(config: Config): ConfigurationBotFrameworkAuthenticationOptions {
+  if (!config.bot) return {};
+  return {
     MicrosoftAppId: config.bot.appId,
     MicrosoftAppType: config.bot.type,
     ...(config.bot.password && { MicrosoftAppPassword: config.bot.password }),
     ...(config.bot.tenantId && { MicrosoftAppTenantId: config.bot.tenantId }),
-  });
+  };
 }
 
 /** Starts Panel's HTTP server: `POST /api/messages` for Teams, `GET /healthz` for probes. */
@@ -69,7 +76,8 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
   const log = options.log ?? createLogger(config.logLevel);
   const partnership = readPartnership(config.partnershipFile);
   const store = options.store ?? (await openStore(config.store));
-  const adapter = createAdapter(config);
+  const adapter = new TeamsAdapter(authOptions(config));
+  const botAppId = config.bot?.appId ?? '';
   const deps: PanelDeps = {
     review: {
       store,
@@ -80,10 +88,11 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     },
     log,
     adapter,
-    botAppId: config.bot?.appId ?? '',
+    botAppId,
     ...(config.tenantId && { tenantId: config.tenantId }),
     newId: options.newId ?? randomUUID,
     background: new BackgroundWork(log),
+    connector: new ProactiveConnector(new ConfigurationBotFrameworkAuthentication(authOptions(config)), botAppId),
   };
   const app = createApp(deps);
 

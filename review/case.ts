@@ -32,8 +32,6 @@ export interface CaseRecord {
   /** When the case was closed, and when its retention ends and it is deleted (ISO 8601). */
   closedAt?: string;
   expiresAt?: string;
-  /** The case's card in the business unit's channel, once posted, to update it in place. */
-  channelCard?: { conversationId: string; activityId?: string };
 }
 
 const REFERENCE = /^REF-(\d{4})-(\d{4,})$/i;
