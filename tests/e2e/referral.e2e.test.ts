@@ -26,6 +26,13 @@ const PLAYGROUND = {
   sam: { id: 'user-sam-patel', name: 'Sam Patel', aadObjectId: '22222222-2222-4222-8222-222222222222' },
 };
 
+/** A picture of the part of the card around a problem: the field above it and the message. */
+async function clipAround(element: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  const box = await element.boundingBox();
+  if (!box) throw new Error('the problem is not on screen');
+  return { x: Math.max(0, box.x - 24), y: Math.max(0, box.y - 140), width: 520, height: 180 };
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -146,7 +153,8 @@ describe('a practitioner refers through the Agents Playground', () => {
     await fill(card.getByRole('textbox', { name: /Full name/ }), 'Charlie Brook');
     await radio(/Age group/, 'Child or young person (2-17)');
     await pickDate(/Date of the incident/, '2026-11-20');
-    await pickDate(/Date your agency became aware/, '2026-11-23');
+    // A mistake first: aware before the incident.
+    await pickDate(/Date your agency became aware/, '2026-11-19');
     await radio(/What happened to them/, 'Seriously harmed');
     await radio(/Abuse or neglect/, 'Suspected');
     await radio(/concern about how agencies worked together/, 'Yes');
@@ -154,8 +162,24 @@ describe('a practitioner refers through the Agents Playground', () => {
     await radio(/National Panel/, 'Not known');
     await fill(card.getByRole('textbox', { name: /Summary of your agency/ }), 'Attendance fell from September; two welfare calls logged.');
     await fill(card.getByRole('textbox', { name: /Why you are asking/ }), 'Several agencies held concerns that were not shared.');
+    // The chat pane scrolls: make the page tall enough to hold the whole card for its picture.
+    await page.setViewportSize({ width: 1280, height: 3400 });
+    await card.scrollIntoViewIfNeeded();
     await card.screenshot({ path: join(SCREENSHOTS, 'referral-form.png') });
+    await page.setViewportSize({ width: 1280, height: 900 });
 
+    // The same card comes back from Panel, everything typed kept, the problem beside its field.
+    await card.getByRole('button', { name: 'Submit referral' }).click();
+    const problem = card.getByText('Your agency cannot have become aware before the incident');
+    await problem.waitFor();
+    await expect(card.getByRole('textbox', { name: /Full name/ }).inputValue()).resolves.toBe('Charlie Brook');
+    await card.getByText('Nothing has been sent yet: 1 answer needs attention.').waitFor();
+    await page.setViewportSize({ width: 1280, height: 3400 });
+    await problem.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'referral-problem.png'), clip: await clipAround(problem) });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await pickDate(/Date your agency became aware/, '2026-11-23');
     await card.getByRole('button', { name: 'Submit referral' }).click();
     const acknowledged = page.locator('.ac-adaptiveCard', { hasText: 'Referral received: REF-2026-0001' });
     await acknowledged.waitFor();
