@@ -23,14 +23,11 @@ export async function postReferralToChannel(deps: PanelDeps, record: AnonymousCa
 
   const fail = async (error: string) => {
     deps.log.warn({ reference: record.reference, error }, 'referral not posted to the channel');
-    await store.completeNotification(key, record.reference, { status: 'failed', error }, now().toISOString());
-    await store.appendAudit({
-      caseId: record.reference,
-      at: now().toISOString(),
-      actor: 'panel',
-      action: 'channel.post.failed',
-      detail: error,
-    });
+    await store.completeNotification(
+      key,
+      { status: 'failed', error },
+      { caseId: record.reference, at: now().toISOString(), actor: 'panel', action: 'channel.post.failed', detail: error },
+    );
   };
 
   const channel = await store.getSetting('referralChannel');
@@ -66,14 +63,7 @@ export async function postReferralToChannel(deps: PanelDeps, record: AnonymousCa
   // The activity id is what updates the card in place later.
   await store.completeNotification(
     key,
-    record.reference,
     { status: 'sent', ...(activityId && { activityId }) },
-    now().toISOString(),
+    { caseId: record.reference, at: now().toISOString(), actor: 'panel', action: 'channel.posted' },
   );
-  await store.appendAudit({
-    caseId: record.reference,
-    at: now().toISOString(),
-    actor: 'panel',
-    action: 'channel.posted',
-  });
 }

@@ -112,7 +112,11 @@ export interface CaseStore {
    * only; everyone else must not perform it.
    */
   claimNotification(claim: NotificationClaim): Promise<boolean>;
-  completeNotification(key: string, caseId: string, outcome: NotificationOutcome, at: string): Promise<void>;
+  /**
+   * Records how a claimed notification ended, with the audit event that says so: in one
+   * transaction (SQLite), or the outcome first and then the event (Cosmos DB).
+   */
+  completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<void>;
   /**
    * Notifications not yet sent (pending or failed) that were due by `before`, oldest
    * first, a page at a time. Across all cases: the one query that is.

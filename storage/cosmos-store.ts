@@ -289,7 +289,8 @@ export class CosmosStore implements CaseStore {
     }
   }
 
-  async completeNotification(key: string, caseId: string, outcome: NotificationOutcome, at: string): Promise<void> {
+  async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<void> {
+    const { caseId, at } = event;
     const detail: PatchOperation[] =
       outcome.status === 'failed'
         ? [{ op: 'set', path: '/error', value: outcome.error }]
@@ -302,6 +303,7 @@ export class CosmosStore implements CaseStore {
       ...detail,
     ];
     await guard('notification', () => this.cases.item(`notification:${key}`, caseId).patch(operations));
+    await this.appendAudit(event);
   }
 
   async listDueNotifications(

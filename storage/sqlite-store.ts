@@ -210,7 +210,14 @@ export class SqliteStore implements CaseStore {
     return result.changes === 1;
   }
 
-  async completeNotification(key: string, _caseId: string, outcome: NotificationOutcome, at: string): Promise<void> {
+  async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<void> {
+    this.db.transaction(() => {
+      this.recordOutcome(key, outcome, event.at);
+      this.insertAudit(event);
+    })();
+  }
+
+  private recordOutcome(key: string, outcome: NotificationOutcome, at: string): void {
     this
       .prepared('UPDATE notifications SET status = ?, activity_id = ?, error = ?, completed_at = ? WHERE key = ?')
       .run(

@@ -168,8 +168,11 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
         const at = `2026-12-02T09:0${i}:00.000Z`;
         await store.claimNotification({ key: `channel-post:${caseId}`, caseId, kind: 'channelPost', at });
       }
-      await store.completeNotification('channel-post:REF-2030-0002', 'REF-2030-0002', { status: 'sent', activityId: '7' }, 'x');
-      await store.completeNotification('channel-post:REF-2030-0003', 'REF-2030-0003', { status: 'failed', error: '403' }, 'x');
+      const event = (caseId: string, action: 'channel.posted' | 'channel.post.failed') =>
+        ({ caseId, at: '2026-12-02T09:10:00.000Z', actor: 'panel', action }) as const;
+      await store.completeNotification('channel-post:REF-2030-0002', { status: 'sent', activityId: '7' }, event('REF-2030-0002', 'channel.posted'));
+      await store.completeNotification('channel-post:REF-2030-0003', { status: 'failed', error: '403' }, event('REF-2030-0003', 'channel.post.failed'));
+      expect((await store.listAudit('REF-2030-0002')).map((e) => e.action)).toEqual(['channel.posted']);
 
       const seen: string[] = [];
       let continuation: string | undefined;
