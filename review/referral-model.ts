@@ -1,0 +1,201 @@
+/**
+ * What a referral is: the kinds of review, the card's inputs and their limits, and the
+ * shape of a validated referral. Checking one is review/referral.ts.
+ */
+import type { LocalDate } from './local-date.js';
+
+/** The kinds of review a practitioner can ask for (DOMAIN.md, "Kinds of review"). */
+export const REVIEW_KINDS = ['lcspr', 'sar', 'dhr', 'reflective', 'notSure'] as const;
+export type ReviewKind = (typeof REVIEW_KINDS)[number];
+
+export const KIND_NAMES: Record<ReviewKind, string> = {
+  lcspr: 'Child Safeguarding Practice Review (LCSPR)',
+  sar: 'Safeguarding Adults Review (SAR)',
+  dhr: 'Domestic Homicide Review (DHR / DARDR)',
+  reflective: 'Multi-agency reflective review',
+  notSure: 'Not sure which kind',
+};
+
+export const AGE_GROUPS = ['baby', 'youngPerson', 'adult'] as const;
+export type AgeGroup = (typeof AGE_GROUPS)[number];
+
+export const HARMS = ['died', 'seriouslyHarmed', 'significantHarm'] as const;
+export const ABUSE_OR_NEGLECT = ['known', 'suspected', 'notSuspected'] as const;
+export const YES_NO = ['yes', 'no'] as const;
+export const YES_NO_NOT_KNOWN = ['yes', 'no', 'notKnown'] as const;
+export const PARALLEL_PROCESSES = [
+  'criminalInvestigation',
+  'inquest',
+  'section42',
+  'complaint',
+  'leder',
+  'other',
+] as const;
+export type ParallelProcess = (typeof PARALLEL_PROCESSES)[number];
+
+/** The card has room for three family members and three professionals. */
+export const SLOTS = [1, 2, 3] as const;
+export type Slot = (typeof SLOTS)[number];
+
+/** One side of A4, roughly: the limit the guidance sets for the contextual summary. */
+export const SUMMARY_MAX = 3500;
+
+export const familyFields = (i: Slot) =>
+  [`family${i}Name`, `family${i}Relationship`, `family${i}Dob`, `family${i}Address`] as const;
+export const professionalFields = (i: Slot) =>
+  [
+    `professional${i}Name`,
+    `professional${i}Agency`,
+    `professional${i}Dates`,
+    `professional${i}Involvement`,
+  ] as const;
+
+/** Every input of the referral card, by id. The card and the schema share these names. */
+export const REFERRAL_FIELDS = [
+  'referrerName',
+  'referrerAgency',
+  'referrerAgencyOther',
+  'referrerEmail',
+  'referrerPhone',
+  'managerConsulted',
+  'subjectName',
+  'subjectDob',
+  'ageGroup',
+  'subjectAddress',
+  'incidentDate',
+  'awareDate',
+  'harm',
+  'abuseOrNeglect',
+  'agencyConcern',
+  'immediateSafety',
+  'immediateSafetyDetails',
+  'nationalPanelNotified',
+  'careAndSupportNeeds',
+  'relationshipToPerpetrator',
+  'victimAged16Plus',
+  'reflectiveLearning',
+  'summary',
+  'reasons',
+  'parallelProcesses',
+  ...SLOTS.flatMap(familyFields),
+  ...SLOTS.flatMap(professionalFields),
+] as const;
+export type ReferralField = (typeof REFERRAL_FIELDS)[number];
+
+type SlotField = ReturnType<typeof familyFields>[number] | ReturnType<typeof professionalFields>[number];
+
+const NAME = 100;
+const ADDRESS = 300;
+const SHORT = 200;
+const LONG = 2000;
+
+/**
+ * The longest answer each input takes. The card's inputs and the schema both read
+ * this, so a forged submission cannot store more than the card allows, and every
+ * card built from a case stays within Teams' message size.
+ */
+export const FIELD_LIMITS: Record<ReferralField, number> = {
+  referrerName: NAME,
+  referrerAgency: 50,
+  referrerAgencyOther: SHORT,
+  referrerEmail: SHORT,
+  referrerPhone: 20,
+  managerConsulted: 5,
+  subjectName: NAME,
+  subjectDob: 10,
+  ageGroup: 20,
+  subjectAddress: ADDRESS,
+  incidentDate: 10,
+  awareDate: 10,
+  harm: 20,
+  abuseOrNeglect: 20,
+  agencyConcern: 5,
+  immediateSafety: 5,
+  immediateSafetyDetails: LONG,
+  nationalPanelNotified: 10,
+  careAndSupportNeeds: 10,
+  relationshipToPerpetrator: SHORT,
+  victimAged16Plus: 5,
+  reflectiveLearning: LONG,
+  summary: SUMMARY_MAX,
+  reasons: LONG,
+  parallelProcesses: SHORT,
+  ...(Object.fromEntries(
+    SLOTS.flatMap((i) => {
+      const [name, relationship, dob, address] = familyFields(i);
+      const [who, agency, dates, involvement] = professionalFields(i);
+      return [
+        [name, NAME],
+        [relationship, NAME],
+        [dob, 10],
+        [address, ADDRESS],
+        [who, NAME],
+        [agency, SHORT],
+        [dates, NAME],
+        [involvement, SHORT],
+      ];
+    }),
+  ) as Record<SlotField, number>),
+};
+
+/** What the card sends: every input as text (Adaptive Cards inputs are strings). */
+export type ReferralForm = Record<ReferralField, string>;
+/** A problem per field, worded for the person filling the card. */
+export type FieldErrors = Partial<Record<ReferralField | 'kind', string>>;
+
+export interface FamilyMember {
+  name: string;
+  relationship: string;
+  dateOfBirth?: LocalDate;
+  address?: string;
+}
+export interface Professional {
+  name: string;
+  agency: string;
+  dates?: string;
+  involvement?: string;
+}
+
+/** A validated referral. It holds personal data: never log it, never post it in a channel. */
+export interface Referral {
+  kind: ReviewKind;
+  referrer: {
+    name: string;
+    agencyId: string;
+    agencyName: string;
+    email: string;
+    phone?: string;
+    managerConsulted: true;
+  };
+  subject: { name: string; dateOfBirth?: LocalDate; ageGroup: AgeGroup; address?: string };
+  incident: {
+    date: LocalDate;
+    awareDate: LocalDate;
+    harm: (typeof HARMS)[number];
+    abuseOrNeglect: (typeof ABUSE_OR_NEGLECT)[number];
+    agencyConcern: boolean;
+    immediateSafety: boolean;
+    immediateSafetyDetails?: string;
+  };
+  specific: {
+    nationalPanelNotified?: (typeof YES_NO_NOT_KNOWN)[number];
+    careAndSupportNeeds?: (typeof YES_NO_NOT_KNOWN)[number];
+    relationshipToPerpetrator?: string;
+    victimAged16Plus?: boolean;
+    reflectiveLearning?: string;
+  };
+  summary: string;
+  reasons: string;
+  parallelProcesses: ParallelProcess[];
+  family: FamilyMember[];
+  professionals: Professional[];
+}
+
+/** Whether the kind-specific questions of the card apply. */
+export const KIND_QUESTIONS: Record<ReviewKind, readonly ReferralField[]> = {
+  lcspr: ['nationalPanelNotified'],
+  sar: ['careAndSupportNeeds'],
+  dhr: ['relationshipToPerpetrator', 'victimAged16Plus'],
+  reflective: ['nationalPanelNotified', 'reflectiveLearning'],
+  notSure: ['nationalPanelNotified', 'careAndSupportNeeds'],
+};
