@@ -91,6 +91,9 @@ function auditId(at: string): string {
   return `audit:${at}:${process.pid}:${String(auditCounter).padStart(9, '0')}`;
 }
 
+/** The `meta` partition of expiry markers: one small partition, read by the nightly purge. */
+const EXPIRY_PK = 'expiry';
+
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /** The Azure Cosmos DB for NoSQL store. Open it with `CosmosStore.open`. */
@@ -324,8 +327,13 @@ export class CosmosStore implements CaseStore {
     return continuationToken ? { items, continuation: continuationToken } : { items };
   }
 
+  /**
+   * TTL counts from an item's last write, and items written later carry none; and once
+   * TTL has removed the case itself, nothing in its partition would say it expired. So
+   * the expiry is also kept as a marker in `meta`, which the purge works from.
+   */
   async setExpiry(caseId: string, expiresAt: string): Promise<void> {
-    // TTL counts from each item's last write, in seconds.
+    await guard('expiry', () => this.meta.items.upsert({ id: `expiry:${caseId}`, pk: EXPIRY_PK, caseId, expiresAt }));
     const ttl = Math.max(1, Math.ceil((Date.parse(expiresAt) - Date.now()) / 1000));
     for (const id of await this.idsOfCase(caseId)) {
       await guard('expiry', () => this.cases.item(id, caseId).patch([{ op: 'set', path: '/ttl', value: ttl }]));
@@ -334,10 +342,13 @@ export class CosmosStore implements CaseStore {
 
   async purgeExpired(now: string): Promise<number> {
     const { resources: expired } = await guard('expired cases', () =>
-      this.cases.items
+      this.meta.items
         .query<{ caseId: string }>({
-          query: "SELECT c.caseId FROM c WHERE c.type = 'case' AND c.expiresAt <= @now",
-          parameters: [{ name: '@now', value: now }],
+          query: 'SELECT c.caseId FROM c WHERE c.pk = @pk AND c.expiresAt <= @now',
+          parameters: [
+            { name: '@pk', value: EXPIRY_PK },
+            { name: '@now', value: now },
+          ],
         })
         .fetchAll(),
     );
@@ -347,6 +358,7 @@ export class CosmosStore implements CaseStore {
           if (statusOf(err) !== 404) throw err; // TTL got there first
         });
       }
+      await guard('purge', () => this.meta.item(`expiry:${caseId}`, EXPIRY_PK).delete());
     }
     return expired.length;
   }
