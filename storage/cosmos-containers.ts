@@ -1,0 +1,84 @@
+import { CosmosClient, ErrorResponse, type Container, type IndexingPolicy } from '@azure/cosmos';
+import type { TokenCredential } from '@azure/identity';
+import type { Agent } from 'node:https';
+import { StoreUnavailableError } from '../review/store.js';
+
+/**
+ * Containers. `cases` holds everything about a case in one logical partition keyed by
+ * its reference: the case itself, its audit events, its notifications. `meta` holds the
+ * rest: the yearly reference counters and the submission keys that make a referral
+ * idempotent (each in its own partition), the partnership's settings, and the expiry
+ * markers the retention purge reads (one partition).
+ */
+const CONTAINERS = {
+  cases: { id: 'cases', partitionKey: '/caseId' },
+  meta: { id: 'meta', partitionKey: '/pk' },
+} as const;
+
+/**
+ * Personal data is never queried, so it is not indexed: cheaper writes, and nothing
+ * personal in the index. Everything else is (the default), for the few queries there are.
+ */
+const CASES_INDEXING: IndexingPolicy = {
+  indexingMode: 'consistent',
+  automatic: true,
+  includedPaths: [{ path: '/*' }],
+  excludedPaths: [{ path: '/referral/*' }, { path: '/"_etag"/?' }],
+};
+
+/**
+ * Throttling (429): the SDK waits as the server's Retry-After says, but no longer than
+ * fits in a Teams invoke (5 s); after that the caller gets a StoreBusyError.
+ */
+const RETRY_OPTIONS = { maxRetryAttemptCount: 5, maxWaitTimeInSeconds: 3 };
+
+export interface CosmosStoreOptions {
+  endpoint: string;
+  database: string;
+  /** An account key; without one, `credential` (Microsoft Entra ID) is used. */
+  key?: string;
+  credential?: TokenCredential;
+  /** An HTTPS agent, e.g. to trust a local test server's certificate. */
+  agent?: Agent;
+}
+
+/**
+ * Connects, and creates the database and containers if they are missing, with their
+ * partition keys and indexing policy.
+ */
+export async function openContainers(
+  options: CosmosStoreOptions,
+): Promise<{ client: CosmosClient; cases: Container; meta: Container }> {
+  const client = new CosmosClient({
+    endpoint: options.endpoint,
+    ...(options.key ? { key: options.key } : options.credential && { aadCredentials: options.credential }),
+    ...(options.agent && { agent: options.agent }),
+    connectionPolicy: { retryOptions: RETRY_OPTIONS },
+  });
+  try {
+    const { database } = await client.databases.createIfNotExists({ id: options.database });
+    const { container: cases } = await database.containers.createIfNotExists({
+      id: CONTAINERS.cases.id,
+      partitionKey: { paths: [CONTAINERS.cases.partitionKey] },
+      indexingPolicy: CASES_INDEXING,
+      // TTL on, with no default: only items given a `ttl` (closed cases) expire.
+      defaultTtl: -1,
+    });
+    const { container: meta } = await database.containers.createIfNotExists({
+      id: CONTAINERS.meta.id,
+      partitionKey: { paths: [CONTAINERS.meta.partitionKey] },
+    });
+    return { client, cases, meta };
+  } catch (err) {
+    client.dispose();
+    const status = err instanceof ErrorResponse ? Number(err.code) : undefined;
+    if (status === 401 || status === 403) {
+      throw new StoreUnavailableError(
+        `Cosmos DB at ${options.endpoint} refused Panel's credentials (${status}): check COSMOS_KEY, or the managed identity's data-plane role`,
+      );
+    }
+    throw new StoreUnavailableError(
+      `cannot reach Cosmos DB at ${options.endpoint}: ${(err as Error).message}. Check COSMOS_ENDPOINT and the network`,
+    );
+  }
+}
