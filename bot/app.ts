@@ -9,6 +9,16 @@ import { hideCaseDetails, viewCaseDetails } from './handlers/case-details.js';
 import { chooseReferralKind } from './handlers/choose-referral-kind.js';
 import { help, unknownMessage, welcome } from './handlers/help.js';
 import { startReferral } from './handlers/start-referral.js';
+import { chooseRapidReview, closeReturnsNow, confirmRapidReview, viewCollation } from './handlers/rapid-review.js';
+import {
+  chooseDelegate,
+  delegate,
+  openReturnForm,
+  saveDraft,
+  showRequest,
+  submitNilReturn,
+  submitReturnForm,
+} from './handlers/returns.js';
 import { status } from './handlers/status.js';
 import { submitReferral } from './handlers/submit-referral.js';
 import { useChannelForReferrals } from './handlers/use-channel.js';
@@ -25,6 +35,17 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.submitReferral]: submitReferral,
   [VERBS.viewCaseDetails]: viewCaseDetails,
   [VERBS.hideCaseDetails]: hideCaseDetails,
+  [VERBS.startRapidReview]: chooseRapidReview,
+  [VERBS.confirmRapidReview]: confirmRapidReview,
+  [VERBS.closeReturns]: closeReturnsNow,
+  [VERBS.viewCollation]: viewCollation,
+  [VERBS.openReturn]: openReturnForm,
+  [VERBS.nilReturn]: submitNilReturn,
+  [VERBS.submitReturn]: submitReturnForm,
+  [VERBS.saveReturnDraft]: saveDraft,
+  [VERBS.chooseDelegate]: chooseDelegate,
+  [VERBS.delegateRequest]: delegate,
+  [VERBS.showRequest]: showRequest,
 };
 
 const asRecord = (data: unknown): Record<string, unknown> =>
@@ -45,7 +66,11 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
 
   // One partnership, one tenant: an app installed elsewhere is not served.
   app.turn('beforeTurn', async (context) => {
-    if (!deps.tenantId || tenantOf(context)?.toLowerCase() === deps.tenantId.toLowerCase()) return true;
+    if (!deps.tenantId || tenantOf(context)?.toLowerCase() === deps.tenantId.toLowerCase()) {
+      // Where to reach this person one to one later (a rapid review request).
+      await deps.chats.remember(context, deps);
+      return true;
+    }
     deps.log.warn({ type: context.activity.type }, 'activity from another tenant refused');
     if (context.activity.type === ActivityTypes.Invoke) {
       await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403 } });

@@ -1,6 +1,8 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { ReviewDeps } from '../review/deps.js';
 import type { BackgroundWork } from './background.js';
+import type { ChannelCards } from './channel-card.js';
+import type { PersonalChats } from './personal-chats.js';
 import type { ProactiveConnector } from './proactive-connector.js';
 import type { Logger } from './logger.js';
 
@@ -19,4 +21,8 @@ export interface PanelDeps {
   background: BackgroundWork;
   /** Bot Connector clients for posts Panel starts itself. */
   connector: ProactiveConnector;
+  /** Where each person's one-to-one chat with Panel is. */
+  chats: PersonalChats;
+  /** Case cards in the business unit's channel, updated in place. */
+  channelCards: ChannelCards;
 }

@@ -1,6 +1,7 @@
 import { CardFactory, MessageFactory, type Activity, type ConversationParameters } from 'botbuilder';
 import { channelCaseCard } from '../cards/case-cards.js';
 import type { AnonymousCase } from '../review/case.js';
+import { channelPostKey, progressContext } from './channel-card.js';
 import { withConnectorRetry } from './connector-retry.js';
 import type { PanelDeps } from './deps.js';
 
@@ -12,7 +13,7 @@ import type { PanelDeps } from './deps.js';
  */
 export async function postReferralToChannel(deps: PanelDeps, record: AnonymousCase): Promise<void> {
   const { store, now } = deps.review;
-  const key = `channel-post:${record.reference}`;
+  const key = channelPostKey(record.reference);
   const claimed = await store.claimNotification({
     key,
     caseId: record.reference,
@@ -45,7 +46,7 @@ export async function postReferralToChannel(deps: PanelDeps, record: AnonymousCa
     },
     ...(channel.tenantId && { tenantId: channel.tenantId }),
     // The connector fills in the rest of the activity (ids, timestamps) when it posts.
-    activity: MessageFactory.attachment(CardFactory.adaptiveCard(channelCaseCard(record))) as Activity,
+    activity: MessageFactory.attachment(CardFactory.adaptiveCard(channelCaseCard(record, progressContext(deps)))) as Activity,
   };
   let activityId: string | undefined;
   try {

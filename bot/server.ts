@@ -17,6 +17,8 @@ import { scheduleRetention } from '../scheduler/retention.js';
 import { openStore } from '../storage/open-store.js';
 import { createApp } from './app.js';
 import { BackgroundWork } from './background.js';
+import { ChannelCards } from './channel-card.js';
+import { PersonalChats } from './personal-chats.js';
 import { ProactiveConnector } from './proactive-connector.js';
 import type { Config } from './config.js';
 import type { PanelDeps } from './deps.js';
@@ -93,6 +95,8 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     newId: options.newId ?? randomUUID,
     background: new BackgroundWork(log),
     connector: new ProactiveConnector(new ConfigurationBotFrameworkAuthentication(authOptions(config)), botAppId),
+    chats: new PersonalChats(),
+    channelCards: new ChannelCards(),
   };
   const app = createApp(deps);
 

@@ -1,4 +1,6 @@
 import { anonymise, type AnonymousCase, type CaseRecord } from '../review/case.js';
+import type { LocalDate } from '../review/local-date.js';
+import { progressOf, type RapidReview, type ReturnState } from '../review/rapid-review.js';
 import type { Referral } from '../review/referral.js';
 import {
   ABUSE_NAMES,
@@ -8,10 +10,11 @@ import {
   YES_NO_NOT_KNOWN_NAMES,
   anonymousFacts,
   date,
+  shortDate,
   type Fact,
 } from './labels.js';
 import { renderCard, type AdaptiveCardJson } from './render.js';
-import detailsTemplate from './templates/case-details.json' with { type: 'json' };
+import documentTemplate from './templates/document.json' with { type: 'json' };
 import summaryTemplate from './templates/case-summary.json' with { type: 'json' };
 import { VERBS } from './verbs.js';
 
@@ -24,19 +27,59 @@ interface CardAction {
   reference: string;
 }
 
+/** What a card needs to say where a rapid review stands: today's date and the agencies' names. */
+export interface ProgressContext {
+  today: LocalDate;
+  agencyNames: ReadonlyMap<string, string>;
+}
+
 function summaryCard(
   record: AnonymousCase,
-  parts: { heading: string; intro?: string; nextSteps?: string; safetyAdvice?: string; actions?: CardAction[] },
+  parts: {
+    heading: string;
+    intro?: string;
+    nextSteps?: string;
+    safetyAdvice?: string;
+    actions?: CardAction[];
+    progress?: ProgressContext;
+  },
 ): AdaptiveCardJson {
+  const progress = parts.progress && record.rapidReview ? progressView(record.rapidReview, parts.progress) : undefined;
   return renderCard(summaryTemplate, {
     heading: parts.heading,
     intro: parts.intro ?? '',
     facts: anonymousFacts(record),
+    progress: progress?.line ?? '',
+    progressFacts: progress?.facts ?? [],
     nextSteps: parts.nextSteps ?? '',
     immediateSafety: record.immediateSafety,
     safetyAdvice: parts.safetyAdvice ?? SAFETY_ADVICE,
     actions: parts.actions ?? [],
   });
+}
+
+const STATE_WORDS: Record<ReturnState, (dueOn: LocalDate) => string> = {
+  returned: () => '✓',
+  nilReturn: () => '✓ (nil return)',
+  overdue: () => 'overdue',
+  due: (d) => `due ${shortDate(d)}`,
+  notReached: () => 'not reached',
+};
+
+/**
+ * "3 of 5 returns: Local Authority ✓, Police ✓, …, Education due Fri 12 Dec", and the
+ * same agency by agency. Agencies and states only: nothing about the person.
+ */
+export function progressView(review: RapidReview, ctx: ProgressContext): { line: string; facts: Fact[] } {
+  const progress = progressOf(review, ctx.today);
+  const returned = progress.filter((p) => p.state === 'returned' || p.state === 'nilReturn').length;
+  const name = (id: string) => ctx.agencyNames.get(id) ?? id;
+  const parts = progress.map((p) => `${name(p.agencyId)} ${STATE_WORDS[p.state](p.dueOn)}`);
+  const closed = review.closed ? ' Returns are closed and collated.' : '';
+  return {
+    line: `${returned} of ${progress.length} returns: ${parts.join(', ')}.${closed}`,
+    facts: progress.map((p) => ({ title: name(p.agencyId), value: STATE_WORDS[p.state](p.dueOn) })),
+  };
 }
 
 function nextSteps(record: AnonymousCase): string {
@@ -60,11 +103,22 @@ export function acknowledgementCard(record: AnonymousCase): AdaptiveCardJson {
   });
 }
 
-/** To the business unit's channel: the reference, descriptor, kind, stage and dates, nothing personal. */
-export function channelCaseCard(record: AnonymousCase): AdaptiveCardJson {
+/**
+ * To the business unit's channel: the reference, descriptor, kind, stage, dates and the
+ * rapid review's progress, nothing personal. Updated in place as the case moves; its
+ * buttons are the next steps, and each checks who pressed it.
+ */
+export function channelCaseCard(record: AnonymousCase, progress: ProgressContext): AdaptiveCardJson {
+  const reference = record.reference;
+  const review = record.rapidReview;
+  const actions: CardAction[] = [{ title: 'View details', verb: VERBS.viewCaseDetails, reference }];
+  if (!review) actions.push({ title: 'Start rapid review', verb: VERBS.startRapidReview, reference });
+  else if (!review.closed) actions.push({ title: 'Close returns', verb: VERBS.closeReturns, reference });
+  else actions.push({ title: 'View collation', verb: VERBS.viewCollation, reference });
   return summaryCard(record, {
-    heading: `New referral ${record.reference}`,
-    actions: [{ title: 'View details', verb: VERBS.viewCaseDetails, reference: record.reference }],
+    heading: review ? `${reference}: ${record.descriptor}` : `New referral ${reference}`,
+    actions,
+    progress,
   });
 }
 
@@ -79,7 +133,7 @@ export function caseStatusCard(record: AnonymousCase): AdaptiveCardJson {
 
 const opt = (title: string, value: string | undefined): Fact[] => (value ? [{ title, value }] : []);
 
-function detailGroups(r: Referral): { title: string; facts: Fact[]; text: string }[] {
+function detailGroups(r: Referral): DocumentGroup[] {
   const s = r.specific;
   return [
     {
@@ -157,13 +211,43 @@ function detailGroups(r: Referral): { title: string; facts: Fact[]; text: string
  * answer to their own Action.Execute (which Teams shows to them alone).
  */
 export function caseDetailsCard(record: CaseRecord, options: { inChannel: boolean }): AdaptiveCardJson {
-  return renderCard(detailsTemplate, {
-    heading: `${record.reference}: ${record.descriptor}`,
+  const reference = record.reference;
+  const actions: DocumentAction[] = options.inChannel
+    ? [{ title: 'Hide details', verb: VERBS.hideCaseDetails, data: { reference } }]
+    : record.rapidReview
+      ? []
+      : [{ title: 'Start rapid review', verb: VERBS.startRapidReview, data: { reference } }];
+  return documentCard({
+    heading: `${reference}: ${record.descriptor}`,
+    notice: 'Confidential: shown to you only, because you are in the business unit. This view is recorded.',
     immediateSafety: record.referral.incident.immediateSafety,
     facts: anonymousFacts(anonymise(record)),
     groups: detailGroups(record.referral),
-    actions: options.inChannel
-      ? [{ title: 'Hide details', verb: VERBS.hideCaseDetails, reference: record.reference }]
-      : [],
+    actions,
   });
+}
+
+export interface DocumentAction {
+  title: string;
+  verb: string;
+  data: Record<string, string>;
+}
+
+export interface DocumentGroup {
+  title: string;
+  facts: Fact[];
+  /** Free text someone typed: shown as plain text, never as markup. */
+  text: string;
+}
+
+/** A confidential document for one reader: headline facts, then groups of facts and text. */
+export function documentCard(doc: {
+  heading: string;
+  notice: string;
+  immediateSafety?: boolean;
+  facts: Fact[];
+  groups: DocumentGroup[];
+  actions: DocumentAction[];
+}): AdaptiveCardJson {
+  return renderCard(documentTemplate, { immediateSafety: false, ...doc });
 }

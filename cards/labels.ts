@@ -47,6 +47,8 @@ const CLOCK_ORDER: (keyof IntakeClocks)[] = [
 ];
 
 export const date = (d: LocalDate) => formatLongDate(d);
+/** "Fri 12 Dec": a date this year or next, where the year goes without saying. */
+export const shortDate = (d: LocalDate) => formatLongDate(d).slice(0, -5);
 
 /** The key dates of a case, in the order they fall due. */
 export function clockFacts(clocks: IntakeClocks): Fact[] {

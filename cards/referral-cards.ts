@@ -12,34 +12,12 @@ import {
   type ReviewKind,
 } from '../review/referral.js';
 import kindTemplate from './templates/referral-kind.json' with { type: 'json' };
-import formTemplate from './templates/referral-form.json' with { type: 'json' };
+import { formCard, problemsBanner, type Choice, type FieldSpec as GenericFieldSpec, type SectionSpec as GenericSectionSpec } from './form.js';
 import { renderCard, type AdaptiveCardJson } from './render.js';
 import { VERBS } from './verbs.js';
 
-type FieldType = 'text' | 'email' | 'tel' | 'multiline' | 'date' | 'choice' | 'multichoice' | 'toggle';
-interface Choice {
-  title: string;
-  value: string;
-}
-interface FieldSpec {
-  id: ReferralField;
-  label: string;
-  type: FieldType;
-  required?: boolean;
-  choices?: readonly Choice[];
-  /** Short lists show as radio buttons; long ones as a drop-down. */
-  choiceStyle?: 'compact' | 'expanded';
-  placeholder?: string;
-  toggleText?: string;
-}
-interface SectionSpec {
-  key: string;
-  title: string;
-  intro?: string;
-  /** Optional sections start folded, so the card is not a wall. */
-  collapsible?: boolean;
-  fields: readonly FieldSpec[];
-}
+type FieldSpec = GenericFieldSpec<ReferralField>;
+type SectionSpec = GenericSectionSpec<ReferralField>;
 
 const yesNo: readonly Choice[] = [
   { title: 'Yes', value: 'yes' },
@@ -281,69 +259,24 @@ export function referralKindCard(view: { submissionId: string; kind?: string; er
 /** Step 2: the referral itself, for one kind, with any problems beside their fields. */
 export function referralFormCard(view: ReferralFormView): AdaptiveCardJson {
   const errors = view.errors ?? {};
-  const errorCount = Object.keys(errors).length;
   const agencies = view.agencies.map((a) => ({ title: a.name, value: a.id }));
-  const sections = formSections(view.kind, agencies).map((section) => {
-    const hasError = section.fields.some((f) => errors[f.id] !== undefined);
-    const hasValue = section.fields.some((f) => (view.values[f.id] ?? '') !== '');
-    return {
-      title: section.title,
-      intro: section.intro ?? '',
-      collapsible: section.collapsible === true,
-      toggleTitle: `Show or hide: ${section.title.toLowerCase()}`,
-      bodyId: `section-${section.key}`,
-      visible: section.collapsible !== true || hasError || hasValue,
-      fields: section.fields.map((f) => ({
-        id: f.id,
-        label: f.label,
-        type: f.type,
-        required: f.required === true,
-        requiredMessage: `${f.label} is required`,
-        value: view.values[f.id] ?? '',
-        error: errors[f.id] ?? '',
-        choices: f.choices ?? [],
-        choiceStyle: f.choiceStyle ?? 'compact',
-        maxLength: FIELD_LIMITS[f.id],
-        placeholder: f.placeholder ?? '',
-        toggleText: f.toggleText ?? '',
-        today: view.today,
-      })),
-    };
+  const banner = view.notice ? { text: view.notice, style: 'attention' as const } : problemsBanner(errors, 'Nothing has been sent yet');
+  return formCard<ReferralField>({
+    heading: `Referral: ${KIND_NAMES[view.kind]}`,
+    subtitle: "Fields marked * are required. What you write goes to the partnership's business unit only.",
+    sections: formSections(view.kind, agencies),
+    values: view.values,
+    errors,
+    limits: FIELD_LIMITS,
+    dates: { max: view.today },
+    ...(banner && { banner }),
+    actions: [
+      {
+        title: 'Submit referral',
+        verb: VERBS.submitReferral,
+        style: 'positive',
+        data: { kind: view.kind, submissionId: view.submissionId },
+      },
+    ],
   });
-  return withoutEmptyDefaults(renderCard(formTemplate, {
-    verb: VERBS.submitReferral,
-    kind: view.kind,
-    kindName: KIND_NAMES[view.kind],
-    submissionId: view.submissionId,
-    banner:
-      view.notice ??
-      (errorCount === 0
-        ? ''
-        : errorCount === 1
-          ? 'Nothing has been sent yet: 1 answer needs attention.'
-          : `Nothing has been sent yet: ${errorCount} answers need attention.`),
-    sections,
-  }));
-}
-
-/**
- * Teams refuses a message over about 28 KB, and the referral form is large. An input's
- * defaults need not be written out: no placeholder, not required (and so no message
- * for when it is missing).
- */
-function withoutEmptyDefaults(card: AdaptiveCardJson): AdaptiveCardJson {
-  const prune = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(prune);
-    else if (node !== null && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if (o.placeholder === '') delete o.placeholder;
-      if (o.isRequired === false) {
-        delete o.isRequired;
-        delete o.errorMessage;
-      }
-      Object.values(o).forEach(prune);
-    }
-  };
-  prune(card);
-  return card;
 }

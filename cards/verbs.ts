@@ -11,4 +11,26 @@ export const VERBS = {
   viewCaseDetails: 'case.viewDetails',
   /** Channel card: back to the anonymised view. */
   hideCaseDetails: 'case.hideDetails',
+  /** Channel card or details: the business unit chooses agencies and the due date. */
+  startRapidReview: 'rapidReview.start',
+  /** Start card: send the requests. */
+  confirmRapidReview: 'rapidReview.confirm',
+  /** Channel card: no more returns or amendments; collate. */
+  closeReturns: 'rapidReview.close',
+  /** Channel card: the collated returns, to the business unit or the panel, in a view only they see. */
+  viewCollation: 'rapidReview.viewCollation',
+  /** Request card: the return form, from the agency's draft or current return. */
+  openReturn: 'return.open',
+  /** Request card: "we had no involvement", in one press. */
+  nilReturn: 'return.nil',
+  /** Return form: record the return. */
+  submitReturn: 'return.submit',
+  /** Return form: keep what is typed so far. */
+  saveReturnDraft: 'return.saveDraft',
+  /** Request card: choose a colleague to hand the request to. */
+  chooseDelegate: 'return.chooseDelegate',
+  /** Delegate card: hand it over. */
+  delegateRequest: 'return.delegate',
+  /** Back to the request card from the form or the delegate card. */
+  showRequest: 'return.showRequest',
 } as const;

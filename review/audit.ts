@@ -24,4 +24,15 @@ export type AuditAction =
   | 'case.view.refused'
   | 'channel.posted'
   | 'settings.referralChannel.set'
-  | 'channel.post.failed';
+  | 'channel.post.failed'
+  | 'rapidReview.started'
+  | 'rapidReview.requestSent'
+  | 'rapidReview.requestUndelivered'
+  | 'rapidReview.delegated'
+  | 'rapidReview.closed'
+  | 'return.submitted'
+  | 'return.amended'
+  | 'return.draftSaved'
+  | 'return.refused'
+  | 'collation.viewed'
+  | 'collation.view.refused';

@@ -1,11 +1,14 @@
 import type { AuditEvent } from './audit.js';
 import type { IntakeClocks } from './clocks.js';
 import type { LocalDate } from './local-date.js';
+import type { RapidReview } from './rapid-review.js';
 import type { Referral, ReviewKind } from './referral.js';
 
-/** Where a case is in the process. Later stages arrive with the rapid review and decision. */
+/** Where a case is in the process. Later stages arrive with the decision. */
 export const STAGE_NAMES = {
   referred: 'Referral received',
+  rapidReview: 'Rapid review: information requested',
+  collated: 'Rapid review: returns collated',
 } as const;
 export type Stage = keyof typeof STAGE_NAMES;
 
@@ -29,6 +32,8 @@ export interface CaseRecord {
   clocks: IntakeClocks;
   /** Personal data: shown only one to one, to those entitled. */
   referral: Referral;
+  /** Once the business unit starts it: the agencies asked and where their returns stand. */
+  rapidReview?: RapidReview;
   /** When the case was closed, and when its retention ends and it is deleted (ISO 8601). */
   closedAt?: string;
   expiresAt?: string;
@@ -60,6 +65,8 @@ export interface AnonymousCase {
   receivedOn: LocalDate;
   clocks: IntakeClocks;
   immediateSafety: boolean;
+  /** The rapid review's agencies and due date: no names. */
+  rapidReview?: RapidReview;
 }
 
 export function anonymise(record: CaseRecord): AnonymousCase {
@@ -71,6 +78,7 @@ export function anonymise(record: CaseRecord): AnonymousCase {
     receivedOn: record.receivedOn,
     clocks: record.clocks,
     immediateSafety: record.referral.incident.immediateSafety,
+    ...(record.rapidReview && { rapidReview: record.rapidReview }),
   };
 }
 

@@ -33,6 +33,8 @@ const agencySchema = z
     id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "police"'),
     name: z.string().trim().min(1),
     core: z.boolean().default(false),
+    /** The ICB: its return also carries the other health providers' (DOMAIN.md, "People"). */
+    collatesHealth: z.boolean().default(false),
   })
   .strict();
 
@@ -87,6 +89,12 @@ const clocksSchema = z
     dhrDecisionMonths: z.number().int().min(1).max(12).default(1),
     /** Suffolk: listed at the next panel at least 10 days after requests go out. */
     panelMinDaysAfterRequests: z.number().int().min(0).max(60).default(10),
+    /** Suffolk: returns come in before the panel; the business unit needs a day to collate. */
+    returnsBeforePanelWorkingDays: z.number().int().min(0).max(30).default(1),
+    /** With no panel date: Suffolk's "at least 10 days after requests go out". */
+    returnsWorkingDays: z.number().int().min(1).max(60).default(10),
+    /** The least time an agency is given to search its records and answer. */
+    returnsMinimumWorkingDays: z.number().int().min(1).max(30).default(3),
   })
   .strict()
   .default({});

@@ -13,9 +13,41 @@ export interface ChannelAddress {
   setAt: string;
 }
 
+/** A person's one-to-one chat with Panel, as the Bot Connector addresses it. */
+export interface PersonalChat {
+  conversationId: string;
+  serviceUrl: string;
+  tenantId?: string;
+  /** When Panel last learnt or used it (ISO 8601). */
+  at: string;
+}
+
 /** Partnership-wide settings, by key. */
 export interface Settings {
   referralChannel: ChannelAddress;
+  /** `chat:<Entra object id>`: where Panel reaches that person one to one. */
+  [chat: `chat:${string}`]: PersonalChat;
+}
+
+/** The setting that holds a person's one-to-one chat. */
+export const chatKey = (aadObjectId: string): `chat:${string}` => `chat:${aadObjectId.toLowerCase()}`;
+
+/** What a case keeps beside its record, each in the case's own partition. */
+export type CaseItemType = 'return' | 'draft';
+
+/**
+ * Something stored about a case beside its record: an agency's return (each version
+ * kept), a lead's draft. Written and read by point operations or a single-partition
+ * query, and deleted with the case when its retention ends.
+ */
+export interface CaseItem<T = unknown> {
+  caseId: string;
+  /** Unique within the case, e.g. `return:police:<submission id>` or `draft:police`. */
+  id: string;
+  type: CaseItemType;
+  /** When it was written (ISO 8601). */
+  at: string;
+  doc: T;
 }
 
 export type NotificationOutcome =
@@ -26,7 +58,7 @@ export interface NotificationClaim {
   /** Unique per side effect, e.g. `channel-post:REF-2026-0007`. */
   key: string;
   caseId: string;
-  kind: 'channelPost';
+  kind: 'channelPost' | 'leadRequest';
   at: string;
 }
 
@@ -122,6 +154,20 @@ export interface CaseStore {
    * first, a page at a time. Across all cases: the one query that is.
    */
   listDueNotifications(before: string, page: { limit: number; continuation?: string }): Promise<Page<Notification>>;
+  /** One notification by its key, whatever its state. */
+  getNotification(caseId: string, key: string): Promise<Notification | undefined>;
+  /**
+   * Adds an item once: true if it was added, false if the case already has an item
+   * with that id (which is left as it was). A redelivered return is stored once.
+   */
+  addCaseItemOnce<T>(item: CaseItem<T>): Promise<boolean>;
+  /** Creates or replaces an item (a draft: the last save wins). */
+  putCaseItem<T>(item: CaseItem<T>): Promise<void>;
+  getCaseItem<T>(caseId: string, id: string): Promise<CaseItem<T> | undefined>;
+  /** A case's items of one type, oldest first (by `at`, then id): one partition's query. */
+  listCaseItems<T>(caseId: string, type: CaseItemType): Promise<CaseItem<T>[]>;
+  /** Deletes an item; nothing happens if there is none. */
+  deleteCaseItem(caseId: string, id: string): Promise<void>;
   /**
    * Everything about a case is to be deleted at `expiresAt` (its retention ends).
    * Cosmos DB sets a TTL on each item; SQLite records the date for `purgeExpired`.

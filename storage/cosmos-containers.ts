@@ -5,10 +5,11 @@ import { StoreUnavailableError } from '../review/store.js';
 
 /**
  * Containers. `cases` holds everything about a case in one logical partition keyed by
- * its reference: the case itself, its audit events, its notifications. `meta` holds the
- * rest: the yearly reference counters and the submission keys that make a referral
- * idempotent (each in its own partition), the partnership's settings, and the expiry
- * markers the retention purge reads (one partition).
+ * its reference: the case itself, its audit events, its notifications, its items
+ * (agencies' returns, leads' drafts). `meta` holds the rest: the yearly reference
+ * counters and the submission keys that make a referral idempotent (each in its own
+ * partition), the partnership's settings, and the expiry markers the retention purge
+ * reads (one partition).
  */
 const CONTAINERS = {
   cases: { id: 'cases', partitionKey: '/caseId' },
@@ -16,14 +17,15 @@ const CONTAINERS = {
 } as const;
 
 /**
- * Personal data is never queried, so it is not indexed: cheaper writes, and nothing
- * personal in the index. Everything else is (the default), for the few queries there are.
+ * Personal data (a case's referral, an item's document) is never queried, so it is not
+ * indexed: cheaper writes, and nothing personal in the index. Everything else is (the
+ * default), for the few queries there are.
  */
 const CASES_INDEXING: IndexingPolicy = {
   indexingMode: 'consistent',
   automatic: true,
   includedPaths: [{ path: '/*' }],
-  excludedPaths: [{ path: '/referral/*' }, { path: '/"_etag"/?' }],
+  excludedPaths: [{ path: '/referral/*' }, { path: '/doc/*' }, { path: '/"_etag"/?' }],
 };
 
 /**

@@ -6,6 +6,8 @@ import { openContainers, type CosmosStoreOptions } from './cosmos-containers.js'
 import {
   ConflictError,
   StoreBusyError,
+  type CaseItem,
+  type CaseItemType,
   type CaseStore,
   type Notification,
   type NotificationClaim,
@@ -46,6 +48,45 @@ function auditId(at: string): string {
 
 /** The `meta` partition of expiry markers: one small partition, read by the nightly purge. */
 const EXPIRY_PK = 'expiry';
+
+/**
+ * A case item as the `cases` container keeps it. Its id is prefixed, so it never meets
+ * the case (`case`), an audit event (`audit:…`) or a notification (`notification:…`) in
+ * the partition; `type` names the kind of document there, so the item's own type is
+ * `itemType`.
+ */
+interface StoredCaseItem {
+  id: `item:${string}`;
+  type: 'caseItem';
+  caseId: string;
+  itemType: CaseItemType;
+  at: string;
+  doc: unknown;
+}
+
+const ITEM_PREFIX = 'item:';
+const itemId = (id: string): StoredCaseItem['id'] => `${ITEM_PREFIX}${id}`;
+
+function toStored<T>(item: CaseItem<T>): StoredCaseItem {
+  return { id: itemId(item.id), type: 'caseItem', caseId: item.caseId, itemType: item.type, at: item.at, doc: item.doc };
+}
+
+/** Picks the item's own fields, which leaves the system properties (`_etag`, `ttl` …) behind. */
+function fromStored<T>(stored: StoredCaseItem): CaseItem<T> {
+  return {
+    caseId: stored.caseId,
+    id: stored.id.slice(ITEM_PREFIX.length),
+    type: stored.itemType,
+    at: stored.at,
+    doc: stored.doc as T,
+  };
+}
+
+/** Oldest first, then by id: how the port orders a case's items (ISO times sort as text). */
+function byAtThenId(a: CaseItem, b: CaseItem): number {
+  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
@@ -248,6 +289,56 @@ export class CosmosStore implements CaseStore {
     const { resources, continuationToken } = await guard('notifications', () => iterator.fetchNext());
     const items = resources.map((r) => ({ ...strip<Omit<Notification, 'caseId'>>(r), caseId: r.caseId }));
     return continuationToken ? { items, continuation: continuationToken } : { items };
+  }
+
+  async getNotification(caseId: string, key: string): Promise<Notification | undefined> {
+    const { resource } = await guard('notification', () => this.cases.item(`notification:${key}`, caseId).read());
+    return resource ? { ...strip<Omit<Notification, 'caseId'>>(resource), caseId } : undefined;
+  }
+
+  async addCaseItemOnce<T>(item: CaseItem<T>): Promise<boolean> {
+    try {
+      await guard('case item', () => this.cases.items.create(toStored(item)));
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 409) return false;
+      throw err;
+    }
+  }
+
+  async putCaseItem<T>(item: CaseItem<T>): Promise<void> {
+    await guard('case item', () => this.cases.items.upsert(toStored(item)));
+  }
+
+  async getCaseItem<T>(caseId: string, id: string): Promise<CaseItem<T> | undefined> {
+    const { resource } = await guard('case item', () => this.cases.item(itemId(id), caseId).read<StoredCaseItem>());
+    return resource ? fromStored<T>(resource) : undefined;
+  }
+
+  /**
+   * ORDER BY on two properties needs a composite index, which an existing container
+   * would not gain from a changed policy; a case has a handful of items, so the
+   * single-partition query returns them unordered and they are sorted here.
+   */
+  async listCaseItems<T>(caseId: string, type: CaseItemType): Promise<CaseItem<T>[]> {
+    const { resources } = await guard('case items', () =>
+      this.cases.items
+        .query<StoredCaseItem>({
+          query: "SELECT * FROM c WHERE c.caseId = @caseId AND c.type = 'caseItem' AND c.itemType = @type",
+          parameters: [
+            { name: '@caseId', value: caseId },
+            { name: '@type', value: type },
+          ],
+        })
+        .fetchAll(),
+    );
+    return resources.map((r) => fromStored<T>(r)).sort(byAtThenId);
+  }
+
+  async deleteCaseItem(caseId: string, id: string): Promise<void> {
+    await guard('case item', () => this.cases.item(itemId(id), caseId).delete()).catch((err: unknown) => {
+      if (statusOf(err) !== 404) throw err;
+    });
   }
 
   /**

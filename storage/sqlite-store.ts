@@ -5,6 +5,8 @@ import type { AuditAction, AuditEvent } from '../review/audit.js';
 import { createdEvent, type CaseRecord } from '../review/case.js';
 import {
   ConflictError,
+  type CaseItem,
+  type CaseItemType,
   type CaseStore,
   type Notification,
   type NotificationClaim,
@@ -55,6 +57,15 @@ CREATE TABLE IF NOT EXISTS notifications (
   completed_at TEXT
 );
 CREATE INDEX IF NOT EXISTS notifications_due ON notifications (due_at) WHERE status <> 'sent';
+CREATE TABLE IF NOT EXISTS case_items (
+  case_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  at TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (case_id, id)
+);
+CREATE INDEX IF NOT EXISTS case_items_by_type ON case_items (case_id, type, at, id);
 `;
 
 interface NotificationRow {
@@ -81,6 +92,18 @@ function toNotification(r: NotificationRow): Notification {
     ...(r.error !== null && { error: r.error }),
     ...(r.completed_at !== null && { completedAt: r.completed_at }),
   };
+}
+
+interface CaseItemRow {
+  case_id: string;
+  id: string;
+  type: string;
+  at: string;
+  doc: string;
+}
+
+function toCaseItem<T>(r: CaseItemRow): CaseItem<T> {
+  return { caseId: r.case_id, id: r.id, type: r.type as CaseItemType, at: r.at, doc: JSON.parse(r.doc) as T };
 }
 
 interface AuditRow {
@@ -249,6 +272,50 @@ export class SqliteStore implements CaseStore {
       : { items };
   }
 
+  async getNotification(caseId: string, key: string): Promise<Notification | undefined> {
+    const row = this
+      .prepared<[string, string], NotificationRow>('SELECT * FROM notifications WHERE key = ? AND case_id = ?')
+      .get(key, caseId);
+    return row ? toNotification(row) : undefined;
+  }
+
+  async addCaseItemOnce<T>(item: CaseItem<T>): Promise<boolean> {
+    const result = this
+      .prepared(
+        `INSERT INTO case_items (case_id, id, type, at, doc) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (case_id, id) DO NOTHING`,
+      )
+      .run(item.caseId, item.id, item.type, item.at, JSON.stringify(item.doc));
+    return result.changes === 1;
+  }
+
+  async putCaseItem<T>(item: CaseItem<T>): Promise<void> {
+    this
+      .prepared(
+        `INSERT INTO case_items (case_id, id, type, at, doc) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (case_id, id) DO UPDATE SET type = excluded.type, at = excluded.at, doc = excluded.doc`,
+      )
+      .run(item.caseId, item.id, item.type, item.at, JSON.stringify(item.doc));
+  }
+
+  async getCaseItem<T>(caseId: string, id: string): Promise<CaseItem<T> | undefined> {
+    const row = this
+      .prepared<[string, string], CaseItemRow>('SELECT * FROM case_items WHERE case_id = ? AND id = ?')
+      .get(caseId, id);
+    return row ? toCaseItem<T>(row) : undefined;
+  }
+
+  async listCaseItems<T>(caseId: string, type: CaseItemType): Promise<CaseItem<T>[]> {
+    return this
+      .prepared<[string, string], CaseItemRow>('SELECT * FROM case_items WHERE case_id = ? AND type = ? ORDER BY at, id')
+      .all(caseId, type)
+      .map((r) => toCaseItem<T>(r));
+  }
+
+  async deleteCaseItem(caseId: string, id: string): Promise<void> {
+    this.prepared('DELETE FROM case_items WHERE case_id = ? AND id = ?').run(caseId, id);
+  }
+
   async setExpiry(caseId: string, expiresAt: string): Promise<void> {
     this.prepared('UPDATE cases SET expires_at = ? WHERE id = ?').run(expiresAt, caseId);
   }
@@ -260,7 +327,7 @@ export class SqliteStore implements CaseStore {
         .all(now)
         .map((r) => r.id);
       for (const id of ids) {
-        for (const table of ['audit', 'notifications']) {
+        for (const table of ['audit', 'notifications', 'case_items']) {
           this.prepared(`DELETE FROM ${table} WHERE case_id = ?`).run(id);
         }
         this.prepared('DELETE FROM cases WHERE id = ?').run(id);

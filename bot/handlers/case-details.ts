@@ -4,6 +4,7 @@ import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise } from '../../review/case.js';
 import { viewCase } from '../../review/view-case.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
+import { progressContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 import { caseEnvelope } from './card-data.js';
 
@@ -51,5 +52,5 @@ export async function hideCaseDetails(
   const envelope = caseEnvelope.safeParse(data);
   if (!envelope.success) return NOT_FOUND;
   const record = await deps.review.store.getCase(envelope.data.reference);
-  return record ? channelCaseCard(anonymise(record)) : NOT_FOUND;
+  return record ? channelCaseCard(anonymise(record), progressContext(deps)) : NOT_FOUND;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatReference, type CaseRecord } from '../../review/case.js';
 import { localDate } from '../../review/local-date.js';
-import { ConflictError, type CaseStore } from '../../review/store.js';
+import { chatKey, ConflictError, type CaseItem, type CaseItemType, type CaseStore } from '../../review/store.js';
 import { updateCase } from '../../review/update-case.js';
 import { childReferral } from '../unit/fixtures.js';
 
@@ -146,11 +146,18 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       const { record: kept } = await store.createCaseOnce('r:2', 2031, (n) => record(2031, n), 'actor');
       await store.appendAudit({ caseId: doomed.reference, at: '2026-12-01T10:00:00.000Z', actor: 'x', action: 'case.closed' });
       await store.claimNotification({ key: `k:${doomed.reference}`, caseId: doomed.reference, kind: 'channelPost', at: '2031-01-01T00:00:00.000Z' });
+      const item = (caseId: string, id: string, type: CaseItemType) =>
+        ({ caseId, id, type, at: '2031-02-01T10:00:00.000Z', doc: { text: id } }) as const;
+      await store.addCaseItemOnce(item(doomed.reference, 'return:police:1', 'return'));
+      await store.putCaseItem(item(doomed.reference, 'draft:police', 'draft'));
+      await store.addCaseItemOnce(item(kept.reference, 'return:police:1', 'return'));
       const expiresAt = '2033-12-01T10:00:00.000Z';
       await updateCase(store, doomed.reference, (c) => ({ ...c, closedAt: '2026-12-01T10:00:00.000Z', expiresAt }));
       await store.setExpiry(doomed.reference, expiresAt);
       // Written after the expiry was set: swept up all the same.
       await store.appendAudit({ caseId: doomed.reference, at: '2027-01-01T10:00:00.000Z', actor: 'x', action: 'case.viewed' });
+      await store.putCaseItem({ ...item(doomed.reference, 'draft:police', 'draft'), doc: { text: 'saved again' } });
+      await store.addCaseItemOnce(item(doomed.reference, 'return:health:1', 'return'));
 
       expect(await store.purgeExpired('2033-11-30T10:00:00.000Z')).toBe(0);
       expect(await store.getCase(doomed.reference)).toBeDefined();
@@ -159,7 +166,12 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       expect(await store.listAudit(doomed.reference)).toEqual([]);
       const due = await store.listDueNotifications('2040-01-01T00:00:00.000Z', { limit: 100 });
       expect(due.items.map((n) => n.caseId)).not.toContain(doomed.reference);
+      expect(await store.getNotification(doomed.reference, `k:${doomed.reference}`)).toBeUndefined();
+      expect(await store.listCaseItems(doomed.reference, 'return')).toEqual([]);
+      expect(await store.getCaseItem(doomed.reference, 'draft:police')).toBeUndefined();
       expect(await store.getCase(kept.reference)).toEqual(kept);
+      const keptReturn = item(kept.reference, 'return:police:1', 'return');
+      expect(await store.listCaseItems(kept.reference, 'return')).toEqual([keptReturn]);
     });
 
     it('the due-notifications query pages through what is not yet sent', async () => {
@@ -187,6 +199,106 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       // Due by 09:05 on 2 December and not sent: the claim of 1 December, then 2030-0001 to 0006 less 0002.
       expect(seen).toEqual(['REF-2026-0001', 'REF-2030-0001', 'REF-2030-0003', 'REF-2030-0004', 'REF-2030-0005', 'REF-2030-0006']);
       expect(pages).toBeGreaterThanOrEqual(3);
+    });
+
+    it('a notification is read back by its key, pending, then as it ended', async () => {
+      const caseId = formatReference(2032, 1);
+      const at = '2032-01-05T09:00:00.000Z';
+      const completedAt = '2032-01-05T09:01:00.000Z';
+      const sent = { key: `lead-request:${caseId}:police`, caseId, kind: 'leadRequest' as const, at };
+      const failed = { ...sent, key: `lead-request:${caseId}:health` };
+      expect(await store.getNotification(caseId, sent.key)).toBeUndefined();
+      await store.claimNotification(sent);
+      await store.claimNotification(failed);
+      expect(await store.getNotification(caseId, sent.key)).toEqual({ ...sent, status: 'pending', dueAt: at });
+
+      const event = (action: 'rapidReview.requestSent' | 'rapidReview.requestUndelivered') =>
+        ({ caseId, at: completedAt, actor: 'panel', action }) as const;
+      await store.completeNotification(sent.key, { status: 'sent', activityId: 'a-1' }, event('rapidReview.requestSent'));
+      await store.completeNotification(failed.key, { status: 'failed', error: '403' }, event('rapidReview.requestUndelivered'));
+      expect(await store.getNotification(caseId, sent.key)).toEqual({
+        ...sent,
+        status: 'sent',
+        dueAt: at,
+        activityId: 'a-1',
+        completedAt,
+      });
+      expect(await store.getNotification(caseId, failed.key)).toEqual({
+        ...failed,
+        status: 'failed',
+        dueAt: at,
+        error: '403',
+        completedAt,
+      });
+      // A key belongs to its case.
+      expect(await store.getNotification(formatReference(2032, 2), sent.key)).toBeUndefined();
+    });
+
+    const caseItem = <T>(caseId: string, id: string, at: string, doc: T, type: CaseItemType = 'return'): CaseItem<T> =>
+      ({ caseId, id, type, at, doc });
+
+    it('an item is added once: a redelivery is refused and the first is kept', async () => {
+      const caseId = formatReference(2032, 1);
+      const first = caseItem(caseId, 'return:police:s1', '2032-01-06T10:00:00.000Z', { summary: 'first' });
+      expect(await store.addCaseItemOnce(first)).toBe(true);
+      const again = { ...first, at: '2032-01-06T11:00:00.000Z', doc: { summary: 'again' } };
+      expect(await store.addCaseItemOnce(again)).toBe(false);
+      expect(await store.getCaseItem(caseId, first.id)).toEqual(first);
+      // Ids are unique within a case: another case may use the same one.
+      const elsewhere = { ...first, caseId: formatReference(2032, 2) };
+      expect(await store.addCaseItemOnce(elsewhere)).toBe(true);
+      expect(await store.getCaseItem(elsewhere.caseId, first.id)).toEqual(elsewhere);
+    });
+
+    it('put creates an item, then replaces it; an absent item is undefined', async () => {
+      const caseId = formatReference(2032, 1);
+      expect(await store.getCaseItem(caseId, 'draft:police')).toBeUndefined();
+      const draft = caseItem(caseId, 'draft:police', '2032-01-07T10:00:00.000Z', { text: 'first save' }, 'draft');
+      await store.putCaseItem(draft);
+      expect(await store.getCaseItem(caseId, 'draft:police')).toEqual(draft);
+      const saved = { ...draft, at: '2032-01-07T11:00:00.000Z', doc: { text: 'second save', extra: [1, 2] } };
+      await store.putCaseItem(saved);
+      expect(await store.getCaseItem(caseId, 'draft:police')).toEqual(saved);
+    });
+
+    it("a case's items of one type come back oldest first, then by id, and only that case's", async () => {
+      const caseId = formatReference(2032, 3);
+      const later = '2032-01-09T10:00:00.000Z';
+      const earlier = '2032-01-08T10:00:00.000Z';
+      for (const item of [
+        caseItem(caseId, 'return:b', later, { n: 1 }),
+        caseItem(caseId, 'return:z', earlier, { n: 2 }),
+        caseItem(caseId, 'return:a', later, { n: 3 }),
+        caseItem(caseId, 'draft:a', earlier, { n: 4 }, 'draft'),
+        caseItem(formatReference(2032, 4), 'return:c', earlier, { n: 5 }),
+      ]) {
+        await store.addCaseItemOnce(item);
+      }
+      const returns = await store.listCaseItems<{ n: number }>(caseId, 'return');
+      expect(returns.map((i) => i.id)).toEqual(['return:z', 'return:a', 'return:b']);
+      expect(returns[0]).toEqual(caseItem(caseId, 'return:z', earlier, { n: 2 }));
+      expect((await store.listCaseItems(caseId, 'draft')).map((i) => i.id)).toEqual(['draft:a']);
+      expect(await store.listCaseItems(formatReference(2032, 5), 'return')).toEqual([]);
+    });
+
+    it('an item is deleted, and deleting one that is not there is no error', async () => {
+      const caseId = formatReference(2032, 3);
+      await store.deleteCaseItem(caseId, 'return:a');
+      expect(await store.getCaseItem(caseId, 'return:a')).toBeUndefined();
+      expect((await store.listCaseItems(caseId, 'return')).map((i) => i.id)).toEqual(['return:z', 'return:b']);
+      await store.deleteCaseItem(caseId, 'return:a');
+      await store.deleteCaseItem(formatReference(2032, 9), 'never');
+    });
+
+    it("a person's one-to-one chat is kept as a setting of its own", async () => {
+      const key = chatKey('33333333-3333-4333-8333-33333333ABCD');
+      expect(key).toBe('chat:33333333-3333-4333-8333-33333333abcd');
+      expect(await store.getSetting(key)).toBeUndefined();
+      const chat = { conversationId: 'a:1xyz', serviceUrl: 'https://smba.example', tenantId: 't', at: '2032-01-05T09:00:00Z' };
+      await store.putSetting(key, chat);
+      expect(await store.getSetting(key)).toEqual(chat);
+      expect(await store.getSetting(chatKey('44444444-4444-4444-8444-444444444444'))).toBeUndefined();
+      expect(await store.getSetting('referralChannel')).toMatchObject({ channelId: '19:b' });
     });
   });
 }

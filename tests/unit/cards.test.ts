@@ -10,6 +10,7 @@ import { referralFormCard, referralKindCard, type ReferralFormView } from '../..
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { VERBS } from '../../cards/verbs.js';
 import { anonymise, type CaseRecord } from '../../review/case.js';
+import { localDate } from '../../review/local-date.js';
 import {
   FIELD_LIMITS,
   REFERRAL_FIELDS,
@@ -40,6 +41,9 @@ import {
   walk,
   type Json,
 } from './fixtures.js';
+
+/** What the channel card needs to show a rapid review's progress. */
+const PROGRESS = { today: localDate('2026-12-01'), agencyNames: new Map([['police', 'Police']]) };
 
 // ---------------------------------------------------------------------------
 // The Adaptive Cards library, as a host would parse the cards (no rendering, no DOM)
@@ -173,8 +177,8 @@ const BUILT: Built[] = [
   },
   { name: 'acknowledgementCard, immediate risk', card: acknowledgementCard(anonymise(withSafety(true))), userText: [], verbs: [] },
   { name: 'acknowledgementCard, no immediate risk', card: acknowledgementCard(anonymise(withSafety(false))), userText: [], verbs: [] },
-  { name: 'channelCaseCard, immediate risk', card: channelCaseCard(anonymise(withSafety(true))), userText: [], verbs: [VERBS.viewCaseDetails] },
-  { name: 'channelCaseCard, no immediate risk', card: channelCaseCard(anonymise(withSafety(false))), userText: [], verbs: [VERBS.viewCaseDetails] },
+  { name: 'channelCaseCard, immediate risk', card: channelCaseCard(anonymise(withSafety(true)), PROGRESS), userText: [], verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview] },
+  { name: 'channelCaseCard, no immediate risk', card: channelCaseCard(anonymise(withSafety(false)), PROGRESS), userText: [], verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview] },
   { name: 'caseStatusCard', card: caseStatusCard(anonymise(caseRecord())), userText: [], verbs: [] },
   {
     name: 'caseStatusCard without a panel date',
@@ -183,8 +187,8 @@ const BUILT: Built[] = [
     verbs: [],
   },
   { name: 'caseDetailsCard in a channel', card: caseDetailsCard(caseRecord(), { inChannel: true }), userText: [], verbs: [VERBS.hideCaseDetails] },
-  { name: 'caseDetailsCard one to one', card: caseDetailsCard(caseRecord(), { inChannel: false }), userText: [], verbs: [] },
-  { name: 'caseDetailsCard, no immediate risk', card: caseDetailsCard(withSafety(false), { inChannel: false }), userText: [], verbs: [] },
+  { name: 'caseDetailsCard one to one', card: caseDetailsCard(caseRecord(), { inChannel: false }), userText: [], verbs: [VERBS.startRapidReview] },
+  { name: 'caseDetailsCard, no immediate risk', card: caseDetailsCard(withSafety(false), { inChannel: false }), userText: [], verbs: [VERBS.startRapidReview] },
   {
     name: 'caseDetailsCard with template-like user text',
     card: caseDetailsCard(evilRecord(), { inChannel: true }),
@@ -403,7 +407,7 @@ describe('anonymise', () => {
 
 describe('cards that others may see', () => {
   const shared: [string, (r: CaseRecord) => AdaptiveCardJson][] = [
-    ['channelCaseCard', (r) => channelCaseCard(anonymise(r))],
+    ['channelCaseCard', (r) => channelCaseCard(anonymise(r), PROGRESS)],
     ['caseStatusCard', (r) => caseStatusCard(anonymise(r))],
     ['acknowledgementCard', (r) => acknowledgementCard(anonymise(r))],
   ];
@@ -416,7 +420,7 @@ describe('cards that others may see', () => {
   });
 
   it('the channel card shows the stage, the kind and the deadlines', () => {
-    const text = JSON.stringify(channelCaseCard(anonymise(caseRecord())));
+    const text = JSON.stringify(channelCaseCard(anonymise(caseRecord()), PROGRESS));
     for (const expected of [
       'Referral received',
       'Child Safeguarding Practice Review (LCSPR)',
@@ -429,7 +433,7 @@ describe('cards that others may see', () => {
   });
 
   it('the channel card offers "View details" for its reference', () => {
-    const [view] = executeActions(channelCaseCard(anonymise(caseRecord())));
+    const [view] = executeActions(channelCaseCard(anonymise(caseRecord()), PROGRESS));
     expect(view).toMatchObject({ title: 'View details', verb: VERBS.viewCaseDetails, data: { reference: 'REF-2026-0007' } });
   });
 
@@ -437,7 +441,7 @@ describe('cards that others may see', () => {
     (card.body as Json[]).filter((e) => e.type === 'Container' && e.style === 'attention');
 
   it.each([
-    ['channelCaseCard', (r: CaseRecord) => channelCaseCard(anonymise(r))],
+    ['channelCaseCard', (r: CaseRecord) => channelCaseCard(anonymise(r), PROGRESS)],
     ['acknowledgementCard', (r: CaseRecord) => acknowledgementCard(anonymise(r))],
     ['caseStatusCard', (r: CaseRecord) => caseStatusCard(anonymise(r))],
     ['caseDetailsCard', (r: CaseRecord) => caseDetailsCard(r, { inChannel: true })],
@@ -470,11 +474,13 @@ describe('caseDetailsCard', () => {
     expect(text).toContain('Criminal investigation, Inquest');
   });
 
-  it('offers "Hide details" only when shown in a channel', () => {
+  it('offers "Hide details" only when shown in a channel, and one to one the start of the rapid review', () => {
     expect(executeActions(caseDetailsCard(caseRecord(), { inChannel: true }))).toEqual([
       { type: 'Action.Execute', title: 'Hide details', verb: VERBS.hideCaseDetails, data: { reference: 'REF-2026-0007' } },
     ]);
-    expect(executeActions(caseDetailsCard(caseRecord(), { inChannel: false }))).toEqual([]);
+    expect(executeActions(caseDetailsCard(caseRecord(), { inChannel: false }))).toEqual([
+      { type: 'Action.Execute', title: 'Start rapid review', verb: VERBS.startRapidReview, data: { reference: 'REF-2026-0007' } },
+    ]);
   });
 
   it('shows the kind-specific answers of a DHR', () => {

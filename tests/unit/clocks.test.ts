@@ -124,6 +124,7 @@ describe('intakeClocks', () => {
   describe('clock settings from the partnership', () => {
     it('change the length of every clock', () => {
       const settings = {
+        ...DEFAULT_CLOCKS,
         nationalPanelNotificationWorkingDays: 1,
         rapidReviewWorkingDays: 10,
         dhrDecisionMonths: 2,

@@ -38,6 +38,9 @@ export const DEFAULT_CLOCKS: ClockSettings = {
   rapidReviewWorkingDays: 15,
   dhrDecisionMonths: 1,
   panelMinDaysAfterRequests: 10,
+  returnsBeforePanelWorkingDays: 1,
+  returnsWorkingDays: 10,
+  returnsMinimumWorkingDays: 3,
 };
 
 // ---------------------------------------------------------------------------

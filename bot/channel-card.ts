@@ -1,0 +1,73 @@
+import { CardFactory, type Activity } from 'botbuilder';
+import { channelCaseCard, type ProgressContext } from '../cards/case-cards.js';
+import { anonymise } from '../review/case.js';
+import { localDateOf } from '../review/local-date.js';
+import { withConnectorRetry } from './connector-retry.js';
+import type { PanelDeps } from './deps.js';
+
+/** Today, and the agencies' names: what a card needs to show a rapid review's progress. */
+export function progressContext(deps: PanelDeps): ProgressContext {
+  const { partnership, now } = deps.review;
+  return {
+    today: localDateOf(now(), partnership.timezone),
+    agencyNames: new Map(partnership.agencies.map((a) => [a.id, a.name])),
+  };
+}
+
+/** The key of the notification that posted a case's card to the business unit's channel. */
+export const channelPostKey = (reference: string) => `channel-post:${reference}`;
+
+/** Where the case's card is in the business unit's channel, if it was posted. */
+async function caseThread(deps: PanelDeps, reference: string) {
+  const { store } = deps.review;
+  const post = await store.getNotification(reference, channelPostKey(reference));
+  const channel = await store.getSetting('referralChannel');
+  if (post?.status !== 'sent' || !post.activityId || !channel) return undefined;
+  // A channel thread's conversation is "<channel>;messageid=<its first post>".
+  return { channel, activityId: post.activityId, conversationId: `${channel.channelId};messageid=${post.activityId}` };
+}
+
+/**
+ * Updates the case's card in the business unit's channel in place, for everyone, from
+ * the case as stored now. Updates of one case run one after another, each reading the
+ * latest state, so an older view never lands after a newer one from this process.
+ */
+export class ChannelCards {
+  private readonly queues = new Map<string, Promise<void>>();
+
+  refresh(deps: PanelDeps, reference: string): Promise<void> {
+    const previous = this.queues.get(reference) ?? Promise.resolve();
+    const next = previous.then(() => this.update(deps, reference));
+    const settled = next.catch(() => undefined);
+    this.queues.set(reference, settled);
+    void settled.then(() => {
+      if (this.queues.get(reference) === settled) this.queues.delete(reference);
+    });
+    return next;
+  }
+
+  private async update(deps: PanelDeps, reference: string): Promise<void> {
+    const thread = await caseThread(deps, reference);
+    const record = await deps.review.store.getCase(reference);
+    if (!thread || !record) return;
+    const card = channelCaseCard(anonymise(record), progressContext(deps));
+    const client = await deps.connector.client(thread.channel.serviceUrl);
+    const activity = { type: 'message', id: thread.activityId, attachments: [CardFactory.adaptiveCard(card)] } as Activity;
+    await withConnectorRetry(() => client.conversations.updateActivity(thread.conversationId, thread.activityId, activity));
+  }
+}
+
+/**
+ * Says something about a case in its thread in the business unit's channel: by
+ * reference and agency only, never about the person. False when the case's card was
+ * never posted there.
+ */
+export async function replyInCaseThread(deps: PanelDeps, reference: string, text: string): Promise<boolean> {
+  const thread = await caseThread(deps, reference);
+  if (!thread) return false;
+  const client = await deps.connector.client(thread.channel.serviceUrl);
+  await withConnectorRetry(() =>
+    client.conversations.sendToConversation(thread.conversationId, { type: 'message', text } as Activity),
+  );
+  return true;
+}

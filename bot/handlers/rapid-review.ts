@@ -1,0 +1,151 @@
+import type { TurnContext } from 'botbuilder';
+import { channelCaseCard } from '../../cards/case-cards.js';
+import { collationCard, rapidReviewStartCard } from '../../cards/rapid-review-cards.js';
+import type { AdaptiveCardJson } from '../../cards/render.js';
+import { anonymise, type CaseRecord } from '../../review/case.js';
+import { localDateOf } from '../../review/local-date.js';
+import { coreAgencies, proposedReturnsDue } from '../../review/rapid-review.js';
+import { closeReturns, collation, startRapidReview } from '../../review/rapid-review-actions.js';
+import { callerOf, conversationKind, NO_IDENTITY, tenantOf } from '../caller.js';
+import { progressContext } from '../channel-card.js';
+import type { PanelDeps } from '../deps.js';
+import { allTargets, sendRequests } from '../send-requests.js';
+import { caseEnvelope } from './card-data.js';
+
+export const BUSINESS_UNIT_ONLY = 'Only the business unit can do that.';
+export const COLLATION_REFUSED = 'Only the business unit and the panel can read the collated returns.';
+const NOT_FOUND = 'That case could not be found.';
+
+/** The case's card as the channel shows it: what the person who pressed a button sees next. */
+const caseCard = (deps: PanelDeps, record: CaseRecord) => channelCaseCard(anonymise(record), progressContext(deps));
+
+function isBusinessUnit(context: TurnContext, deps: PanelDeps): boolean {
+  const caller = callerOf(context);
+  return caller !== undefined && deps.review.directory.hasRole(caller.aadObjectId, 'businessUnit');
+}
+
+/**
+ * `rapidReview.start`: the start card for a business-unit member, with the core agencies
+ * chosen and the due date Panel proposes from the case's clocks.
+ */
+export async function chooseRapidReview(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
+  if (!callerOf(context)) return NO_IDENTITY;
+  if (!isBusinessUnit(context, deps)) return BUSINESS_UNIT_ONLY;
+  const envelope = caseEnvelope.safeParse(data);
+  const record = envelope.success ? await deps.review.store.getCase(envelope.data.reference) : undefined;
+  if (!record) return NOT_FOUND;
+  if (record.rapidReview) return caseCard(deps, record);
+  const { partnership, calendar, now } = deps.review;
+  const today = localDateOf(now(), partnership.timezone);
+  return rapidReviewStartCard({
+    record: anonymise(record),
+    agencies: partnership.agencies,
+    form: {
+      agencies: coreAgencies(partnership).join(','),
+      dueOn: proposedReturnsDue(record, today, calendar, partnership.clocks),
+    },
+    earliest: calendar.addWorkingDays(today, 1),
+  });
+}
+
+/**
+ * `rapidReview.confirm`: starts the rapid review once, then sends the requests after
+ * the answer. The business-unit member sees the case's card with its progress.
+ */
+export async function confirmRapidReview(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
+  const caller = callerOf(context);
+  if (!caller) return NO_IDENTITY;
+  const envelope = caseEnvelope.safeParse(data);
+  if (!envelope.success) return NOT_FOUND;
+  const result = await startRapidReview(deps.review, { caller, reference: envelope.data.reference, data });
+  deps.log.info({ verb: 'rapidReview.confirm', reference: envelope.data.reference, outcome: result.status }, 'rapid review');
+  switch (result.status) {
+    case 'refused':
+      return BUSINESS_UNIT_ONLY;
+    case 'notFound':
+      return NOT_FOUND;
+    case 'invalid': {
+      const { calendar, partnership, now } = deps.review;
+      return rapidReviewStartCard({
+        record: anonymise(result.record),
+        agencies: partnership.agencies,
+        form: result.form,
+        errors: result.errors,
+        earliest: calendar.addWorkingDays(localDateOf(now(), partnership.timezone), 1),
+      });
+    }
+    case 'alreadyStarted':
+      return caseCard(deps, result.record);
+    case 'started': {
+      const tenantId = tenantOf(context);
+      const origin = { serviceUrl: context.activity.serviceUrl, ...(tenantId && { tenantId }) };
+      const reference = result.record.reference;
+      deps.background.run('lead-requests', () => sendRequests(deps, reference, allTargets(result.record), origin));
+      return caseCard(deps, result.record);
+    }
+  }
+}
+
+/** `rapidReview.close`: the business unit closes returns; the card shows them collated. */
+export async function closeReturnsNow(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
+  const caller = callerOf(context);
+  if (!caller) return NO_IDENTITY;
+  const envelope = caseEnvelope.safeParse(data);
+  if (!envelope.success) return NOT_FOUND;
+  const result = await closeReturns(deps.review, { caller, reference: envelope.data.reference });
+  deps.log.info({ verb: 'rapidReview.close', reference: envelope.data.reference, outcome: result.status }, 'rapid review');
+  if (!('record' in result)) {
+    return result.status === 'refused'
+      ? BUSINESS_UNIT_ONLY
+      : result.status === 'notFound'
+        ? NOT_FOUND
+        : 'The rapid review of this case has not started.';
+  }
+  const reference = result.record.reference;
+  if (result.status === 'closed') deps.background.run('channel-card', () => deps.channelCards.refresh(deps, reference));
+  return caseCard(deps, result.record);
+}
+
+/**
+ * `rapidReview.viewCollation`: the returns, agency by agency, for the business unit and
+ * the panel. An Action.Execute answer is seen only by the person who pressed, so a
+ * channel keeps its anonymised card.
+ */
+export async function viewCollation(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
+  const caller = callerOf(context);
+  if (!caller) return NO_IDENTITY;
+  const envelope = caseEnvelope.safeParse(data);
+  if (!envelope.success) return COLLATION_REFUSED;
+  const result = await collation(deps.review, { caller, reference: envelope.data.reference });
+  deps.log.info({ verb: 'rapidReview.viewCollation', reference: envelope.data.reference, outcome: result.status }, 'collation view');
+  if (!('record' in result)) {
+    return result.status === 'notReady'
+      ? 'The returns are not collated yet: they are collated when all are in, or when the business unit closes them.'
+      : COLLATION_REFUSED;
+  }
+  const { partnership, directory } = deps.review;
+  const requested = new Set(result.record.rapidReview?.requests.map((r) => r.agencyId));
+  return collationCard({
+    record: anonymise(result.record),
+    agencies: partnership.agencies.filter((a) => requested.has(a.id)),
+    returns: result.returns,
+    nameOf: (id) => directory.find(id)?.name ?? 'someone no longer listed',
+    inChannel: conversationKind(context) === 'channel',
+  });
+}

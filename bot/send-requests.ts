@@ -1,0 +1,112 @@
+import { CardFactory } from 'botbuilder';
+import pLimit from 'p-limit';
+import { requestCard } from '../cards/rapid-review-cards.js';
+import type { CaseRecord } from '../review/case.js';
+import { recordDelivery } from '../review/rapid-review-actions.js';
+import { replyInCaseThread } from './channel-card.js';
+import type { PanelDeps } from './deps.js';
+import { sendToPerson } from './personal-chats.js';
+
+/**
+ * At most this many requests are in flight at once: Teams throttles a bot that sends
+ * too fast, per conversation and per tenant, and a partnership has a few dozen leads.
+ */
+const CONCURRENT_SENDS = 4;
+
+/** Someone to send an agency's request to. */
+export interface RequestTarget {
+  agencyId: string;
+  aadObjectId: string;
+}
+
+/** Where new one-to-one conversations are created: the Teams service of the turn that asked. */
+export interface Origin {
+  serviceUrl: string;
+  tenantId?: string;
+}
+
+export const requestKey = (reference: string, target: RequestTarget) =>
+  `lead-request:${reference}:${target.agencyId}:${target.aadObjectId.toLowerCase()}`;
+
+/** Everyone a case's requests are addressed to. */
+export function allTargets(record: CaseRecord): RequestTarget[] {
+  return (record.rapidReview?.requests ?? []).flatMap((r) =>
+    r.addressees.map((a) => ({ agencyId: r.agencyId, aadObjectId: a.aadObjectId })),
+  );
+}
+
+/**
+ * Sends each addressee their agency's request, one to one, once: each send is claimed
+ * in the store first, so a redelivered start or a second instance sends nothing more.
+ * Whether it arrived is recorded on the case and audited; anyone Panel cannot reach
+ * is reported in the case's thread in the business unit's channel, by agency and
+ * reason. Then the case's channel card is brought up to date.
+ */
+export async function sendRequests(deps: PanelDeps, reference: string, targets: RequestTarget[], origin: Origin): Promise<void> {
+  const { store, now, partnership } = deps.review;
+  const record = await store.getCase(reference);
+  const review = record?.rapidReview;
+  if (!record || !review) return;
+  const agencyName = (id: string) => partnership.agencies.find((a) => a.id === id)?.name ?? id;
+
+  const limit = pLimit(CONCURRENT_SENDS);
+  await Promise.all(
+    targets.map((target) =>
+      limit(async () => {
+        const key = requestKey(reference, target);
+        const claimed = await store.claimNotification({ key, caseId: reference, kind: 'leadRequest', at: now().toISOString() });
+        if (!claimed) return;
+        const card = requestCard({
+          record,
+          agencyId: target.agencyId,
+          agencyName: agencyName(target.agencyId),
+          dueOn: review.dueOn,
+          status: { kind: 'open' },
+          submissionId: deps.newId(),
+        });
+        const delivery = await sendToPerson(
+          deps,
+          { aadObjectId: target.aadObjectId, ...origin },
+          { attachments: [CardFactory.adaptiveCard(card)], summary: `Rapid review request ${reference}` },
+        );
+        const at = now().toISOString();
+        const detail = `agency=${target.agencyId} to=${target.aadObjectId}`;
+        if (delivery.status === 'sent') {
+          await store.completeNotification(
+            key,
+            { status: 'sent', ...(delivery.activityId && { activityId: delivery.activityId }) },
+            { caseId: reference, at, actor: 'panel', action: 'rapidReview.requestSent', detail },
+          );
+          await recordDelivery(deps.review, { reference, ...target, delivery: { status: 'sent', at } });
+          return;
+        }
+        deps.log.warn({ reference, agency: target.agencyId, reason: delivery.reason }, 'request not delivered');
+        await store.completeNotification(
+          key,
+          { status: 'failed', error: delivery.reason },
+          { caseId: reference, at, actor: 'panel', action: 'rapidReview.requestUndelivered', detail: `${detail} reason=${delivery.reason}` },
+        );
+        await recordDelivery(deps.review, { reference, ...target, delivery: { status: 'unreachable', reason: delivery.reason, at } });
+        await report(
+          deps,
+          reference,
+          `${reference}: Panel could not deliver the rapid review request to a safeguarding lead of ${agencyName(target.agencyId)}: ${delivery.reason}. ` +
+            'The request is kept on the case. Ask them to open Panel in Teams, then tell them the reference.',
+        );
+      }),
+    ),
+  );
+  for (const request of review.requests.filter((r) => r.addressees.length === 0)) {
+    await report(
+      deps,
+      reference,
+      `${reference}: no safeguarding lead of ${agencyName(request.agencyId)} is listed in the partnership file, so nobody was sent its request. Ask the administrator to add one.`,
+    );
+  }
+  await deps.channelCards.refresh(deps, reference);
+}
+
+async function report(deps: PanelDeps, reference: string, text: string): Promise<void> {
+  const posted = await replyInCaseThread(deps, reference, text);
+  if (!posted) deps.log.warn({ reference }, 'nowhere to report an undelivered request: the case has no channel card');
+}

@@ -1,0 +1,342 @@
+import {
+  CRITERIA_VIEWS,
+  PROVIDER_SLOTS,
+  RETURN_LIMITS,
+  providerFields,
+  type CriteriaView,
+  type ReturnDraft,
+  type ReturnErrors,
+  type ReturnField,
+  type StoredReturn,
+} from '../review/agency-return.js';
+import type { AnonymousCase, CaseRecord } from '../review/case.js';
+import type { LocalDate } from '../review/local-date.js';
+import type { StartErrors, StartForm } from '../review/rapid-review-actions.js';
+import { documentCard, type DocumentAction, type DocumentGroup } from './case-cards.js';
+import { formCard, problemsBanner, type SectionSpec } from './form.js';
+import { anonymousFacts, date, type Fact } from './labels.js';
+import type { AdaptiveCardJson } from './render.js';
+import { VERBS } from './verbs.js';
+
+/** The business unit's choice of agencies and due date, before any request goes out. */
+export function rapidReviewStartCard(view: {
+  record: AnonymousCase;
+  agencies: readonly { id: string; name: string; core: boolean }[];
+  form: StartForm;
+  errors?: StartErrors;
+  /** The first date returns can be due. */
+  earliest: LocalDate;
+}): AdaptiveCardJson {
+  const reference = view.record.reference;
+  const errors = view.errors ?? {};
+  const sections: SectionSpec<keyof StartForm>[] = [
+    {
+      key: 'agencies',
+      title: 'Agencies to ask',
+      intro: 'The core agencies are chosen already. Each agency\'s safeguarding leads get the request one to one.',
+      fields: [
+        {
+          id: 'agencies',
+          label: 'Agencies',
+          type: 'multichoice',
+          choices: view.agencies.map((a) => ({ title: a.core ? `${a.name} (core)` : a.name, value: a.id })),
+        },
+      ],
+    },
+    {
+      key: 'due',
+      title: 'When returns are due',
+      intro: 'Panel proposes a date from the case\'s clocks; you may move it.',
+      fields: [{ id: 'dueOn', label: 'Returns due', type: 'date', required: true }],
+    },
+  ];
+  const banner = problemsBanner(errors, 'No request has been sent yet');
+  return formCard({
+    heading: `Start the rapid review: ${reference}`,
+    subtitle: `${view.record.descriptor}. Only the reference and descriptor appear in the channel.`,
+    facts: anonymousFacts(view.record),
+    sections,
+    values: view.form,
+    errors,
+    limits: {},
+    dates: { min: view.earliest },
+    ...(banner && { banner }),
+    actions: [
+      { title: 'Send requests', verb: VERBS.confirmRapidReview, style: 'positive', data: { reference } },
+      { title: 'Cancel', verb: VERBS.hideCaseDetails, data: { reference }, inputs: 'none' },
+    ],
+  });
+}
+
+/** Where a request stands for the person looking at it. */
+export type RequestStatus =
+  | { kind: 'open'; draftSaved?: boolean }
+  | { kind: 'returned'; involved: boolean; at: string; canAmend: boolean }
+  | { kind: 'handedOver'; toName: string }
+  | { kind: 'closed' };
+
+const ASKED =
+  'Whether your agency was involved (a nil return is an answer); the dates of involvement; a brief overview; ' +
+  'significant events; good practice; concerns; any immediate action needed to keep anyone safe; learning ' +
+  'already identified and internal reviews already done; and your view on whether the criteria for a review are met.';
+
+/**
+ * To an agency's lead, one to one: what is asked, by when, and what they need to
+ * search their records. The person's name, date of birth and address go to this
+ * reader only.
+ */
+export function requestCard(view: {
+  record: CaseRecord;
+  agencyId: string;
+  agencyName: string;
+  dueOn: LocalDate;
+  status: RequestStatus;
+  /** For the one-press nil return: the same across presses of this card. */
+  submissionId: string;
+}): AdaptiveCardJson {
+  const { record, agencyId } = view;
+  const reference = record.reference;
+  const s = record.referral.subject;
+  const search: Fact[] = [
+    { title: 'Name', value: s.name },
+    ...(s.dateOfBirth ? [{ title: 'Date of birth', value: date(s.dateOfBirth) }] : []),
+    ...(s.address ? [{ title: 'Address', value: s.address }] : []),
+    ...record.referral.family.map((m) => ({ title: `Family: ${m.relationship}`, value: m.name })),
+  ];
+  const statusText: Record<RequestStatus['kind'], string> = {
+    open: view.status.kind === 'open' && view.status.draftSaved ? 'Your draft is saved. Answer when you are ready.' : '',
+    returned:
+      view.status.kind === 'returned'
+        ? `${view.agencyName}'s ${view.status.involved ? 'return' : 'nil return'} was received. ${view.status.canAmend ? `You can amend it until ${date(view.dueOn)}.` : 'It can no longer be amended.'}`
+        : '',
+    handedOver: view.status.kind === 'handedOver' ? `Handed to ${view.status.toName}, who has been sent this request.` : '',
+    closed: 'The business unit has closed returns for this case.',
+  };
+  const data = { reference, agencyId };
+  const actions: DocumentAction[] = [];
+  const open = view.status.kind === 'open' || view.status.kind === 'handedOver';
+  if (open) {
+    actions.push({ title: 'Answer', verb: VERBS.openReturn, data });
+    actions.push({ title: 'No involvement (nil return)', verb: VERBS.nilReturn, data: { ...data, submissionId: view.submissionId } });
+  }
+  if (view.status.kind === 'returned' && view.status.canAmend) actions.push({ title: 'Amend the return', verb: VERBS.openReturn, data });
+  if (view.status.kind !== 'closed') actions.push({ title: 'Hand to a colleague', verb: VERBS.chooseDelegate, data });
+  const groups: DocumentGroup[] = [
+    { title: 'To search your records', facts: search, text: '' },
+    { title: 'What the panel needs from you', facts: [], text: ASKED },
+  ];
+  return documentCard({
+    heading: `Rapid review request: ${reference}`,
+    notice: statusText[view.status.kind] || `The business unit asks what ${view.agencyName} knew. Please answer by ${date(view.dueOn)}. Confidential: for you only.`,
+    immediateSafety: record.referral.incident.immediateSafety,
+    facts: [
+      { title: 'Reference', value: reference },
+      { title: 'Person', value: record.descriptor },
+      { title: 'Your agency', value: view.agencyName },
+      { title: 'Returns due', value: date(view.dueOn) },
+    ],
+    groups,
+    actions,
+  });
+}
+
+const CRITERIA_NAMES: Record<CriteriaView, string> = {
+  met: 'The criteria for a review are met',
+  notMet: 'The criteria are not met',
+  unsure: 'Unsure',
+};
+
+function returnSections(collatesHealth: boolean): SectionSpec<ReturnField>[] {
+  const sections: SectionSpec<ReturnField>[] = [
+    {
+      key: 'involvement',
+      title: 'Involvement',
+      fields: [
+        {
+          id: 'involved',
+          label: 'Was your agency involved with the person or their family? *',
+          type: 'choice',
+          choiceStyle: 'expanded',
+          choices: [
+            { title: 'Yes', value: 'yes' },
+            { title: 'No (a nil return)', value: 'no' },
+          ],
+        },
+        { id: 'involvedFrom', label: 'Involved from (required if involved)', type: 'date' },
+        { id: 'involvedTo', label: 'Involved until (leave empty if still involved)', type: 'date' },
+      ],
+    },
+    {
+      key: 'account',
+      title: 'What your agency knew',
+      intro: 'Facts only. Refer to people by role, not by name, where you can.',
+      fields: [
+        { id: 'overview', label: 'Brief overview of your involvement (required if involved)', type: 'multiline' },
+        { id: 'significantEvents', label: 'Significant events', type: 'multiline' },
+        { id: 'goodPractice', label: 'Good practice', type: 'multiline' },
+        { id: 'concerns', label: 'Concerns about practice', type: 'multiline' },
+        { id: 'immediateAction', label: 'Immediate action needed to keep anyone safe', type: 'multiline' },
+        { id: 'learning', label: 'Learning already identified, and internal reviews already done', type: 'multiline' },
+      ],
+    },
+    {
+      key: 'view',
+      title: 'Your view',
+      fields: [
+        {
+          id: 'criteriaView',
+          label: 'Are the criteria for a review met? (required if involved)',
+          type: 'choice',
+          choiceStyle: 'expanded',
+          choices: CRITERIA_VIEWS.map((v) => ({ title: CRITERIA_NAMES[v], value: v })),
+        },
+        { id: 'criteriaReason', label: 'Why', type: 'multiline' },
+      ],
+    },
+  ];
+  if (collatesHealth) {
+    sections.push({
+      key: 'providers',
+      title: 'Other health providers',
+      intro: "The ICB collates the other health providers' returns (all but the mental health trust's). Up to three.",
+      collapsible: true,
+      fields: PROVIDER_SLOTS.flatMap((i) => {
+        const [name, summary] = providerFields(i);
+        return [
+          { id: name, label: `Provider ${i}: name (e.g. GP practice, acute trust)`, type: 'text' as const },
+          { id: summary, label: `Provider ${i}: their return`, type: 'multiline' as const },
+        ];
+      }),
+    });
+  }
+  return sections;
+}
+
+/**
+ * The return, for a lead or their delegate, one to one. No input is marked required on
+ * the card, so that a half-written return can always be saved as a draft; the server
+ * names what a return still needs beside each field.
+ */
+export function returnFormCard(view: {
+  reference: string;
+  descriptor: string;
+  agencyId: string;
+  agencyName: string;
+  collatesHealth: boolean;
+  values: ReturnDraft;
+  errors?: ReturnErrors;
+  submissionId: string;
+  today: LocalDate;
+  notice?: string;
+}): AdaptiveCardJson {
+  const errors = view.errors ?? {};
+  const data = { reference: view.reference, agencyId: view.agencyId };
+  const banner = view.notice ? { text: view.notice, style: 'good' as const } : problemsBanner(errors, 'Nothing has been sent yet');
+  return formCard<ReturnField>({
+    heading: `${view.agencyName}'s return: ${view.reference}`,
+    subtitle: `About ${view.descriptor}. Goes to the business unit and, collated, to the panel.`,
+    sections: returnSections(view.collatesHealth),
+    values: view.values,
+    errors,
+    limits: RETURN_LIMITS,
+    dates: { max: view.today },
+    ...(banner && { banner }),
+    actions: [
+      { title: 'Submit return', verb: VERBS.submitReturn, style: 'positive', data: { ...data, submissionId: view.submissionId } },
+      { title: 'Save draft', verb: VERBS.saveReturnDraft, data },
+      { title: 'Back', verb: VERBS.showRequest, data, inputs: 'none' },
+    ],
+  });
+}
+
+/** A lead chooses the colleague of the same agency to hand the request to. */
+export function delegateCard(view: {
+  reference: string;
+  agencyId: string;
+  agencyName: string;
+  colleagues: readonly { name: string; aadObjectId: string }[];
+  error?: string;
+}): AdaptiveCardJson {
+  const data = { reference: view.reference, agencyId: view.agencyId };
+  const none = view.colleagues.length === 0;
+  return formCard<'colleague'>({
+    heading: `Hand the request to a colleague: ${view.reference}`,
+    subtitle: none
+      ? `Nobody else from ${view.agencyName} is listed in the partnership file. Ask the administrator to add them.`
+      : `They will be sent the request and can answer it for ${view.agencyName}. This is recorded.`,
+    sections: none
+      ? []
+      : [
+          {
+            key: 'colleague',
+            title: 'Colleague',
+            fields: [
+              {
+                id: 'colleague',
+                label: 'Hand it to',
+                type: 'choice',
+                choiceStyle: 'expanded',
+                choices: view.colleagues.map((c) => ({ title: c.name, value: c.aadObjectId })),
+              },
+            ],
+          },
+        ],
+    values: {},
+    errors: view.error ? { colleague: view.error } : {},
+    limits: {},
+    actions: [
+      ...(none ? [] : [{ title: 'Hand it over', verb: VERBS.delegateRequest, style: 'positive' as const, data }]),
+      { title: 'Back', verb: VERBS.showRequest, data, inputs: 'none' },
+    ],
+  });
+}
+
+/**
+ * The collated returns, agency by agency, for the business unit and the panel: in a
+ * view only the reader sees. Who answered is named; the returns are as the agencies
+ * wrote them.
+ */
+export function collationCard(view: {
+  record: AnonymousCase;
+  agencies: readonly { id: string; name: string }[];
+  returns: ReadonlyMap<string, StoredReturn>;
+  nameOf: (aadObjectId: string) => string;
+  inChannel: boolean;
+}): AdaptiveCardJson {
+  const groups: DocumentGroup[] = view.agencies.map((agency) => {
+    const r = view.returns.get(agency.id);
+    if (!r) return { title: agency.name, facts: [{ title: 'Return', value: 'None received' }], text: '' };
+    const text = (
+      [
+        ['Overview', r.overview],
+        ['Significant events', r.significantEvents],
+        ['Good practice', r.goodPractice],
+        ['Concerns', r.concerns],
+        ['Immediate action needed', r.immediateAction],
+        ['Learning and internal reviews', r.learning],
+        ['Why', r.criteriaReason],
+        ...r.providers.map((p) => [`Health provider: ${p.name}`, p.summary] as const),
+      ] as const
+    )
+      .filter(([, value]) => value)
+      .map(([title, value]) => `${title}: ${value}`)
+      .join('\n\n');
+    return {
+      title: agency.name,
+      facts: [
+        { title: 'Return', value: r.involved ? 'Involved' : 'Nil return: not involved' },
+        ...(r.involvedFrom ? [{ title: 'Involved', value: `${date(r.involvedFrom)} to ${r.involvedTo ? date(r.involvedTo) : 'now'}` }] : []),
+        ...(r.criteriaView ? [{ title: 'View on the criteria', value: CRITERIA_NAMES[r.criteriaView] }] : []),
+        { title: 'Returned by', value: `${view.nameOf(r.by)}, ${r.at.slice(0, 10)}` },
+      ],
+      text,
+    };
+  });
+  return documentCard({
+    heading: `Collated returns: ${view.record.reference}`,
+    notice: 'Confidential: shown to you only. This view is recorded.',
+    facts: anonymousFacts(view.record),
+    groups,
+    actions: view.inChannel ? [{ title: 'Hide', verb: VERBS.hideCaseDetails, data: { reference: view.record.reference } }] : [],
+  });
+}
