@@ -134,12 +134,9 @@ function checkReturn(form: ReturnForm, ctx: ReturnContext, problem: Problem): vo
   if (form.criteriaView !== '' && form.criteriaReason === '') {
     problem('criteriaReason', 'Say briefly why');
   }
-  for (const i of PROVIDER_SLOTS) {
+  // Only the ICB's card has these inputs; on any other agency's return they are ignored.
+  for (const i of ctx.collatesHealth ? PROVIDER_SLOTS : []) {
     const [name, summary] = providerFields(i);
-    if (!ctx.collatesHealth) {
-      if (form[name] !== '' || form[summary] !== '') problem(name, "Only the ICB's return includes other health providers");
-      continue;
-    }
     if (form[name] === '' && form[summary] !== '') problem(name, 'Name the provider');
     if (form[name] !== '' && form[summary] === '') problem(summary, 'Say what this provider returned');
   }
@@ -158,7 +155,7 @@ function toReturn(form: ReturnForm, ctx: ReturnContext): AgencyReturn {
     assign(f, optional(form[f]));
   }
   assign('criteriaView', optional(form.criteriaView) as CriteriaView | undefined);
-  r.providers = PROVIDER_SLOTS.flatMap((i) => {
+  r.providers = (ctx.collatesHealth ? PROVIDER_SLOTS : []).flatMap((i) => {
     const [name, summary] = providerFields(i);
     return form[name] === '' ? [] : [{ name: form[name], summary: form[summary] }];
   });

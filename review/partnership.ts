@@ -42,7 +42,8 @@ const personSchema = z
   .object({
     name: z.string().trim().min(1),
     aadObjectId: z.string().uuid('must be the person\'s Microsoft Entra object id (a GUID)'),
-    roles: z.array(z.enum(ROLES)).min(1, 'list at least one role'),
+    /** None for a colleague who is listed only so that a lead can hand a request to them. */
+    roles: z.array(z.enum(ROLES)).default([]),
     agency: z.string().optional(),
   })
   .strict();
@@ -138,6 +139,9 @@ export const partnershipSchema = z
           path: ['people', i, 'agency'],
           message: `unknown agency "${person.agency}"; allowed: ${[...agencyIds].join(', ')}`,
         });
+      }
+      if (person.roles.length === 0 && person.agency === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['people', i, 'roles'], message: 'list at least one role, or the agency of a colleague' });
       }
       if (person.roles.includes('lead') && person.agency === undefined) {
         ctx.addIssue({ code: 'custom', path: ['people', i, 'agency'], message: 'a lead must name their agency' });

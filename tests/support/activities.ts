@@ -7,6 +7,12 @@ export const PEOPLE = {
   alex: { id: '29:alex', aadObjectId: '33333333-3333-4333-8333-333333333333', name: 'Alex Jones' },
   priya: { id: '29:priya', aadObjectId: '44444444-4444-4444-8444-444444444444', name: 'Priya Shah' },
   jo: { id: '29:jo', aadObjectId: '55555555-5555-4555-8555-555555555555', name: 'Jo Reed' },
+  kim: { id: '29:kim', aadObjectId: '66666666-6666-4666-8666-666666666666', name: 'Kim Lee' },
+  lee: { id: '29:lee', aadObjectId: '77777777-7777-4777-8777-777777777777', name: 'Lee Morgan' },
+  ravi: { id: '29:ravi', aadObjectId: '88888888-8888-4888-8888-888888888888', name: 'Ravi Kumar' },
+  morgan: { id: '29:morgan', aadObjectId: '99999999-9999-4999-8999-999999999999', name: 'Morgan Price' },
+  chris: { id: '29:chris', aadObjectId: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', name: 'Chris Hall' },
+  taylor: { id: '29:taylor', aadObjectId: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', name: 'Taylor Ward' },
 } as const;
 export type PersonKey = keyof typeof PEOPLE;
 

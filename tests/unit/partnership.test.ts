@@ -69,7 +69,9 @@ describe('parsePartnership', () => {
     expect(demo.timezone).toBe('Europe/London');
     expect(demo.agencies.map((a) => a.id)).toEqual(['la', 'icb', 'police', 'mh', 'education', 'probation', 'housing']);
     expect(demo.agencies.filter((a) => a.core).map((a) => a.id)).toEqual(['la', 'icb', 'police', 'mh']);
-    expect(demo.people).toHaveLength(5);
+    expect(demo.people).toHaveLength(10);
+    expect(demo.agencies.find((a) => a.id === 'icb')?.collatesHealth).toBe(true);
+    expect(demo.people.find((p) => p.name === 'Taylor Ward')).toMatchObject({ roles: [], agency: 'police' });
     expect(demo.people.find((p) => p.aadObjectId === ALEX)).toEqual({
       name: 'Alex Jones',
       aadObjectId: ALEX,
@@ -227,8 +229,16 @@ describe('parsePartnership', () => {
       expect(problems[0]).toMatch(/^people\[0\]\.aadObjectId: .*GUID/);
     });
 
-    it('a person without roles', () => {
-      expect(problemsAfter((data) => (data.people[0].roles = []))).toEqual(['people[0].roles: list at least one role']);
+    it('a person with neither roles nor an agency', () => {
+      expect(problemsAfter((data) => (data.people[0].roles = []))).toEqual([
+        'people[0].roles: list at least one role, or the agency of a colleague',
+      ]);
+    });
+
+    it('a colleague listed with an agency and no roles, to whom a lead can hand a request', () => {
+      const data = partnershipData();
+      data.people[1].roles = [];
+      expect(parseData(data).people[1]).toMatchObject({ name: 'Alex Jones', roles: [], agency: 'police' });
     });
 
     it('a key the file does not know', () => {
