@@ -9,7 +9,13 @@ import { hideCaseDetails, viewCaseDetails } from './handlers/case-details.js';
 import { chooseReferralKind } from './handlers/choose-referral-kind.js';
 import { help, unknownMessage, welcome } from './handlers/help.js';
 import { startReferral } from './handlers/start-referral.js';
-import { chooseRapidReview, closeReturnsNow, confirmRapidReview, viewCollation } from './handlers/rapid-review.js';
+import {
+  chooseRapidReview,
+  closeReturnsNow,
+  collationCommand,
+  confirmRapidReview,
+  viewCollation,
+} from './handlers/rapid-review.js';
 import {
   chooseDelegate,
   delegate,
@@ -81,6 +87,7 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
   app.message(/^\s*help\s*$/i, (context) => help(context, deps));
   app.message(/^\s*(refer|new referral|make a referral)\s*$/i, (context) => startReferral(context, deps));
   app.message(/^\s*status\b/i, (context) => status(context, deps));
+  app.message(/^\s*collation\b/i, (context) => collationCommand(context, deps));
   app.message(/^\s*use this channel for referrals\s*$/i, (context) => useChannelForReferrals(context, deps));
   app.activity(ActivityTypes.Message, (context) => unknownMessage(context));
 

@@ -18,7 +18,7 @@ export interface DevSetup {
  */
 export async function startDevSetup(
   env: Readonly<Record<string, string | undefined>>,
-  options: PanelOptions & { playgroundPort: number },
+  options: PanelOptions & { playgroundPort: number; playgroundDir?: string },
 ): Promise<DevSetup> {
   // LOCAL_MODE turns authentication off, which loadConfig refuses under NODE_ENV=production.
   const config = loadConfig({ ...env, LOCAL_MODE: 'true', BOT_ID: '', BOT_PASSWORD: '', BOT_TENANT_ID: '' });
@@ -27,6 +27,7 @@ export async function startDevSetup(
     const playground = await startPlayground({
       port: options.playgroundPort,
       botEndpoint: `http://127.0.0.1:${panel.port}/api/messages`,
+      ...(options.playgroundDir && { dir: options.playgroundDir }),
     });
     return {
       config,

@@ -18,7 +18,12 @@ export interface Playground {
  * It falls back to a random port when `port` is taken, so the port it really took is
  * read from its own "Listening on" line.
  */
-export async function startPlayground(options: { port: number; botEndpoint: string }): Promise<Playground> {
+export async function startPlayground(options: {
+  port: number;
+  botEndpoint: string;
+  /** Where its .m365agentsplayground.yml is (who the current user is); the repository by default. */
+  dir?: string;
+}): Promise<Playground> {
   const child = spawn(
     process.execPath,
     [
@@ -33,11 +38,11 @@ export async function startPlayground(options: { port: number; botEndpoint: stri
       '--service-url',
       `http://127.0.0.1:${options.port}/_connector`,
     ],
-    { cwd: REPO_ROOT, env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: options.dir ?? REPO_ROOT, env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(
-      `the Agents Playground exited (code ${String(code)}); see devTools/m365agentsplayground.log for why`,
+      `the Agents Playground exited (code ${String(code)}); see devTools/m365agentsplayground.log (beside its .m365agentsplayground.yml) for why`,
     );
   });
   let output = '';

@@ -27,7 +27,19 @@ export async function help(context: TurnContext, deps: PanelDeps): Promise<void>
       '- **status REF-…** on any case, with its full details',
       '- **@Panel use this channel for referrals** in a Teams channel: new referrals are posted there, anonymised',
       '- **View details** on a referral card in that channel: the full referral, shown to you alone',
+      '- **Start rapid review** on that card: ask the agencies what they knew; the card shows their returns as they arrive',
+      '- **Close returns**, then **View collation** (or **collation REF-…** here): the returns, agency by agency',
     );
+  }
+  if (roles.includes('lead')) {
+    lines.push(
+      '',
+      `As **${ROLE_NAMES.lead}** you get the rapid review requests for your agency here. Answer on the card ` +
+        '(a nil return is one press), save a draft and come back, or hand the request to a colleague.',
+    );
+  }
+  if (roles.includes('panelMember') || roles.includes('independentChair')) {
+    lines.push('', 'For the panel: **collation REF-…** shows a case\'s collated rapid review returns, to you alone.');
   }
   const others = roles.filter((r) => r !== 'businessUnit');
   if (others.length > 0) {

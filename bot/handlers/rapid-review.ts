@@ -1,12 +1,12 @@
-import type { TurnContext } from 'botbuilder';
+import { CardFactory, type TurnContext } from 'botbuilder';
 import { channelCaseCard } from '../../cards/case-cards.js';
 import { collationCard, rapidReviewStartCard } from '../../cards/rapid-review-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
-import { anonymise, type CaseRecord } from '../../review/case.js';
+import { anonymise, parseReference, type CaseRecord } from '../../review/case.js';
 import { localDateOf } from '../../review/local-date.js';
 import { coreAgencies, proposedReturnsDue } from '../../review/rapid-review.js';
 import { closeReturns, collation, startRapidReview } from '../../review/rapid-review-actions.js';
-import { callerOf, conversationKind, NO_IDENTITY, tenantOf } from '../caller.js';
+import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY, tenantOf } from '../caller.js';
 import { progressContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 import { allTargets, sendRequests } from '../send-requests.js';
@@ -116,6 +116,27 @@ export async function closeReturnsNow(
   const reference = result.record.reference;
   if (result.status === 'closed') deps.background.run('channel-card', () => deps.channelCards.refresh(deps, reference));
   return caseCard(deps, result.record);
+}
+
+/**
+ * `collation REF-…` in a personal chat: the collated returns, one to one, for the
+ * business unit and the panel (whose members need not be in the business unit's channel).
+ */
+export async function collationCommand(context: TurnContext, deps: PanelDeps): Promise<void> {
+  if (conversationKind(context) !== 'personal') {
+    await context.sendActivity(PERSONAL_ONLY);
+    return;
+  }
+  const words = (context.activity.text ?? '').trim().split(/\s+/);
+  const reference = words.length === 2 ? parseReference(words[1] ?? '') : undefined;
+  if (!reference) {
+    await context.sendActivity('Send **collation** and a reference, for example: collation REF-2026-0007');
+    return;
+  }
+  const answer = await viewCollation(context, deps, { reference });
+  await context.sendActivity(
+    typeof answer === 'string' ? answer : { type: 'message', attachments: [CardFactory.adaptiveCard(answer)] },
+  );
 }
 
 /**
