@@ -14,6 +14,7 @@ import {
   closeReturnsNow,
   collationCommand,
   confirmRapidReview,
+  resendRequests,
   viewCollation,
 } from './handlers/rapid-review.js';
 import {
@@ -44,6 +45,7 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.startRapidReview]: chooseRapidReview,
   [VERBS.confirmRapidReview]: confirmRapidReview,
   [VERBS.closeReturns]: closeReturnsNow,
+  [VERBS.resendRequests]: resendRequests,
   [VERBS.viewCollation]: viewCollation,
   [VERBS.openReturn]: openReturnForm,
   [VERBS.nilReturn]: submitNilReturn,

@@ -13,10 +13,11 @@ import { sendToPerson } from './personal-chats.js';
  */
 const CONCURRENT_SENDS = 4;
 
-/** Someone to send an agency's request to. */
+/** Someone to send an agency's request to, and which attempt this is (1 the first time). */
 export interface RequestTarget {
   agencyId: string;
   aadObjectId: string;
+  attempt: number;
 }
 
 /** Where new one-to-one conversations are created: the Teams service of the turn that asked. */
@@ -25,13 +26,14 @@ export interface Origin {
   tenantId?: string;
 }
 
+/** One send of one request to one person: claimed once, so it happens once. */
 export const requestKey = (reference: string, target: RequestTarget) =>
-  `lead-request:${reference}:${target.agencyId}:${target.aadObjectId.toLowerCase()}`;
+  `lead-request:${reference}:${target.agencyId}:${target.aadObjectId.toLowerCase()}:${target.attempt}`;
 
-/** Everyone a case's requests are addressed to. */
+/** Everyone a case's requests are addressed to, for the first time. */
 export function allTargets(record: CaseRecord): RequestTarget[] {
   return (record.rapidReview?.requests ?? []).flatMap((r) =>
-    r.addressees.map((a) => ({ agencyId: r.agencyId, aadObjectId: a.aadObjectId })),
+    r.addressees.map((a) => ({ agencyId: r.agencyId, aadObjectId: a.aadObjectId, attempt: 1 })),
   );
 }
 
@@ -77,7 +79,7 @@ export async function sendRequests(deps: PanelDeps, reference: string, targets: 
             { status: 'sent', ...(delivery.activityId && { activityId: delivery.activityId }) },
             { caseId: reference, at, actor: 'panel', action: 'rapidReview.requestSent', detail },
           );
-          await recordDelivery(deps.review, { reference, ...target, delivery: { status: 'sent', at } });
+          await recordDelivery(deps.review, { reference, ...target, delivery: { status: 'sent', at, attempt: target.attempt } });
           return;
         }
         deps.log.warn({ reference, agency: target.agencyId, reason: delivery.reason }, 'request not delivered');
@@ -86,17 +88,23 @@ export async function sendRequests(deps: PanelDeps, reference: string, targets: 
           { status: 'failed', error: delivery.reason },
           { caseId: reference, at, actor: 'panel', action: 'rapidReview.requestUndelivered', detail: `${detail} reason=${delivery.reason}` },
         );
-        await recordDelivery(deps.review, { reference, ...target, delivery: { status: 'unreachable', reason: delivery.reason, at } });
+        await recordDelivery(deps.review, {
+          reference,
+          ...target,
+          delivery: { status: 'unreachable', reason: delivery.reason, at, attempt: target.attempt },
+        });
         await report(
           deps,
           reference,
           `${reference}: Panel could not deliver the rapid review request to a safeguarding lead of ${agencyName(target.agencyId)}: ${delivery.reason}. ` +
-            'The request is kept on the case. Ask them to open Panel in Teams, then tell them the reference.',
+            'The request is kept on the case. Ask them to open Panel in Teams, then press Resend undelivered requests on the case\'s card.',
         );
       }),
     ),
   );
-  for (const request of review.requests.filter((r) => r.addressees.length === 0)) {
+  // Said once, when the requests first go out.
+  const first = targets.every((t) => t.attempt === 1);
+  for (const request of first ? review.requests.filter((r) => r.addressees.length === 0) : []) {
     await report(
       deps,
       reference,

@@ -1,6 +1,6 @@
 import { anonymise, type AnonymousCase, type CaseRecord } from '../review/case.js';
 import type { LocalDate } from '../review/local-date.js';
-import { progressOf, type RapidReview, type ReturnState } from '../review/rapid-review.js';
+import { progressOf, unreached, type RapidReview, type ReturnState } from '../review/rapid-review.js';
 import type { Referral } from '../review/referral.js';
 import {
   ABUSE_NAMES,
@@ -113,7 +113,10 @@ export function channelCaseCard(record: AnonymousCase, progress: ProgressContext
   const review = record.rapidReview;
   const actions: CardAction[] = [{ title: 'View details', verb: VERBS.viewCaseDetails, reference }];
   if (!review) actions.push({ title: 'Start rapid review', verb: VERBS.startRapidReview, reference });
-  else if (!review.closed) actions.push({ title: 'Close returns', verb: VERBS.closeReturns, reference });
+  else if (!review.closed) {
+    if (unreached(review).length > 0) actions.push({ title: 'Resend undelivered requests', verb: VERBS.resendRequests, reference });
+    actions.push({ title: 'Close returns', verb: VERBS.closeReturns, reference });
+  }
   else actions.push({ title: 'View collation', verb: VERBS.viewCollation, reference });
   return summaryCard(record, {
     heading: review ? `${reference}: ${record.descriptor}` : `New referral ${reference}`,

@@ -15,6 +15,8 @@ export const VERBS = {
   startRapidReview: 'rapidReview.start',
   /** Start card: send the requests. */
   confirmRapidReview: 'rapidReview.confirm',
+  /** Channel card: try again to reach the leads Panel could not. */
+  resendRequests: 'rapidReview.resend',
   /** Channel card: no more returns or amendments; collate. */
   closeReturns: 'rapidReview.close',
   /** Channel card: the collated returns, to the business unit or the panel, in a view only they see. */

@@ -22,8 +22,10 @@ export interface Addressee {
   addedAt: string;
 }
 
-/** Whether Panel's message reached an addressee. */
-export type Delivery = { status: 'sent'; at: string } | { status: 'unreachable'; reason: string; at: string };
+/** Whether Panel's message reached an addressee, at its latest attempt (1, 2, …). */
+export type Delivery =
+  | { status: 'sent'; at: string; attempt: number }
+  | { status: 'unreachable'; reason: string; at: string; attempt: number };
 
 /** The agency's current return: the latest one recorded. */
 export interface CurrentReturn {
@@ -200,6 +202,19 @@ export function answerRefusal(
   if (record.rapidReview?.closed) return 'closed';
   if (request.current && today > record.rapidReview!.dueOn) return 'pastDue';
   return undefined;
+}
+
+/** Addressees Panel has not reached (yet), while returns are open: whom to try again. */
+export function unreached(review: RapidReview): { agencyId: string; aadObjectId: string; attempt: number }[] {
+  if (review.closed) return [];
+  return review.requests.flatMap((r) =>
+    r.current
+      ? []
+      : r.addressees.flatMap((a) => {
+          const delivery = r.deliveries[a.aadObjectId.toLowerCase()];
+          return delivery?.status === 'unreachable' ? [{ agencyId: r.agencyId, aadObjectId: a.aadObjectId, attempt: delivery.attempt }] : [];
+        }),
+  );
 }
 
 /** Where one agency's return stands, for the progress line. */

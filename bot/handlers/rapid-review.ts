@@ -4,7 +4,7 @@ import { collationCard, rapidReviewStartCard } from '../../cards/rapid-review-ca
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise, parseReference, type CaseRecord } from '../../review/case.js';
 import { localDateOf } from '../../review/local-date.js';
-import { coreAgencies, proposedReturnsDue } from '../../review/rapid-review.js';
+import { coreAgencies, proposedReturnsDue, unreached } from '../../review/rapid-review.js';
 import { closeReturns, collation, startRapidReview } from '../../review/rapid-review-actions.js';
 import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY, tenantOf } from '../caller.js';
 import { progressContext } from '../channel-card.js';
@@ -92,6 +92,28 @@ export async function confirmRapidReview(
       return caseCard(deps, result.record);
     }
   }
+}
+
+/**
+ * `rapidReview.resend`: tries again to reach the leads Panel could not (once they have
+ * opened Panel in Teams). Each attempt is claimed, so pressing twice sends once.
+ */
+export async function resendRequests(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
+  if (!callerOf(context)) return NO_IDENTITY;
+  if (!isBusinessUnit(context, deps)) return BUSINESS_UNIT_ONLY;
+  const envelope = caseEnvelope.safeParse(data);
+  const record = envelope.success ? await deps.review.store.getCase(envelope.data.reference) : undefined;
+  if (!record?.rapidReview) return NOT_FOUND;
+  const targets = unreached(record.rapidReview).map((t) => ({ ...t, attempt: t.attempt + 1 }));
+  deps.log.info({ verb: 'rapidReview.resend', reference: record.reference, targets: targets.length }, 'rapid review');
+  const tenantId = tenantOf(context);
+  const origin = { serviceUrl: context.activity.serviceUrl, ...(tenantId && { tenantId }) };
+  if (targets.length > 0) deps.background.run('lead-requests', () => sendRequests(deps, record.reference, targets, origin));
+  return caseCard(deps, record);
 }
 
 /** `rapidReview.close`: the business unit closes returns; the card shows them collated. */

@@ -205,7 +205,7 @@ export async function delegate(context: TurnContext, deps: PanelDeps, data: Reco
   }
   const tenantId = tenantOf(context);
   const origin = { serviceUrl: context.activity.serviceUrl, ...(tenantId && { tenantId }) };
-  const target = { agencyId: request.agencyId, aadObjectId: result.to.aadObjectId };
+  const target = { agencyId: request.agencyId, aadObjectId: result.to.aadObjectId, attempt: 1 };
   deps.background.run('lead-requests', () => sendRequests(deps, request.reference, [target], origin));
   return requestCardFor(deps, result.record, request.agencyId, { kind: 'handedOver', toName: result.to.name });
 }

@@ -277,6 +277,25 @@ describe('a rapid review, when answers and leads go wrong', () => {
     expect(review.requests.map((r) => r.agencyId)).toEqual(['la', 'police', 'education']);
     const card = connector.matching('PUT', /messageid=/).at(-1)!;
     expect(texts(cardOf(card.body)).join('\n')).toMatch(/Local Authority not reached.*Education not reached/);
+    expect(actions(cardOf(card.body)).map((a) => a.verb)).toContain(VERBS.resendRequests);
+  });
+
+  it('once they open Panel, the business unit resends: each gets the request once, however often it is pressed', async () => {
+    for (const who of ['lee', 'chris'] as const) await panel.send(personalMessage(serviceUrl(), who, 'help'));
+    const before = connector.calls.length;
+    const press = () => panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.resendRequests, { reference }, 'channel'));
+    await Promise.all([press(), press()]);
+    await panel.idle();
+    for (const who of ['lee', 'chris'] as const) {
+      const sent = connector.calls.slice(before).filter((c) => c.path === chatPath(who) && JSON.stringify(c.body).includes('Rapid review request'));
+      expect(sent, who).toHaveLength(1);
+    }
+    const review = (await panel.store.getCase(reference))!.rapidReview!;
+    for (const request of review.requests) expect(Object.values(request.deliveries)).toMatchObject([{ status: 'sent' }]);
+    const card = cardOf(connector.matching('PUT', /messageid=/).at(-1)!.body);
+    expect(texts(card).join('\n')).not.toMatch(/not reached/);
+    expect(actions(card).map((a) => a.verb)).not.toContain(VERBS.resendRequests);
+    expect((await panel.invoke(cardAction(serviceUrl(), 'alex', VERBS.resendRequests, { reference }, 'channel'))).value).toMatch(/Only the business unit/);
   });
 
   it('a return from someone who is not a lead of a requested agency is refused, audited, and nothing is stored', async () => {
