@@ -18,3 +18,9 @@ export const caseEnvelope = z.object({
 });
 
 export const STALE_CARD = 'This card is out of date. Type "refer" to start a new referral, or "help".';
+
+/** The reference in a two-word command such as "status REF-2026-0007", if that is what was typed. */
+export function commandReference(text: string | undefined): string | undefined {
+  const words = (text ?? '').trim().split(/\s+/);
+  return words.length === 2 ? parseReference(words[1] ?? '') : undefined;
+}

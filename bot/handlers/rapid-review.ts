@@ -2,7 +2,7 @@ import { CardFactory, type TurnContext } from 'botbuilder';
 import { channelCaseCard } from '../../cards/case-cards.js';
 import { collationCard, rapidReviewStartCard } from '../../cards/rapid-review-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
-import { anonymise, parseReference, type CaseRecord } from '../../review/case.js';
+import { anonymise, type CaseRecord } from '../../review/case.js';
 import { localDateOf } from '../../review/local-date.js';
 import { coreAgencies, proposedReturnsDue, unreached } from '../../review/rapid-review.js';
 import { closeReturns, collation, startRapidReview } from '../../review/rapid-review-actions.js';
@@ -10,7 +10,7 @@ import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY, tenantOf } from
 import { progressContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 import { allTargets, sendRequests } from '../send-requests.js';
-import { caseEnvelope } from './card-data.js';
+import { caseEnvelope, commandReference } from './card-data.js';
 
 export const BUSINESS_UNIT_ONLY = 'Only the business unit can do that.';
 export const COLLATION_REFUSED = 'Only the business unit and the panel can read the collated returns.';
@@ -149,8 +149,7 @@ export async function collationCommand(context: TurnContext, deps: PanelDeps): P
     await context.sendActivity(PERSONAL_ONLY);
     return;
   }
-  const words = (context.activity.text ?? '').trim().split(/\s+/);
-  const reference = words.length === 2 ? parseReference(words[1] ?? '') : undefined;
+  const reference = commandReference(context.activity.text);
   if (!reference) {
     await context.sendActivity('Send **collation** and a reference, for example: collation REF-2026-0007');
     return;

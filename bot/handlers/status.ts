@@ -1,9 +1,10 @@
 import { CardFactory, type TurnContext } from 'botbuilder';
 import { caseDetailsCard, caseStatusCard } from '../../cards/case-cards.js';
-import { anonymise, parseReference } from '../../review/case.js';
+import { anonymise } from '../../review/case.js';
 import { viewCase } from '../../review/view-case.js';
 import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
+import { commandReference } from './card-data.js';
 
 /**
  * `status REF-…` in a personal chat: the business unit sees the whole case, the
@@ -19,8 +20,7 @@ export async function status(context: TurnContext, deps: PanelDeps): Promise<voi
     await context.sendActivity(NO_IDENTITY);
     return;
   }
-  const words = (context.activity.text ?? '').trim().split(/\s+/);
-  const reference = words.length === 2 ? parseReference(words[1] ?? '') : undefined;
+  const reference = commandReference(context.activity.text);
   if (!reference) {
     await context.sendActivity('Send **status** and a reference, for example: status REF-2026-0007');
     return;

@@ -233,6 +233,19 @@ describe.each(STORES)('a rapid review, over HTTP, on $name', ({ store }) => {
     expect(audit.filter((e) => e.action === 'collation.viewed')).toHaveLength(1);
     expect(audit.filter((e) => e.action === 'collation.view.refused')).toHaveLength(1);
   });
+
+  it('a panel member reads the collation one to one with "collation REF-…"; a practitioner cannot', async () => {
+    const reply = async (who: PersonKey, text: string) => {
+      const before = connector.calls.length;
+      await panel.send(personalMessage(serviceUrl(), who, text));
+      return connector.calls.slice(before).find((c) => c.path.startsWith(`/v3/conversations/a:personal-${who}/activities`))!.body;
+    };
+    const card = cardOf(await reply('priya', `collation ${reference}`));
+    expect(texts(card).join('\n')).toMatch(/Collated returns: REF-.*Mental Health Trust.*Seen by the crisis team once/s);
+    expect(actions(card)).toEqual([]);
+    expect(String((await reply('dana', `collation ${reference}`)).text)).toMatch(/Only the business unit and the panel/);
+    expect(String((await reply('alex', 'help')).text)).toMatch(/rapid review requests for your agency/);
+  });
 });
 
 describe('a rapid review, when answers and leads go wrong', () => {
