@@ -14,6 +14,14 @@ export function progressContext(deps: PanelDeps): ProgressContext {
   };
 }
 
+/** What the business unit's view of a case needs to show its rapid review: progress, and people's names. */
+export function reviewContext(deps: PanelDeps) {
+  return {
+    progress: progressContext(deps),
+    nameOf: (aadObjectId: string) => deps.review.directory.find(aadObjectId)?.name ?? 'someone no longer listed',
+  };
+}
+
 /** The key of the notification that posted a case's card to the business unit's channel. */
 export const channelPostKey = (reference: string) => `channel-post:${reference}`;
 

@@ -213,8 +213,14 @@ function detailGroups(r: Referral): DocumentGroup[] {
  * The whole referral, for a business-unit member only: sent one to one, or as the
  * answer to their own Action.Execute (which Teams shows to them alone).
  */
-export function caseDetailsCard(record: CaseRecord, options: { inChannel: boolean }): AdaptiveCardJson {
+export function caseDetailsCard(
+  record: CaseRecord,
+  options: { inChannel: boolean; rapidReview?: { progress: ProgressContext; nameOf: (aadObjectId: string) => string } },
+): AdaptiveCardJson {
   const reference = record.reference;
+  const review = record.rapidReview;
+  const reviewGroup: DocumentGroup[] =
+    review && options.rapidReview ? [rapidReviewGroup(review, options.rapidReview.progress, options.rapidReview.nameOf)] : [];
   const actions: DocumentAction[] = options.inChannel
     ? [{ title: 'Hide details', verb: VERBS.hideCaseDetails, data: { reference } }]
     : record.rapidReview
@@ -225,9 +231,35 @@ export function caseDetailsCard(record: CaseRecord, options: { inChannel: boolea
     notice: 'Confidential: shown to you only, because you are in the business unit. This view is recorded.',
     immediateSafety: record.referral.incident.immediateSafety,
     facts: anonymousFacts(anonymise(record)),
-    groups: detailGroups(record.referral),
+    groups: [...reviewGroup, ...detailGroups(record.referral)],
     actions,
   });
+}
+
+const DELIVERY_WORDS = { sent: 'request delivered', unreachable: 'not reached' } as const;
+
+/** For the business unit: each agency's state, and whom its request went to and whether it arrived. */
+function rapidReviewGroup(review: RapidReview, ctx: ProgressContext, nameOf: (aadObjectId: string) => string): DocumentGroup {
+  const view = progressView(review, ctx);
+  return {
+    title: 'Rapid review',
+    text: '',
+    facts: [
+      { title: 'Returns due', value: date(review.dueOn) },
+      ...review.requests.map((r, i) => ({
+        title: ctx.agencyNames.get(r.agencyId) ?? r.agencyId,
+        value: [
+          view.facts[i]?.value ?? '',
+          ...r.addressees.map((a) => {
+            const delivery = r.deliveries[a.aadObjectId.toLowerCase()];
+            const role = a.as === 'delegate' ? ', handed to' : '';
+            return `${nameOf(a.aadObjectId)}${role}: ${delivery ? DELIVERY_WORDS[delivery.status] : 'sending'}`;
+          }),
+          ...(r.addressees.length === 0 ? ['no lead listed'] : []),
+        ].join(' · '),
+      })),
+    ],
+  };
 }
 
 export interface DocumentAction {

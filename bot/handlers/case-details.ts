@@ -4,7 +4,7 @@ import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise } from '../../review/case.js';
 import { viewCase } from '../../review/view-case.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
-import { progressContext } from '../channel-card.js';
+import { progressContext, reviewContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 import { caseEnvelope } from './card-data.js';
 
@@ -32,7 +32,7 @@ export async function viewCaseDetails(
   const reference = envelope.data.reference;
   const view = await viewCase(deps.review, { caller, reference, via: 'channel' });
   deps.log.info({ verb: 'case.viewDetails', reference, access: view.access }, 'case view');
-  if (view.access === 'details') return caseDetailsCard(view.record, { inChannel: true });
+  if (view.access === 'details') return caseDetailsCard(view.record, { inChannel: true, rapidReview: reviewContext(deps) });
   if (deps.review.directory.hasRole(caller.aadObjectId, 'businessUnit')) return NOT_FOUND;
   return DETAILS_REFUSED;
 }

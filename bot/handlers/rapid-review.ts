@@ -7,7 +7,7 @@ import { localDateOf } from '../../review/local-date.js';
 import { coreAgencies, proposedReturnsDue, unreached } from '../../review/rapid-review.js';
 import { closeReturns, collation, startRapidReview } from '../../review/rapid-review-actions.js';
 import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY, tenantOf } from '../caller.js';
-import { progressContext } from '../channel-card.js';
+import { progressContext, reviewContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 import { allTargets, sendRequests } from '../send-requests.js';
 import { caseEnvelope, commandReference } from './card-data.js';
@@ -181,13 +181,13 @@ export async function viewCollation(
       ? 'The returns are not collated yet: they are collated when all are in, or when the business unit closes them.'
       : COLLATION_REFUSED;
   }
-  const { partnership, directory } = deps.review;
+  const { partnership } = deps.review;
   const requested = new Set(result.record.rapidReview?.requests.map((r) => r.agencyId));
   return collationCard({
     record: anonymise(result.record),
     agencies: partnership.agencies.filter((a) => requested.has(a.id)),
     returns: result.returns,
-    nameOf: (id) => directory.find(id)?.name ?? 'someone no longer listed',
+    nameOf: reviewContext(deps).nameOf,
     inChannel: conversationKind(context) === 'channel',
   });
 }

@@ -4,6 +4,7 @@ import { anonymise } from '../../review/case.js';
 import { viewCase } from '../../review/view-case.js';
 import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
+import { reviewContext } from '../channel-card.js';
 import { commandReference } from './card-data.js';
 
 /**
@@ -31,6 +32,6 @@ export async function status(context: TurnContext, deps: PanelDeps): Promise<voi
     await context.sendActivity(`There is no case ${reference} that you can see.`);
     return;
   }
-  const card = view.access === 'details' ? caseDetailsCard(view.record, { inChannel: false }) : caseStatusCard(anonymise(view.record));
+  const card = view.access === 'details' ? caseDetailsCard(view.record, { inChannel: false, rapidReview: reviewContext(deps) }) : caseStatusCard(anonymise(view.record));
   await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
 }

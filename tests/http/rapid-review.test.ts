@@ -291,6 +291,11 @@ describe('a rapid review, when answers and leads go wrong', () => {
     const card = connector.matching('PUT', /messageid=/).at(-1)!;
     expect(texts(cardOf(card.body)).join('\n')).toMatch(/Local Authority not reached.*Education not reached/);
     expect(actions(cardOf(card.body)).map((a) => a.verb)).toContain(VERBS.resendRequests);
+    // The business unit sees, one to one, who was not reached.
+    const before = connector.calls.length;
+    await panel.send(personalMessage(serviceUrl(), 'sam', `status ${reference}`));
+    const status = connector.calls.slice(before).find((c) => c.path.startsWith('/v3/conversations/a:personal-sam/activities'))!;
+    expect(texts(cardOf(status.body)).join('\n')).toMatch(/Education: not reached · Chris Hall: not reached/);
   });
 
   it('once they open Panel, the business unit resends: each gets the request once, however often it is pressed', async () => {
