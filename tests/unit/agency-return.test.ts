@@ -87,7 +87,7 @@ describe('an agency return', () => {
   });
 
   it('a draft is kept as typed; only what is too long to keep is named', () => {
-    expect(draftProblems({ involved: 'yes', involvedFrom: 'last spring', overview: 'half a thought' })).toEqual({});
+    expect(draftProblems({ involved: 'yes', involvedFrom: '2025-3', overview: 'half a thought' })).toEqual({});
     expect(Object.keys(draftProblems({ learning: 'x'.repeat(RETURN_LIMITS.learning + 1) }))).toEqual(['learning']);
   });
 });
