@@ -78,8 +78,9 @@ export async function sendToPerson(
       ...(to.tenantId && { tenantId: to.tenantId, channelData: { tenant: { id: to.tenantId } } }),
     } as ConversationParameters;
     const created = await withConnectorRetry(() => client.conversations.createConversation(parameters));
+    if (!created.id) return { status: 'unreachable', reason: 'Teams created no chat with them' };
     const chat: PersonalChat = {
-      conversationId: created.id ?? '',
+      conversationId: created.id,
       serviceUrl: to.serviceUrl,
       ...(to.tenantId && { tenantId: to.tenantId }),
       at: deps.review.now().toISOString(),

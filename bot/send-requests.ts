@@ -2,7 +2,7 @@ import { CardFactory } from 'botbuilder';
 import pLimit from 'p-limit';
 import { requestCard } from '../cards/rapid-review-cards.js';
 import type { CaseRecord } from '../review/case.js';
-import { recordDelivery } from '../review/rapid-review-actions.js';
+import { isLeadOf, recordDelivery } from '../review/rapid-review-actions.js';
 import { replyInCaseThread } from './channel-card.js';
 import type { PanelDeps } from './deps.js';
 import { sendToPerson } from './personal-chats.js';
@@ -65,6 +65,7 @@ export async function sendRequests(deps: PanelDeps, reference: string, targets: 
           dueOn: review.dueOn,
           status: { kind: 'open' },
           submissionId: deps.newId(),
+          canHandOn: isLeadOf(deps.review, { aadObjectId: target.aadObjectId, displayName: '' }, target.agencyId),
         });
         const delivery = await sendToPerson(
           deps,

@@ -93,6 +93,8 @@ export function requestCard(view: {
   status: RequestStatus;
   /** For the one-press nil return: the same across presses of this card. */
   submissionId: string;
+  /** A lead may hand the request to a colleague; the colleague may not hand it on. */
+  canHandOn: boolean;
 }): AdaptiveCardJson {
   const { record, agencyId } = view;
   const reference = record.reference;
@@ -120,7 +122,7 @@ export function requestCard(view: {
     actions.push({ title: 'No involvement (nil return)', verb: VERBS.nilReturn, data: { ...data, submissionId: view.submissionId } });
   }
   if (view.status.kind === 'returned' && view.status.canAmend) actions.push({ title: 'Amend the return', verb: VERBS.openReturn, data });
-  if (view.status.kind !== 'closed') actions.push({ title: 'Hand to a colleague', verb: VERBS.chooseDelegate, data });
+  if (view.status.kind !== 'closed' && view.canHandOn) actions.push({ title: 'Hand to a colleague', verb: VERBS.chooseDelegate, data });
   const groups: DocumentGroup[] = [
     { title: 'To search your records', facts: search, text: '' },
     { title: 'What the panel needs from you', facts: [], text: ASKED },

@@ -229,16 +229,46 @@ export function colleaguesOf(deps: Pick<ReviewDeps, 'partnership'>, agencyId: st
 
 export type DelegateResult =
   | Refused
+  | { status: 'notLead' }
   | { status: 'invalid'; record: CaseRecord; error: string }
   | { status: 'delegated'; record: CaseRecord; to: Person; already: boolean };
 
-/** A lead hands the request to a named colleague of the same agency, who may then answer it. */
+/** Whether the caller is one of the agency's safeguarding leads (not a colleague it was handed to). */
+export const isLeadOf = (deps: Pick<ReviewDeps, 'directory'>, caller: Caller, agencyId: string): boolean => {
+  const person = deps.directory.find(caller.aadObjectId);
+  return person?.agency === agencyId && person.roles.includes('lead');
+};
+
+/**
+ * The request card, for someone who may answer it: it names the person under review,
+ * so each showing is audited like any other view of the case.
+ */
+export async function viewRequest(
+  deps: ReviewDeps,
+  input: { caller: Caller; reference: string; agencyId: string },
+): Promise<Refused | { status: 'ok'; record: CaseRecord }> {
+  const standing = await entitled(deps, input, true);
+  if (standing.status === 'ok') {
+    await audit(deps, input.reference, input.caller.aadObjectId, 'case.viewed', `via=request agency=${input.agencyId}`);
+  }
+  return standing;
+}
+
+/**
+ * A lead hands the request to a named colleague of the same agency, who may then
+ * answer it. Only a lead hands it on: a colleague it was handed to answers it, or
+ * gives it back to the lead.
+ */
 export async function delegateRequest(
   deps: ReviewDeps,
   input: { caller: Caller; reference: string; agencyId: string; to: unknown },
 ): Promise<DelegateResult> {
   const standing = await entitled(deps, input, true);
   if (standing.status !== 'ok') return standing;
+  if (!isLeadOf(deps, input.caller, input.agencyId)) {
+    await audit(deps, input.reference, input.caller.aadObjectId, 'return.refused', `agency=${input.agencyId} reason=notLead`);
+    return { status: 'notLead' };
+  }
   const to = colleaguesOf(deps, input.agencyId, input.caller).find(
     (p) => typeof input.to === 'string' && p.aadObjectId.toLowerCase() === input.to.toLowerCase(),
   );

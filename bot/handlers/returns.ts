@@ -11,9 +11,11 @@ import {
   colleaguesOf,
   delegateRequest,
   entitled,
+  isLeadOf,
   openReturn,
   saveReturnDraft,
   submitReturn,
+  viewRequest,
 } from '../../review/rapid-review-actions.js';
 import { callerOf, NO_IDENTITY, tenantOf } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
@@ -31,6 +33,8 @@ const submissionEnvelope = requestEnvelope.extend({ submissionId: z.string().uui
 
 export const NOT_ENTITLED =
   "Only the agency's safeguarding lead, or a colleague they hand the request to, can answer it. Nothing was changed.";
+
+const ONLY_LEADS_HAND_ON = "Only the agency's safeguarding lead can hand the request to someone else. Nothing was changed.";
 
 const REFUSALS: Record<AnswerRefusal, (reference: string) => string> = {
   notRequested: () => NOT_ENTITLED,
@@ -69,8 +73,15 @@ function statusOf(deps: PanelDeps, record: CaseRecord, agencyId: string): Reques
   return { kind: 'open' };
 }
 
-function requestCardFor(deps: PanelDeps, record: CaseRecord, agencyId: string, status?: RequestStatus): AdaptiveCardJson {
+function requestCardFor(
+  deps: PanelDeps,
+  caller: Caller,
+  record: CaseRecord,
+  agencyId: string,
+  status?: RequestStatus,
+): AdaptiveCardJson {
   return requestCard({
+    canHandOn: isLeadOf(deps.review, caller, agencyId),
     record,
     agencyId,
     agencyName: agencyOf(deps, agencyId)?.name ?? agencyId,
@@ -105,9 +116,9 @@ function formFor(
 export async function showRequest(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
   const request = parseRequest(context, data);
   if (typeof request === 'string') return request;
-  const standing = await entitled(deps.review, request, true);
+  const standing = await viewRequest(deps.review, request);
   if (standing.status !== 'ok') return refusal(standing, request.reference);
-  return requestCardFor(deps, standing.record, request.agencyId);
+  return requestCardFor(deps, request.caller, standing.record, request.agencyId);
 }
 
 /** `return.open`: the return form, from the agency's draft, or its current return to amend. */
@@ -139,7 +150,7 @@ export async function submitReturnForm(context: TurnContext, deps: PanelDeps, da
     return formFor(deps, result.record, agencyId, { values: result.form, errors: result.errors, submissionId });
   }
   afterReturn(deps, reference);
-  return requestCardFor(deps, result.record, agencyId);
+  return requestCardFor(deps, caller, result.record, agencyId);
 }
 
 /** `return.nil`: "we had no involvement", in one press. */
@@ -153,7 +164,7 @@ export async function submitNilReturn(context: TurnContext, deps: PanelDeps, dat
   deps.log.info({ verb: 'return.nil', reference, agency: agencyId, outcome: result.status }, 'return');
   if (result.status !== 'recorded') return result.status === 'invalid' ? NOT_ENTITLED : refusal(result, reference);
   afterReturn(deps, reference);
-  return requestCardFor(deps, result.record, agencyId);
+  return requestCardFor(deps, caller, result.record, agencyId);
 }
 
 /** `return.saveDraft`: keeps what is typed so far, for this agency, to come back to. */
@@ -178,6 +189,7 @@ export async function chooseDelegate(context: TurnContext, deps: PanelDeps, data
   if (typeof request === 'string') return request;
   const standing = await entitled(deps.review, request, true);
   if (standing.status !== 'ok') return refusal(standing, request.reference);
+  if (!isLeadOf(deps.review, request.caller, request.agencyId)) return ONLY_LEADS_HAND_ON;
   return delegateCard({
     reference: request.reference,
     agencyId: request.agencyId,
@@ -193,6 +205,7 @@ export async function delegate(context: TurnContext, deps: PanelDeps, data: Reco
   const result = await delegateRequest(deps.review, { ...request, to: data.colleague });
   deps.log.info({ verb: 'return.delegate', reference: request.reference, agency: request.agencyId, outcome: result.status }, 'delegation');
   if (result.status === 'notFound' || result.status === 'refused') return refusal(result, request.reference);
+  if (result.status === 'notLead') return ONLY_LEADS_HAND_ON;
   const agencyName = agencyOf(deps, request.agencyId)?.name ?? request.agencyId;
   if (result.status === 'invalid') {
     return delegateCard({
@@ -207,5 +220,5 @@ export async function delegate(context: TurnContext, deps: PanelDeps, data: Reco
   const origin = { serviceUrl: context.activity.serviceUrl, ...(tenantId && { tenantId }) };
   const target = { agencyId: request.agencyId, aadObjectId: result.to.aadObjectId, attempt: 1 };
   deps.background.run('lead-requests', () => sendRequests(deps, request.reference, [target], origin));
-  return requestCardFor(deps, result.record, request.agencyId, { kind: 'handedOver', toName: result.to.name });
+  return requestCardFor(deps, request.caller, result.record, request.agencyId, { kind: 'handedOver', toName: result.to.name });
 }

@@ -189,8 +189,19 @@ describe.each(STORES)('a rapid review, over HTTP, on $name', ({ store }) => {
     const handed = await answer('alex', 'police', VERBS.delegateRequest, { colleague: PEOPLE.taylor.aadObjectId });
     expect(texts(handed.value).join('\n')).toMatch(/Handed to Taylor Ward/);
     await panel.idle();
-    expect(await requestsTo('taylor')).toHaveLength(1);
+    const [toTaylor] = await requestsTo('taylor');
+    expect(actions(cardOf(toTaylor!.body)).map((a) => a.verb)).toEqual([VERBS.openReturn, VERBS.nilReturn]);
+    // The colleague answers it, but does not hand it on.
+    expect((await answer('taylor', 'police', VERBS.chooseDelegate)).value).toMatch(/Only the agency's safeguarding lead can hand/);
+    expect((await answer('taylor', 'police', VERBS.delegateRequest, { colleague: PEOPLE.alex.aadObjectId })).value).toMatch(
+      /Only the agency's safeguarding lead can hand/,
+    );
+    // Back to the request card: it names the person, so the showing is audited.
+    expect(texts((await answer('taylor', 'police', VERBS.showRequest)).value).join('\n')).toContain(SUBJECT);
     const audit = await panel.store.listAudit(reference);
+    expect(audit.filter((e) => e.action === 'case.viewed' && e.actor === PEOPLE.taylor.aadObjectId).at(-1)).toMatchObject({
+      detail: 'via=request agency=police',
+    });
     expect(audit.find((e) => e.action === 'rapidReview.delegated')).toMatchObject({
       actor: PEOPLE.alex.aadObjectId,
       detail: `agency=police to=${PEOPLE.taylor.aadObjectId}`,
