@@ -15,6 +15,8 @@ import { validReferralForm } from '../tests/support/referral-form.js';
  * driven by autocannon over loopback. Figures are only comparable within one run.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** Load before measuring, so that every target is measured with its code compiled (JIT), not while compiling it. */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SERVE = fileURLToPath(new URL('./serve.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
@@ -44,12 +46,17 @@ async function post(url: string, body: object): Promise<void> {
   if (!res.ok) throw new Error(`set-up request answered ${res.status}`);
 }
 
-function load(url: string, body: () => object): Promise<Result> {
+async function load(url: string, body: () => object): Promise<Result> {
+  if (WARMUP_SECONDS > 0) await run(url, body, WARMUP_SECONDS);
+  return run(url, body, SECONDS);
+}
+
+function run(url: string, body: () => object, seconds: number): Promise<Result> {
   return autocannon({
     url,
     method: 'POST',
     connections: CONNECTIONS,
-    duration: SECONDS,
+    duration: seconds,
     headers: { 'content-type': 'application/json' },
     requests: [
       {
@@ -98,7 +105,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `${SECONDS} s each, ${CONNECTIONS} connections, loopback, Node ${process.version}`,
+      `${SECONDS} s each after ${WARMUP_SECONDS} s of warm-up, ${CONNECTIONS} connections, loopback, Node ${process.version}`,
       '',
       '| target | requests/s | p50 ms | p99 ms | errors | ratio to echo |',
       '|---|---:|---:|---:|---:|---:|',

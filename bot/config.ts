@@ -39,6 +39,10 @@ const envSchema = z.object({
   LOCAL_MODE: flag,
   STORE: z.preprocess(blankIsUnset, z.enum(['sqlite', 'cosmos'], { message: 'must be sqlite or cosmos' }).default('sqlite')),
   SQLITE_PATH: optionalText.transform((v) => v ?? './data/panel.db'),
+  SQLITE_SYNCHRONOUS: z.preprocess(
+    (v) => (typeof v === 'string' ? blankIsUnset(v.toLowerCase()) : v),
+    z.enum(['normal', 'full'], { message: 'must be normal or full' }).default('normal'),
+  ),
   COSMOS_ENDPOINT: optionalText.pipe(
     z.string().url('must be the account\'s URI, like https://<account>.documents.azure.com:443/').optional(),
   ),
@@ -57,7 +61,7 @@ const envSchema = z.object({
 
 /** Where cases are kept. Cosmos DB without a key signs in with Microsoft Entra ID. */
 export type StoreConfig =
-  | { kind: 'sqlite'; path: string }
+  | { kind: 'sqlite'; path: string; synchronous: 'normal' | 'full' }
   | { kind: 'cosmos'; endpoint: string; database: string; key?: string };
 
 export type BotCredentials = {
@@ -131,7 +135,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           database: e.COSMOS_DATABASE,
           ...(e.COSMOS_KEY && { key: e.COSMOS_KEY }),
         }
-      : { kind: 'sqlite', path: e.SQLITE_PATH };
+      : { kind: 'sqlite', path: e.SQLITE_PATH, synchronous: e.SQLITE_SYNCHRONOUS };
 
   return {
     port: e.PORT,

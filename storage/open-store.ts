@@ -11,7 +11,7 @@ import { SqliteStore } from './sqlite-store.js';
 export async function openStore(config: StoreConfig): Promise<CaseStore> {
   if (config.kind === 'sqlite') {
     try {
-      return new SqliteStore(config.path);
+      return new SqliteStore(config.path, { synchronous: config.synchronous });
     } catch (err) {
       throw new StoreUnavailableError(
         `cannot open the SQLite file ${config.path} (${(err as Error).message}): set SQLITE_PATH to a writable file`,

@@ -32,14 +32,14 @@ describe('loadConfig', () => {
     it('port 3978, SQLite at ./data/panel.db, the demo partnership, log level info', () => {
       const config = loadConfig(LOCAL);
       expect(config.port).toBe(3978);
-      expect(config.store).toEqual({ kind: 'sqlite', path: './data/panel.db' });
+      expect(config.store).toEqual({ kind: 'sqlite', path: './data/panel.db', synchronous: 'normal' });
       expect(config.partnershipFile.replace(/\\/g, '/')).toMatch(/\/partnership\/demo\.yaml$/);
       expect(config.logLevel).toBe('info');
     });
 
     it('blank values count as unset', () => {
-      const config = loadConfig({ ...LOCAL, SQLITE_PATH: '  ', PARTNERSHIP_FILE: '', BOT_ID: '', BOT_PASSWORD: '' });
-      expect(config.store).toEqual({ kind: 'sqlite', path: './data/panel.db' });
+      const config = loadConfig({ ...LOCAL, SQLITE_PATH: '  ', SQLITE_SYNCHRONOUS: '', PARTNERSHIP_FILE: '', BOT_ID: '', BOT_PASSWORD: '' });
+      expect(config.store).toEqual({ kind: 'sqlite', path: './data/panel.db', synchronous: 'normal' });
       expect(config.partnershipFile).toMatch(/partnership\/demo\.yaml$/);
       expect(config.bot).toBeUndefined();
     });
@@ -49,16 +49,21 @@ describe('loadConfig', () => {
         ...LOCAL,
         PORT: '8080',
         SQLITE_PATH: '/var/lib/panel/panel.db',
+        SQLITE_SYNCHRONOUS: 'FULL',
         PARTNERSHIP_FILE: '/etc/panel/partnership.yaml',
         LOG_LEVEL: 'debug',
       });
       expect(config).toMatchObject({
         port: 8080,
-        store: { kind: 'sqlite', path: '/var/lib/panel/panel.db' },
+        store: { kind: 'sqlite', path: '/var/lib/panel/panel.db', synchronous: 'full' },
         partnershipFile: '/etc/panel/partnership.yaml',
         logLevel: 'debug',
       });
     });
+  });
+
+  it('SQLITE_SYNCHRONOUS other than normal or full is refused, by name', () => {
+    expect(() => loadConfig({ ...LOCAL, SQLITE_SYNCHRONOUS: 'off' })).toThrow(/SQLITE_SYNCHRONOUS must be normal or full/);
   });
 
   describe('local mode', () => {
