@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { NOT_ENTITLED } from '../../bot/handlers/returns.js';
 import { VERBS } from '../../cards/verbs.js';
@@ -363,5 +367,35 @@ describe('a rapid review, when answers and leads go wrong', () => {
     }
     const review = (await panel.store.getCase(second))!.rapidReview!;
     for (const request of review.requests) expect(Object.values(request.deliveries)).toMatchObject([{ status: 'sent' }]);
+  });
+});
+
+describe('two leads of one agency answering at once', () => {
+  // The demo partnership, with Taylor Ward made a second police lead.
+  const dir = mkdtempSync(join(tmpdir(), 'panel-partnership-'));
+  const file = join(dir, 'partnership.yaml');
+  const demo = readFileSync(fileURLToPath(new URL('../../partnership/demo.yaml', import.meta.url)), 'utf8');
+  writeFileSync(file, demo.replace(/(Taylor Ward, aadObjectId: [0-9a-f-]+), agency: police/, '$1, roles: [lead], agency: police'));
+  const { panel, serviceUrl } = httpSuite({ PARTNERSHIP_FILE: file });
+
+  it('both returns are kept in the history, the later is current, and neither gets an error', async () => {
+    const ack = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+    const reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
+    await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police,la', dueOn: '2026-12-11' }, 'channel'));
+    await panel.idle();
+    const review = (await panel.store.getCase(reference))!.rapidReview!;
+    expect(review.requests[0]!.addressees.map((a) => a.as)).toEqual(['lead', 'lead']);
+
+    const submit = (who: PersonKey, overview: string) =>
+      panel.invoke(cardAction(serviceUrl(), who, VERBS.submitReturn, { reference, agencyId: 'police', submissionId: randomUUID(), ...fullReturn(overview) }));
+    const answers = await Promise.all([submit('alex', 'From Alex'), submit('taylor', 'From Taylor')]);
+    for (const answer of answers) expect(texts(answer.value).join('\n')).toMatch(/Police's return was received/);
+    const items = await panel.store.listCaseItems<StoredReturn>(reference, 'return');
+    expect(items.map((i) => i.doc.overview).sort()).toEqual(['From Alex', 'From Taylor']);
+    const police = (await panel.store.getCase(reference))!.rapidReview!.requests[0]!;
+    expect(police.returns).toHaveLength(2);
+    // The later of the two to be recorded is current.
+    expect(police.current?.itemId).toBe(police.returns[1]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
