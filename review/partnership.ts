@@ -106,6 +106,29 @@ const retentionSchema = z
   .strict()
   .default({});
 
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day written HH:MM, e.g. "09:00"');
+
+/**
+ * How Panel chases returns (DOMAIN.md, "Clocks"): reminders before the due date, the
+ * morning it is due, then each working day it is overdue, with an escalation to the
+ * business unit. Sent in working hours on working days only.
+ */
+const remindersSchema = z
+  .object({
+    beforeDueWorkingDays: z.array(z.number().int().min(1).max(30)).max(5).default([3, 1]),
+    onDueDay: z.boolean().default(true),
+    overdueEveryWorkingDay: z.boolean().default(true),
+    escalateAfterOverdueWorkingDays: z.number().int().min(1).max(30).default(2),
+    workingHours: z
+      .object({ start: clockTime.default('09:00'), end: clockTime.default('17:00') })
+      .strict()
+      .default({})
+      .refine((h) => h.start < h.end, { message: 'start must be before end' }),
+    sweepEveryMinutes: z.number().int().min(1).max(240).default(15),
+  })
+  .strict()
+  .default({});
+
 export const partnershipSchema = z
   .object({
     name: z.string().trim().min(1),
@@ -116,6 +139,7 @@ export const partnershipSchema = z
     panel: panelSchema,
     clocks: clocksSchema,
     retention: retentionSchema,
+    reminders: remindersSchema,
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -153,6 +177,7 @@ export type Partnership = z.infer<typeof partnershipSchema>;
 export type Person = Partnership['people'][number];
 export type PanelSchedule = Partnership['panel'];
 export type ClockSettings = Partnership['clocks'];
+export type ReminderPlan = Partnership['reminders'];
 
 export class PartnershipFileError extends Error {
   constructor(
