@@ -60,13 +60,29 @@ export interface NotificationClaim {
   caseId: string;
   kind: 'channelPost' | 'leadRequest';
   at: string;
+  /**
+   * Until when the claimant holds it (default: NOTIFICATION_LEASE_MS after `at`). If it
+   * is still pending then, its claimant died between claiming and finishing, and the
+   * outbox sweep takes it over.
+   */
+  leaseUntil?: string;
+  /** What doing it again needs, e.g. whom a request goes to: identifiers, never personal data. */
+  payload?: Record<string, string>;
 }
+
+/** How long a claimant holds a notification before the outbox sweep may take it over. */
+export const NOTIFICATION_LEASE_MS = 120_000;
+
+/** When a claim's lease ends. */
+export const leaseEnd = (claim: Pick<NotificationClaim, 'at' | 'leaseUntil'>): string =>
+  claim.leaseUntil ?? new Date(Date.parse(claim.at) + NOTIFICATION_LEASE_MS).toISOString();
 
 /** A side effect Panel owes: claimed, then sent or failed. */
 export interface Notification extends NotificationClaim {
   status: 'pending' | 'sent' | 'failed';
   /** When it is (or was) due to be attempted: the claim time, for now. */
   dueAt: string;
+  leaseUntil: string;
   activityId?: string;
   error?: string;
   completedAt?: string;
@@ -154,6 +170,12 @@ export interface CaseStore {
    * first, a page at a time. Across all cases: the one query that is.
    */
   listDueNotifications(before: string, page: { limit: number; continuation?: string }): Promise<Page<Notification>>;
+  /**
+   * Takes over a pending notification whose lease ran out by `lease.now` (its claimant
+   * died), holding it until `lease.until`: a conditional write, so of several sweeps
+   * (several instances) exactly one gets it.
+   */
+  takeOverNotification(caseId: string, key: string, lease: { now: string; until: string }): Promise<boolean>;
   /** One notification by its key, whatever its state. */
   getNotification(caseId: string, key: string): Promise<Notification | undefined>;
   /**

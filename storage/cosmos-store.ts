@@ -9,6 +9,7 @@ import {
   type CaseItem,
   type CaseItemType,
   type CaseStore,
+  leaseEnd,
   type Notification,
   type NotificationClaim,
   type NotificationOutcome,
@@ -244,7 +245,7 @@ export class CosmosStore implements CaseStore {
   }
 
   async claimNotification(claim: NotificationClaim): Promise<boolean> {
-    const notification: Notification = { ...claim, status: 'pending', dueAt: claim.at };
+    const notification: Notification = { ...claim, status: 'pending', dueAt: claim.at, leaseUntil: leaseEnd(claim) };
     try {
       await guard('notification', () =>
         this.cases.items.create({ ...notification, id: `notification:${claim.key}`, type: 'notification' }),
@@ -289,6 +290,22 @@ export class CosmosStore implements CaseStore {
     const { resources, continuationToken } = await guard('notifications', () => iterator.fetchNext());
     const items = resources.map((r) => ({ ...strip<Omit<Notification, 'caseId'>>(r), caseId: r.caseId }));
     return continuationToken ? { items, continuation: continuationToken } : { items };
+  }
+
+  async takeOverNotification(caseId: string, key: string, lease: { now: string; until: string }): Promise<boolean> {
+    const item = this.cases.item(`notification:${key}`, caseId);
+    const { resource, etag } = await guard('notification', () => item.read<Notification & ItemDefinition>());
+    if (!resource || resource.status !== 'pending' || resource.leaseUntil > lease.now) return false;
+    try {
+      // Conditional on the version read: of several sweeps, the first write wins and the rest get 412.
+      await guard('notification', () =>
+        item.replace({ ...resource, leaseUntil: lease.until }, { accessCondition: { type: 'IfMatch', condition: etag } }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConflictError) return false;
+      throw err;
+    }
   }
 
   async getNotification(caseId: string, key: string): Promise<Notification | undefined> {

@@ -7,6 +7,7 @@ import {
   ConflictError,
   type CaseItem,
   type CaseItemType,
+  leaseEnd,
   type CaseStore,
   type Notification,
   type NotificationClaim,
@@ -54,7 +55,9 @@ CREATE TABLE IF NOT EXISTS notifications (
   error TEXT,
   claimed_at TEXT NOT NULL,
   due_at TEXT NOT NULL,
-  completed_at TEXT
+  completed_at TEXT,
+  lease_until TEXT NOT NULL DEFAULT '',
+  payload TEXT
 );
 CREATE INDEX IF NOT EXISTS notifications_due ON notifications (due_at) WHERE status <> 'sent';
 CREATE TABLE IF NOT EXISTS case_items (
@@ -78,6 +81,8 @@ interface NotificationRow {
   claimed_at: string;
   due_at: string;
   completed_at: string | null;
+  lease_until: string;
+  payload: string | null;
 }
 
 function toNotification(r: NotificationRow): Notification {
@@ -88,6 +93,8 @@ function toNotification(r: NotificationRow): Notification {
     status: r.status as Notification['status'],
     at: r.claimed_at,
     dueAt: r.due_at,
+    leaseUntil: r.lease_until,
+    ...(r.payload !== null && { payload: JSON.parse(r.payload) as Record<string, string> }),
     ...(r.activity_id !== null && { activityId: r.activity_id }),
     ...(r.error !== null && { error: r.error }),
     ...(r.completed_at !== null && { completedAt: r.completed_at }),
@@ -137,6 +144,16 @@ export class SqliteStore implements CaseStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'normal'}`);
     this.db.exec(SCHEMA);
+    this.migrate();
+  }
+
+  /** Columns added since a file was first made, added to older files. */
+  private migrate(): void {
+    const columns = new Set(
+      (this.db.pragma('table_info(notifications)') as { name: string }[]).map((c) => c.name),
+    );
+    if (!columns.has('lease_until')) this.db.exec("ALTER TABLE notifications ADD COLUMN lease_until TEXT NOT NULL DEFAULT ''");
+    if (!columns.has('payload')) this.db.exec('ALTER TABLE notifications ADD COLUMN payload TEXT');
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -235,10 +252,29 @@ export class SqliteStore implements CaseStore {
   async claimNotification(claim: NotificationClaim): Promise<boolean> {
     const result = this
       .prepared(
-        `INSERT INTO notifications (key, case_id, kind, status, claimed_at, due_at) VALUES (?, ?, ?, 'pending', ?, ?)
+        `INSERT INTO notifications (key, case_id, kind, status, claimed_at, due_at, lease_until, payload)
+         VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)
          ON CONFLICT (key) DO NOTHING`,
       )
-      .run(claim.key, claim.caseId, claim.kind, claim.at, claim.at);
+      .run(
+        claim.key,
+        claim.caseId,
+        claim.kind,
+        claim.at,
+        claim.at,
+        leaseEnd(claim),
+        claim.payload ? JSON.stringify(claim.payload) : null,
+      );
+    return result.changes === 1;
+  }
+
+  async takeOverNotification(caseId: string, key: string, lease: { now: string; until: string }): Promise<boolean> {
+    const result = this
+      .prepared(
+        `UPDATE notifications SET lease_until = ?
+         WHERE key = ? AND case_id = ? AND status = 'pending' AND lease_until <= ?`,
+      )
+      .run(lease.until, key, caseId, lease.now);
     return result.changes === 1;
   }
 

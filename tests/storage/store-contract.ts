@@ -210,7 +210,8 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       expect(await store.getNotification(caseId, sent.key)).toBeUndefined();
       await store.claimNotification(sent);
       await store.claimNotification(failed);
-      expect(await store.getNotification(caseId, sent.key)).toEqual({ ...sent, status: 'pending', dueAt: at });
+      const leaseUntil = '2032-01-05T09:02:00.000Z';
+      expect(await store.getNotification(caseId, sent.key)).toEqual({ ...sent, status: 'pending', dueAt: at, leaseUntil });
 
       const event = (action: 'rapidReview.requestSent' | 'rapidReview.requestUndelivered') =>
         ({ caseId, at: completedAt, actor: 'panel', action }) as const;
@@ -220,6 +221,7 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
         ...sent,
         status: 'sent',
         dueAt: at,
+        leaseUntil,
         activityId: 'a-1',
         completedAt,
       });
@@ -227,11 +229,36 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
         ...failed,
         status: 'failed',
         dueAt: at,
+        leaseUntil,
         error: '403',
         completedAt,
       });
       // A key belongs to its case.
       expect(await store.getNotification(formatReference(2032, 2), sent.key)).toBeUndefined();
+    });
+
+    it('a claim holds its notification for a lease; once it runs out, one sweep takes it over', async () => {
+      const caseId = formatReference(2033, 1);
+      const at = '2033-01-05T09:00:00.000Z';
+      const claim = { key: `lead-request:${caseId}:police:a:1`, caseId, kind: 'leadRequest' as const, at, payload: { agencyId: 'police' } };
+      await store.claimNotification(claim);
+      const lease = (now: string, until: string) => store.takeOverNotification(caseId, claim.key, { now, until });
+      // Still held by its claimant (2 minutes).
+      expect(await lease('2033-01-05T09:01:59.000Z', '2033-01-05T09:10:00.000Z')).toBe(false);
+      // The claimant died: ten sweeps at once, one takes it over.
+      const takers = await Promise.all(
+        Array.from({ length: 10 }, () => lease('2033-01-05T09:05:00.000Z', '2033-01-05T09:07:00.000Z')),
+      );
+      expect(takers.filter(Boolean)).toHaveLength(1);
+      expect(await store.getNotification(caseId, claim.key)).toMatchObject({
+        status: 'pending',
+        leaseUntil: '2033-01-05T09:07:00.000Z',
+        payload: { agencyId: 'police' },
+      });
+      // Done: nobody takes it over again, however late.
+      await store.completeNotification(claim.key, { status: 'sent' }, { caseId, at, actor: 'panel', action: 'rapidReview.requestSent' });
+      expect(await lease('2033-02-01T00:00:00.000Z', '2033-02-01T00:02:00.000Z')).toBe(false);
+      expect(await store.takeOverNotification(caseId, 'no-such-key', { now: at, until: at })).toBe(false);
     });
 
     const caseItem = <T>(caseId: string, id: string, at: string, doc: T, type: CaseItemType = 'return'): CaseItem<T> =>
