@@ -12,15 +12,22 @@ import type { PanelDeps } from './deps.js';
  * does not fail the referral: the case is stored and the referrer acknowledged.
  */
 export async function postReferralToChannel(deps: PanelDeps, record: AnonymousCase): Promise<void> {
-  const { store, now } = deps.review;
   const key = channelPostKey(record.reference);
-  const claimed = await store.claimNotification({
+  const claimed = await deps.review.store.claimNotification({
     key,
     caseId: record.reference,
     kind: 'channelPost',
-    at: now().toISOString(),
+    at: deps.review.now().toISOString(),
   });
-  if (!claimed) return;
+  if (claimed) await postClaimedReferral(deps, key, record);
+}
+
+/**
+ * Posts the card of a referral whose post this instance holds (claimed, or taken over
+ * by the outbox sweep after its claimant died), and records how it went.
+ */
+export async function postClaimedReferral(deps: PanelDeps, key: string, record: AnonymousCase): Promise<void> {
+  const { store, now } = deps.review;
 
   const fail = async (error: string) => {
     deps.log.warn({ reference: record.reference, error }, 'referral not posted to the channel');

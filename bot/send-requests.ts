@@ -45,74 +45,120 @@ export function allTargets(record: CaseRecord): RequestTarget[] {
  * reason. Then the case's channel card is brought up to date.
  */
 export async function sendRequests(deps: PanelDeps, reference: string, targets: RequestTarget[], origin: Origin): Promise<void> {
-  const { store, now, partnership } = deps.review;
+  const { store, now } = deps.review;
   const record = await store.getCase(reference);
-  const review = record?.rapidReview;
-  if (!record || !review) return;
-  const agencyName = (id: string) => partnership.agencies.find((a) => a.id === id)?.name ?? id;
+  if (!record?.rapidReview) return;
 
   const limit = pLimit(CONCURRENT_SENDS);
   await Promise.all(
     targets.map((target) =>
       limit(async () => {
         const key = requestKey(reference, target);
-        const claimed = await store.claimNotification({ key, caseId: reference, kind: 'leadRequest', at: now().toISOString() });
-        if (!claimed) return;
-        const card = requestCard({
-          record,
-          agencyId: target.agencyId,
-          agencyName: agencyName(target.agencyId),
-          dueOn: review.dueOn,
-          status: { kind: 'open' },
-          submissionId: deps.newId(),
-          canHandOn: isLeadOf(deps.review, { aadObjectId: target.aadObjectId, displayName: '' }, target.agencyId),
-        });
-        const delivery = await sendToPerson(
-          deps,
-          { aadObjectId: target.aadObjectId, ...origin },
-          { attachments: [CardFactory.adaptiveCard(card)], summary: `Rapid review request ${reference}` },
-        );
-        const at = now().toISOString();
-        const detail = `agency=${target.agencyId} to=${target.aadObjectId}`;
-        if (delivery.status === 'sent') {
-          await store.completeNotification(
-            key,
-            { status: 'sent', ...(delivery.activityId && { activityId: delivery.activityId }) },
-            { caseId: reference, at, actor: 'panel', action: 'rapidReview.requestSent', detail },
-          );
-          await recordDelivery(deps.review, { reference, ...target, delivery: { status: 'sent', at, attempt: target.attempt } });
-          return;
-        }
-        deps.log.warn({ reference, agency: target.agencyId, reason: delivery.reason }, 'request not delivered');
-        await store.completeNotification(
+        const claimed = await store.claimNotification({
           key,
-          { status: 'failed', error: delivery.reason },
-          { caseId: reference, at, actor: 'panel', action: 'rapidReview.requestUndelivered', detail: `${detail} reason=${delivery.reason}` },
-        );
-        await recordDelivery(deps.review, {
-          reference,
-          ...target,
-          delivery: { status: 'unreachable', reason: delivery.reason, at, attempt: target.attempt },
+          caseId: reference,
+          kind: 'leadRequest',
+          at: now().toISOString(),
+          payload: requestPayload(target, origin),
         });
-        await report(
-          deps,
-          reference,
-          `${reference}: Panel could not deliver the rapid review request to a safeguarding lead of ${agencyName(target.agencyId)}: ${delivery.reason}. ` +
-            'The request is kept on the case. Ask them to open Panel in Teams, then press Resend undelivered requests on the case\'s card.',
-        );
+        if (claimed) await sendClaimedRequest(deps, key, record, target, origin);
       }),
     ),
   );
-  // Said once, when the requests first go out.
-  const first = targets.every((t) => t.attempt === 1);
-  for (const request of first ? review.requests.filter((r) => r.addressees.length === 0) : []) {
+  await deps.channelCards.refresh(deps, reference);
+}
+
+/** Said in the case's thread when the requests first go out: agencies nobody could be sent a request for. */
+export async function reportAgenciesWithoutLeads(deps: PanelDeps, record: CaseRecord): Promise<void> {
+  for (const request of record.rapidReview?.requests.filter((r) => r.addressees.length === 0) ?? []) {
     await report(
       deps,
-      reference,
-      `${reference}: no safeguarding lead of ${agencyName(request.agencyId)} is listed in the partnership file, so nobody was sent its request. Ask the administrator to add one.`,
+      record.reference,
+      `${record.reference}: no safeguarding lead of ${agencyNameOf(deps, request.agencyId)} is listed in the partnership file, so nobody was sent its request. Ask the administrator to add one.`,
     );
   }
-  await deps.channelCards.refresh(deps, reference);
+}
+
+const agencyNameOf = (deps: PanelDeps, id: string) => deps.review.partnership.agencies.find((a) => a.id === id)?.name ?? id;
+
+/** What the outbox sweep needs to send a request again: identifiers only. */
+function requestPayload(target: RequestTarget, origin: Origin): Record<string, string> {
+  return {
+    agencyId: target.agencyId,
+    aadObjectId: target.aadObjectId,
+    attempt: String(target.attempt),
+    serviceUrl: origin.serviceUrl,
+    ...(origin.tenantId && { tenantId: origin.tenantId }),
+  };
+}
+
+/** The target and origin of a lead request from its notification's payload, if it has them. */
+export function fromRequestPayload(payload: Record<string, string> | undefined): { target: RequestTarget; origin: Origin } | undefined {
+  if (!payload?.agencyId || !payload.aadObjectId || !payload.serviceUrl) return undefined;
+  return {
+    target: { agencyId: payload.agencyId, aadObjectId: payload.aadObjectId, attempt: Number(payload.attempt ?? 1) },
+    origin: { serviceUrl: payload.serviceUrl, ...(payload.tenantId && { tenantId: payload.tenantId }) },
+  };
+}
+
+/**
+ * Sends one request this instance holds (claimed, or taken over by the outbox sweep
+ * after its claimant died), records whether it arrived, and reports it if not.
+ */
+export async function sendClaimedRequest(
+  deps: PanelDeps,
+  key: string,
+  record: CaseRecord,
+  target: RequestTarget,
+  origin: Origin,
+): Promise<void> {
+  const { store, now } = deps.review;
+  const reference = record.reference;
+  const review = record.rapidReview;
+  if (!review) return;
+  const agencyName = agencyNameOf(deps, target.agencyId);
+  const card = requestCard({
+    record,
+    agencyId: target.agencyId,
+    agencyName,
+    dueOn: review.dueOn,
+    status: { kind: 'open' },
+    submissionId: deps.newId(),
+    canHandOn: isLeadOf(deps.review, { aadObjectId: target.aadObjectId, displayName: '' }, target.agencyId),
+  });
+  const delivery = await sendToPerson(
+    deps,
+    { aadObjectId: target.aadObjectId, ...origin },
+    { attachments: [CardFactory.adaptiveCard(card)], summary: `Rapid review request ${reference}` },
+  );
+  const at = now().toISOString();
+  const detail = `agency=${target.agencyId} to=${target.aadObjectId}`;
+  if (delivery.status === 'sent') {
+    await store.completeNotification(
+      key,
+      { status: 'sent', ...(delivery.activityId && { activityId: delivery.activityId }) },
+      { caseId: reference, at, actor: 'panel', action: 'rapidReview.requestSent', detail },
+    );
+    await recordDelivery(deps.review, { reference, ...target, delivery: { status: 'sent', at, attempt: target.attempt } });
+    return;
+  }
+  deps.log.warn({ reference, agency: target.agencyId, reason: delivery.reason }, 'request not delivered');
+  await store.completeNotification(
+    key,
+    { status: 'failed', error: delivery.reason },
+    { caseId: reference, at, actor: 'panel', action: 'rapidReview.requestUndelivered', detail: `${detail} reason=${delivery.reason}` },
+  );
+  await recordDelivery(deps.review, {
+    reference,
+    ...target,
+    delivery: { status: 'unreachable', reason: delivery.reason, at, attempt: target.attempt },
+  });
+  await report(
+    deps,
+    reference,
+    `${reference}: Panel could not deliver the rapid review request to a safeguarding lead of ${agencyName}: ${delivery.reason}. ` +
+      'The request is kept on the case. Ask them to open Panel in Teams, then press Resend undelivered requests on the case\'s card.',
+  );
 }
 
 async function report(deps: PanelDeps, reference: string, text: string): Promise<void> {

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { createWorkingCalendar } from '../review/calendar.js';
 import { createDirectory, parsePartnership, PartnershipFileError, type Partnership } from '../review/partnership.js';
 import { StoreBusyError, type CaseStore } from '../review/store.js';
+import { scheduleOutbox } from '../scheduler/outbox.js';
 import { scheduleRetention } from '../scheduler/retention.js';
 import { openStore } from '../storage/open-store.js';
 import { createApp } from './app.js';
@@ -151,12 +152,15 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
   await new Promise<void>((resolve) => server.listen(config.port, host, resolve));
   const port = (server.address() as AddressInfo).port;
   log.info({ port, mode: config.localMode ? 'local' : 'teams', store: config.store.kind }, 'Panel is listening');
+  // Finishes what a previous run claimed but did not finish, now and every five minutes.
+  const outbox = scheduleOutbox(deps);
 
   return {
     port,
     deps,
     async close() {
       await retention.destroy();
+      await outbox.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await deps.background.idle();
       await store.close();

@@ -9,7 +9,7 @@ import { closeReturns, collation, startRapidReview } from '../../review/rapid-re
 import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY, tenantOf } from '../caller.js';
 import { progressContext, reviewContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
-import { allTargets, sendRequests } from '../send-requests.js';
+import { allTargets, reportAgenciesWithoutLeads, sendRequests } from '../send-requests.js';
 import { caseEnvelope, commandReference } from './card-data.js';
 
 export const BUSINESS_UNIT_ONLY = 'Only the business unit can do that.';
@@ -88,7 +88,10 @@ export async function confirmRapidReview(
       const tenantId = tenantOf(context);
       const origin = { serviceUrl: context.activity.serviceUrl, ...(tenantId && { tenantId }) };
       const reference = result.record.reference;
-      deps.background.run('lead-requests', () => sendRequests(deps, reference, allTargets(result.record), origin));
+      deps.background.run('lead-requests', async () => {
+        await sendRequests(deps, reference, allTargets(result.record), origin);
+        await reportAgenciesWithoutLeads(deps, result.record);
+      });
       return caseCard(deps, result.record);
     }
   }
