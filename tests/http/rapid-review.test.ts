@@ -368,6 +368,22 @@ describe('a rapid review, when answers and leads go wrong', () => {
     const review = (await panel.store.getCase(second))!.rapidReview!;
     for (const request of review.requests) expect(Object.values(request.deliveries)).toMatchObject([{ status: 'sent' }]);
   });
+
+  it('an agency with no lead listed is reported once, when the requests go out', async () => {
+    const ack = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+    const third = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
+    await panel.idle();
+    const before = connector.calls.length;
+    await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference: third, agencies: 'probation,police', dueOn: '2026-12-11' }, 'channel'));
+    await panel.idle();
+    await panel.invoke(cardAction(serviceUrl(), 'alex', VERBS.delegateRequest, { reference: third, agencyId: 'police', colleague: PEOPLE.taylor.aadObjectId }));
+    await panel.idle();
+    const reports = connector.calls
+      .slice(before)
+      .filter((c) => c.method === 'POST' && /messageid=\d+\/activities$/.test(c.path))
+      .map((c) => String(c.body.text));
+    expect(reports).toEqual([expect.stringMatching(/no safeguarding lead of Probation Service is listed/)]);
+  });
 });
 
 describe('two leads of one agency answering at once', () => {
