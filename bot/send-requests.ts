@@ -1,8 +1,9 @@
-import { CardFactory } from 'botbuilder';
+import { CardFactory, type TurnContext } from 'botbuilder';
 import pLimit from 'p-limit';
 import { requestCard } from '../cards/rapid-review-cards.js';
 import type { CaseRecord } from '../review/case.js';
 import { isLeadOf, recordDelivery } from '../review/rapid-review-actions.js';
+import { tenantOf } from './caller.js';
 import { replyInCaseThread } from './channel-card.js';
 import type { PanelDeps } from './deps.js';
 import { sendToPerson } from './personal-chats.js';
@@ -24,6 +25,12 @@ export interface RequestTarget {
 export interface Origin {
   serviceUrl: string;
   tenantId?: string;
+}
+
+/** The Teams service of the turn that asked, where new one-to-one chats are created. */
+export function originOf(context: TurnContext): Origin {
+  const tenantId = tenantOf(context);
+  return { serviceUrl: context.activity.serviceUrl, ...(tenantId && { tenantId }) };
 }
 
 /** One send of one request to one person: claimed once, so it happens once. */

@@ -1,4 +1,7 @@
+import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
+import type { Caller } from '../../review/deps.js';
+import { callerOf, NO_IDENTITY } from '../caller.js';
 import { parseReference } from '../../review/case.js';
 
 /**
@@ -23,4 +26,20 @@ export const STALE_CARD = 'This card is out of date. Type "refer" to start a new
 export function commandReference(text: string | undefined): string | undefined {
   const words = (text ?? '').trim().split(/\s+/);
   return words.length === 2 ? parseReference(words[1] ?? '') : undefined;
+}
+
+/**
+ * Who pressed a case's button, from their Teams identity, and which case the button is
+ * about; or the answer to give instead (no identity, or `invalid` for card data that is
+ * not a case's).
+ */
+export function caseAction(
+  context: TurnContext,
+  data: Record<string, unknown>,
+  invalid: string,
+): { caller: Caller; reference: string } | string {
+  const caller = callerOf(context);
+  if (!caller) return NO_IDENTITY;
+  const envelope = caseEnvelope.safeParse(data);
+  return envelope.success ? { caller, reference: envelope.data.reference } : invalid;
 }

@@ -6,7 +6,7 @@ import { viewCase } from '../../review/view-case.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
 import { progressContext, reviewContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
-import { caseEnvelope } from './card-data.js';
+import { caseAction, caseEnvelope } from './card-data.js';
 
 /**
  * One answer for a refusal and for a reference that does not exist, so that pressing
@@ -25,11 +25,9 @@ export async function viewCaseDetails(
   deps: PanelDeps,
   data: Record<string, unknown>,
 ): Promise<AdaptiveCardJson | string> {
-  const caller = callerOf(context);
-  if (!caller) return NO_IDENTITY;
-  const envelope = caseEnvelope.safeParse(data);
-  if (!envelope.success) return DETAILS_REFUSED;
-  const reference = envelope.data.reference;
+  const action = caseAction(context, data, DETAILS_REFUSED);
+  if (typeof action === 'string') return action;
+  const { caller, reference } = action;
   const view = await viewCase(deps.review, { caller, reference, via: 'channel' });
   deps.log.info({ verb: 'case.viewDetails', reference, access: view.access }, 'case view');
   if (view.access === 'details') return caseDetailsCard(view.record, { inChannel: true, rapidReview: reviewContext(deps) });

@@ -6,11 +6,11 @@ import { anonymise, type CaseRecord } from '../../review/case.js';
 import { localDateOf } from '../../review/local-date.js';
 import { coreAgencies, proposedReturnsDue, unreached } from '../../review/rapid-review.js';
 import { closeReturns, collation, startRapidReview } from '../../review/rapid-review-actions.js';
-import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY, tenantOf } from '../caller.js';
+import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY } from '../caller.js';
 import { progressContext, reviewContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
-import { allTargets, reportAgenciesWithoutLeads, sendRequests } from '../send-requests.js';
-import { caseEnvelope, commandReference } from './card-data.js';
+import { allTargets, originOf, reportAgenciesWithoutLeads, sendRequests } from '../send-requests.js';
+import { caseAction, caseEnvelope, commandReference } from './card-data.js';
 
 export const BUSINESS_UNIT_ONLY = 'Only the business unit can do that.';
 export const COLLATION_REFUSED = 'Only the business unit and the panel can read the collated returns.';
@@ -61,12 +61,10 @@ export async function confirmRapidReview(
   deps: PanelDeps,
   data: Record<string, unknown>,
 ): Promise<AdaptiveCardJson | string> {
-  const caller = callerOf(context);
-  if (!caller) return NO_IDENTITY;
-  const envelope = caseEnvelope.safeParse(data);
-  if (!envelope.success) return NOT_FOUND;
-  const result = await startRapidReview(deps.review, { caller, reference: envelope.data.reference, data });
-  deps.log.info({ verb: 'rapidReview.confirm', reference: envelope.data.reference, outcome: result.status }, 'rapid review');
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const result = await startRapidReview(deps.review, { ...action, data });
+  deps.log.info({ verb: 'rapidReview.confirm', reference: action.reference, outcome: result.status }, 'rapid review');
   switch (result.status) {
     case 'refused':
       return BUSINESS_UNIT_ONLY;
@@ -85,8 +83,7 @@ export async function confirmRapidReview(
     case 'alreadyStarted':
       return caseCard(deps, result.record);
     case 'started': {
-      const tenantId = tenantOf(context);
-      const origin = { serviceUrl: context.activity.serviceUrl, ...(tenantId && { tenantId }) };
+      const origin = originOf(context);
       const reference = result.record.reference;
       deps.background.run('lead-requests', async () => {
         await sendRequests(deps, reference, allTargets(result.record), origin);
@@ -113,8 +110,7 @@ export async function resendRequests(
   if (!record?.rapidReview) return NOT_FOUND;
   const targets = unreached(record.rapidReview).map((t) => ({ ...t, attempt: t.attempt + 1 }));
   deps.log.info({ verb: 'rapidReview.resend', reference: record.reference, targets: targets.length }, 'rapid review');
-  const tenantId = tenantOf(context);
-  const origin = { serviceUrl: context.activity.serviceUrl, ...(tenantId && { tenantId }) };
+  const origin = originOf(context);
   if (targets.length > 0) deps.background.run('lead-requests', () => sendRequests(deps, record.reference, targets, origin));
   return caseCard(deps, record);
 }
@@ -125,12 +121,10 @@ export async function closeReturnsNow(
   deps: PanelDeps,
   data: Record<string, unknown>,
 ): Promise<AdaptiveCardJson | string> {
-  const caller = callerOf(context);
-  if (!caller) return NO_IDENTITY;
-  const envelope = caseEnvelope.safeParse(data);
-  if (!envelope.success) return NOT_FOUND;
-  const result = await closeReturns(deps.review, { caller, reference: envelope.data.reference });
-  deps.log.info({ verb: 'rapidReview.close', reference: envelope.data.reference, outcome: result.status }, 'rapid review');
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const result = await closeReturns(deps.review, action);
+  deps.log.info({ verb: 'rapidReview.close', reference: action.reference, outcome: result.status }, 'rapid review');
   if (!('record' in result)) {
     return result.status === 'refused'
       ? BUSINESS_UNIT_ONLY
@@ -173,12 +167,10 @@ export async function viewCollation(
   deps: PanelDeps,
   data: Record<string, unknown>,
 ): Promise<AdaptiveCardJson | string> {
-  const caller = callerOf(context);
-  if (!caller) return NO_IDENTITY;
-  const envelope = caseEnvelope.safeParse(data);
-  if (!envelope.success) return COLLATION_REFUSED;
-  const result = await collation(deps.review, { caller, reference: envelope.data.reference });
-  deps.log.info({ verb: 'rapidReview.viewCollation', reference: envelope.data.reference, outcome: result.status }, 'collation view');
+  const action = caseAction(context, data, COLLATION_REFUSED);
+  if (typeof action === 'string') return action;
+  const result = await collation(deps.review, action);
+  deps.log.info({ verb: 'rapidReview.viewCollation', reference: action.reference, outcome: result.status }, 'collation view');
   if (!('record' in result)) {
     return result.status === 'notReady'
       ? 'The returns are not collated yet: they are collated when all are in, or when the business unit closes them.'

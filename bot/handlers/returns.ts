@@ -17,9 +17,9 @@ import {
   submitReturn,
   viewRequest,
 } from '../../review/rapid-review-actions.js';
-import { callerOf, NO_IDENTITY, tenantOf } from '../caller.js';
+import { callerOf, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
-import { sendRequests } from '../send-requests.js';
+import { originOf, sendRequests } from '../send-requests.js';
 
 /**
  * Which case and agency a request card is about. It never says who may answer: that
@@ -216,8 +216,7 @@ export async function delegate(context: TurnContext, deps: PanelDeps, data: Reco
       error: result.error,
     });
   }
-  const tenantId = tenantOf(context);
-  const origin = { serviceUrl: context.activity.serviceUrl, ...(tenantId && { tenantId }) };
+  const origin = originOf(context);
   const target = { agencyId: request.agencyId, aadObjectId: result.to.aadObjectId, attempt: 1 };
   deps.background.run('lead-requests', () => sendRequests(deps, request.reference, [target], origin));
   return requestCardFor(deps, request.caller, result.record, request.agencyId, { kind: 'handedOver', toName: result.to.name });
