@@ -34,5 +34,8 @@ export type AuditAction =
   | 'return.amended'
   | 'return.draftSaved'
   | 'return.refused'
+  | 'reminder.sent'
+  | 'reminder.skipped'
+  | 'reminder.escalated'
   | 'collation.viewed'
   | 'collation.view.refused';

@@ -52,13 +52,18 @@ export interface CaseItem<T = unknown> {
 
 export type NotificationOutcome =
   | { status: 'sent'; activityId?: string }
-  | { status: 'failed'; error: string };
+  | { status: 'failed'; error: string }
+  /** No longer needed when its time came (a reminder for a return that has arrived). */
+  | { status: 'skipped'; error: string };
+
+/** Side effects Panel owes: posts and requests it claims as it makes them; reminders it schedules ahead. */
+export type NotificationKind = 'channelPost' | 'leadRequest' | 'reminder' | 'escalation';
 
 export interface NotificationClaim {
   /** Unique per side effect, e.g. `channel-post:REF-2026-0007`. */
   key: string;
   caseId: string;
-  kind: 'channelPost' | 'leadRequest';
+  kind: NotificationKind;
   at: string;
   /**
    * Until when the claimant holds it (default: NOTIFICATION_LEASE_MS after `at`). If it
@@ -79,8 +84,8 @@ export const leaseEnd = (claim: Pick<NotificationClaim, 'at' | 'leaseUntil'>): s
 
 /** A side effect Panel owes: claimed, then sent or failed. */
 export interface Notification extends NotificationClaim {
-  status: 'pending' | 'sent' | 'failed';
-  /** When it is (or was) due to be attempted: the claim time, for now. */
+  status: 'pending' | 'sent' | 'failed' | 'skipped';
+  /** When it is (or was) due to be attempted: the claim time, or the time it was scheduled for. */
   dueAt: string;
   leaseUntil: string;
   activityId?: string;
@@ -161,12 +166,23 @@ export interface CaseStore {
    */
   claimNotification(claim: NotificationClaim): Promise<boolean>;
   /**
+   * Records a side effect due later (a reminder), once per key: true if it was new. It
+   * is pending and held by nobody, so the sweep takes it once `dueAt` has come.
+   */
+  scheduleNotification(intent: {
+    key: string;
+    caseId: string;
+    kind: NotificationKind;
+    dueAt: string;
+    payload?: Record<string, string>;
+  }): Promise<boolean>;
+  /**
    * Records how a claimed notification ended, with the audit event that says so: in one
    * transaction (SQLite), or the outcome first and then the event (Cosmos DB).
    */
   completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<void>;
   /**
-   * Notifications not yet sent (pending or failed) that were due by `before`, oldest
+   * Notifications not yet done (pending or failed) that were due by `before`, oldest
    * first, a page at a time. Across all cases: the one query that is.
    */
   listDueNotifications(before: string, page: { limit: number; continuation?: string }): Promise<Page<Notification>>;

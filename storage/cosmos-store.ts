@@ -11,6 +11,7 @@ import {
   type CaseStore,
   leaseEnd,
   type Notification,
+  type NotificationKind,
   type NotificationClaim,
   type NotificationOutcome,
   type Page,
@@ -245,10 +246,14 @@ export class CosmosStore implements CaseStore {
   }
 
   async claimNotification(claim: NotificationClaim): Promise<boolean> {
-    const notification: Notification = { ...claim, status: 'pending', dueAt: claim.at, leaseUntil: leaseEnd(claim) };
+    return this.createNotification({ ...claim, status: 'pending', dueAt: claim.at, leaseUntil: leaseEnd(claim) });
+  }
+
+  /** Creates a notification once: false if its key is taken. */
+  private async createNotification(notification: Notification): Promise<boolean> {
     try {
       await guard('notification', () =>
-        this.cases.items.create({ ...notification, id: `notification:${claim.key}`, type: 'notification' }),
+        this.cases.items.create({ ...notification, id: `notification:${notification.key}`, type: 'notification' }),
       );
       return true;
     } catch (err) {
@@ -260,7 +265,7 @@ export class CosmosStore implements CaseStore {
   async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<void> {
     const { caseId, at } = event;
     const detail: PatchOperation[] =
-      outcome.status === 'failed'
+      outcome.status !== 'sent'
         ? [{ op: 'set', path: '/error', value: outcome.error }]
         : outcome.activityId
           ? [{ op: 'set', path: '/activityId', value: outcome.activityId }]
@@ -282,7 +287,7 @@ export class CosmosStore implements CaseStore {
     const iterator = this.cases.items.query<Notification & ItemDefinition>(
       {
         query:
-          "SELECT * FROM c WHERE c.type = 'notification' AND c.status != 'sent' AND c.dueAt <= @before ORDER BY c.dueAt",
+          "SELECT * FROM c WHERE c.type = 'notification' AND c.status != 'sent' AND c.status != 'skipped' AND c.dueAt <= @before ORDER BY c.dueAt",
         parameters: [{ name: '@before', value: before }],
       },
       { maxItemCount: page.limit, ...(page.continuation && { continuationToken: page.continuation }) },
@@ -290,6 +295,25 @@ export class CosmosStore implements CaseStore {
     const { resources, continuationToken } = await guard('notifications', () => iterator.fetchNext());
     const items = resources.map((r) => ({ ...strip<Omit<Notification, 'caseId'>>(r), caseId: r.caseId }));
     return continuationToken ? { items, continuation: continuationToken } : { items };
+  }
+
+  async scheduleNotification(intent: {
+    key: string;
+    caseId: string;
+    kind: NotificationKind;
+    dueAt: string;
+    payload?: Record<string, string>;
+  }): Promise<boolean> {
+    return this.createNotification({
+      key: intent.key,
+      caseId: intent.caseId,
+      kind: intent.kind,
+      at: intent.dueAt,
+      status: 'pending',
+      dueAt: intent.dueAt,
+      leaseUntil: intent.dueAt,
+      ...(intent.payload && { payload: intent.payload }),
+    });
   }
 
   async takeOverNotification(caseId: string, key: string, lease: { now: string; until: string }): Promise<boolean> {

@@ -9,6 +9,7 @@ import {
   type CaseItemType,
   leaseEnd,
   type CaseStore,
+  type NotificationKind,
   type Notification,
   type NotificationClaim,
   type NotificationOutcome,
@@ -268,6 +269,31 @@ export class SqliteStore implements CaseStore {
     return result.changes === 1;
   }
 
+  async scheduleNotification(intent: {
+    key: string;
+    caseId: string;
+    kind: NotificationKind;
+    dueAt: string;
+    payload?: Record<string, string>;
+  }): Promise<boolean> {
+    const result = this
+      .prepared(
+        `INSERT INTO notifications (key, case_id, kind, status, claimed_at, due_at, lease_until, payload)
+         VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)
+         ON CONFLICT (key) DO NOTHING`,
+      )
+      .run(
+        intent.key,
+        intent.caseId,
+        intent.kind,
+        intent.dueAt,
+        intent.dueAt,
+        intent.dueAt,
+        intent.payload ? JSON.stringify(intent.payload) : null,
+      );
+    return result.changes === 1;
+  }
+
   async takeOverNotification(caseId: string, key: string, lease: { now: string; until: string }): Promise<boolean> {
     const result = this
       .prepared(
@@ -291,7 +317,7 @@ export class SqliteStore implements CaseStore {
       .run(
         outcome.status,
         outcome.status === 'sent' ? (outcome.activityId ?? null) : null,
-        outcome.status === 'failed' ? outcome.error : null,
+        outcome.status === 'sent' ? null : outcome.error,
         at,
         key,
       );
@@ -306,7 +332,7 @@ export class SqliteStore implements CaseStore {
     const rows = this
       .prepared<[string, string, string, string, number], NotificationRow>(
         `SELECT * FROM notifications
-         WHERE status <> 'sent' AND due_at <= ? AND (due_at > ? OR (due_at = ? AND key > ?))
+         WHERE status <> 'sent' AND status <> 'skipped' AND due_at <= ? AND (due_at > ? OR (due_at = ? AND key > ?))
          ORDER BY due_at, key LIMIT ?`,
       )
       .all(before, after[0], after[0], after[1], page.limit + 1);

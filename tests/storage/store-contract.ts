@@ -261,6 +261,22 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       expect(await store.takeOverNotification(caseId, 'no-such-key', { now: at, until: at })).toBe(false);
     });
 
+    it('a reminder is scheduled once, waits for its time, and once skipped is no longer due', async () => {
+      const caseId = formatReference(2034, 1);
+      const intent = { key: `reminder:${caseId}:police:a:2034-01-09`, caseId, kind: 'reminder' as const, dueAt: '2034-01-09T09:00:00.000Z', payload: { agencyId: 'police' } };
+      expect(await store.scheduleNotification(intent)).toBe(true);
+      expect(await store.scheduleNotification({ ...intent, dueAt: '2034-02-01T09:00:00.000Z' })).toBe(false);
+      const dueBy = async (before: string) =>
+        (await store.listDueNotifications(before, { limit: 100 })).items.filter((n) => n.caseId === caseId).map((n) => n.key);
+      expect(await dueBy('2034-01-09T08:59:59.000Z')).toEqual([]);
+      expect(await dueBy('2034-01-09T09:00:00.000Z')).toEqual([intent.key]);
+      // Nobody holds it: the first sweep after its time takes it.
+      expect(await store.takeOverNotification(caseId, intent.key, { now: '2034-01-09T09:05:00.000Z', until: '2034-01-09T09:07:00.000Z' })).toBe(true);
+      await store.completeNotification(intent.key, { status: 'skipped', error: 'returned' }, { caseId, at: '2034-01-09T09:05:00.000Z', actor: 'panel', action: 'reminder.skipped' });
+      expect(await dueBy('2034-12-31T00:00:00.000Z')).toEqual([]);
+      expect(await store.getNotification(caseId, intent.key)).toMatchObject({ status: 'skipped', error: 'returned', payload: { agencyId: 'police' } });
+    });
+
     const caseItem = <T>(caseId: string, id: string, at: string, doc: T, type: CaseItemType = 'return'): CaseItem<T> =>
       ({ caseId, id, type, at, doc });
 
