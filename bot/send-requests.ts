@@ -3,7 +3,9 @@ import pLimit from 'p-limit';
 import { requestCard } from '../cards/rapid-review-cards.js';
 import type { CaseRecord } from '../review/case.js';
 import { isLeadOf, recordDelivery } from '../review/rapid-review-actions.js';
+import { localDateOf } from '../review/local-date.js';
 import { tenantOf } from './caller.js';
+import { planReminders } from './reminders.js';
 import { replyInCaseThread } from './channel-card.js';
 import type { PanelDeps } from './deps.js';
 import { sendToPerson } from './personal-chats.js';
@@ -147,6 +149,7 @@ export async function sendClaimedRequest(
       { caseId: reference, at, actor: 'panel', action: 'rapidReview.requestSent', detail },
     );
     await recordDelivery(deps.review, { reference, ...target, delivery: { status: 'sent', at, attempt: target.attempt } });
+    await planReminders(deps, record, { ...target, ...origin }, localDateOf(now(), deps.review.partnership.timezone));
     return;
   }
   deps.log.warn({ reference, agency: target.agencyId, reason: delivery.reason }, 'request not delivered');

@@ -124,7 +124,7 @@ const remindersSchema = z
       .strict()
       .default({})
       .refine((h) => h.start < h.end, { message: 'start must be before end' }),
-    sweepEveryMinutes: z.number().int().min(1).max(240).default(15),
+    sweepEveryMinutes: z.number().int().min(1).max(60).default(15),
   })
   .strict()
   .default({});

@@ -1,39 +1,52 @@
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { PanelDeps } from '../bot/deps.js';
 import { loggableError } from '../bot/logger.js';
+import { sendEscalation, sendReminders } from '../bot/reminders.js';
 import { postClaimedReferral } from '../bot/post-to-channel.js';
 import { fromRequestPayload, sendClaimedRequest } from '../bot/send-requests.js';
 import { anonymise } from '../review/case.js';
+import { mayRemindAt } from '../review/reminders.js';
 import { NOTIFICATION_LEASE_MS, type Notification } from '../review/store.js';
 
-/** Every five minutes, and once at start-up: a side effect whose claimant died waits at most that long. */
-export const OUTBOX_SCHEDULE = '*/5 * * * *';
 const PAGE = 50;
 
 /**
- * Finishes the side effects whose claimant died between claiming and finishing them
- * (Panel stopped, or crashed, mid-post): each pending notification whose lease has run
- * out is taken over by exactly one instance, by a conditional write, and done again.
- * Says how many it took over. A crash after Teams accepted a post but before it was
- * recorded can repeat that one post: Teams gives no idempotency key.
+ * The outbox sweep. Each pending notification that has come due and that nobody holds
+ * is taken by exactly one instance, by a conditional write, and done:
+ * - side effects whose claimant died between claiming and finishing them (Panel
+ *   stopped, or crashed, mid-post) are done again;
+ * - reminders and escalations are sent, in working hours on working days only;
+ *   reminders to one person go as one digest.
+ * Says how many it took. Its cost follows the number of notifications due, not the
+ * number of cases. A crash after Teams accepted a message but before it was recorded
+ * can repeat that one message: Teams gives no idempotency key.
  */
-export async function recoverNotifications(deps: PanelDeps): Promise<number> {
-  const { store, now } = deps.review;
+export async function sweepOutbox(deps: PanelDeps): Promise<number> {
+  const { store, now, partnership, calendar } = deps.review;
   const at = now();
+  const remindingHours = mayRemindAt(at, partnership.reminders, partnership.timezone, calendar);
+  const reminders: Notification[] = [];
   let taken = 0;
   let continuation: string | undefined;
   do {
     const page = await store.listDueNotifications(at.toISOString(), { limit: PAGE, ...(continuation && { continuation }) });
     for (const notification of page.items) {
       if (notification.status !== 'pending' || notification.leaseUntil > at.toISOString()) continue;
+      const isReminder = notification.kind === 'reminder' || notification.kind === 'escalation';
+      if (isReminder && !remindingHours) continue;
       const until = new Date(at.getTime() + NOTIFICATION_LEASE_MS).toISOString();
       if (!(await store.takeOverNotification(notification.caseId, notification.key, { now: at.toISOString(), until }))) continue;
       taken++;
-      deps.log.info({ job: 'outbox', kind: notification.kind, reference: notification.caseId }, 'taking over an unfinished notification');
-      await redo(deps, notification);
+      if (notification.kind === 'reminder') reminders.push(notification);
+      else if (notification.kind === 'escalation') await sendEscalation(deps, notification);
+      else {
+        deps.log.info({ job: 'outbox', kind: notification.kind, reference: notification.caseId }, 'taking over an unfinished notification');
+        await redo(deps, notification);
+      }
     }
     continuation = page.continuation;
   } while (continuation);
+  await sendReminders(deps, reminders);
   return taken;
 }
 
@@ -53,16 +66,21 @@ async function redo(deps: PanelDeps, notification: Notification): Promise<void> 
   await deps.channelCards.refresh(deps, record.reference);
 }
 
-/** The outbox sweep: every five minutes in the partnership's timezone, never two at once in one process. */
+/**
+ * The outbox sweep: at start-up, and every `reminders.sweepEveryMinutes` (15) in the
+ * partnership's timezone, never two at once in one process.
+ */
 export function scheduleOutbox(deps: PanelDeps): ScheduledTask {
+  const { partnership } = deps.review;
   const run = async () => {
     try {
-      await recoverNotifications(deps);
+      await sweepOutbox(deps);
     } catch (err) {
       deps.log.error({ job: 'outbox', err: loggableError(err) }, 'outbox sweep failed');
     }
   };
-  const task = schedule(OUTBOX_SCHEDULE, run, { name: 'outbox', timezone: deps.review.partnership.timezone, noOverlap: true });
+  const every = `*/${partnership.reminders.sweepEveryMinutes} * * * *`;
+  const task = schedule(every, run, { name: 'outbox', timezone: partnership.timezone, noOverlap: true });
   deps.background.run('outbox', run);
   return task;
 }

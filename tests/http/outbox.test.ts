@@ -4,7 +4,7 @@ import { formatReference } from '../../review/case.js';
 import { localDate } from '../../review/local-date.js';
 import { withRapidReview } from '../../review/rapid-review.js';
 import { updateCase } from '../../review/update-case.js';
-import { recoverNotifications } from '../../scheduler/outbox.js';
+import { sweepOutbox } from '../../scheduler/outbox.js';
 import { channelMention, PEOPLE, personalMessage, REFERRALS_CHANNEL } from '../support/activities.js';
 import { cardOf, texts } from '../support/cards.js';
 import { httpSuite } from '../support/http-suite.js';
@@ -39,7 +39,7 @@ describe('side effects left unfinished by a crash', () => {
     await panel.store.claimNotification({ key: 'channel-post:held', caseId: reference, kind: 'channelPost', at: NOW.toISOString() });
 
     const before = channelPosts().length;
-    const taken = await Promise.all([recoverNotifications(deps()), recoverNotifications(deps()), recoverNotifications(deps())]);
+    const taken = await Promise.all([sweepOutbox(deps()), sweepOutbox(deps()), sweepOutbox(deps())]);
     expect(taken.reduce((a, b) => a + b, 0)).toBe(1);
     expect(channelPosts().length - before).toBe(1);
     expect(await panel.store.getNotification(reference, `channel-post:${reference}`)).toMatchObject({ status: 'sent' });
@@ -50,7 +50,7 @@ describe('side effects left unfinished by a crash', () => {
   it('a request to a lead whose sender died is sent once, and recorded on the case', async () => {
     await panel.send(personalMessage(serviceUrl(), 'lee', 'help'));
     const reference = await caseWithDeadClaim('crash:2');
-    await recoverNotifications(deps());
+    await sweepOutbox(deps());
     const partnership = deps().review.partnership;
     await updateCase(panel.store, reference, (r) =>
       withRapidReview(r, { agencies: ['la'], dueOn: localDate('2026-12-11'), by: PEOPLE.sam.aadObjectId, at: TEN_MINUTES_AGO }, partnership),
@@ -65,7 +65,7 @@ describe('side effects left unfinished by a crash', () => {
     });
 
     const before = connector.calls.length;
-    await Promise.all([recoverNotifications(deps()), recoverNotifications(deps())]);
+    await Promise.all([sweepOutbox(deps()), sweepOutbox(deps())]);
     const toLee = connector.calls
       .slice(before)
       .filter((c) => c.path === '/v3/conversations/a:personal-lee/activities');

@@ -32,6 +32,8 @@ export class PanelHarness {
   readonly dbPath = join(this.dir, 'panel.db');
   panel!: RunningPanel;
   private readonly env: Record<string, string>;
+  /** What Panel takes for "now": the suite's date unless a test moves it on. */
+  clock: Date = NOW;
   /** The Cosmos test server, once a Cosmos harness has started. */
   cosmos: CosmosTestServer | undefined;
   private readonly database = `panel-${randomUUID()}`;
@@ -47,7 +49,7 @@ export class PanelHarness {
     this.panel = await startPanel(loadConfig(this.env), {
       store: await this.openStore(),
       log: createLogger('silent'),
-      now: () => NOW,
+      now: () => this.clock,
     });
     return this;
   }
