@@ -7,6 +7,7 @@ import type { PanelDeps } from './deps.js';
 import { STALE_CARD } from './handlers/card-data.js';
 import { hideCaseDetails, viewCaseDetails } from './handlers/case-details.js';
 import { chooseReferralKind } from './handlers/choose-referral-kind.js';
+import { chooseHold, confirmHold, releaseHold } from './handlers/hold.js';
 import { help, unknownMessage, welcome } from './handlers/help.js';
 import { startReferral } from './handlers/start-referral.js';
 import {
@@ -42,6 +43,9 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.submitReferral]: submitReferral,
   [VERBS.viewCaseDetails]: viewCaseDetails,
   [VERBS.hideCaseDetails]: hideCaseDetails,
+  [VERBS.holdCase]: chooseHold,
+  [VERBS.confirmHold]: confirmHold,
+  [VERBS.releaseHold]: releaseHold,
   [VERBS.startRapidReview]: chooseRapidReview,
   [VERBS.confirmRapidReview]: confirmRapidReview,
   [VERBS.closeReturns]: closeReturnsNow,

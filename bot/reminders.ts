@@ -56,14 +56,14 @@ export async function planReminders(
 }
 
 /**
- * Whether a reminder is still wanted: the request is open, has no return, is due on the
+ * Whether a reminder is still wanted: the case is not on hold, the request is open, has no return, is due on the
  * date the reminder was planned for (not moved since), and, for a reminder, its
  * addressee still answers for the agency.
  */
 function stillWanted(record: CaseRecord | undefined, notification: Notification): record is CaseRecord {
   const p = notification.payload;
   const review = record?.rapidReview;
-  if (!record || !review || review.closed || !p?.agencyId || p.dueOn !== review.dueOn) return false;
+  if (!record || !review || review.closed || record.hold || !p?.agencyId || p.dueOn !== review.dueOn) return false;
   const request = requestFor(record, p.agencyId);
   if (!request || request.current) return false;
   return notification.kind === 'escalation' || request.addressees.some((a) => a.aadObjectId.toLowerCase() === p.aadObjectId?.toLowerCase());
@@ -149,4 +149,25 @@ export async function sendEscalation(deps: PanelDeps, notification: Notification
     posted ? { status: 'sent' } : { status: 'failed', error: 'the case has no card in the business unit channel' },
     { caseId: record.reference, at, actor: 'panel', action: 'reminder.escalated', detail: `agency=${notification.payload!.agencyId}` },
   );
+}
+
+/**
+ * Plans afresh the reminders of every request still awaiting a return, from today: after
+ * a hold ends and the due date has moved. Reminders planned for the old date are skipped
+ * when their time comes.
+ */
+export async function replanReminders(deps: PanelDeps, record: CaseRecord): Promise<void> {
+  const review = record.rapidReview;
+  if (!review || review.closed || record.hold) return;
+  const { store } = deps.review;
+  const channel = await store.getSetting('referralChannel');
+  for (const request of review.requests.filter((r) => !r.current)) {
+    for (const addressee of request.addressees) {
+      const chat = await store.getSetting(chatKey(addressee.aadObjectId));
+      const serviceUrl = chat?.serviceUrl ?? channel?.serviceUrl;
+      if (!serviceUrl) continue;
+      const tenantId = chat?.tenantId ?? channel?.tenantId;
+      await planReminders(deps, record, { agencyId: request.agencyId, aadObjectId: addressee.aadObjectId, serviceUrl, ...(tenantId && { tenantId }) }, today(deps));
+    }
+  }
 }

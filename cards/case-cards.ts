@@ -1,4 +1,5 @@
 import { anonymise, type AnonymousCase, type CaseRecord } from '../review/case.js';
+import { HOLD_REASON_MAX, type HoldErrors, type HoldForm } from '../review/hold-actions.js';
 import type { LocalDate } from '../review/local-date.js';
 import { progressOf, unreached, type RapidReview, type ReturnState } from '../review/rapid-review.js';
 import type { Referral } from '../review/referral.js';
@@ -13,6 +14,7 @@ import {
   shortDate,
   type Fact,
 } from './labels.js';
+import { formCard, problemsBanner } from './form.js';
 import { renderCard, type AdaptiveCardJson } from './render.js';
 import documentTemplate from './templates/document.json' with { type: 'json' };
 import summaryTemplate from './templates/case-summary.json' with { type: 'json' };
@@ -116,8 +118,12 @@ export function channelCaseCard(record: AnonymousCase, progress: ProgressContext
   else if (!review.closed) {
     if (unreached(review).length > 0) actions.push({ title: 'Resend undelivered requests', verb: VERBS.resendRequests, reference });
     actions.push({ title: 'Close returns', verb: VERBS.closeReturns, reference });
-  }
-  else actions.push({ title: 'View collation', verb: VERBS.viewCollation, reference });
+  } else actions.push({ title: 'View collation', verb: VERBS.viewCollation, reference });
+  actions.push(
+    record.onHold
+      ? { title: 'Take off hold', verb: VERBS.releaseHold, reference }
+      : { title: 'Put on hold', verb: VERBS.holdCase, reference },
+  );
   return summaryCard(record, {
     heading: review ? `${reference}: ${record.descriptor}` : `New referral ${reference}`,
     actions,
@@ -285,4 +291,41 @@ export function documentCard(doc: {
   actions: DocumentAction[];
 }): AdaptiveCardJson {
   return renderCard(documentTemplate, { immediateSafety: false, ...doc });
+}
+
+/** The business unit's reason for a hold and the date it ends, if any. */
+export function holdCard(view: {
+  record: AnonymousCase;
+  form: HoldForm;
+  errors?: HoldErrors;
+  /** The first date a hold can end. */
+  earliest: LocalDate;
+}): AdaptiveCardJson {
+  const reference = view.record.reference;
+  const errors = view.errors ?? {};
+  const banner = problemsBanner(errors, 'The case is not on hold yet');
+  return formCard<keyof HoldForm>({
+    heading: `Put ${reference} on hold`,
+    subtitle: 'Its clocks and reminders stop until it is taken off hold, then resume with the time that was left.',
+    facts: anonymousFacts(view.record),
+    sections: [
+      {
+        key: 'hold',
+        title: 'The hold',
+        fields: [
+          { id: 'reason', label: 'Why (seen by the business unit only)', type: 'multiline', required: true },
+          { id: 'until', label: 'Until (leave empty for until further notice)', type: 'date' },
+        ],
+      },
+    ],
+    values: view.form,
+    errors,
+    limits: { reason: HOLD_REASON_MAX },
+    dates: { min: view.earliest },
+    ...(banner && { banner }),
+    actions: [
+      { title: 'Put on hold', verb: VERBS.confirmHold, style: 'positive', data: { reference } },
+      { title: 'Cancel', verb: VERBS.hideCaseDetails, data: { reference }, inputs: 'none' },
+    ],
+  });
 }

@@ -67,6 +67,9 @@ export function anonymousFacts(record: AnonymousCase): Fact[] {
     { title: 'Person', value: record.descriptor },
     { title: 'Kind', value: KIND_NAMES[record.kind] },
     { title: 'Stage', value: STAGE_NAMES[record.stage] },
+    ...(record.onHold
+      ? [{ title: 'On hold', value: record.onHold.until ? `until ${date(record.onHold.until)}` : 'until further notice' }]
+      : []),
     { title: 'Received', value: date(record.receivedOn) },
     ...clockFacts(record.clocks),
   ];

@@ -21,6 +21,12 @@ export const VERBS = {
   closeReturns: 'rapidReview.close',
   /** Channel card: the collated returns, to the business unit or the panel, in a view only they see. */
   viewCollation: 'rapidReview.viewCollation',
+  /** Channel card: the business unit puts the case on hold (reason, and an end date or none). */
+  holdCase: 'case.hold',
+  /** Hold card: put it on hold. */
+  confirmHold: 'case.confirmHold',
+  /** Channel card: take the case off hold; its clocks resume with the time that was left. */
+  releaseHold: 'case.release',
   /** Request card: the return form, from the agency's draft or current return. */
   openReturn: 'return.open',
   /** Request card: "we had no involvement", in one press. */

@@ -1,6 +1,7 @@
 import type { AuditEvent } from './audit.js';
 import type { IntakeClocks } from './clocks.js';
 import type { LocalDate } from './local-date.js';
+import type { Hold } from './hold.js';
 import type { RapidReview } from './rapid-review.js';
 import type { Referral, ReviewKind } from './referral.js';
 
@@ -34,6 +35,8 @@ export interface CaseRecord {
   referral: Referral;
   /** Once the business unit starts it: the agencies asked and where their returns stand. */
   rapidReview?: RapidReview;
+  /** While the case is on hold: its clocks and reminders are stopped. */
+  hold?: Hold;
   /** When the case was closed, and when its retention ends and it is deleted (ISO 8601). */
   closedAt?: string;
   expiresAt?: string;
@@ -67,6 +70,8 @@ export interface AnonymousCase {
   immediateSafety: boolean;
   /** The rapid review's agencies and due date: no names. */
   rapidReview?: RapidReview;
+  /** On hold, and until when if a date is set; never the reason. */
+  onHold?: { until?: LocalDate };
 }
 
 export function anonymise(record: CaseRecord): AnonymousCase {
@@ -79,6 +84,7 @@ export function anonymise(record: CaseRecord): AnonymousCase {
     clocks: record.clocks,
     immediateSafety: record.referral.incident.immediateSafety,
     ...(record.rapidReview && { rapidReview: record.rapidReview }),
+    ...(record.hold && { onHold: record.hold.until ? { until: record.hold.until } : {} }),
   };
 }
 

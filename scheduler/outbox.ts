@@ -2,6 +2,8 @@ import { schedule, type ScheduledTask } from 'node-cron';
 import type { PanelDeps } from '../bot/deps.js';
 import { loggableError } from '../bot/logger.js';
 import { sendEscalation, sendReminders } from '../bot/reminders.js';
+import { afterRelease } from '../bot/handlers/hold.js';
+import { takeOffHold } from '../review/hold-actions.js';
 import { postClaimedReferral } from '../bot/post-to-channel.js';
 import { fromRequestPayload, sendClaimedRequest } from '../bot/send-requests.js';
 import { anonymise } from '../review/case.js';
@@ -39,6 +41,7 @@ export async function sweepOutbox(deps: PanelDeps): Promise<number> {
       taken++;
       if (notification.kind === 'reminder') reminders.push(notification);
       else if (notification.kind === 'escalation') await sendEscalation(deps, notification);
+      else if (notification.kind === 'holdEnd') await endHold(deps, notification);
       else {
         deps.log.info({ job: 'outbox', kind: notification.kind, reference: notification.caseId }, 'taking over an unfinished notification');
         await redo(deps, notification);
@@ -48,6 +51,17 @@ export async function sweepOutbox(deps: PanelDeps): Promise<number> {
   } while (continuation);
   await sendReminders(deps, reminders);
   return taken;
+}
+
+/** A hold's end date has come: Panel takes the case off hold, if it is still that hold. */
+async function endHold(deps: PanelDeps, notification: Notification): Promise<void> {
+  const result = await takeOffHold(deps.review, { caller: 'panel', reference: notification.caseId, ...(notification.payload?.since && { since: notification.payload.since }) });
+  await deps.review.store.completeNotification(
+    notification.key,
+    result.status === 'released' ? { status: 'sent' } : { status: 'skipped', error: 'the hold had already ended' },
+    { caseId: notification.caseId, at: deps.review.now().toISOString(), actor: 'panel', action: 'case.holdEnded' },
+  );
+  if (result.status === 'released') await afterRelease(deps, result.record);
 }
 
 async function redo(deps: PanelDeps, notification: Notification): Promise<void> {

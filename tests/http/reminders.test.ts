@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { sweepOutbox } from '../../scheduler/outbox.js';
-import { cardAction, channelMention, personalMessage, REFERRALS_CHANNEL, type PersonKey } from '../support/activities.js';
-import { texts } from '../support/cards.js';
+import { cardAction, channelMention, PEOPLE, personalMessage, REFERRALS_CHANNEL, type PersonKey } from '../support/activities.js';
+import { actions, errorUnder, input, texts } from '../support/cards.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
 import { validReferralForm } from '../support/referral-form.js';
 
@@ -126,5 +126,76 @@ describe.each(STORES)('reminders, on $name', ({ store }) => {
     expect(sent.filter((d) => d.startsWith('agency=la'))).toHaveLength(1);
     expect(sent.filter((d) => d.startsWith('agency=police'))).toHaveLength(4);
     expect(sent.filter((d) => d.endsWith('late=yes'))).toHaveLength(1);
+  });
+});
+
+describe('a case on hold', () => {
+  const { connector, panel, serviceUrl } = httpSuite();
+  let reference = '';
+
+  const sweepAt = async (iso: string) => {
+    panel.clock = new Date(iso);
+    await sweepOutbox(panel.panel.deps);
+    await panel.idle();
+  };
+  const remindersToAlex = () =>
+    connector.calls.filter((c) => c.path === '/v3/conversations/a:personal-alex/activities' && String(c.body.text).startsWith('**Reminder'));
+  const hold = (who: PersonKey, data: Record<string, unknown>) =>
+    panel.invoke(cardAction(serviceUrl(), who, VERBS.confirmHold, { reference, ...data }, 'channel'));
+
+  it('only the business unit puts it on hold, with a reason; the channel sees the date, never the reason', async () => {
+    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
+    await panel.send(personalMessage(serviceUrl(), 'alex', 'help'));
+    const ack = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+    reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
+    await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police,la', dueOn: '2026-12-11' }, 'channel'));
+    await panel.idle();
+
+    panel.clock = new Date('2026-12-07T10:00:00Z');
+    expect((await hold('priya', { reason: 'x', until: '' })).value).toMatch(/Only the business unit/);
+    const invalid = (await hold('sam', { reason: '', until: '2026-12-12' })).value;
+    expect(errorUnder(invalid, 'reason')).toMatch(/Say why/);
+    expect(errorUnder(invalid, 'until')).toMatch(/not a working day/);
+    expect(input(invalid, 'until').value).toBe('2026-12-12');
+
+    const held = await hold('sam', { reason: 'Awaiting the outcome of the criminal investigation', until: '2026-12-14' });
+    const shown = texts(held.value).join('\n');
+    expect(shown).toMatch(/On hold: until Mon 14 Dec 2026/);
+    expect(shown).not.toMatch(/criminal investigation/);
+    expect(actions(held.value).map((a) => a.verb)).toContain(VERBS.releaseHold);
+    const audit = await panel.store.listAudit(reference);
+    expect(audit.find((e) => e.action === 'case.onHold')).toMatchObject({ actor: PEOPLE.sam.aadObjectId, detail: 'until=2026-12-14' });
+  });
+
+  it('no reminders while it is held', async () => {
+    await sweepAt('2026-12-08T09:05:00Z');
+    await sweepAt('2026-12-11T09:05:00Z');
+    expect(remindersToAlex()).toHaveLength(0);
+  });
+
+  it('it comes off hold by itself on its date; 5 working days held move the due date and every reminder by 5', async () => {
+    await sweepAt('2026-12-14T09:05:00Z');
+    const record = (await panel.store.getCase(reference))!;
+    expect(record.hold).toBeUndefined();
+    expect(record.rapidReview?.dueOn).toBe('2026-12-18');
+    const audit = await panel.store.listAudit(reference);
+    expect(audit.find((e) => e.action === 'case.offHold')).toMatchObject({ actor: 'panel', detail: 'workingDays=5' });
+    // 3 working days before Fri 18 Dec: Tue 15 Dec (it was Tue 8 Dec before the hold).
+    await sweepAt('2026-12-14T15:00:00Z');
+    expect(remindersToAlex()).toHaveLength(0);
+    await sweepAt('2026-12-15T09:05:00Z');
+    expect(remindersToAlex().map((c) => String(c.body.text))).toEqual([expect.stringMatching(/due Fri 18 Dec 2026/)]);
+  });
+
+  it('held until further notice, the business unit takes it off hold', async () => {
+    panel.clock = new Date('2026-12-15T11:00:00Z');
+    await hold('sam', { reason: 'Family liaison in progress', until: '' });
+    expect((await panel.store.getCase(reference))?.hold).toMatchObject({ sinceOn: '2026-12-15' });
+    panel.clock = new Date('2026-12-17T11:00:00Z');
+    expect((await panel.invoke(cardAction(serviceUrl(), 'alex', VERBS.releaseHold, { reference }, 'channel'))).value).toMatch(/Only the business unit/);
+    const released = await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.releaseHold, { reference }, 'channel'));
+    expect(actions(released.value).map((a) => a.verb)).toContain(VERBS.holdCase);
+    // Held Tue 15 to Thu 17 Dec: 2 working days, so due Fri 18 Dec becomes Tue 22 Dec.
+    expect((await panel.store.getCase(reference))?.rapidReview?.dueOn).toBe('2026-12-22');
   });
 });

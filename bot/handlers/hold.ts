@@ -1,0 +1,77 @@
+import type { TurnContext } from 'botbuilder';
+import { channelCaseCard, holdCard } from '../../cards/case-cards.js';
+import type { AdaptiveCardJson } from '../../cards/render.js';
+import { anonymise, type CaseRecord } from '../../review/case.js';
+import { putOnHold, takeOffHold } from '../../review/hold-actions.js';
+import { localDateOf } from '../../review/local-date.js';
+import { sendingInstant } from '../../review/reminders.js';
+import { progressContext } from '../channel-card.js';
+import type { PanelDeps } from '../deps.js';
+import { replanReminders } from '../reminders.js';
+import { BUSINESS_UNIT_ONLY } from './rapid-review.js';
+import { caseAction } from './card-data.js';
+
+const NOT_FOUND = 'That case could not be found.';
+const caseCard = (deps: PanelDeps, record: CaseRecord) => channelCaseCard(anonymise(record), progressContext(deps));
+const earliest = (deps: PanelDeps) =>
+  deps.review.calendar.addWorkingDays(localDateOf(deps.review.now(), deps.review.partnership.timezone), 1);
+
+/** `case.hold`: the hold card, for a business-unit member. */
+export async function chooseHold(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  if (!deps.review.directory.hasRole(action.caller.aadObjectId, 'businessUnit')) return BUSINESS_UNIT_ONLY;
+  const record = await deps.review.store.getCase(action.reference);
+  if (!record) return NOT_FOUND;
+  if (record.hold) return caseCard(deps, record);
+  return holdCard({ record: anonymise(record), form: { reason: '', until: '' }, earliest: earliest(deps) });
+}
+
+/**
+ * `case.confirmHold`: puts the case on hold, once however often it is pressed. A hold
+ * with an end date ends by itself then, through the outbox sweep.
+ */
+export async function confirmHold(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const result = await putOnHold(deps.review, { ...action, data });
+  deps.log.info({ verb: 'case.confirmHold', reference: action.reference, outcome: result.status }, 'hold');
+  if (!('record' in result)) return result.status === 'refused' ? BUSINESS_UNIT_ONLY : NOT_FOUND;
+  if (result.status === 'invalid') {
+    return holdCard({ record: anonymise(result.record), form: result.form, errors: result.errors, earliest: earliest(deps) });
+  }
+  const { record } = result;
+  const hold = record.hold;
+  if (result.status === 'held' && hold?.until) {
+    const { partnership } = deps.review;
+    await deps.review.store.scheduleNotification({
+      key: `hold-end:${record.reference}:${hold.since}`,
+      caseId: record.reference,
+      kind: 'holdEnd',
+      dueAt: sendingInstant(hold.until, partnership.reminders, partnership.timezone),
+      payload: { since: hold.since },
+    });
+  }
+  deps.background.run('channel-card', () => deps.channelCards.refresh(deps, record.reference));
+  return caseCard(deps, record);
+}
+
+/** After a hold ends: the reminders resume from the moved due date, and the card shows it. */
+export async function afterRelease(deps: PanelDeps, record: CaseRecord): Promise<void> {
+  await replanReminders(deps, record);
+  await deps.channelCards.refresh(deps, record.reference);
+}
+
+/** `case.release`: takes the case off hold; its deadlines move on by the working days it was held. */
+export async function releaseHold(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const result = await takeOffHold(deps.review, action);
+  deps.log.info({ verb: 'case.release', reference: action.reference, outcome: result.status }, 'hold');
+  if (result.status === 'refused') return BUSINESS_UNIT_ONLY;
+  if (result.status === 'notFound') return NOT_FOUND;
+  const record = result.status === 'released' ? result.record : await deps.review.store.getCase(action.reference);
+  if (!record) return NOT_FOUND;
+  if (result.status === 'released') deps.background.run('hold-released', () => afterRelease(deps, record));
+  return caseCard(deps, record);
+}

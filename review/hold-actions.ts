@@ -1,0 +1,96 @@
+/**
+ * The business unit puts a case on hold, with a reason and a date it ends (or none),
+ * and takes it off hold; a hold with a date also ends by itself then. Audited, never
+ * with the reason (it may name people).
+ */
+import type { CaseRecord } from './case.js';
+import type { Caller, ReviewDeps } from './deps.js';
+import { withHold, withoutHold } from './hold.js';
+import { localDateOf, parseLocalDate, type LocalDate } from './local-date.js';
+import { updateCase } from './update-case.js';
+
+export interface HoldForm {
+  reason: string;
+  until: string;
+}
+export type HoldErrors = Partial<Record<keyof HoldForm, string>>;
+export const HOLD_REASON_MAX = 1000;
+
+const today = (deps: ReviewDeps): LocalDate => localDateOf(deps.now(), deps.partnership.timezone);
+
+export type HoldResult =
+  | { status: 'refused' | 'notFound' }
+  | { status: 'invalid'; record: CaseRecord; form: HoldForm; errors: HoldErrors }
+  | { status: 'held' | 'alreadyHeld'; record: CaseRecord };
+
+export async function putOnHold(
+  deps: ReviewDeps,
+  input: { caller: Caller; reference: string; data: Record<string, unknown> },
+): Promise<HoldResult> {
+  if (!deps.directory.hasRole(input.caller.aadObjectId, 'businessUnit')) return { status: 'refused' };
+  const current = await deps.store.getCase(input.reference);
+  if (!current) return { status: 'notFound' };
+  if (current.hold) return { status: 'alreadyHeld', record: current };
+  const form: HoldForm = {
+    reason: typeof input.data.reason === 'string' ? input.data.reason.trim() : '',
+    until: typeof input.data.until === 'string' ? input.data.until.trim() : '',
+  };
+  const errors: HoldErrors = {};
+  if (form.reason === '') errors.reason = 'Say why the case is on hold';
+  else if (form.reason.length > HOLD_REASON_MAX) errors.reason = `Keep this to ${HOLD_REASON_MAX} characters or fewer (now ${form.reason.length})`;
+  const until = form.until === '' ? undefined : parseLocalDate(form.until);
+  if (form.until !== '' && !until) errors.until = 'Enter a real date, or leave it empty to hold until further notice';
+  else if (until && until <= today(deps)) errors.until = 'Choose a date after today';
+  else if (until && !deps.calendar.isWorkingDay(until)) errors.until = 'That is not a working day; choose a working day';
+  if (Object.keys(errors).length > 0) return { status: 'invalid', record: current, form, errors };
+
+  const since = deps.now().toISOString();
+  const hold = { since, sinceOn: today(deps), reason: form.reason, by: input.caller.aadObjectId, ...(until && { until }) };
+  const record = await updateCase(deps.store, input.reference, (r) => withHold(r, hold));
+  if (record.hold?.since !== since || record.hold.by !== input.caller.aadObjectId) return { status: 'alreadyHeld', record };
+  await deps.store.appendAudit({
+    caseId: record.reference,
+    at: since,
+    actor: input.caller.aadObjectId,
+    action: 'case.onHold',
+    detail: `until=${until ?? 'further notice'}`,
+  });
+  return { status: 'held', record };
+}
+
+export type ReleaseResult =
+  | { status: 'refused' | 'notFound' | 'notHeld' }
+  | { status: 'released'; record: CaseRecord; heldWorkingDays: number };
+
+/**
+ * Takes a case off hold: by a business-unit member, or by Panel (`'panel'`) when its date
+ * comes. `since` names the hold meant, so a late timer cannot end a newer hold.
+ */
+export async function takeOffHold(
+  deps: ReviewDeps,
+  input: { caller: Caller | 'panel'; reference: string; since?: string },
+): Promise<ReleaseResult> {
+  const actor = input.caller === 'panel' ? 'panel' : input.caller.aadObjectId;
+  if (input.caller !== 'panel' && !deps.directory.hasRole(actor, 'businessUnit')) return { status: 'refused' };
+  const current = await deps.store.getCase(input.reference);
+  if (!current) return { status: 'notFound' };
+  if (!current.hold || (input.since && current.hold.since !== input.since)) return { status: 'notHeld' };
+  let held = 0;
+  let released = false;
+  const record = await updateCase(deps.store, input.reference, (r) => {
+    released = r.hold !== undefined && (!input.since || r.hold.since === input.since);
+    if (!released) return r;
+    const next = withoutHold(r, today(deps), deps.calendar);
+    held = next.heldWorkingDays;
+    return next.record;
+  });
+  if (!released) return { status: 'notHeld' };
+  await deps.store.appendAudit({
+    caseId: record.reference,
+    at: deps.now().toISOString(),
+    actor,
+    action: 'case.offHold',
+    detail: `workingDays=${held}`,
+  });
+  return { status: 'released', record, heldWorkingDays: held };
+}
