@@ -27,6 +27,7 @@ import {
   submitNilReturn,
   submitReturnForm,
 } from './handlers/returns.js';
+import { myTasks } from './handlers/my-tasks.js';
 import { status } from './handlers/status.js';
 import { submitReferral } from './handlers/submit-referral.js';
 import { useChannelForReferrals } from './handlers/use-channel.js';
@@ -94,6 +95,7 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
   app.message(/^\s*(refer|new referral|make a referral)\s*$/i, (context) => startReferral(context, deps));
   app.message(/^\s*status\b/i, (context) => status(context, deps));
   app.message(/^\s*collation\b/i, (context) => collationCommand(context, deps));
+  app.message(/^\s*my tasks\s*$/i, (context) => myTasks(context, deps));
   app.message(/^\s*use this channel for referrals\s*$/i, (context) => useChannelForReferrals(context, deps));
   app.activity(ActivityTypes.Message, (context) => unknownMessage(context));
 

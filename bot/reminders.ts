@@ -1,9 +1,9 @@
 import type { CaseRecord } from '../review/case.js';
 import { localDateOf, type LocalDate } from '../review/local-date.js';
 import { requestFor } from '../review/rapid-review.js';
-import { escalationDay, nextReminder, sendingInstant, workingDaysBetween } from '../review/reminders.js';
+import { escalationDay, nextReminder, sendingInstant } from '../review/reminders.js';
 import { chatKey, type Notification } from '../review/store.js';
-import { date } from '../cards/labels.js';
+import { dueWords } from '../cards/labels.js';
 import { replyInCaseThread } from './channel-card.js';
 import type { PanelDeps } from './deps.js';
 import { sendToPerson } from './personal-chats.js';
@@ -69,15 +69,6 @@ function stillWanted(record: CaseRecord | undefined, notification: Notification)
   return notification.kind === 'escalation' || request.addressees.some((a) => a.aadObjectId.toLowerCase() === p.aadObjectId?.toLowerCase());
 }
 
-/** "due Fri 11 Dec", "due today", "2 working days overdue (due Fri 11 Dec)": as of today, whenever it was planned. */
-function dueWords(deps: PanelDeps, dueOn: LocalDate): string {
-  const now = today(deps);
-  if (now < dueOn) return `due ${date(dueOn)}`;
-  if (now === dueOn) return 'due today';
-  const n = workingDaysBetween(dueOn, now, deps.review.calendar);
-  return `${n} working day${n === 1 ? '' : 's'} overdue (due ${date(dueOn)})`;
-}
-
 const skip = (deps: PanelDeps, n: Notification, why: string) =>
   deps.review.store.completeNotification(
     n.key,
@@ -107,7 +98,7 @@ export async function sendReminders(deps: PanelDeps, taken: Notification[]): Pro
   for (const [person, items] of byPerson) {
     const lines = items.map(({ notification, record }) => {
       const late = (notification.payload!.on ?? now) < now ? ' (sent late: Panel was unavailable when it was due)' : '';
-      return `- **${record.reference}** (${record.descriptor}), ${agencyName(deps, notification.payload!.agencyId!)}'s return: ${dueWords(deps, record.rapidReview!.dueOn)}${late}`;
+      return `- **${record.reference}** (${record.descriptor}), ${agencyName(deps, notification.payload!.agencyId!)}'s return: ${dueWords(record.rapidReview!.dueOn, today(deps), deps.review.calendar)}${late}`;
     });
     const first = items[0]!.notification.payload!;
     const chat = await store.getSetting(chatKey(person));
@@ -141,7 +132,7 @@ export async function sendEscalation(deps: PanelDeps, notification: Notification
     return;
   }
   const agency = agencyName(deps, notification.payload!.agencyId!);
-  const text = `${record.reference}: ${agency}'s return is ${dueWords(deps, record.rapidReview!.dueOn)}. Panel has reminded its leads each working day.`;
+  const text = `${record.reference}: ${agency}'s return is ${dueWords(record.rapidReview!.dueOn, today(deps), deps.review.calendar)}. Panel has reminded its leads each working day.`;
   const posted = await replyInCaseThread(deps, record.reference, text);
   const at = deps.review.now().toISOString();
   await deps.review.store.completeNotification(

@@ -1,6 +1,8 @@
 import { STAGE_NAMES, type AnonymousCase } from '../review/case.js';
 import type { IntakeClocks } from '../review/clocks.js';
+import type { WorkingCalendar } from '../review/calendar.js';
 import { formatLongDate, type LocalDate } from '../review/local-date.js';
+import { workingDaysBetween } from '../review/reminders.js';
 import { KIND_NAMES, type ParallelProcess, type Referral } from '../review/referral.js';
 
 export interface Fact {
@@ -49,6 +51,14 @@ const CLOCK_ORDER: (keyof IntakeClocks)[] = [
 export const date = (d: LocalDate) => formatLongDate(d);
 /** "Fri 12 Dec": a date this year or next, where the year goes without saying. */
 export const shortDate = (d: LocalDate) => formatLongDate(d).slice(0, -5);
+
+/** "due Fri 11 Dec 2026", "due today", "2 working days overdue (due Fri 11 Dec 2026)", as of `today`. */
+export function dueWords(dueOn: LocalDate, today: LocalDate, calendar: WorkingCalendar): string {
+  if (today < dueOn) return `due ${date(dueOn)}`;
+  if (today === dueOn) return 'due today';
+  const n = workingDaysBetween(dueOn, today, calendar);
+  return `${n} working day${n === 1 ? '' : 's'} overdue (due ${date(dueOn)})`;
+}
 
 /** The key dates of a case, in the order they fall due. */
 export function clockFacts(clocks: IntakeClocks): Fact[] {

@@ -192,6 +192,11 @@ export interface CaseStore {
    * (several instances) exactly one gets it.
    */
   takeOverNotification(caseId: string, key: string, lease: { now: string; until: string }): Promise<boolean>;
+  /**
+   * Cases not yet closed, oldest reference first, a page at a time: what the business
+   * unit and the leads have in hand (`my tasks`). A named cross-partition query.
+   */
+  listOpenCases(page: { limit: number; continuation?: string }): Promise<Page<CaseRecord>>;
   /** One notification by its key, whatever its state. */
   getNotification(caseId: string, key: string): Promise<Notification | undefined>;
   /**

@@ -200,6 +200,17 @@ export class CosmosStore implements CaseStore {
     return (await this.getCaseVersion(reference))?.value;
   }
 
+  async listOpenCases(page: { limit: number; continuation?: string }): Promise<Page<CaseRecord>> {
+    // Cross-partition: one `case` item per partition, indexed on type, read a page at a time.
+    const iterator = this.cases.items.query<CaseRecord & ItemDefinition>(
+      { query: "SELECT * FROM c WHERE c.type = 'case' AND NOT IS_DEFINED(c.closedAt) ORDER BY c.caseId" },
+      { maxItemCount: page.limit, ...(page.continuation && { continuationToken: page.continuation }) },
+    );
+    const { resources, continuationToken } = await guard('cases', () => iterator.fetchNext());
+    const items = resources.map((r) => strip<CaseRecord>(r));
+    return continuationToken ? { items, continuation: continuationToken } : { items };
+  }
+
   async getCaseVersion(reference: string): Promise<Versioned<CaseRecord> | undefined> {
     const { resource, etag } = await guard('case', () => this.cases.item('case', reference).read());
     return resource ? { value: strip<CaseRecord>(resource), etag } : undefined;

@@ -155,6 +155,11 @@ export class SqliteStore implements CaseStore {
     );
     if (!columns.has('lease_until')) this.db.exec("ALTER TABLE notifications ADD COLUMN lease_until TEXT NOT NULL DEFAULT ''");
     if (!columns.has('payload')) this.db.exec('ALTER TABLE notifications ADD COLUMN payload TEXT');
+    const caseColumns = new Set((this.db.pragma('table_xinfo(cases)') as { name: string }[]).map((c) => c.name));
+    if (!caseColumns.has('closed_at')) {
+      this.db.exec("ALTER TABLE cases ADD COLUMN closed_at TEXT GENERATED ALWAYS AS (json_extract(doc, '$.closedAt')) VIRTUAL");
+    }
+    this.db.exec('CREATE INDEX IF NOT EXISTS cases_open ON cases (id) WHERE closed_at IS NULL');
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -199,6 +204,18 @@ export class SqliteStore implements CaseStore {
   async getCase(reference: string): Promise<CaseRecord | undefined> {
     const row = this.prepared<[string], { doc: string }>('SELECT doc FROM cases WHERE id = ?').get(reference);
     return row ? (JSON.parse(row.doc) as CaseRecord) : undefined;
+  }
+
+  async listOpenCases(page: { limit: number; continuation?: string }): Promise<Page<CaseRecord>> {
+    // Keyset paging on the reference; the continuation is the last one returned.
+    const rows = this
+      .prepared<[string, number], { id: string; doc: string }>(
+        'SELECT id, doc FROM cases WHERE closed_at IS NULL AND id > ? ORDER BY id LIMIT ?',
+      )
+      .all(page.continuation ?? '', page.limit + 1);
+    const items = rows.slice(0, page.limit).map((r) => JSON.parse(r.doc) as CaseRecord);
+    const last = items.at(-1);
+    return rows.length > page.limit && last ? { items, continuation: last.reference } : { items };
   }
 
   async getCaseVersion(reference: string): Promise<Versioned<CaseRecord> | undefined> {

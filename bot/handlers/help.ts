@@ -16,6 +16,7 @@ export async function help(context: TurnContext, deps: PanelDeps): Promise<void>
       'Anyone can:',
       '- **refer** (or "new referral", "make a referral"): ask for a review of a case',
       '- **status REF-2026-0001**: see where a case you referred has got to',
+      '- **my tasks**: what you owe, with due dates',
     );
   } else {
     lines.push('Here, mention Panel: **@Panel help**. Referrals and case details stay in a personal chat with Panel.');

@@ -101,6 +101,21 @@ describe.each(STORES)('reminders, on $name', ({ store }) => {
     expect(sent.alex).toEqual([expect.stringMatching(/1 working day overdue \(due Fri 11 Dec 2026\)/)]);
   });
 
+  it('my tasks: the lead sees what they owe, the business unit what is overdue, a practitioner nothing', async () => {
+    const reply = async (who: PersonKey) => {
+      const before = connector.calls.length;
+      await panel.send(personalMessage(serviceUrl(), who, 'my tasks'));
+      return String(connector.calls.slice(before).find((c) => c.path.startsWith(`/v3/conversations/a:personal-${who}/activities`))?.body.text);
+    };
+    const alex = await reply('alex');
+    for (const reference of references) expect(alex).toMatch(new RegExp(`${reference} \\(Young Person \\w\\), Police: 1 working day overdue`));
+    expect(await reply('lee')).toBe('You have nothing to do in Panel just now.');
+    const sam = await reply('sam');
+    expect(sam).toMatch(/\*\*Overdue returns\*\*/);
+    for (const reference of references) expect(sam).toContain(`${reference}: Police (1 working day overdue`);
+    expect(await reply('dana')).toBe('You have nothing to do in Panel just now.');
+  });
+
   it('on the 2nd working day overdue the business unit hears of it in the case thread, once per case', async () => {
     let sent: Record<string, string[]> = {};
     const escalations = await escalationsDuring(async () => {

@@ -277,6 +277,19 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       expect(await store.getNotification(caseId, intent.key)).toMatchObject({ status: 'skipped', error: 'returned', payload: { agencyId: 'police' } });
     });
 
+    it('open cases are listed a page at a time, oldest first; a closed case is not', async () => {
+      for (let i = 0; i < 5; i++) await store.createCaseOnce(`open:${i}`, 2035, (n) => record(2035, n), 'actor');
+      await updateCase(store, formatReference(2035, 2), (r) => ({ ...r, closedAt: '2035-02-01T00:00:00.000Z' }));
+      const seen: string[] = [];
+      let continuation: string | undefined;
+      do {
+        const page = await store.listOpenCases({ limit: 2, ...(continuation && { continuation }) });
+        seen.push(...page.items.map((c) => c.reference).filter((r) => r.startsWith('REF-2035')));
+        continuation = page.continuation;
+      } while (continuation);
+      expect(seen).toEqual(['REF-2035-0001', 'REF-2035-0003', 'REF-2035-0004', 'REF-2035-0005']);
+    });
+
     const caseItem = <T>(caseId: string, id: string, at: string, doc: T, type: CaseItemType = 'return'): CaseItem<T> =>
       ({ caseId, id, type, at, doc });
 

@@ -1,0 +1,53 @@
+import type { TurnContext } from 'botbuilder';
+import { date, dueWords } from '../../cards/labels.js';
+import type { CaseRecord } from '../../review/case.js';
+import { localDateOf } from '../../review/local-date.js';
+import { tasksFor } from '../../review/tasks.js';
+import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY } from '../caller.js';
+import type { PanelDeps } from '../deps.js';
+
+const PAGE = 100;
+
+/** `my tasks` in a personal chat: by reference, descriptor and agency, never a name. */
+export async function myTasks(context: TurnContext, deps: PanelDeps): Promise<void> {
+  if (conversationKind(context) !== 'personal') {
+    await context.sendActivity(PERSONAL_ONLY);
+    return;
+  }
+  const caller = callerOf(context);
+  if (!caller) {
+    await context.sendActivity(NO_IDENTITY);
+    return;
+  }
+  const { store, partnership, directory, calendar, now } = deps.review;
+  const cases: CaseRecord[] = [];
+  let continuation: string | undefined;
+  do {
+    const page = await store.listOpenCases({ limit: PAGE, ...(continuation && { continuation }) });
+    cases.push(...page.items);
+    continuation = page.continuation;
+  } while (continuation);
+  const today = localDateOf(now(), partnership.timezone);
+  const tasks = tasksFor(caller, cases, directory, today);
+  const agency = (id: string) => partnership.agencies.find((a) => a.id === id)?.name ?? id;
+  const sections: string[][] = [
+    tasks.owed.length
+      ? ['**Returns you owe**', ...tasks.owed.map((o) => `- ${o.reference} (${o.descriptor}), ${agency(o.agencyId)}: ${o.onHold ? 'the case is on hold' : dueWords(o.dueOn, today, calendar)}`)]
+      : [],
+    tasks.overdue.length
+      ? ['**Overdue returns**', ...tasks.overdue.map((o) => `- ${o.reference}: ${o.agencyIds.map(agency).join(', ')} (${dueWords(o.dueOn, today, calendar)})`)]
+      : [],
+    tasks.awaitingPanel.length
+      ? ['**Returns collated, awaiting the panel**', ...tasks.awaitingPanel.map((c) => `- ${c.reference} (${c.descriptor})`)]
+      : [],
+    tasks.onHold.length
+      ? ['**On hold**', ...tasks.onHold.map((c) => `- ${c.reference}: ${c.until ? `until ${date(c.until)}` : 'until further notice'}`)]
+      : [],
+  ].filter((s) => s.length > 0);
+  deps.log.info({ command: 'my tasks', owed: tasks.owed.length }, 'tasks');
+  await context.sendActivity({
+    type: 'message',
+    textFormat: 'markdown',
+    text: sections.length ? sections.map((s) => s.join('\n')).join('\n\n') : 'You have nothing to do in Panel just now.',
+  });
+}

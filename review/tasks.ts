@@ -1,0 +1,54 @@
+/**
+ * `my tasks`: what the caller owes or has in hand, from the open cases. Leads (and
+ * colleagues handed a request): the returns they owe. The business unit: overdue
+ * returns, cases whose returns are collated and await the panel, and cases on hold.
+ */
+import type { CaseRecord } from './case.js';
+import type { Caller } from './deps.js';
+import type { LocalDate } from './local-date.js';
+import type { Directory } from './partnership.js';
+import { progressOf } from './rapid-review.js';
+
+export interface Owed {
+  reference: string;
+  descriptor: string;
+  agencyId: string;
+  dueOn: LocalDate;
+  onHold: boolean;
+}
+
+export interface Tasks {
+  owed: Owed[];
+  /** For the business unit. */
+  overdue: { reference: string; agencyIds: string[]; dueOn: LocalDate }[];
+  awaitingPanel: { reference: string; descriptor: string }[];
+  onHold: { reference: string; until?: LocalDate }[];
+}
+
+export function tasksFor(caller: Caller, cases: readonly CaseRecord[], directory: Directory, today: LocalDate): Tasks {
+  const me = caller.aadObjectId.toLowerCase();
+  const person = directory.find(caller.aadObjectId);
+  const businessUnit = directory.hasRole(caller.aadObjectId, 'businessUnit');
+  const tasks: Tasks = { owed: [], overdue: [], awaitingPanel: [], onHold: [] };
+  for (const record of cases) {
+    const review = record.rapidReview;
+    if (review && !review.closed) {
+      for (const request of review.requests) {
+        const mine =
+          request.addressees.some((a) => a.aadObjectId.toLowerCase() === me) ||
+          (person?.agency === request.agencyId && person.roles.includes('lead'));
+        if (mine && !request.current) {
+          tasks.owed.push({ reference: record.reference, descriptor: record.descriptor, agencyId: request.agencyId, dueOn: review.dueOn, onHold: record.hold !== undefined });
+        }
+      }
+    }
+    if (!businessUnit) continue;
+    if (review && !review.closed && !record.hold) {
+      const late = progressOf(review, today).filter((p) => p.state === 'overdue').map((p) => p.agencyId);
+      if (late.length > 0) tasks.overdue.push({ reference: record.reference, agencyIds: late, dueOn: review.dueOn });
+    }
+    if (record.stage === 'collated') tasks.awaitingPanel.push({ reference: record.reference, descriptor: record.descriptor });
+    if (record.hold) tasks.onHold.push({ reference: record.reference, ...(record.hold.until && { until: record.hold.until }) });
+  }
+  return tasks;
+}
