@@ -60,7 +60,7 @@ export async function planReminders(
  * date the reminder was planned for (not moved since), and, for a reminder, its
  * addressee still answers for the agency.
  */
-function stillWanted(record: CaseRecord | undefined, notification: Notification): record is CaseRecord {
+export function stillWanted(record: CaseRecord | undefined, notification: Notification): record is CaseRecord {
   const p = notification.payload;
   const review = record?.rapidReview;
   if (!record || !review || review.closed || record.hold || !p?.agencyId || p.dueOn !== review.dueOn) return false;

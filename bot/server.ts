@@ -52,7 +52,8 @@ const activityShape = z.object({
   recipient: z.object({ id: z.string().min(1) }).passthrough(),
 });
 
-function readPartnership(path: string): Partnership {
+/** The partnership file, checked; a clear error naming it when it cannot be read. */
+export function readPartnership(path: string): Partnership {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

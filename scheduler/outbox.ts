@@ -1,12 +1,14 @@
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { PanelDeps } from '../bot/deps.js';
 import { loggableError } from '../bot/logger.js';
-import { sendEscalation, sendReminders } from '../bot/reminders.js';
+import { sendEscalation, sendReminders, stillWanted } from '../bot/reminders.js';
 import { afterRelease } from '../bot/handlers/hold.js';
 import { takeOffHold } from '../review/hold-actions.js';
 import { postClaimedReferral } from '../bot/post-to-channel.js';
 import { fromRequestPayload, sendClaimedRequest } from '../bot/send-requests.js';
 import { anonymise } from '../review/case.js';
+import { DateTime } from 'luxon';
+import { localDateOf } from '../review/local-date.js';
 import { mayRemindAt } from '../review/reminders.js';
 import { NOTIFICATION_LEASE_MS, type Notification } from '../review/store.js';
 
@@ -97,4 +99,38 @@ export function scheduleOutbox(deps: PanelDeps): ScheduledTask {
   const task = schedule(every, run, { name: 'outbox', timezone: partnership.timezone, noOverlap: true });
   deps.background.run('outbox', run);
   return task;
+}
+
+/**
+ * What the sweep would send at `at`, without sending or recording anything: one line per
+ * reminder or escalation due, by reference, agency and staff member. For
+ * `npm run panel -- reminders --dry-run`.
+ */
+export async function previewReminders(
+  deps: Pick<PanelDeps['review'], 'store' | 'partnership' | 'calendar' | 'directory'>,
+  at: Date,
+): Promise<string[]> {
+  const { store, partnership, calendar, directory } = deps;
+  const open = mayRemindAt(at, partnership.reminders, partnership.timezone, calendar);
+  const lines = [
+    `At ${DateTime.fromJSDate(at, { zone: partnership.timezone }).toFormat('yyyy-MM-dd HH:mm')} (${partnership.timezone}): ` +
+      (open ? 'within working hours.' : 'outside working hours: nothing would be sent until they begin.'),
+  ];
+  const today = localDateOf(at, partnership.timezone);
+  let continuation: string | undefined;
+  do {
+    const page = await store.listDueNotifications(at.toISOString(), { limit: PAGE, ...(continuation && { continuation }) });
+    for (const n of page.items) {
+      if (n.status !== 'pending' || (n.kind !== 'reminder' && n.kind !== 'escalation')) continue;
+      const record = await store.getCase(n.caseId);
+      const agency = partnership.agencies.find((a) => a.id === n.payload?.agencyId)?.name ?? n.payload?.agencyId ?? '';
+      const to = n.kind === 'escalation' ? "the business unit's channel" : (directory.find(n.payload?.aadObjectId)?.name ?? n.payload?.aadObjectId ?? '');
+      const late = n.payload?.on && n.payload.on < today ? ', late' : '';
+      const skipped = stillWanted(record, n) ? '' : ' (would be skipped: no longer needed)';
+      lines.push(`${n.caseId}  ${n.kind}  ${agency}  to ${to}${late}${skipped}`);
+    }
+    continuation = page.continuation;
+  } while (continuation);
+  if (lines.length === 1) lines.push('No reminders are due.');
+  return lines;
 }

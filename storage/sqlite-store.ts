@@ -29,7 +29,6 @@ CREATE TABLE IF NOT EXISTS cases (
   expires_at TEXT,
   UNIQUE (year, sequence)
 );
-CREATE INDEX IF NOT EXISTS cases_expiry ON cases (expires_at) WHERE expires_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS sequences (
   year INTEGER PRIMARY KEY,
   last INTEGER NOT NULL
@@ -42,7 +41,6 @@ CREATE TABLE IF NOT EXISTS audit (
   action TEXT NOT NULL,
   detail TEXT
 );
-CREATE INDEX IF NOT EXISTS audit_by_case ON audit (case_id, id);
 CREATE TABLE IF NOT EXISTS settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -60,7 +58,6 @@ CREATE TABLE IF NOT EXISTS notifications (
   lease_until TEXT NOT NULL DEFAULT '',
   payload TEXT
 );
-CREATE INDEX IF NOT EXISTS notifications_due ON notifications (due_at) WHERE status <> 'sent';
 CREATE TABLE IF NOT EXISTS case_items (
   case_id TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -69,7 +66,15 @@ CREATE TABLE IF NOT EXISTS case_items (
   doc TEXT NOT NULL,
   PRIMARY KEY (case_id, id)
 );
+`;
+
+/** Indexes come after the columns they need, which an older file gains in `migrate`. */
+const INDEXES = `
+CREATE INDEX IF NOT EXISTS cases_expiry ON cases (expires_at) WHERE expires_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS audit_by_case ON audit (case_id, id);
+CREATE INDEX IF NOT EXISTS notifications_due ON notifications (due_at) WHERE status <> 'sent';
 CREATE INDEX IF NOT EXISTS case_items_by_type ON case_items (case_id, type, at, id);
+CREATE INDEX IF NOT EXISTS cases_open ON cases (id) WHERE closed_at IS NULL;
 `;
 
 interface NotificationRow {
@@ -146,6 +151,7 @@ export class SqliteStore implements CaseStore {
     this.db.pragma(`synchronous = ${options.synchronous ?? 'normal'}`);
     this.db.exec(SCHEMA);
     this.migrate();
+    this.db.exec(INDEXES);
   }
 
   /** Columns added since a file was first made, added to older files. */
@@ -153,13 +159,17 @@ export class SqliteStore implements CaseStore {
     const columns = new Set(
       (this.db.pragma('table_info(notifications)') as { name: string }[]).map((c) => c.name),
     );
+    if (!columns.has('due_at')) {
+      this.db.exec("ALTER TABLE notifications ADD COLUMN due_at TEXT NOT NULL DEFAULT ''");
+      this.db.exec("UPDATE notifications SET due_at = claimed_at WHERE due_at = ''");
+    }
     if (!columns.has('lease_until')) this.db.exec("ALTER TABLE notifications ADD COLUMN lease_until TEXT NOT NULL DEFAULT ''");
     if (!columns.has('payload')) this.db.exec('ALTER TABLE notifications ADD COLUMN payload TEXT');
     const caseColumns = new Set((this.db.pragma('table_xinfo(cases)') as { name: string }[]).map((c) => c.name));
+    if (!caseColumns.has('expires_at')) this.db.exec('ALTER TABLE cases ADD COLUMN expires_at TEXT');
     if (!caseColumns.has('closed_at')) {
       this.db.exec("ALTER TABLE cases ADD COLUMN closed_at TEXT GENERATED ALWAYS AS (json_extract(doc, '$.closedAt')) VIRTUAL");
     }
-    this.db.exec('CREATE INDEX IF NOT EXISTS cases_open ON cases (id) WHERE closed_at IS NULL');
   }
 
   private readonly statements = new Map<string, Database.Statement>();

@@ -1,11 +1,25 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
-import { sweepOutbox } from '../../scheduler/outbox.js';
+import { previewReminders, sweepOutbox } from '../../scheduler/outbox.js';
 import { cardAction, channelMention, PEOPLE, personalMessage, REFERRALS_CHANNEL, type PersonKey } from '../support/activities.js';
 import { actions, errorUnder, input, texts } from '../support/cards.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
 import { validReferralForm } from '../support/referral-form.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `npm run panel -- …`, as a separate process. */
+function panelCommand(args: string[], env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/panel.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
+      resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 const fullReturn = {
   involved: 'yes',
@@ -62,6 +76,18 @@ describe.each(STORES)('reminders, on $name', ({ store }) => {
     }
     // Nothing is due yet on Tue 1 Dec, nor the next Monday.
     expect(await remindersDuring(() => sweepAt('2026-12-07T10:00:00Z'))).toEqual({});
+  });
+
+  it('the dry run shows what the sweep would send, by reference, and sends nothing', async () => {
+    const deps = panel.panel.deps.review;
+    const early = await previewReminders(deps, new Date('2026-12-08T08:00:00Z'));
+    expect(early[0]).toMatch(/^At 2026-12-08 08:00 \(Europe\/London\): outside working hours/);
+    const lines = await previewReminders(deps, new Date('2026-12-08T09:00:00Z'));
+    for (const reference of references) {
+      expect(lines).toContain(`${reference}  reminder  Police  to Alex Jones`);
+      expect(lines).toContain(`${reference}  reminder  Local Authority  to Lee Morgan`);
+    }
+    expect(lines.join('\n')).not.toContain('Charlie');
   });
 
   it('3 working days before (Tue 8 Dec), each lead gets one digest naming both cases, and only in working hours', async () => {
@@ -200,6 +226,22 @@ describe('a case on hold', () => {
     expect(remindersToAlex()).toHaveLength(0);
     await sweepAt('2026-12-15T09:05:00Z');
     expect(remindersToAlex().map((c) => String(c.body.text))).toEqual([expect.stringMatching(/due Fri 18 Dec 2026/)]);
+  });
+
+  it('npm run panel -- reminders --dry-run --at … prints the reminders due then', async () => {
+    // Run alongside the server (not blocking it), as an operator would.
+    const run = await panelCommand(['reminders', '--dry-run', '--at', '2026-12-17T09:00'], { LOCAL_MODE: 'true', SQLITE_PATH: panel.dbPath });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.split('\n')).toEqual([
+      // 1 working day before Fri 18 Dec; oldest first, then by key.
+      'At 2026-12-17 09:00 (Europe/London): within working hours.',
+      `${reference}  reminder  Local Authority  to Lee Morgan`,
+      `${reference}  reminder  Police  to Alex Jones`,
+      '',
+    ]);
+    const bad = await panelCommand(['reminders'], {});
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/usage: npm run panel -- reminders --dry-run/);
   });
 
   it('held until further notice, the business unit takes it off hold', async () => {
