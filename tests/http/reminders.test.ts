@@ -256,3 +256,77 @@ describe('a case on hold', () => {
     expect((await panel.store.getCase(reference))?.rapidReview?.dueOn).toBe('2026-12-22');
   });
 });
+
+describe('three weeks over Christmas and New Year, with an outage and a restart', () => {
+  const { connector, panel, serviceUrl } = httpSuite();
+  const references: string[] = [];
+  const sent: { on: string; to: string; text: string }[] = [];
+  const escalations: { on: string; text: string }[] = [];
+
+  /** A sweep at 09:05 on a day (twice at once, as two instances would), noting what went out. */
+  async function dayAt(on: string, run: () => Promise<unknown> = () => Promise.all([sweepOutbox(panel.panel.deps), sweepOutbox(panel.panel.deps)])) {
+    panel.clock = new Date(`${on}T09:05:00Z`);
+    const before = connector.calls.length;
+    await run();
+    await panel.idle();
+    for (const call of connector.calls.slice(before)) {
+      const to = /^\/v3\/conversations\/a:personal-(\w+)\/activities$/.exec(call.path)?.[1];
+      if (to && String(call.body.text).startsWith('**Reminder')) sent.push({ on, to, text: String(call.body.text) });
+      if (call.path.startsWith(`/v3/conversations/${REFERRALS_CHANNEL};messageid=`) && call.method === 'POST') escalations.push({ on, text: String(call.body.text) });
+    }
+  }
+  const days = (from: string, to: string) => {
+    const out: string[] = [];
+    for (let t = Date.parse(`${from}T12:00:00Z`); t <= Date.parse(`${to}T12:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+    return out;
+  };
+
+  it('requests go out on Thu 17 Dec, due Wed 6 Jan', async () => {
+    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
+    await panel.send(personalMessage(serviceUrl(), 'alex', 'help'));
+    panel.clock = new Date('2026-12-17T10:00:00Z');
+    for (let i = 0; i < 2; i++) {
+      const ack = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+      const reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
+      references.push(reference);
+      await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police', dueOn: '2027-01-06' }, 'channel'));
+      await panel.idle();
+    }
+    expect(references).toHaveLength(2);
+  });
+
+  it('each reminder on its working day, one digest for both cases, nothing at weekends or on bank holidays', async () => {
+    for (const on of days('2026-12-17', '2027-01-04')) await dayAt(on);
+    // 3 working days before Wed 6 Jan is Thu 31 Dec (Fri 1 Jan is a bank holiday).
+    expect(sent.map((s) => [s.on, s.to])).toEqual([['2026-12-31', 'alex']]);
+    for (const reference of references) expect(sent[0]!.text).toContain(reference);
+  });
+
+  it('Panel is down on Tue 5 Jan; restarted on Wed 6 Jan, the missed reminder goes once, marked late', async () => {
+    panel.clock = new Date('2027-01-06T09:05:00Z');
+    await dayAt('2027-01-06', async () => {
+      await panel.restart();
+      await panel.idle();
+    });
+    const today = sent.filter((s) => s.on === '2027-01-06');
+    expect(today).toHaveLength(1);
+    expect(today[0]!.text).toMatch(/due today \(sent late/);
+  });
+
+  it('overdue each working day; escalated on the second (Fri 8 Jan); nothing after the return', async () => {
+    for (const on of days('2027-01-07', '2027-01-11')) await dayAt(on);
+    panel.clock = new Date('2027-01-11T14:00:00Z');
+    for (const reference of references) {
+      await panel.invoke(cardAction(serviceUrl(), 'alex', VERBS.submitReturn, {
+        reference,
+        agencyId: 'police',
+        submissionId: randomUUID(),
+        involved: 'no',
+      }));
+    }
+    for (const on of days('2027-01-12', '2027-01-15')) await dayAt(on);
+    expect(sent.map((s) => s.on)).toEqual(['2026-12-31', '2027-01-06', '2027-01-07', '2027-01-08', '2027-01-11']);
+    expect(escalations.map((e) => e.on)).toEqual(['2027-01-08', '2027-01-08']);
+    for (const e of escalations) expect(e.text).toMatch(/Police's return is 2 working days overdue \(due Wed 6 Jan 2027\)/);
+  });
+});
