@@ -8,6 +8,7 @@ import { VERBS } from '../cards/verbs.js';
 import { cardAction, channelMention, personalMessage } from '../tests/support/activities.js';
 import { ConnectorStandIn } from '../tests/support/connector-stand-in.js';
 import { validReferralForm } from '../tests/support/referral-form.js';
+import { sweepMs } from './sweep.js';
 
 /**
  * `npm run bench`: Panel's HTTP throughput and latency against a bare botbuilder echo
@@ -117,6 +118,24 @@ async function main(): Promise<void> {
   const ok = sqlite.requests.average / baseline >= 0.7 && sqlite.errors + sqlite.non2xx === 0;
   process.stdout.write(`SQLite target (>= 0.7 of the echo baseline, no errors): ${ok ? 'met' : 'NOT met'}\n`);
   await connector.stop();
+
+  // The reminder sweep: its cost should follow the reminders due, not the cases open.
+  const small = await sweepMs(10_000);
+  const large = await sweepMs(100_000);
+  process.stdout.write(
+    [
+      '',
+      'Reminder sweep, SQLite, 200 reminders due (median of 5 sweeps):',
+      '',
+      '| open cases | sweep ms |',
+      '|---:|---:|',
+      `| 10,000 | ${small.toFixed(1)} |`,
+      `| 100,000 | ${large.toFixed(1)} |`,
+      '',
+      `Ratio for ten times the cases: ${(large / small).toFixed(2)} (target: under 2): ${large / small < 2 ? 'met' : 'NOT met'}`,
+      '',
+    ].join('\n'),
+  );
 }
 
 main().catch((err: unknown) => {
