@@ -35,3 +35,17 @@ export function tenantOf(context: TurnContext): string | undefined {
 /** Said where case details must not go: anywhere but a personal chat. */
 export const PERSONAL_ONLY =
   'Referrals and case details stay private: open a personal chat with Panel and type it there.';
+
+/**
+ * The caller of a command that works only in a personal chat. Anywhere else, or
+ * without an identity, Panel says why and there is no caller.
+ */
+export async function personalCaller(context: TurnContext): Promise<Caller | undefined> {
+  if (conversationKind(context) !== 'personal') {
+    await context.sendActivity(PERSONAL_ONLY);
+    return undefined;
+  }
+  const caller = callerOf(context);
+  if (!caller) await context.sendActivity(NO_IDENTITY);
+  return caller;
+}

@@ -278,22 +278,7 @@ export class SqliteStore implements CaseStore {
   }
 
   async claimNotification(claim: NotificationClaim): Promise<boolean> {
-    const result = this
-      .prepared(
-        `INSERT INTO notifications (key, case_id, kind, status, claimed_at, due_at, lease_until, payload)
-         VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)
-         ON CONFLICT (key) DO NOTHING`,
-      )
-      .run(
-        claim.key,
-        claim.caseId,
-        claim.kind,
-        claim.at,
-        claim.at,
-        leaseEnd(claim),
-        claim.payload ? JSON.stringify(claim.payload) : null,
-      );
-    return result.changes === 1;
+    return this.insertNotification(claim, claim.at, leaseEnd(claim));
   }
 
   async scheduleNotification(intent: {
@@ -303,21 +288,18 @@ export class SqliteStore implements CaseStore {
     dueAt: string;
     payload?: Record<string, string>;
   }): Promise<boolean> {
+    return this.insertNotification({ ...intent, at: intent.dueAt }, intent.dueAt, intent.dueAt);
+  }
+
+  /** Adds a pending notification once: false if its key is taken. */
+  private insertNotification(n: NotificationClaim, dueAt: string, leaseUntil: string): boolean {
     const result = this
       .prepared(
         `INSERT INTO notifications (key, case_id, kind, status, claimed_at, due_at, lease_until, payload)
          VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)
          ON CONFLICT (key) DO NOTHING`,
       )
-      .run(
-        intent.key,
-        intent.caseId,
-        intent.kind,
-        intent.dueAt,
-        intent.dueAt,
-        intent.dueAt,
-        intent.payload ? JSON.stringify(intent.payload) : null,
-      );
+      .run(n.key, n.caseId, n.kind, n.at, dueAt, leaseUntil, n.payload ? JSON.stringify(n.payload) : null);
     return result.changes === 1;
   }
 

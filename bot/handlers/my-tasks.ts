@@ -3,22 +3,15 @@ import { date, dueWords } from '../../cards/labels.js';
 import type { CaseRecord } from '../../review/case.js';
 import { localDateOf } from '../../review/local-date.js';
 import { tasksFor } from '../../review/tasks.js';
-import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY } from '../caller.js';
+import { personalCaller } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 
 const PAGE = 100;
 
 /** `my tasks` in a personal chat: by reference, descriptor and agency, never a name. */
 export async function myTasks(context: TurnContext, deps: PanelDeps): Promise<void> {
-  if (conversationKind(context) !== 'personal') {
-    await context.sendActivity(PERSONAL_ONLY);
-    return;
-  }
-  const caller = callerOf(context);
-  if (!caller) {
-    await context.sendActivity(NO_IDENTITY);
-    return;
-  }
+  const caller = await personalCaller(context);
+  if (!caller) return;
   const { store, partnership, directory, calendar, now } = deps.review;
   const cases: CaseRecord[] = [];
   let continuation: string | undefined;

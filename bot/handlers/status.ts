@@ -2,7 +2,7 @@ import { CardFactory, type TurnContext } from 'botbuilder';
 import { caseDetailsCard, caseStatusCard } from '../../cards/case-cards.js';
 import { anonymise } from '../../review/case.js';
 import { viewCase } from '../../review/view-case.js';
-import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY } from '../caller.js';
+import { personalCaller } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 import { reviewContext } from '../channel-card.js';
 import { commandReference } from './card-data.js';
@@ -12,15 +12,8 @@ import { commandReference } from './card-data.js';
  * referrer sees where it is, and anyone else hears that there is no such case.
  */
 export async function status(context: TurnContext, deps: PanelDeps): Promise<void> {
-  if (conversationKind(context) !== 'personal') {
-    await context.sendActivity(PERSONAL_ONLY);
-    return;
-  }
-  const caller = callerOf(context);
-  if (!caller) {
-    await context.sendActivity(NO_IDENTITY);
-    return;
-  }
+  const caller = await personalCaller(context);
+  if (!caller) return;
   const reference = commandReference(context.activity.text);
   if (!reference) {
     await context.sendActivity('Send **status** and a reference, for example: status REF-2026-0007');
