@@ -27,10 +27,11 @@ import {
   submitNilReturn,
   submitReturnForm,
 } from './handlers/returns.js';
+import { agenda, postAgenda } from './handlers/agenda.js';
 import { myTasks } from './handlers/my-tasks.js';
 import { status } from './handlers/status.js';
 import { submitReferral } from './handlers/submit-referral.js';
-import { useChannelForReferrals } from './handlers/use-channel.js';
+import { useChannel } from './handlers/use-channel.js';
 
 type CardHandler = (
   context: TurnContext,
@@ -96,7 +97,10 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
   app.message(/^\s*status\b/i, (context) => status(context, deps));
   app.message(/^\s*collation\b/i, (context) => collationCommand(context, deps));
   app.message(/^\s*my tasks\s*$/i, (context) => myTasks(context, deps));
-  app.message(/^\s*use this channel for referrals\s*$/i, (context) => useChannelForReferrals(context, deps));
+  app.message(/^\s*agenda\s*$/i, (context) => agenda(context, deps));
+  app.message(/^\s*post agenda\s*$/i, (context) => postAgenda(context, deps));
+  app.message(/^\s*use this channel for referrals\s*$/i, (context) => useChannel(context, deps, 'referrals'));
+  app.message(/^\s*use this channel for the panel\s*$/i, (context) => useChannel(context, deps, 'panel'));
   app.activity(ActivityTypes.Message, (context) => unknownMessage(context));
 
   app.conversationUpdate('membersAdded', async (context) => {

@@ -1,6 +1,7 @@
 import { CardFactory, MessageFactory, type Activity, type ConversationParameters } from 'botbuilder';
 import { channelCaseCard } from '../cards/case-cards.js';
 import type { AnonymousCase } from '../review/case.js';
+import type { ChannelAddress } from '../review/store.js';
 import { channelPostKey, progressContext } from './channel-card.js';
 import { withConnectorRetry } from './connector-retry.js';
 import type { PanelDeps } from './deps.js';
@@ -20,6 +21,30 @@ export async function postReferralToChannel(deps: PanelDeps, record: AnonymousCa
     at: deps.review.now().toISOString(),
   });
   if (claimed) await postClaimedReferral(deps, key, record);
+}
+
+/**
+ * Starts a new thread in a channel with `activity` and returns the id of its first post.
+ * Throttling and gateway failures are retried; a retry after an ambiguous 5xx may post
+ * twice, as Teams gives no idempotency key.
+ */
+export async function startThread(deps: PanelDeps, channel: ChannelAddress, activity: Activity): Promise<string | undefined> {
+  const parameters: ConversationParameters = {
+    isGroup: true,
+    bot: { id: deps.botAppId, name: 'Panel' },
+    members: [],
+    channelData: {
+      channel: { id: channel.channelId },
+      ...(channel.tenantId && { tenant: { id: channel.tenantId } }),
+    },
+    ...(channel.tenantId && { tenantId: channel.tenantId }),
+    // The connector fills in the rest of the activity (ids, timestamps) when it posts.
+    activity,
+  };
+  const client = await deps.connector.client(channel.serviceUrl);
+  const created = await withConnectorRetry(() => client.conversations.createConversation(parameters));
+  // Teams names a new thread "<channel>;messageid=<id of its first post>".
+  return created.activityId ?? /;messageid=(.+)$/.exec(created.id ?? '')?.[1];
 }
 
 /**
@@ -43,25 +68,10 @@ export async function postClaimedReferral(deps: PanelDeps, key: string, record: 
     await fail('no referral channel has been chosen');
     return;
   }
-  const parameters: ConversationParameters = {
-    isGroup: true,
-    bot: { id: deps.botAppId, name: 'Panel' },
-    members: [],
-    channelData: {
-      channel: { id: channel.channelId },
-      ...(channel.tenantId && { tenant: { id: channel.tenantId } }),
-    },
-    ...(channel.tenantId && { tenantId: channel.tenantId }),
-    // The connector fills in the rest of the activity (ids, timestamps) when it posts.
-    activity: MessageFactory.attachment(CardFactory.adaptiveCard(channelCaseCard(record, progressContext(deps)))) as Activity,
-  };
   let activityId: string | undefined;
   try {
-    const client = await deps.connector.client(channel.serviceUrl);
-    // A retry after an ambiguous 5xx may post twice; Teams gives no idempotency key.
-    const created = await withConnectorRetry(() => client.conversations.createConversation(parameters));
-    // Teams names a new thread "<channel>;messageid=<id of its first post>".
-    activityId = created.activityId ?? /;messageid=(.+)$/.exec(created.id ?? '')?.[1];
+    const card = MessageFactory.attachment(CardFactory.adaptiveCard(channelCaseCard(record, progressContext(deps))));
+    activityId = await startThread(deps, channel, card as Activity);
   } catch (err) {
     const status = (err as { statusCode?: number }).statusCode;
     await fail(status ? `Bot Connector answered ${status}` : (err as Error).message);

@@ -24,6 +24,8 @@ export type AuditAction =
   | 'case.view.refused'
   | 'channel.posted'
   | 'settings.referralChannel.set'
+  | 'settings.panelChannel.set'
+  | 'agenda.posted'
   | 'channel.post.failed'
   | 'rapidReview.started'
   | 'rapidReview.requestSent'

@@ -25,6 +25,8 @@ export interface PersonalChat {
 /** Partnership-wide settings, by key. */
 export interface Settings {
   referralChannel: ChannelAddress;
+  /** Where the panel meets in Teams: agendas are posted there. */
+  panelChannel: ChannelAddress;
   /** `chat:<Entra object id>`: where Panel reaches that person one to one. */
   [chat: `chat:${string}`]: PersonalChat;
 }

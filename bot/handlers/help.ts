@@ -30,6 +30,8 @@ export async function help(context: TurnContext, deps: PanelDeps): Promise<void>
       '- **View details** on a referral card in that channel: the full referral, shown to you alone',
       '- **Start rapid review** on that card: ask the agencies what they knew; the card shows their returns as they arrive',
       '- **Close returns**, then **View collation** (or **collation REF-…** here): the returns, agency by agency',
+      '- **Put on hold** and **Take off hold** on that card: the case\'s clocks and reminders stop, then resume',
+      "- **@Panel use this channel for the panel** in the panel's channel, then **agenda** and **post agenda**",
     );
   }
   if (roles.includes('lead')) {
@@ -40,7 +42,10 @@ export async function help(context: TurnContext, deps: PanelDeps): Promise<void>
     );
   }
   if (roles.includes('panelMember') || roles.includes('independentChair')) {
-    lines.push('', 'For the panel: **collation REF-…** shows a case\'s collated rapid review returns, to you alone.');
+    lines.push(
+      '',
+      "For the panel: **agenda** lists the next panel's cases; **collation REF-…** shows a case's collated rapid review returns, to you alone.",
+    );
   }
   const others = roles.filter((r) => r !== 'businessUnit');
   if (others.length > 0) {

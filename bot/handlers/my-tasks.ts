@@ -1,25 +1,17 @@
 import type { TurnContext } from 'botbuilder';
 import { date, dueWords } from '../../cards/labels.js';
-import type { CaseRecord } from '../../review/case.js';
+import { allOpenCases } from '../../review/agenda.js';
 import { localDateOf } from '../../review/local-date.js';
 import { tasksFor } from '../../review/tasks.js';
 import { personalCaller } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
-
-const PAGE = 100;
 
 /** `my tasks` in a personal chat: by reference, descriptor and agency, never a name. */
 export async function myTasks(context: TurnContext, deps: PanelDeps): Promise<void> {
   const caller = await personalCaller(context);
   if (!caller) return;
   const { store, partnership, directory, calendar, now } = deps.review;
-  const cases: CaseRecord[] = [];
-  let continuation: string | undefined;
-  do {
-    const page = await store.listOpenCases({ limit: PAGE, ...(continuation && { continuation }) });
-    cases.push(...page.items);
-    continuation = page.continuation;
-  } while (continuation);
+  const cases = await allOpenCases(store);
   const today = localDateOf(now(), partnership.timezone);
   const tasks = tasksFor(caller, cases, directory, today);
   const agency = (id: string) => partnership.agencies.find((a) => a.id === id)?.name ?? id;

@@ -20,6 +20,7 @@ export const TENANT = '8f1c7a52-3f0e-4d7b-9a51-5a8f3c2e1d00';
 export const BOT = { id: '28:panel-bot', name: 'Panel' };
 export const REFERRALS_CHANNEL = '19:referrals@thread.tacv2';
 export const TEAM = '19:team@thread.tacv2';
+export const PANEL_CHANNEL = '19:panel@thread.tacv2';
 
 export type Activity = Record<string, unknown>;
 
@@ -43,18 +44,18 @@ export function personalMessage(serviceUrl: string, who: PersonKey, text: string
   return { ...base(serviceUrl, who, personalChat(who)), type: 'message', text };
 }
 
-/** A post in the referrals channel that @mentions Panel. */
-export function channelMention(serviceUrl: string, who: PersonKey, text: string): Activity {
+/** A post in a channel (the referrals channel unless named) that @mentions Panel. */
+export function channelMention(serviceUrl: string, who: PersonKey, text: string, channel = REFERRALS_CHANNEL): Activity {
   return {
     ...base(serviceUrl, who, {
-      id: `${REFERRALS_CHANNEL};messageid=${Date.now()}`,
+      id: `${channel};messageid=${Date.now()}`,
       conversationType: 'channel',
       isGroup: true,
     }),
     type: 'message',
     text: `<at>Panel</at> ${text}`,
     entities: [{ type: 'mention', text: '<at>Panel</at>', mentioned: BOT }],
-    channelData: { tenant: { id: TENANT }, team: { id: TEAM }, channel: { id: REFERRALS_CHANNEL } },
+    channelData: { tenant: { id: TENANT }, team: { id: TEAM }, channel: { id: channel } },
   };
 }
 

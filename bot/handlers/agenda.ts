@@ -1,0 +1,73 @@
+import type { Activity, TurnContext } from 'botbuilder';
+import { date } from '../../cards/labels.js';
+import { agendaOf, allOpenCases, type Agenda } from '../../review/agenda.js';
+import { PARTNERSHIP_AUDIT } from '../../review/audit.js';
+import { localDateOf } from '../../review/local-date.js';
+import { KIND_NAMES } from '../../review/referral-model.js';
+import type { Role } from '../../review/roles.js';
+import { callerOf, NO_IDENTITY } from '../caller.js';
+import type { PanelDeps } from '../deps.js';
+import { startThread } from '../post-to-channel.js';
+
+const AGENDA_ROLES: readonly Role[] = ['businessUnit', 'panelMember', 'independentChair', 'admin'];
+export const AGENDA_REFUSED = "Only the business unit and the panel's members can see the agenda.";
+
+async function nextAgenda(deps: PanelDeps): Promise<Agenda> {
+  const { store, partnership, calendar, now } = deps.review;
+  return agendaOf(await allOpenCases(store), localDateOf(now(), partnership.timezone), { panel: partnership.panel, calendar });
+}
+
+/** The agenda as text: references, descriptors and kinds only, so it may be shown in a channel. */
+function agendaText(agenda: Agenda): string {
+  const heading = agenda.panelDate ? `**Agenda for the panel on ${date(agenda.panelDate)}**` : '**Agenda for the next panel** (no panel date is set)';
+  if (agenda.cases.length === 0) return `${heading}\nNo case is listed yet: a case is listed once its rapid review returns are collated.`;
+  return [heading, ...agenda.cases.map((c) => `- ${c.reference} (${c.descriptor}): ${KIND_NAMES[c.kind]}${c.onHold ? ', on hold' : ''}`)].join('\n');
+}
+
+/** `agenda`: the next panel's cases, for the business unit and the panel. */
+export async function agenda(context: TurnContext, deps: PanelDeps): Promise<void> {
+  const caller = callerOf(context);
+  if (!caller) {
+    await context.sendActivity(NO_IDENTITY);
+    return;
+  }
+  if (!AGENDA_ROLES.some((role) => deps.review.directory.hasRole(caller.aadObjectId, role))) {
+    await context.sendActivity(AGENDA_REFUSED);
+    return;
+  }
+  const text = agendaText(await nextAgenda(deps));
+  const hint = deps.review.directory.hasRole(caller.aadObjectId, 'businessUnit')
+    ? "\n\nSay **post agenda** to post it in the panel's channel."
+    : '';
+  await context.sendActivity({ type: 'message', textFormat: 'markdown', text: `${text}${hint}` });
+}
+
+/** `post agenda`: the business unit posts the next panel's agenda as a new thread in the panel's channel. */
+export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise<void> {
+  const caller = callerOf(context);
+  if (!caller) {
+    await context.sendActivity(NO_IDENTITY);
+    return;
+  }
+  if (!deps.review.directory.hasRole(caller.aadObjectId, 'businessUnit')) {
+    await context.sendActivity('Only the business unit can post the agenda.');
+    return;
+  }
+  const { store, now } = deps.review;
+  const channel = await store.getSetting('panelChannel');
+  if (!channel) {
+    await context.sendActivity("No panel channel is chosen yet: say **@Panel use this channel for the panel** in the panel's Teams channel.");
+    return;
+  }
+  const next = await nextAgenda(deps);
+  await startThread(deps, channel, { type: 'message', textFormat: 'markdown', text: agendaText(next) } as Activity);
+  await store.appendAudit({
+    caseId: PARTNERSHIP_AUDIT,
+    at: now().toISOString(),
+    actor: caller.aadObjectId,
+    action: 'agenda.posted',
+    detail: `panel=${next.panelDate ?? 'none'} cases=${next.cases.map((c) => c.reference).join(',')}`,
+  });
+  deps.log.info({ command: 'post agenda', cases: next.cases.length }, 'agenda posted');
+  await context.sendActivity("The agenda is posted in the panel's channel.");
+}

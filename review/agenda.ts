@@ -1,0 +1,44 @@
+/**
+ * The panel's agenda (DOMAIN.md, "Panel listing"): the next panel on or after today,
+ * and the cases for it: those whose returns are collated and that are listed for that
+ * panel or an earlier one (a case not decided at its panel is listed at the next).
+ */
+import type { WorkingCalendar } from './calendar.js';
+import type { CaseRecord } from './case.js';
+import type { LocalDate } from './local-date.js';
+import type { PanelSchedule } from './partnership.js';
+import { panelDateFor } from './panel-listing.js';
+import type { ReviewKind } from './referral-model.js';
+import type { CaseStore } from './store.js';
+
+export interface Agenda {
+  /** Absent when the partnership's list of panel dates has run out. */
+  panelDate?: LocalDate;
+  cases: { reference: string; descriptor: string; kind: ReviewKind; onHold: boolean }[];
+}
+
+export function agendaOf(
+  cases: readonly CaseRecord[],
+  today: LocalDate,
+  rules: { panel: PanelSchedule; calendar: WorkingCalendar },
+): Agenda {
+  const panelDate = panelDateFor(rules.panel, today, 0, rules.calendar);
+  const listed = cases
+    .filter((c) => c.stage === 'collated' && !c.closedAt)
+    .filter((c) => !panelDate || !c.clocks.panelDate || c.clocks.panelDate <= panelDate)
+    .sort((a, b) => a.reference.localeCompare(b.reference))
+    .map((c) => ({ reference: c.reference, descriptor: c.descriptor, kind: c.kind, onHold: c.hold !== undefined }));
+  return { ...(panelDate && { panelDate }), cases: listed };
+}
+
+/** Every open case, read a page at a time: for the agenda and `my tasks`. */
+export async function allOpenCases(store: CaseStore): Promise<CaseRecord[]> {
+  const cases: CaseRecord[] = [];
+  let continuation: string | undefined;
+  do {
+    const page = await store.listOpenCases({ limit: 100, ...(continuation && { continuation }) });
+    cases.push(...page.items);
+    continuation = page.continuation;
+  } while (continuation);
+  return cases;
+}
