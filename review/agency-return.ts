@@ -134,8 +134,8 @@ function checkReturn(form: ReturnForm, ctx: ReturnContext, problem: Problem): vo
   if (form.criteriaView !== '' && form.criteriaReason === '') {
     problem('criteriaReason', 'Say briefly why');
   }
-  // Only the ICB's card has these inputs; on any other agency's return they are ignored.
-  for (const i of ctx.collatesHealth ? PROVIDER_SLOTS : []) {
+  // Only the ICB's card has these inputs; validateReturn drops them for anyone else.
+  for (const i of PROVIDER_SLOTS) {
     const [name, summary] = providerFields(i);
     if (form[name] === '' && form[summary] !== '') problem(name, 'Name the provider');
     if (form[name] !== '' && form[summary] === '') problem(summary, 'Say what this provider returned');
@@ -155,7 +155,7 @@ function toReturn(form: ReturnForm, ctx: ReturnContext): AgencyReturn {
     assign(f, optional(form[f]));
   }
   assign('criteriaView', optional(form.criteriaView) as CriteriaView | undefined);
-  r.providers = (ctx.collatesHealth ? PROVIDER_SLOTS : []).flatMap((i) => {
+  r.providers = PROVIDER_SLOTS.flatMap((i) => {
     const [name, summary] = providerFields(i);
     return form[name] === '' ? [] : [{ name: form[name], summary: form[summary] }];
   });
@@ -166,8 +166,16 @@ export type ReturnValidation =
   | { ok: true; value: AgencyReturn }
   | { ok: false; errors: ReturnErrors; form: ReturnDraft };
 
-/** Checks a return card. On failure the form comes back as typed, with each problem by its field. */
-export function validateReturn(data: Record<string, unknown>, ctx: ReturnContext): ReturnValidation {
+const PROVIDER_FIELDS: ReadonlySet<string> = new Set(PROVIDER_SLOTS.flatMap(providerFields));
+
+/**
+ * Checks a return card. On failure the form comes back as typed, with each problem by
+ * its field. Only the ICB's card has the health providers' inputs: on any other
+ * agency's return, whatever arrives under their names is dropped before any check, so
+ * no problem is named beside a field the card does not show.
+ */
+export function validateReturn(input: Record<string, unknown>, ctx: ReturnContext): ReturnValidation {
+  const data = ctx.collatesHealth ? input : Object.fromEntries(Object.entries(input).filter(([k]) => !PROVIDER_FIELDS.has(k)));
   const parsed = formShape
     .superRefine((form, issues) =>
       checkReturn(form, ctx, (path, message) => issues.addIssue({ code: 'custom', path: [path], message })),
