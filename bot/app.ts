@@ -4,6 +4,7 @@ import type { AdaptiveCardJson } from '../cards/render.js';
 import { VERBS } from '../cards/verbs.js';
 import { tenantOf } from './caller.js';
 import type { PanelDeps } from './deps.js';
+import { loggableError } from './logger.js';
 import { STALE_CARD } from './handlers/card-data.js';
 import { hideCaseDetails, viewCaseDetails } from './handlers/case-details.js';
 import { chooseReferralKind } from './handlers/choose-referral-kind.js';
@@ -81,8 +82,11 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
   // One partnership, one tenant: an app installed elsewhere is not served.
   app.turn('beforeTurn', async (context) => {
     if (!deps.tenantId || tenantOf(context)?.toLowerCase() === deps.tenantId.toLowerCase()) {
-      // Where to reach this person one to one later (a rapid review request).
-      await deps.chats.remember(context, deps);
+      // Where to reach this person one to one later (a rapid review request). Not worth
+      // failing the turn for: if the store is busy, the next turn remembers it.
+      await deps.chats.remember(context, deps).catch((err: unknown) => {
+        deps.log.warn({ err: loggableError(err) }, 'personal chat not remembered');
+      });
       return true;
     }
     deps.log.warn({ type: context.activity.type }, 'activity from another tenant refused');

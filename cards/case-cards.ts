@@ -118,7 +118,11 @@ export function channelCaseCard(record: AnonymousCase, progress: ProgressContext
   else if (!review.closed) {
     if (unreached(review).length > 0) actions.push({ title: 'Resend undelivered requests', verb: VERBS.resendRequests, reference });
     actions.push({ title: 'Close returns', verb: VERBS.closeReturns, reference });
-  } else actions.push({ title: 'View collation', verb: VERBS.viewCollation, reference });
+  } else {
+    actions.push({ title: 'View collation', verb: VERBS.viewCollation, reference });
+    // Collated because all returned: amendments run until the business unit closes returns.
+    if (review.closed.reason === 'allReturned') actions.push({ title: 'Close returns', verb: VERBS.closeReturns, reference });
+  }
   actions.push(
     record.onHold
       ? { title: 'Take off hold', verb: VERBS.releaseHold, reference }

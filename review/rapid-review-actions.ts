@@ -46,6 +46,9 @@ export interface StartForm {
 }
 export type StartErrors = Partial<Record<keyof StartForm, string>>;
 
+/** The agencies a multi-select sent ("la,police"), each once. */
+const agenciesIn = (value: string): string[] => [...new Set(value.split(',').map((a) => a.trim()).filter(Boolean))];
+
 function checkStart(deps: ReviewDeps, data: Record<string, unknown>): { form: StartForm; errors: StartErrors } {
   const form: StartForm = {
     agencies: typeof data.agencies === 'string' ? data.agencies : '',
@@ -53,7 +56,7 @@ function checkStart(deps: ReviewDeps, data: Record<string, unknown>): { form: St
   };
   const errors: StartErrors = {};
   const known = new Set(deps.partnership.agencies.map((a) => a.id));
-  const chosen = form.agencies.split(',').map((s) => s.trim()).filter(Boolean);
+  const chosen = agenciesIn(form.agencies);
   if (chosen.length === 0) errors.agencies = 'Choose at least one agency';
   else if (chosen.some((a) => !known.has(a))) errors.agencies = 'Choose agencies from the list';
   const due = parseLocalDate(form.dueOn);
@@ -85,7 +88,7 @@ export async function startRapidReview(
   if (Object.keys(errors).length > 0) return { status: 'invalid', record: current, form, errors };
 
   const at = deps.now().toISOString();
-  const agencies = form.agencies.split(',').map((s) => s.trim()).filter(Boolean);
+  const agencies = agenciesIn(form.agencies);
   const dueOn = form.dueOn as LocalDate;
   let startedNow = false;
   const record = await updateCase(deps.store, input.reference, (r) => {
@@ -130,7 +133,8 @@ export async function entitled(
 export type ReturnResult =
   | Refused
   | { status: 'invalid'; record: CaseRecord; form: ReturnDraft; errors: ReturnErrors }
-  | { status: 'recorded'; record: CaseRecord; stored: StoredReturn; amended: boolean; repeated: boolean };
+  | { status: 'alreadyReturned'; record: CaseRecord }
+  | { status: 'recorded'; record: CaseRecord; stored: StoredReturn; amended: boolean };
 
 /**
  * Records an agency's return (or its one-press nil return). Every version is kept; the
@@ -150,16 +154,33 @@ export async function submitReturn(
       : validateReturn(input.data, { agencyId: input.agencyId, collatesHealth: agency?.collatesHealth ?? false, today: today(deps) });
   if (!validated.ok) return { status: 'invalid', record: standing.record, form: validated.form, errors: validated.errors };
 
+  // A nil return is one press on the request card; once the agency has a return, an old
+  // card's press must not replace it (a colleague's full return): amending is the form's.
+  if (input.data === 'nil' && requestFor(standing.record, input.agencyId)?.current) {
+    return { status: 'alreadyReturned', record: standing.record };
+  }
   const at = deps.now().toISOString();
   const id = `return:${input.agencyId}:${input.submissionId}`;
   const stored: StoredReturn = { ...validated.value, submissionId: input.submissionId, by: input.caller.aadObjectId, at };
   const added = await deps.store.addCaseItemOnce({ caseId: input.reference, id, type: 'return', at, doc: stored });
   const kept = added ? stored : ((await deps.store.getCaseItem<StoredReturn>(input.reference, id))?.doc ?? stored);
-  const amended = requestFor(standing.record, input.agencyId)?.current !== undefined;
-  const record = await updateCase(deps.store, input.reference, (r) =>
-    withReturn(r, input.agencyId, { itemId: id, by: kept.by, at: kept.at, involved: kept.involved }),
-  );
-  if (added) {
+  let amended = false;
+  let linked = false;
+  let closedMeanwhile = false;
+  const record = await updateCase(deps.store, input.reference, (r) => {
+    // The business unit may have closed returns since the check above: then nothing changes.
+    closedMeanwhile = r.rapidReview?.closed?.reason === 'closedByBusinessUnit';
+    const request = requestFor(r, input.agencyId);
+    amended = request?.current !== undefined && request.current.itemId !== id;
+    linked = !closedMeanwhile && !request?.returns.includes(id);
+    return closedMeanwhile ? r : withReturn(r, input.agencyId, { itemId: id, by: kept.by, at: kept.at, involved: kept.involved });
+  });
+  if (closedMeanwhile) {
+    if (added) await deps.store.deleteCaseItem(input.reference, id);
+    return { status: 'refused', reason: 'closed' };
+  }
+  // Audited by the delivery that linked it, which after a crash may be a redelivery.
+  if (linked) {
     await deps.store.deleteCaseItem(input.reference, `draft:${input.agencyId}`);
     await audit(
       deps,
@@ -168,11 +189,11 @@ export async function submitReturn(
       amended ? 'return.amended' : 'return.submitted',
       `agency=${input.agencyId} involved=${kept.involved ? 'yes' : 'no'}`,
     );
-    if (record.rapidReview?.closed?.reason === 'allReturned' && record.rapidReview.closed.at === at) {
+    if (record.rapidReview?.closed?.reason === 'allReturned' && record.rapidReview.closed.at === kept.at) {
       await audit(deps, input.reference, 'panel', 'rapidReview.closed', 'reason=allReturned');
     }
   }
-  return { status: 'recorded', record, stored: kept, amended, repeated: !added };
+  return { status: 'recorded', record, stored: kept, amended };
 }
 
 export type DraftResult =
@@ -294,7 +315,7 @@ export async function closeReturns(deps: ReviewDeps, input: { caller: Caller; re
   const current = await deps.store.getCase(input.reference);
   if (!current) return { status: 'notFound' };
   if (!current.rapidReview) return { status: 'notStarted' };
-  if (current.rapidReview.closed) return { status: 'alreadyClosed', record: current };
+  if (current.rapidReview.closed?.reason === 'closedByBusinessUnit') return { status: 'alreadyClosed', record: current };
   const at = deps.now().toISOString();
   const record = await updateCase(deps.store, input.reference, (r) => withReturnsClosed(r, input.caller.aadObjectId, at));
   if (record.rapidReview?.closed?.at !== at) return { status: 'alreadyClosed', record };

@@ -170,10 +170,14 @@ export function withDelegate(
   );
 }
 
-/** Closes returns at the business unit's word; closing twice keeps the first close. */
+/**
+ * Closes returns at the business unit's word: no more returns or amendments. Closing
+ * twice keeps the first close; closing returns that every agency has made (collated,
+ * still open to amendment) ends the amendments.
+ */
 export function withReturnsClosed(record: CaseRecord, by: string, at: string): CaseRecord {
   const review = record.rapidReview;
-  if (!review || review.closed) return record;
+  if (!review || review.closed?.reason === 'closedByBusinessUnit') return record;
   return { ...record, stage: 'collated', rapidReview: { ...review, closed: { at, by, reason: 'closedByBusinessUnit' } } };
 }
 
@@ -184,7 +188,7 @@ export type AnswerRefusal = 'notRequested' | 'notEntitled' | 'closed' | 'pastDue
  * Only a lead of a requested agency, or a colleague a lead handed it to, answers for
  * it: decided from the caller's identity and the partnership file, never from a card.
  * Returns are open until the business unit closes them; a return already made may be
- * amended until the due date.
+ * amended until the due date, even once every agency has returned.
  */
 export function answerRefusal(
   record: CaseRecord,
@@ -195,11 +199,14 @@ export function answerRefusal(
 ): AnswerRefusal | undefined {
   const request = requestFor(record, agencyId);
   if (!request) return 'notRequested';
+  // Still of the agency by today's partnership file: someone who has left it, or moved
+  // to another agency, loses the request, however it was addressed when it went out.
   const person = directory.find(caller.aadObjectId);
-  const isLead = person?.agency === agencyId && person.roles.includes('lead');
+  const isLead = person?.roles.includes('lead') ?? false;
   const isAddressee = request.addressees.some((a) => same(a.aadObjectId, caller.aadObjectId));
-  if (!isLead && !isAddressee) return 'notEntitled';
-  if (record.rapidReview?.closed) return 'closed';
+  if (person?.agency !== agencyId || (!isLead && !isAddressee)) return 'notEntitled';
+  // Collated because every agency returned, a return may still be amended until the due date.
+  if (record.rapidReview?.closed?.reason === 'closedByBusinessUnit') return 'closed';
   if (request.current && today > record.rapidReview!.dueOn) return 'pastDue';
   return undefined;
 }

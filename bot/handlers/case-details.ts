@@ -46,7 +46,11 @@ export async function hideCaseDetails(
 ): Promise<AdaptiveCardJson | string> {
   const caller = callerOf(context);
   if (!caller) return NO_IDENTITY;
-  if (!deps.review.directory.hasRole(caller.aadObjectId, 'businessUnit')) return DETAILS_REFUSED;
+  // The business unit hides the details; it and the panel hide the collation.
+  const mayHide = (['businessUnit', 'panelMember', 'independentChair'] as const).some((role) =>
+    deps.review.directory.hasRole(caller.aadObjectId, role),
+  );
+  if (!mayHide) return DETAILS_REFUSED;
   const envelope = caseEnvelope.safeParse(data);
   if (!envelope.success) return NOT_FOUND;
   const record = await deps.review.store.getCase(envelope.data.reference);

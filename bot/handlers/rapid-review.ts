@@ -80,8 +80,14 @@ export async function confirmRapidReview(
         earliest: calendar.addWorkingDays(localDateOf(now(), partnership.timezone), 1),
       });
     }
-    case 'alreadyStarted':
-      return caseCard(deps, result.record);
+    case 'alreadyStarted': {
+      // A repeat (a redelivery, a second press) also sends what a crash may have left
+      // unsent since the start was stored: each send is claimed, so none goes twice.
+      const record = result.record;
+      const origin = originOf(context);
+      deps.background.run('lead-requests', () => sendRequests(deps, record.reference, allTargets(record), origin));
+      return caseCard(deps, record);
+    }
     case 'started': {
       const origin = originOf(context);
       const reference = result.record.reference;

@@ -68,7 +68,7 @@ const agencyOf = (deps: PanelDeps, agencyId: string) => deps.review.partnership.
 function statusOf(deps: PanelDeps, record: CaseRecord, agencyId: string): RequestStatus {
   const review = record.rapidReview!;
   const current = requestFor(record, agencyId)?.current;
-  if (review.closed) return { kind: 'closed' };
+  if (review.closed?.reason === 'closedByBusinessUnit') return { kind: 'closed' };
   if (current) return { kind: 'returned', involved: current.involved, at: current.at, canAmend: today(deps) <= review.dueOn };
   return { kind: 'open' };
 }
@@ -162,8 +162,10 @@ export async function submitNilReturn(context: TurnContext, deps: PanelDeps, dat
   const { reference, agencyId, submissionId } = envelope.data;
   const result = await submitReturn(deps.review, { caller, reference, agencyId, submissionId, data: 'nil' });
   deps.log.info({ verb: 'return.nil', reference, agency: agencyId, outcome: result.status }, 'return');
-  if (result.status !== 'recorded') return result.status === 'invalid' ? NOT_ENTITLED : refusal(result, reference);
-  afterReturn(deps, reference);
+  if (result.status === 'notFound' || result.status === 'refused') return refusal(result, reference);
+  if (result.status === 'invalid') return NOT_ENTITLED;
+  // Already returned (perhaps by a colleague): the card says so, and offers Amend instead.
+  if (result.status === 'recorded') afterReturn(deps, reference);
   return requestCardFor(deps, caller, result.record, agencyId);
 }
 

@@ -231,9 +231,19 @@ describe.each(STORES)('a rapid review, over HTTP, on $name', ({ store }) => {
     expect(progress()).toMatch(/5 of 5 returns: .* Returns are closed and collated/);
     expect(actions(channelCard()).map((a) => a.verb)).toContain(VERBS.viewCollation);
     expect((await panel.store.getCase(reference))?.stage).toBe('collated');
-    // Returns are closed now.
+    // Collated, a return may still be amended until the business unit closes returns.
+    expect(actions(channelCard()).map((a) => a.verb)).toContain(VERBS.closeReturns);
+  });
+
+  it('the business unit closes returns: no more amendments; a stale nil-return press changes nothing', async () => {
+    const nil = await answer('alex', 'police', VERBS.nilReturn, { submissionId: randomUUID() });
+    expect(texts(nil.value).join('\n')).toMatch(/Police's return was received/);
+    const closed = await act('sam', VERBS.closeReturns, { reference }, 'channel');
+    expect(actions(closed.value).map((a) => a.verb)).not.toContain(VERBS.closeReturns);
     const late = await answer('lee', 'la', VERBS.submitReturn, { ...fullReturn('late'), submissionId: randomUUID() });
     expect(late.value).toMatch(/closed returns/);
+    const police = (await panel.store.getCase(reference))!.rapidReview!.requests.find((r) => r.agencyId === 'police')!;
+    expect(police.current?.involved).toBe(true);
   });
 
   it('the business unit reads the collation, agency by agency; others are refused; both audited', async () => {

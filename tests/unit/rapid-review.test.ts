@@ -312,9 +312,18 @@ describe('who may answer for an agency', () => {
     expect(refusal(started(), 'police', '12345678-1234-4234-8234-123456789012')).toBe('notEntitled');
   });
 
-  it('once every agency has returned, returns are closed', () => {
+  it('once every agency has returned, a return may still be amended until the business unit closes returns', () => {
     const both = returned(returned(started(), 'police', 'p'), 'la', 'l');
-    expect(refusal(both, 'police', ID.alex)).toBe('closed');
+    expect(both.rapidReview?.closed?.reason).toBe('allReturned');
+    expect(refusal(both, 'police', ID.alex)).toBeUndefined();
+    const closed = withReturnsClosed(both, 'sam', AT);
+    expect(closed.rapidReview?.closed).toMatchObject({ by: 'sam', reason: 'closedByBusinessUnit' });
+    expect(refusal(closed, 'police', ID.alex)).toBe('closed');
+  });
+
+  it("someone who has left the agency loses the request they were sent", () => {
+    const moved = createDirectory({ ...demo, people: demo.people.map((p) => (p.aadObjectId === ID.alex ? { ...p, agency: 'la' } : p)) });
+    expect(answerRefusal(started(), 'police', caller(ID.alex), moved, TODAY)).toBe('notEntitled');
   });
 
   it('a delegate may amend until the due date, not after', () => {
