@@ -294,9 +294,9 @@ export function delegateCard(view: {
 }
 
 /**
- * The collated returns, agency by agency, for the business unit and the panel: in a
- * view only the reader sees. Who answered is named; the returns are as the agencies
- * wrote them.
+ * The collated returns, for the business unit and the panel, in a view only the reader
+ * sees. Teams refuses a card over about 28 KB, and returns are long, so the collation is
+ * a summary, agency by agency, with each agency's return read on its own.
  */
 export function collationCard(view: {
   record: AnonymousCase;
@@ -304,11 +304,18 @@ export function collationCard(view: {
   returns: ReadonlyMap<string, StoredReturn>;
   nameOf: (aadObjectId: string) => string;
   inChannel: boolean;
+  /** One agency's return in full; the summary when absent. */
+  agencyId?: string;
 }): AdaptiveCardJson {
-  const groups: DocumentGroup[] = view.agencies.map((agency) => {
-    const r = view.returns.get(agency.id);
-    if (!r) return { title: agency.name, facts: [{ title: 'Return', value: 'None received' }], text: '' };
-    const text = (
+  const reference = view.record.reference;
+  const summaryFacts = (r: StoredReturn): Fact[] => [
+    { title: 'Return', value: r.involved ? 'Involved' : 'Nil return: not involved' },
+    ...(r.involvedFrom ? [{ title: 'Involved', value: `${date(r.involvedFrom)} to ${r.involvedTo ? date(r.involvedTo) : 'now'}` }] : []),
+    ...(r.criteriaView ? [{ title: 'View on the criteria', value: CRITERIA_NAMES[r.criteriaView] }] : []),
+    { title: 'Returned by', value: `${view.nameOf(r.by)}, ${r.at.slice(0, 10)}` },
+  ];
+  const fullText = (r: StoredReturn) =>
+    (
       [
         ['Overview', r.overview],
         ['Significant events', r.significantEvents],
@@ -323,22 +330,31 @@ export function collationCard(view: {
       .filter(([, value]) => value)
       .map(([title, value]) => `${title}: ${value}`)
       .join('\n\n');
-    return {
-      title: agency.name,
-      facts: [
-        { title: 'Return', value: r.involved ? 'Involved' : 'Nil return: not involved' },
-        ...(r.involvedFrom ? [{ title: 'Involved', value: `${date(r.involvedFrom)} to ${r.involvedTo ? date(r.involvedTo) : 'now'}` }] : []),
-        ...(r.criteriaView ? [{ title: 'View on the criteria', value: CRITERIA_NAMES[r.criteriaView] }] : []),
-        { title: 'Returned by', value: `${view.nameOf(r.by)}, ${r.at.slice(0, 10)}` },
-      ],
-      text,
-    };
-  });
+  const hide: DocumentAction[] = view.inChannel ? [{ title: 'Hide', verb: VERBS.hideCaseDetails, data: { reference } }] : [];
+  const one = view.agencies.find((a) => a.id === view.agencyId);
+  const chosen = one && view.returns.get(one.id);
+  if (one && chosen) {
+    return documentCard({
+      heading: `${one.name}'s return: ${reference}`,
+      notice: 'Confidential: shown to you only. This view is recorded.',
+      facts: anonymousFacts(view.record),
+      groups: [{ title: one.name, facts: summaryFacts(chosen), text: fullText(chosen) }],
+      actions: [{ title: 'Back to the collation', verb: VERBS.viewCollation, data: { reference } }, ...hide],
+    });
+  }
   return documentCard({
-    heading: `Collated returns: ${view.record.reference}`,
-    notice: 'Confidential: shown to you only. This view is recorded.',
+    heading: `Collated returns: ${reference}`,
+    notice: 'Confidential: shown to you only. This view is recorded. Read each return in full below.',
     facts: anonymousFacts(view.record),
-    groups,
-    actions: view.inChannel ? [{ title: 'Hide', verb: VERBS.hideCaseDetails, data: { reference: view.record.reference } }] : [],
+    groups: view.agencies.map((agency) => {
+      const r = view.returns.get(agency.id);
+      return { title: agency.name, facts: r ? summaryFacts(r) : [{ title: 'Return', value: 'None received' }], text: '' };
+    }),
+    actions: [
+      ...view.agencies
+        .filter((a) => view.returns.has(a.id))
+        .map((a) => ({ title: `Read ${a.name}`, verb: VERBS.viewCollation, data: { reference, agencyId: a.id } })),
+      ...hide,
+    ],
   });
 }

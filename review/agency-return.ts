@@ -33,8 +33,10 @@ export type ReturnErrors = Partial<Record<ReturnField, string>>;
 export const CRITERIA_VIEWS = ['met', 'notMet', 'unsure'] as const;
 export type CriteriaView = (typeof CRITERIA_VIEWS)[number];
 
-const LONG = 4000;
-const MEDIUM = 2000;
+// Teams refuses a card over about 28 KB: one agency's return at these limits, on its
+// form or read in the collation, stays within it.
+const LONG = 3000;
+const MEDIUM = 1500;
 export const RETURN_LIMITS: Record<ReturnField, number> = {
   involved: 3,
   involvedFrom: 10,

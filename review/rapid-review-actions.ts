@@ -333,7 +333,7 @@ export type CollationResult =
  */
 export async function collation(
   deps: ReviewDeps,
-  input: { caller: Caller; reference: string },
+  input: { caller: Caller; reference: string; agencyId?: string },
 ): Promise<CollationResult> {
   const record = await deps.store.getCase(input.reference);
   if (!record) return { status: 'notFound' };
@@ -352,6 +352,8 @@ export async function collation(
     const current = request.current && byId.get(request.current.itemId);
     if (current) returns.set(request.agencyId, current);
   }
-  await audit(deps, record.reference, input.caller.aadObjectId, 'collation.viewed');
+  // Card data only chooses which of the returns the caller may read is shown.
+  const agency = input.agencyId && returns.has(input.agencyId) ? ` agency=${input.agencyId}` : '';
+  await audit(deps, record.reference, input.caller.aadObjectId, 'collation.viewed', agency ? agency.trim() : undefined);
   return { status: 'collated', record, returns };
 }

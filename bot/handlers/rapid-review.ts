@@ -175,7 +175,8 @@ export async function viewCollation(
 ): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, COLLATION_REFUSED);
   if (typeof action === 'string') return action;
-  const result = await collation(deps.review, action);
+  const agencyId = typeof data.agencyId === 'string' ? data.agencyId : undefined;
+  const result = await collation(deps.review, { ...action, ...(agencyId && { agencyId }) });
   deps.log.info({ verb: 'rapidReview.viewCollation', reference: action.reference, outcome: result.status }, 'collation view');
   if (!('record' in result)) {
     return result.status === 'notReady'
@@ -190,5 +191,6 @@ export async function viewCollation(
     returns: result.returns,
     nameOf: reviewContext(deps).nameOf,
     inChannel: conversationKind(context) === 'channel',
+    ...(agencyId && { agencyId }),
   });
 }

@@ -154,8 +154,8 @@ describe('an agency return', () => {
       validateReturn({ ...full, significantEvents: over('significantEvents'), learning: over('learning'), provider1Name: over('provider1Name'), provider1Summary: 'Seen.' }, icb),
     );
     expect(errors).toEqual({
-      significantEvents: `Keep this to 4000 characters or fewer (now 4001)`,
-      learning: `Keep this to 2000 characters or fewer (now 2001)`,
+      significantEvents: `Keep this to 3000 characters or fewer (now 3001)`,
+      learning: `Keep this to 1500 characters or fewer (now 1501)`,
       provider1Name: `Keep this to 120 characters or fewer (now 121)`,
     });
     // Spaces around an answer at its limit do not count.
@@ -251,7 +251,7 @@ describe('an agency return', () => {
     const problems = draftProblems(over);
     expect(Object.keys(problems)).toEqual([...RETURN_FIELDS]);
     expect(problems.involvedFrom).toBe('Keep this to 10 characters or fewer (now 11)');
-    expect(problems.provider3Summary).toBe('Keep this to 2000 characters or fewer (now 2001)');
+    expect(problems.provider3Summary).toBe('Keep this to 1500 characters or fewer (now 1501)');
     // Half-typed dates, unknown views and missing answers are a draft's business.
     expect(draftProblems({ involved: 'ye', involvedFrom: '2026-13-45', criteriaView: 'meh' })).toEqual({});
   });
