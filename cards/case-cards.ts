@@ -66,6 +66,7 @@ const STATE_WORDS: Record<ReturnState, (dueOn: LocalDate) => string> = {
   overdue: () => 'overdue',
   due: (d) => `due ${shortDate(d)}`,
   notReached: () => 'not reached',
+  noLead: () => 'no lead listed',
 };
 
 /**

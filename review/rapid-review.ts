@@ -225,7 +225,7 @@ export function unreached(review: RapidReview): { agencyId: string; aadObjectId:
 }
 
 /** Where one agency's return stands, for the progress line. */
-export type ReturnState = 'returned' | 'nilReturn' | 'overdue' | 'due' | 'notReached';
+export type ReturnState = 'returned' | 'nilReturn' | 'overdue' | 'due' | 'notReached' | 'noLead';
 
 export interface AgencyProgress {
   agencyId: string;
@@ -235,7 +235,8 @@ export interface AgencyProgress {
 
 /**
  * Each requested agency's state today. An agency none of whose addressees could be
- * reached, and which has not returned, is "not reached" until someone is.
+ * reached, and which has not returned, is "not reached" until someone is; one with no
+ * lead listed, nobody was asked.
  */
 export function progressOf(review: RapidReview, today: LocalDate): AgencyProgress[] {
   return review.requests.map((r) => {
@@ -245,11 +246,13 @@ export function progressOf(review: RapidReview, today: LocalDate): AgencyProgres
       ? r.current.involved
         ? 'returned'
         : 'nilReturn'
-      : !reached && failed
-        ? 'notReached'
-        : today > review.dueOn
-          ? 'overdue'
-          : 'due';
+      : r.addressees.length === 0
+        ? 'noLead'
+        : !reached && failed
+          ? 'notReached'
+          : today > review.dueOn
+            ? 'overdue'
+            : 'due';
     return { agencyId: r.agencyId, state, dueOn: review.dueOn };
   });
 }

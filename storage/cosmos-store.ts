@@ -381,7 +381,7 @@ export class CosmosStore implements CaseStore {
             { name: '@caseId', value: caseId },
             { name: '@type', value: type },
           ],
-        })
+        }, { partitionKey: caseId })
         .fetchAll(),
     );
     return resources.map((r) => fromStored<T>(r)).sort(byAtThenId);

@@ -424,3 +424,10 @@ describe('progress', () => {
     expect(unreached(withReturnsClosed(record, 'sam', AT).rapidReview!)).toEqual([]);
   });
 });
+
+describe('an agency with no lead listed', () => {
+  it('shows as such, not as due: nobody was asked', () => {
+    const record = withRapidReview(caseRecord(), { agencies: ['probation'], dueOn: d('2026-12-11'), by: 'sam', at: AT }, demo);
+    expect(progressOf(record.rapidReview!, d('2026-12-14')).map((p) => p.state)).toEqual(['noLead']);
+  });
+});
