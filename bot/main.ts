@@ -6,7 +6,8 @@ import { startPanel } from './server.js';
 
 /**
  * `npm start`: Panel's server alone, configured from the environment and, when it
- * exists, a `.env` file. This is the only place that reads `process.env`.
+ * exists, a `.env` file. Each entry point (this, `npm run dev`, `npm run panel`) reads
+ * `process.env` once, through `loadConfig`; nothing else does.
  */
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');

@@ -20,6 +20,9 @@ export const caseEnvelope = z.object({
     }),
 });
 
+/** For a case that does not exist, or a button whose data names none. */
+export const NOT_FOUND = 'That case could not be found.';
+
 export const STALE_CARD = 'This card is out of date. Type "refer" to start a new referral, or "help".';
 
 /** The reference in a two-word command such as "status REF-2026-0007", if that is what was typed. */

@@ -6,14 +6,13 @@ import { viewCase } from '../../review/view-case.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
 import { progressContext, reviewContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
-import { caseAction, caseEnvelope } from './card-data.js';
+import { caseAction, caseEnvelope, NOT_FOUND } from './card-data.js';
 
 /**
  * One answer for a refusal and for a reference that does not exist, so that pressing
  * buttons on forged cards tells nobody which references exist.
  */
 export const DETAILS_REFUSED = 'Only the business unit can see the details of a referral.';
-const NOT_FOUND = 'That case could not be found.';
 
 /**
  * `case.viewDetails` on a channel card. The answer to an Action.Execute replaces the

@@ -8,21 +8,17 @@ import { sendingInstant } from '../../review/reminders.js';
 import { progressContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 import { replanReminders } from '../reminders.js';
-import { BUSINESS_UNIT_ONLY } from './rapid-review.js';
-import { caseAction } from './card-data.js';
+import { BUSINESS_UNIT_ONLY, businessUnitCase } from './rapid-review.js';
+import { caseAction, NOT_FOUND } from './card-data.js';
 
-const NOT_FOUND = 'That case could not be found.';
 const caseCard = (deps: PanelDeps, record: CaseRecord) => channelCaseCard(anonymise(record), progressContext(deps));
 const earliest = (deps: PanelDeps) =>
   deps.review.calendar.addWorkingDays(localDateOf(deps.review.now(), deps.review.partnership.timezone), 1);
 
 /** `case.hold`: the hold card, for a business-unit member. */
 export async function chooseHold(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
-  const action = caseAction(context, data, NOT_FOUND);
-  if (typeof action === 'string') return action;
-  if (!deps.review.directory.hasRole(action.caller.aadObjectId, 'businessUnit')) return BUSINESS_UNIT_ONLY;
-  const record = await deps.review.store.getCase(action.reference);
-  if (!record) return NOT_FOUND;
+  const record = await businessUnitCase(context, deps, data);
+  if (typeof record === 'string') return record;
   if (record.hold) return caseCard(deps, record);
   return holdCard({ record: anonymise(record), form: { reason: '', until: '' }, earliest: earliest(deps) });
 }

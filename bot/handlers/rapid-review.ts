@@ -6,22 +6,28 @@ import { anonymise, type CaseRecord } from '../../review/case.js';
 import { localDateOf } from '../../review/local-date.js';
 import { coreAgencies, proposedReturnsDue, unreached } from '../../review/rapid-review.js';
 import { closeReturns, collation, startRapidReview } from '../../review/rapid-review-actions.js';
-import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY } from '../caller.js';
+import { conversationKind, PERSONAL_ONLY } from '../caller.js';
 import { progressContext, reviewContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 import { allTargets, originOf, reportAgenciesWithoutLeads, sendRequests } from '../send-requests.js';
-import { caseAction, caseEnvelope, commandReference } from './card-data.js';
+import { caseAction, commandReference, NOT_FOUND } from './card-data.js';
 
 export const BUSINESS_UNIT_ONLY = 'Only the business unit can do that.';
 export const COLLATION_REFUSED = 'Only the business unit and the panel can read the collated returns.';
-const NOT_FOUND = 'That case could not be found.';
 
 /** The case's card as the channel shows it: what the person who pressed a button sees next. */
 const caseCard = (deps: PanelDeps, record: CaseRecord) => channelCaseCard(anonymise(record), progressContext(deps));
 
-function isBusinessUnit(context: TurnContext, deps: PanelDeps): boolean {
-  const caller = callerOf(context);
-  return caller !== undefined && deps.review.directory.hasRole(caller.aadObjectId, 'businessUnit');
+/** The case a business-unit member's button is about, or the answer to give anyone else. */
+export async function businessUnitCase(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<CaseRecord | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  if (!deps.review.directory.hasRole(action.caller.aadObjectId, 'businessUnit')) return BUSINESS_UNIT_ONLY;
+  return (await deps.review.store.getCase(action.reference)) ?? NOT_FOUND;
 }
 
 /**
@@ -33,11 +39,8 @@ export async function chooseRapidReview(
   deps: PanelDeps,
   data: Record<string, unknown>,
 ): Promise<AdaptiveCardJson | string> {
-  if (!callerOf(context)) return NO_IDENTITY;
-  if (!isBusinessUnit(context, deps)) return BUSINESS_UNIT_ONLY;
-  const envelope = caseEnvelope.safeParse(data);
-  const record = envelope.success ? await deps.review.store.getCase(envelope.data.reference) : undefined;
-  if (!record) return NOT_FOUND;
+  const record = await businessUnitCase(context, deps, data);
+  if (typeof record === 'string') return record;
   if (record.rapidReview) return caseCard(deps, record);
   const { partnership, calendar, now } = deps.review;
   const today = localDateOf(now(), partnership.timezone);
@@ -109,11 +112,9 @@ export async function resendRequests(
   deps: PanelDeps,
   data: Record<string, unknown>,
 ): Promise<AdaptiveCardJson | string> {
-  if (!callerOf(context)) return NO_IDENTITY;
-  if (!isBusinessUnit(context, deps)) return BUSINESS_UNIT_ONLY;
-  const envelope = caseEnvelope.safeParse(data);
-  const record = envelope.success ? await deps.review.store.getCase(envelope.data.reference) : undefined;
-  if (!record?.rapidReview) return NOT_FOUND;
+  const record = await businessUnitCase(context, deps, data);
+  if (typeof record === 'string') return record;
+  if (!record.rapidReview) return NOT_FOUND;
   const targets = unreached(record.rapidReview).map((t) => ({ ...t, attempt: t.attempt + 1 }));
   deps.log.info({ verb: 'rapidReview.resend', reference: record.reference, targets: targets.length }, 'rapid review');
   const origin = originOf(context);
