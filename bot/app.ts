@@ -29,6 +29,7 @@ import {
   submitReturnForm,
 } from './handlers/returns.js';
 import { agenda, postAgenda } from './handlers/agenda.js';
+import { closeVoteForm, closeVoteNow, listCase, reopen, showDecision, vote } from './handlers/decision.js';
 import { myTasks } from './handlers/my-tasks.js';
 import { status } from './handlers/status.js';
 import { submitReferral } from './handlers/submit-referral.js';
@@ -61,6 +62,12 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.chooseDelegate]: chooseDelegate,
   [VERBS.delegateRequest]: delegate,
   [VERBS.showRequest]: showRequest,
+  [VERBS.listForPanel]: listCase,
+  [VERBS.showDecision]: showDecision,
+  [VERBS.castVote]: vote,
+  [VERBS.closeVoteForm]: closeVoteForm,
+  [VERBS.closeVote]: closeVoteNow,
+  [VERBS.reopenVote]: reopen,
 };
 
 const asRecord = (data: unknown): Record<string, unknown> =>

@@ -3,6 +3,7 @@ import { channelCaseCard, type ProgressContext } from '../cards/case-cards.js';
 import { anonymise } from '../review/case.js';
 import { localDateOf } from '../review/local-date.js';
 import { withConnectorRetry } from './connector-retry.js';
+import { updateDecisionCard } from './decision-card.js';
 import type { PanelDeps } from './deps.js';
 
 /** Today, and the agencies' names: what a card needs to show a rapid review's progress. */
@@ -36,20 +37,31 @@ async function caseThread(deps: PanelDeps, reference: string) {
 }
 
 /**
- * Updates the case's card in the business unit's channel in place, for everyone, from
- * the case as stored now. Updates of one case run one after another, each reading the
- * latest state, so an older view never lands after a newer one from this process.
+ * Updates a case's cards in place, for everyone, from the case as stored now: its card
+ * in the business unit's channel, and its decision card in the panel's. Updates of one
+ * card run one after another, each reading the latest state, so an older view never
+ * lands after a newer one from this process.
  */
 export class ChannelCards {
   private readonly queues = new Map<string, Promise<void>>();
 
+  /** The case's card in the business unit's channel. */
   refresh(deps: PanelDeps, reference: string): Promise<void> {
-    const previous = this.queues.get(reference) ?? Promise.resolve();
-    const next = previous.then(() => this.update(deps, reference));
+    return this.serially(`case:${reference}`, () => this.update(deps, reference));
+  }
+
+  /** The case's decision card in the panel's channel (a vote, a close). */
+  refreshDecision(deps: PanelDeps, reference: string): Promise<void> {
+    return this.serially(`decision:${reference}`, () => updateDecisionCard(deps, reference));
+  }
+
+  private serially(key: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous.then(work);
     const settled = next.catch(() => undefined);
-    this.queues.set(reference, settled);
+    this.queues.set(key, settled);
     void settled.then(() => {
-      if (this.queues.get(reference) === settled) this.queues.delete(reference);
+      if (this.queues.get(key) === settled) this.queues.delete(key);
     });
     return next;
   }

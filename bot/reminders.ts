@@ -162,3 +162,17 @@ export async function replanReminders(deps: PanelDeps, record: CaseRecord): Prom
     }
   }
 }
+
+/** A hold with an end date ends by itself then, through the outbox sweep. */
+export async function scheduleHoldEnd(deps: PanelDeps, record: CaseRecord): Promise<void> {
+  const hold = record.hold;
+  if (!hold?.until) return;
+  const { partnership } = deps.review;
+  await deps.review.store.scheduleNotification({
+    key: `hold-end:${record.reference}:${hold.since}`,
+    caseId: record.reference,
+    kind: 'holdEnd',
+    dueAt: sendingInstant(hold.until, partnership.reminders, partnership.timezone),
+    payload: { since: hold.since },
+  });
+}

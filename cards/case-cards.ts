@@ -124,6 +124,7 @@ export function channelCaseCard(record: AnonymousCase, progress: ProgressContext
     // Collated because all returned: amendments run until the business unit closes returns.
     if (review.closed.reason === 'allReturned') actions.push({ title: 'Close returns', verb: VERBS.closeReturns, reference });
   }
+  if (!record.listed && (!review || !review.closed)) actions.push({ title: 'List for panel', verb: VERBS.listForPanel, reference });
   actions.push(
     record.onHold
       ? { title: 'Take off hold', verb: VERBS.releaseHold, reference }

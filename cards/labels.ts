@@ -1,3 +1,4 @@
+import { outcomeName } from '../review/decision.js';
 import { STAGE_NAMES, type AnonymousCase } from '../review/case.js';
 import type { IntakeClocks } from '../review/clocks.js';
 import type { WorkingCalendar } from '../review/calendar.js';
@@ -40,12 +41,14 @@ const CLOCK_TITLES: Record<keyof IntakeClocks, string> = {
   rapidReviewDue: 'Rapid review due',
   panelDate: 'Listed for panel',
   dhrDecisionDue: 'DHR decision due',
+  reviewDue: 'Review due',
 };
 const CLOCK_ORDER: (keyof IntakeClocks)[] = [
   'nationalPanelNotificationDue',
   'rapidReviewDue',
   'dhrDecisionDue',
   'panelDate',
+  'reviewDue',
 ];
 
 export const date = (d: LocalDate) => formatLongDate(d);
@@ -77,6 +80,7 @@ export function anonymousFacts(record: AnonymousCase): Fact[] {
     { title: 'Person', value: record.descriptor },
     { title: 'Kind', value: KIND_NAMES[record.kind] },
     { title: 'Stage', value: STAGE_NAMES[record.stage] },
+    ...(record.decision ? [{ title: 'Decision', value: outcomeName(record.kind, record.decision.outcome) }] : []),
     ...(record.onHold
       ? [{ title: 'On hold', value: record.onHold.until ? `until ${date(record.onHold.until)}` : 'until further notice' }]
       : []),

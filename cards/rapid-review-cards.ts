@@ -142,7 +142,7 @@ export function requestCard(view: {
   });
 }
 
-const CRITERIA_NAMES: Record<CriteriaView, string> = {
+export const CRITERIA_NAMES: Record<CriteriaView, string> = {
   met: 'The criteria for a review are met',
   notMet: 'The criteria are not met',
   unsure: 'Unsure',
@@ -304,6 +304,8 @@ export function collationCard(view: {
   returns: ReadonlyMap<string, StoredReturn>;
   nameOf: (aadObjectId: string) => string;
   inChannel: boolean;
+  /** Opened from the panel's decision card: "Hide" goes back to it. */
+  fromPanel?: boolean;
   /** One agency's return in full; the summary when absent. */
   agencyId?: string;
 }): AdaptiveCardJson {
@@ -330,7 +332,10 @@ export function collationCard(view: {
       .filter(([, value]) => value)
       .map(([title, value]) => `${title}: ${value}`)
       .join('\n\n');
-  const hide: DocumentAction[] = view.inChannel ? [{ title: 'Hide', verb: VERBS.hideCaseDetails, data: { reference } }] : [];
+  const from: Record<string, string> = view.fromPanel ? { from: 'panel' } : {};
+  const hide: DocumentAction[] = view.inChannel
+    ? [{ title: 'Hide', verb: view.fromPanel ? VERBS.showDecision : VERBS.hideCaseDetails, data: { reference } }]
+    : [];
   const one = view.agencies.find((a) => a.id === view.agencyId);
   const chosen = one && view.returns.get(one.id);
   if (one && chosen) {
@@ -339,7 +344,7 @@ export function collationCard(view: {
       notice: 'Confidential: shown to you only. This view is recorded.',
       facts: anonymousFacts(view.record),
       groups: [{ title: one.name, facts: summaryFacts(chosen), text: fullText(chosen) }],
-      actions: [{ title: 'Back to the collation', verb: VERBS.viewCollation, data: { reference } }, ...hide],
+      actions: [{ title: 'Back to the collation', verb: VERBS.viewCollation, data: { reference, ...from } }, ...hide],
     });
   }
   return documentCard({
@@ -353,7 +358,7 @@ export function collationCard(view: {
     actions: [
       ...view.agencies
         .filter((a) => view.returns.has(a.id))
-        .map((a) => ({ title: `Read ${a.name}`, verb: VERBS.viewCollation, data: { reference, agencyId: a.id } })),
+        .map((a) => ({ title: `Read ${a.name}`, verb: VERBS.viewCollation, data: { reference, agencyId: a.id, ...from } })),
       ...hide,
     ],
   });

@@ -41,4 +41,16 @@ export const VERBS = {
   delegateRequest: 'return.delegate',
   /** Back to the request card from the form or the delegate card. */
   showRequest: 'return.showRequest',
+  /** Channel card: the business unit lists the case for the next panel before returns are collated. */
+  listForPanel: 'case.listForPanel',
+  /** Decision card: each viewer's own view (Teams' refresh), or back to it. */
+  showDecision: 'decision.show',
+  /** Decision card: a voter votes or changes their vote. */
+  castVote: 'decision.vote',
+  /** Decision card: the chair's form to close the vote. */
+  closeVoteForm: 'decision.closeForm',
+  /** Close form: record the decision. */
+  closeVote: 'decision.close',
+  /** Decided card: the chair opens a new vote, whose decision supersedes this one. */
+  reopenVote: 'decision.reopen',
 } as const;

@@ -1,10 +1,12 @@
 /**
  * The panel's agenda (DOMAIN.md, "Panel listing"): the next panel on or after today,
- * and the cases for it: those whose returns are collated and that are listed for that
- * panel or an earlier one (a case not decided at its panel is listed at the next).
+ * and the cases for it: those whose returns are collated (or that the business unit
+ * listed by hand) and that are listed for that panel or an earlier one. A case not
+ * decided at its panel, or decided on hold, is listed at every panel until decided.
  */
 import type { WorkingCalendar } from './calendar.js';
 import type { CaseRecord } from './case.js';
+import { awaitsPanel } from './decision.js';
 import type { LocalDate } from './local-date.js';
 import type { PanelSchedule } from './partnership.js';
 import { panelDateFor } from './panel-listing.js';
@@ -24,7 +26,7 @@ export function agendaOf(
 ): Agenda {
   const panelDate = panelDateFor(rules.panel, today, 0, rules.calendar);
   const listed = cases
-    .filter((c) => c.stage === 'collated' && !c.closedAt)
+    .filter(awaitsPanel)
     .filter((c) => !panelDate || !c.clocks.panelDate || c.clocks.panelDate <= panelDate)
     .sort((a, b) => a.reference.localeCompare(b.reference))
     .map((c) => ({ reference: c.reference, descriptor: c.descriptor, kind: c.kind, onHold: c.hold !== undefined }));

@@ -43,4 +43,15 @@ export type AuditAction =
   | 'reminder.skipped'
   | 'reminder.escalated'
   | 'collation.viewed'
-  | 'collation.view.refused';
+  | 'collation.view.refused'
+  | 'case.listed'
+  | 'vote.opened'
+  | 'vote.cast'
+  | 'vote.changed'
+  | 'vote.refused'
+  | 'vote.close.refused'
+  | 'vote.reopened'
+  | 'decision.recorded'
+  | 'decision.superseded'
+  | 'decision.feedbackSent'
+  | 'decision.feedbackFailed';

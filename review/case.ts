@@ -1,6 +1,7 @@
 import type { AuditEvent } from './audit.js';
 import type { IntakeClocks } from './clocks.js';
 import type { LocalDate } from './local-date.js';
+import { currentDecision, type Outcome, type PanelRecord } from './decision.js';
 import type { Hold } from './hold.js';
 import type { RapidReview } from './rapid-review.js';
 import type { Referral, ReviewKind } from './referral.js';
@@ -10,6 +11,7 @@ export const STAGE_NAMES = {
   referred: 'Referral received',
   rapidReview: 'Rapid review: information requested',
   collated: 'Rapid review: returns collated',
+  decided: 'Panel decision made',
 } as const;
 export type Stage = keyof typeof STAGE_NAMES;
 
@@ -37,6 +39,8 @@ export interface CaseRecord {
   rapidReview?: RapidReview;
   /** While the case is on hold: its clocks and reminders are stopped. */
   hold?: Hold;
+  /** Once it goes before the panel: the vote, and the decisions. */
+  panel?: PanelRecord;
   /** When the case was closed, and when its retention ends and it is deleted (ISO 8601). */
   closedAt?: string;
   expiresAt?: string;
@@ -72,9 +76,14 @@ export interface AnonymousCase {
   rapidReview?: RapidReview;
   /** On hold, and until when if a date is set; never the reason. */
   onHold?: { until?: LocalDate };
+  /** Listed for the panel (by hand, or by a decision to hold), or decided. */
+  listed: boolean;
+  /** The decision in force: its outcome and date, never its rationale. */
+  decision?: { number: number; outcome: Outcome; at: string; reviewDue?: LocalDate };
 }
 
 export function anonymise(record: CaseRecord): AnonymousCase {
+  const decision = currentDecision(record);
   return {
     reference: record.reference,
     descriptor: record.descriptor,
@@ -83,8 +92,10 @@ export function anonymise(record: CaseRecord): AnonymousCase {
     receivedOn: record.receivedOn,
     clocks: record.clocks,
     immediateSafety: record.referral.incident.immediateSafety,
+    listed: record.panel !== undefined,
     ...(record.rapidReview && { rapidReview: record.rapidReview }),
     ...(record.hold && { onHold: record.hold.until ? { until: record.hold.until } : {} }),
+    ...(decision && { decision: { number: decision.number, outcome: decision.outcome, at: decision.closedAt, ...(decision.reviewDue && { reviewDue: decision.reviewDue }) } }),
   };
 }
 

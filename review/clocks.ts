@@ -14,6 +14,8 @@ export interface IntakeClocks {
   panelDate?: LocalDate;
   /** DHRs: the decision whether to hold a review. */
   dhrDecisionDue?: LocalDate;
+  /** Once the panel decides on a review: when it is due (1, 3 or 6 months). */
+  reviewDue?: LocalDate;
 }
 
 export interface ClockRules {

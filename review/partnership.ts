@@ -58,6 +58,12 @@ const panelSchema = z
       day: dayOfMonth.optional(),
       cutoffDay: dayOfMonth.optional(),
       dates: z.array(yamlDate).min(1, 'list at least one panel date').optional(),
+      /** Votes needed (conflicts of interest do not count) before the vote can close. */
+      quorum: z.number().int().min(1).max(60).default(3),
+      /** While the vote is open, others see only how many have voted. */
+      hiddenVotes: z.boolean().default(true),
+      /** The business unit may close the vote, as well as the independent chair. */
+      businessUnitCloses: z.boolean().default(false),
     },
     { message: PANEL_FORMS },
   )
@@ -72,9 +78,20 @@ const panelSchema = z
       }
     }
   })
-  .transform((p): { day: number; cutoffDay: number } | { dates: LocalDate[] } =>
-    p.dates ? { dates: p.dates } : { day: p.day ?? 0, cutoffDay: p.cutoffDay ?? 0 },
-  );
+  .transform((p): PanelRules => {
+    const voting = { quorum: p.quorum, hiddenVotes: p.hiddenVotes, businessUnitCloses: p.businessUnitCloses };
+    return p.dates ? { dates: p.dates, ...voting } : { day: p.day ?? 0, cutoffDay: p.cutoffDay ?? 0, ...voting };
+  });
+
+/** When the panel sits: monthly, or on listed dates. */
+export type PanelSchedule = { day: number; cutoffDay: number } | { dates: LocalDate[] };
+
+/** When the panel sits, and how it votes. */
+export type PanelRules = PanelSchedule & {
+  quorum: number;
+  hiddenVotes: boolean;
+  businessUnitCloses: boolean;
+};
 
 /**
  * Clock lengths. Defaults are the statutory or published ones; a partnership whose
@@ -96,6 +113,13 @@ const clocksSchema = z
     returnsWorkingDays: z.number().int().min(1).max(60).default(10),
     /** The least time an agency is given to search its records and answer. */
     returnsMinimumWorkingDays: z.number().int().min(1).max(30).default(3),
+    /** Suffolk Appendix 1: how long each review has from the panel's decision. */
+    actionLearningMonths: z.number().int().min(1).max(24).default(1),
+    singleAgencyReviewMonths: z.number().int().min(1).max(24).default(3),
+    partnershipReviewMonths: z.number().int().min(1).max(24).default(3),
+    independentReviewMonths: z.number().int().min(1).max(24).default(6),
+    /** Home Office DHR guidance: the report within 6 months of the decision. */
+    dhrReportMonths: z.number().int().min(1).max(24).default(6),
   })
   .strict()
   .default({});
@@ -125,6 +149,8 @@ const remindersSchema = z
       .default({})
       .refine((h) => h.start < h.end, { message: 'start must be before end' }),
     sweepEveryMinutes: z.number().int().min(1).max(60).default(15),
+    /** Reminders, in the case's thread, of a review the panel decided: working days before it is due (and on the day). */
+    reviewBeforeDueWorkingDays: z.array(z.number().int().min(1).max(60)).max(5).default([10]),
   })
   .strict()
   .default({});
@@ -171,11 +197,28 @@ export const partnershipSchema = z
         ctx.addIssue({ code: 'custom', path: ['people', i, 'agency'], message: 'a lead must name their agency' });
       }
     });
+    const voters = p.people.filter((person) => person.roles.some((r) => VOTING_ROLES.includes(r))).length;
+    // A file that lists no panel yet (while a partnership sets up) has nobody to vote.
+    if (voters > 0 && voters < p.panel.quorum) {
+      ctx.addIssue({ code: 'custom', path: ['panel', 'quorum'], message: `the quorum is ${p.panel.quorum} but ${voters} people may vote (panelMember or independentChair)` });
+    }
+    const closers = p.panel.businessUnitCloses ? p.people.filter((person) => person.roles.includes('businessUnit')).length : 0;
+    if (voters + closers > MAX_CARD_VIEWERS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['people'],
+        message: `${voters + closers} people vote on or close the panel's vote; Teams shows a card's own view to ${MAX_CARD_VIEWERS} at most`,
+      });
+    }
   });
 
 export type Partnership = z.infer<typeof partnershipSchema>;
 export type Person = Partnership['people'][number];
-export type PanelSchedule = Partnership['panel'];
+
+/** Who votes on the panel's decision. */
+export const VOTING_ROLES: readonly Role[] = ['panelMember', 'independentChair'];
+/** Teams refreshes a card for each of at most 60 users (`refresh.userIds`). */
+export const MAX_CARD_VIEWERS = 60;
 export type ClockSettings = Partnership['clocks'];
 export type ReminderPlan = Partnership['reminders'];
 

@@ -173,7 +173,7 @@ export async function submitReturn(
     const request = requestFor(r, input.agencyId);
     amended = request?.current !== undefined && request.current.itemId !== id;
     linked = !closedMeanwhile && !request?.returns.includes(id);
-    return closedMeanwhile ? r : withReturn(r, input.agencyId, { itemId: id, by: kept.by, at: kept.at, involved: kept.involved });
+    return closedMeanwhile ? r : withReturn(r, input.agencyId, { itemId: id, by: kept.by, at: kept.at, involved: kept.involved, ...(kept.criteriaView && { criteriaView: kept.criteriaView }) });
   });
   if (closedMeanwhile) {
     if (added) await deps.store.deleteCaseItem(input.reference, id);

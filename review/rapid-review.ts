@@ -7,6 +7,7 @@
  * Everything here is a pure function of a case record: `updateCase` may run it again
  * after a conflicting write.
  */
+import type { CriteriaView } from './agency-return.js';
 import type { WorkingCalendar } from './calendar.js';
 import type { CaseRecord } from './case.js';
 import type { Caller } from './deps.js';
@@ -33,6 +34,8 @@ export interface CurrentReturn {
   by: string;
   at: string;
   involved: boolean;
+  /** The agency's view on whether the criteria are met: shown to the panel beside the vote. */
+  criteriaView?: CriteriaView;
 }
 
 export interface AgencyRequest {

@@ -35,7 +35,7 @@ export interface Settings {
 export const chatKey = (aadObjectId: string): `chat:${string}` => `chat:${aadObjectId.toLowerCase()}`;
 
 /** What a case keeps beside its record, each in the case's own partition. */
-export type CaseItemType = 'return' | 'draft';
+export type CaseItemType = 'return' | 'draft' | 'decision';
 
 /**
  * Something stored about a case beside its record: an agency's return (each version
@@ -59,7 +59,7 @@ export type NotificationOutcome =
   | { status: 'skipped'; error: string };
 
 /** Side effects Panel owes: posts and requests it claims as it makes them; reminders it schedules ahead. */
-export type NotificationKind = 'channelPost' | 'leadRequest' | 'reminder' | 'escalation' | 'holdEnd';
+export type NotificationKind = 'channelPost' | 'leadRequest' | 'reminder' | 'escalation' | 'holdEnd' | 'feedback' | 'reviewReminder';
 
 export interface NotificationClaim {
   /** Unique per side effect, e.g. `channel-post:REF-2026-0007`. */

@@ -3,6 +3,7 @@ import type { PanelDeps } from '../bot/deps.js';
 import { loggableError } from '../bot/logger.js';
 import { sendEscalation, sendReminders, stillWanted } from '../bot/reminders.js';
 import { afterRelease } from '../bot/handlers/hold.js';
+import { sendClaimedFeedback, sendReviewReminder } from '../bot/after-decision.js';
 import { takeOffHold } from '../review/hold-actions.js';
 import { postClaimedReferral } from '../bot/post-to-channel.js';
 import { fromRequestPayload, sendClaimedRequest } from '../bot/send-requests.js';
@@ -20,7 +21,8 @@ const PAGE = 50;
  * - side effects whose claimant died between claiming and finishing them (Panel
  *   stopped, or crashed, mid-post) are done again;
  * - reminders and escalations are sent, in working hours on working days only;
- *   reminders to one person go as one digest.
+ *   reminders to one person go as one digest;
+ * - a decision's feedback to the referrer is sent again; a review's reminders are said.
  * Says how many it took. Its cost follows the number of notifications due, not the
  * number of cases. A crash after Teams accepted a message but before it was recorded
  * can repeat that one message: Teams gives no idempotency key.
@@ -36,7 +38,7 @@ export async function sweepOutbox(deps: PanelDeps): Promise<number> {
     const page = await store.listDueNotifications(at.toISOString(), { limit: PAGE, ...(continuation && { continuation }) });
     for (const notification of page.items) {
       if (notification.status !== 'pending' || notification.leaseUntil > at.toISOString()) continue;
-      const isReminder = notification.kind === 'reminder' || notification.kind === 'escalation';
+      const isReminder = notification.kind === 'reminder' || notification.kind === 'escalation' || notification.kind === 'reviewReminder';
       if (isReminder && !remindingHours) continue;
       const until = new Date(at.getTime() + NOTIFICATION_LEASE_MS).toISOString();
       if (!(await store.takeOverNotification(notification.caseId, notification.key, { now: at.toISOString(), until }))) continue;
@@ -44,6 +46,8 @@ export async function sweepOutbox(deps: PanelDeps): Promise<number> {
       if (notification.kind === 'reminder') reminders.push(notification);
       else if (notification.kind === 'escalation') await sendEscalation(deps, notification);
       else if (notification.kind === 'holdEnd') await endHold(deps, notification);
+      else if (notification.kind === 'reviewReminder') await sendReviewReminder(deps, notification);
+      else if (notification.kind === 'feedback') await sendClaimedFeedback(deps, notification.key, notification.caseId, notification.payload);
       else {
         deps.log.info({ job: 'outbox', kind: notification.kind, reference: notification.caseId }, 'taking over an unfinished notification');
         await redo(deps, notification);

@@ -8,6 +8,8 @@ import type { Role } from '../../review/roles.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 import { startThread } from '../post-to-channel.js';
+import { postDecisionCard } from '../decision-card.js';
+import { openVotes } from '../../review/decision-actions.js';
 
 const AGENDA_ROLES: readonly Role[] = ['businessUnit', 'panelMember', 'independentChair', 'admin'];
 export const AGENDA_REFUSED = "Only the business unit and the panel's members can see the agenda.";
@@ -20,7 +22,9 @@ async function nextAgenda(deps: PanelDeps): Promise<Agenda> {
 /** The agenda as text: references, descriptors and kinds only, so it may be shown in a channel. */
 function agendaText(agenda: Agenda): string {
   const heading = agenda.panelDate ? `**Agenda for the panel on ${date(agenda.panelDate)}**` : '**Agenda for the next panel** (no panel date is set)';
-  if (agenda.cases.length === 0) return `${heading}\nNo case is listed yet: a case is listed once its rapid review returns are collated.`;
+  if (agenda.cases.length === 0) {
+    return `${heading}\nNo case is listed yet: a case is listed once its rapid review returns are collated, or when the business unit lists it.`;
+  }
   return [heading, ...agenda.cases.map((c) => `- ${c.reference} (${c.descriptor}): ${KIND_NAMES[c.kind]}${c.onHold ? ', on hold' : ''}`)].join('\n');
 }
 
@@ -42,7 +46,11 @@ export async function agenda(context: TurnContext, deps: PanelDeps): Promise<voi
   await context.sendActivity({ type: 'message', textFormat: 'markdown', text: `${text}${hint}` });
 }
 
-/** `post agenda`: the business unit posts the next panel's agenda as a new thread in the panel's channel. */
+/**
+ * `post agenda`: the business unit posts the next panel's agenda as a new thread in the
+ * panel's channel, and opens the vote on each case with its decision card, a reply in
+ * that thread.
+ */
 export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise<void> {
   const caller = callerOf(context);
   if (!caller) {
@@ -60,7 +68,10 @@ export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise
     return;
   }
   const next = await nextAgenda(deps);
-  await startThread(deps, channel, { type: 'message', textFormat: 'markdown', text: agendaText(next) } as Activity);
+  const threadId = await startThread(deps, channel, { type: 'message', textFormat: 'markdown', text: agendaText(next) } as Activity);
+  // Each case's vote opens with its card, a reply in the agenda's thread.
+  const opened = await openVotes(deps.review, { caller, references: next.cases.map((c) => c.reference), ...(next.panelDate && { panelDate: next.panelDate }) });
+  if (threadId) for (const record of opened) await postDecisionCard(deps, channel, threadId, record);
   await store.appendAudit({
     caseId: PARTNERSHIP_AUDIT,
     at: now().toISOString(),
@@ -69,5 +80,9 @@ export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise
     detail: `panel=${next.panelDate ?? 'none'} cases=${next.cases.map((c) => c.reference).join(',')}`,
   });
   deps.log.info({ command: 'post agenda', cases: next.cases.length }, 'agenda posted');
-  await context.sendActivity("The agenda is posted in the panel's channel.");
+  await context.sendActivity(
+    next.cases.length
+      ? "The agenda is posted in the panel's channel, with a decision card for each case: the panel votes there."
+      : "The agenda is posted in the panel's channel.",
+  );
 }

@@ -4,10 +4,10 @@ import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise, type CaseRecord } from '../../review/case.js';
 import { putOnHold, takeOffHold } from '../../review/hold-actions.js';
 import { localDateOf } from '../../review/local-date.js';
-import { sendingInstant } from '../../review/reminders.js';
 import { progressContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
-import { replanReminders } from '../reminders.js';
+import { replanReminders, scheduleHoldEnd } from '../reminders.js';
+import { planReviewReminders } from '../after-decision.js';
 import { BUSINESS_UNIT_ONLY, businessUnitCase } from './rapid-review.js';
 import { caseAction, NOT_FOUND } from './card-data.js';
 
@@ -37,24 +37,15 @@ export async function confirmHold(context: TurnContext, deps: PanelDeps, data: R
     return holdCard({ record: anonymise(result.record), form: result.form, errors: result.errors, earliest: earliest(deps) });
   }
   const { record } = result;
-  const hold = record.hold;
-  if (result.status === 'held' && hold?.until) {
-    const { partnership } = deps.review;
-    await deps.review.store.scheduleNotification({
-      key: `hold-end:${record.reference}:${hold.since}`,
-      caseId: record.reference,
-      kind: 'holdEnd',
-      dueAt: sendingInstant(hold.until, partnership.reminders, partnership.timezone),
-      payload: { since: hold.since },
-    });
-  }
+  if (result.status === 'held') await scheduleHoldEnd(deps, record);
   deps.background.run('channel-card', () => deps.channelCards.refresh(deps, record.reference));
   return caseCard(deps, record);
 }
 
-/** After a hold ends: the reminders resume from the moved due date, and the card shows it. */
+/** After a hold ends: the reminders resume from the moved due dates, and the card shows it. */
 export async function afterRelease(deps: PanelDeps, record: CaseRecord): Promise<void> {
   await replanReminders(deps, record);
+  await planReviewReminders(deps, record);
   await deps.channelCards.refresh(deps, record.reference);
 }
 

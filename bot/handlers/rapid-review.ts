@@ -192,6 +192,7 @@ export async function viewCollation(
     returns: result.returns,
     nameOf: reviewContext(deps).nameOf,
     inChannel: conversationKind(context) === 'channel',
+    fromPanel: data.from === 'panel',
     ...(agencyId && { agencyId }),
   });
 }

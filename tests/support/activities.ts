@@ -13,6 +13,13 @@ export const PEOPLE = {
   morgan: { id: '29:morgan', aadObjectId: '99999999-9999-4999-8999-999999999999', name: 'Morgan Price' },
   chris: { id: '29:chris', aadObjectId: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', name: 'Chris Hall' },
   taylor: { id: '29:taylor', aadObjectId: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', name: 'Taylor Ward' },
+  noor: { id: '29:noor', aadObjectId: 'cccccccc-cccc-4ccc-8ccc-cccccccccccc', name: 'Noor Ali' },
+  ellis: { id: '29:ellis', aadObjectId: 'dddddddd-dddd-4ddd-8ddd-dddddddddddd', name: 'Ellis Grant' },
+  rowan: { id: '29:rowan', aadObjectId: 'eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee', name: 'Rowan Blake' },
+  sasha: { id: '29:sasha', aadObjectId: 'ffffffff-ffff-4fff-8fff-ffffffffffff', name: 'Sasha Cole' },
+  quinn: { id: '29:quinn', aadObjectId: '12121212-1212-4121-8121-121212121212', name: 'Quinn Doyle' },
+  avery: { id: '29:avery', aadObjectId: '13131313-1313-4131-8131-131313131313', name: 'Avery Moss' },
+  jamie: { id: '29:jamie', aadObjectId: '14141414-1414-4141-8141-141414141414', name: 'Jamie Frost' },
 } as const;
 export type PersonKey = keyof typeof PEOPLE;
 

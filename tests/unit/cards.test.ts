@@ -177,8 +177,8 @@ const BUILT: Built[] = [
   },
   { name: 'acknowledgementCard, immediate risk', card: acknowledgementCard(anonymise(withSafety(true))), userText: [], verbs: [] },
   { name: 'acknowledgementCard, no immediate risk', card: acknowledgementCard(anonymise(withSafety(false))), userText: [], verbs: [] },
-  { name: 'channelCaseCard, immediate risk', card: channelCaseCard(anonymise(withSafety(true)), PROGRESS), userText: [], verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.holdCase] },
-  { name: 'channelCaseCard, no immediate risk', card: channelCaseCard(anonymise(withSafety(false)), PROGRESS), userText: [], verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.holdCase] },
+  { name: 'channelCaseCard, immediate risk', card: channelCaseCard(anonymise(withSafety(true)), PROGRESS), userText: [], verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase] },
+  { name: 'channelCaseCard, no immediate risk', card: channelCaseCard(anonymise(withSafety(false)), PROGRESS), userText: [], verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase] },
   { name: 'caseStatusCard', card: caseStatusCard(anonymise(caseRecord())), userText: [], verbs: [] },
   {
     name: 'caseStatusCard without a panel date',
@@ -401,6 +401,7 @@ describe('anonymise', () => {
       receivedOn: '2026-12-01',
       clocks: caseRecord().clocks,
       immediateSafety: true,
+      listed: false,
     });
   });
 });

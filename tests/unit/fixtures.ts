@@ -41,6 +41,11 @@ export const DEFAULT_CLOCKS: ClockSettings = {
   returnsBeforePanelWorkingDays: 1,
   returnsWorkingDays: 10,
   returnsMinimumWorkingDays: 3,
+  actionLearningMonths: 1,
+  singleAgencyReviewMonths: 3,
+  partnershipReviewMonths: 3,
+  independentReviewMonths: 6,
+  dhrReportMonths: 6,
 };
 
 // ---------------------------------------------------------------------------

@@ -36,7 +36,7 @@ function partnershipData(): Record<string, any> {
       { name: 'Jo Reed', aadObjectId: '55555555-5555-4555-8555-555555555555', roles: ['independentChair'] },
       { name: 'Kim Lee', aadObjectId: '66666666-6666-4666-8666-666666666666', roles: ['admin', 'businessUnit'] },
     ],
-    panel: { day: 25, cutoffDay: 15 },
+    panel: { day: 25, cutoffDay: 15, quorum: 2 },
   };
 }
 
@@ -69,7 +69,7 @@ describe('parsePartnership', () => {
     expect(demo.timezone).toBe('Europe/London');
     expect(demo.agencies.map((a) => a.id)).toEqual(['la', 'icb', 'police', 'mh', 'education', 'probation', 'housing']);
     expect(demo.agencies.filter((a) => a.core).map((a) => a.id)).toEqual(['la', 'icb', 'police', 'mh']);
-    expect(demo.people).toHaveLength(10);
+    expect(demo.people).toHaveLength(17);
     expect(demo.agencies.find((a) => a.id === 'icb')?.collatesHealth).toBe(true);
     expect(demo.people.find((p) => p.name === 'Taylor Ward')).toMatchObject({ roles: [], agency: 'police' });
     expect(demo.people.find((p) => p.aadObjectId === ALEX)).toEqual({
@@ -78,7 +78,7 @@ describe('parsePartnership', () => {
       roles: ['lead'],
       agency: 'police',
     });
-    expect(demo.panel).toEqual({ day: 25, cutoffDay: 15 });
+    expect(demo.panel).toEqual({ day: 25, cutoffDay: 15, quorum: 2, hiddenVotes: true, businessUnitCloses: false });
     expect(demo.clocks).toEqual(DEFAULT_CLOCKS);
   });
 
@@ -112,21 +112,21 @@ describe('parsePartnership', () => {
 
     it('unquoted YAML dates (2026-12-10) are read as dates', () => {
       const parsed = parsePartnership(withPanel('panel:\n  dates: [2026-12-10, 2027-01-14]'), SOURCE);
-      expect(parsed.panel).toEqual({ dates: ['2026-12-10', '2027-01-14'] });
+      expect(parsed.panel).toEqual({ dates: ['2026-12-10', '2027-01-14'] , quorum: 3, hiddenVotes: true, businessUnitCloses: false });
     });
 
     it('YAML 1.1 timestamps, which the parser turns into Date objects, are read as dates', () => {
       const parsed = parsePartnership(`%YAML 1.1\n---\n${withPanel('panel:\n  dates: [2026-12-10, 2027-01-14]')}`, SOURCE);
-      expect(parsed.panel).toEqual({ dates: ['2026-12-10', '2027-01-14'] });
+      expect(parsed.panel).toEqual({ dates: ['2026-12-10', '2027-01-14'] , quorum: 3, hiddenVotes: true, businessUnitCloses: false });
     });
 
     it('a Date given to the schema directly becomes its calendar date', () => {
-      const result = partnershipSchema.safeParse({ ...partnershipData(), panel: { dates: [new Date('2026-12-10T00:00:00Z')] } });
-      expect(result.success && result.data.panel).toEqual({ dates: ['2026-12-10'] });
+      const result = partnershipSchema.safeParse({ ...partnershipData(), panel: { dates: [new Date('2026-12-10T00:00:00Z')], quorum: 2 } });
+      expect(result.success && result.data.panel).toEqual({ dates: ['2026-12-10'] , quorum: 2, hiddenVotes: true, businessUnitCloses: false });
     });
 
     it('quoted dates work too', () => {
-      expect(parsePartnership(withPanel('panel: { dates: ["2026-12-10"] }'), SOURCE).panel).toEqual({ dates: ['2026-12-10'] });
+      expect(parsePartnership(withPanel('panel: { dates: ["2026-12-10"] }'), SOURCE).panel).toEqual({ dates: ['2026-12-10'] , quorum: 3, hiddenVotes: true, businessUnitCloses: false });
     });
 
     it.each([

@@ -46,6 +46,7 @@ describe('the default reminder plan', () => {
       escalateAfterOverdueWorkingDays: 2,
       workingHours: { start: '09:00', end: '17:00' },
       sweepEveryMinutes: 15,
+      reviewBeforeDueWorkingDays: [10],
     });
   });
 

@@ -1,0 +1,76 @@
+import { CardFactory, type Activity } from 'botbuilder';
+import { decisionCard, type DecisionCardView, type Viewer } from '../cards/decision-cards.js';
+import { anonymise, type CaseRecord } from '../review/case.js';
+import { closesAs, mayVote, voters } from '../review/decision-actions.js';
+import { withBallotCard } from '../review/decision.js';
+import type { ChannelAddress } from '../review/store.js';
+import { updateCase } from '../review/update-case.js';
+import { withConnectorRetry } from './connector-retry.js';
+import type { PanelDeps } from './deps.js';
+
+/** Who Teams asks Panel for their own view of a decision card: the voters, and the business unit if it may close. */
+function refreshFor(deps: PanelDeps): string[] {
+  const { partnership } = deps.review;
+  const closers = partnership.panel.businessUnitCloses
+    ? partnership.people.filter((p) => p.roles.includes('businessUnit')).map((p) => p.aadObjectId.toLowerCase())
+    : [];
+  return [...new Set([...voters(deps.review), ...closers])];
+}
+
+/** What the case's decision card shows, for its current (or last) vote; none before a vote opens. */
+export function decisionView(deps: PanelDeps, record: CaseRecord): DecisionCardView | undefined {
+  const ballot = record.panel?.ballot;
+  if (!ballot) return undefined;
+  const { partnership } = deps.review;
+  const decision = record.panel?.decisions.find((d) => d.number === ballot.number);
+  return {
+    record: anonymise(record),
+    ballot,
+    ...(decision && { decision }),
+    agencyNames: new Map(partnership.agencies.map((a) => [a.id, a.name])),
+    voters: voters(deps.review).length,
+    quorum: partnership.panel.quorum,
+    hiddenVotes: partnership.panel.hiddenVotes,
+    refreshFor: refreshFor(deps),
+  };
+}
+
+/** Who is looking at the card, from their Teams identity: may they vote or close, and their vote. */
+export function viewerOf(deps: PanelDeps, view: DecisionCardView, aadObjectId: string): Viewer {
+  const me = aadObjectId.toLowerCase();
+  const votes = view.decision?.votes ?? view.ballot.votes;
+  const choice = votes.find((v) => v.voter === me)?.choice;
+  return { mayVote: mayVote(deps.review, aadObjectId), mayClose: closesAs(deps.review, aadObjectId) !== undefined, ...(choice && { choice }) };
+}
+
+/**
+ * Posts the case's decision card in the panel's channel, as a reply in the agenda's
+ * thread, and records where it is so that each vote updates it in place.
+ */
+export async function postDecisionCard(deps: PanelDeps, channel: ChannelAddress, threadId: string, record: CaseRecord): Promise<void> {
+  const view = decisionView(deps, record);
+  const ballot = record.panel?.ballot;
+  if (!view || !ballot) return;
+  const conversationId = `${channel.channelId};messageid=${threadId}`;
+  const client = await deps.connector.client(channel.serviceUrl);
+  const sent = await withConnectorRetry(() =>
+    client.conversations.sendToConversation(conversationId, {
+      type: 'message',
+      attachments: [CardFactory.adaptiveCard(decisionCard(view))],
+    } as Activity),
+  );
+  if (!sent.id) return;
+  const card = { serviceUrl: channel.serviceUrl, conversationId, activityId: sent.id };
+  await updateCase(deps.review.store, record.reference, (r) => withBallotCard(r, ballot.number, card));
+}
+
+/** Updates the decision card for everyone from the case as stored now; Teams then refreshes each voter's view. */
+export async function updateDecisionCard(deps: PanelDeps, reference: string): Promise<void> {
+  const record = await deps.review.store.getCase(reference);
+  const view = record && decisionView(deps, record);
+  const card = view?.ballot.card;
+  if (!view || !card) return;
+  const client = await deps.connector.client(card.serviceUrl);
+  const activity = { type: 'message', id: card.activityId, attachments: [CardFactory.adaptiveCard(decisionCard(view))] } as Activity;
+  await withConnectorRetry(() => client.conversations.updateActivity(card.conversationId, card.activityId, activity));
+}

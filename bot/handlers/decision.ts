@@ -1,0 +1,149 @@
+import type { TurnContext } from 'botbuilder';
+import { channelCaseCard } from '../../cards/case-cards.js';
+import { closeVoteCard, decisionCard, voterCard, type Viewer } from '../../cards/decision-cards.js';
+import type { AdaptiveCardJson } from '../../cards/render.js';
+import { anonymise, type CaseRecord } from '../../review/case.js';
+import { castVote, closesAs, closeFormOf, closeVote, listForPanel, reopenVote } from '../../review/decision-actions.js';
+import { noticesFor, openBallot, outcomeName, tally } from '../../review/decision.js';
+import type { Caller } from '../../review/deps.js';
+import { afterDecision } from '../after-decision.js';
+import { progressContext } from '../channel-card.js';
+import { decisionView, viewerOf } from '../decision-card.js';
+import type { PanelDeps } from '../deps.js';
+import { originOf } from '../send-requests.js';
+import { caseAction, NOT_FOUND } from './card-data.js';
+import { BUSINESS_UNIT_ONLY } from './rapid-review.js';
+
+export const VOTERS_ONLY = "Only the panel's members and the independent chair vote.";
+export const NO_VOTE = 'This case has no panel vote yet: it gets one when the business unit posts the agenda.';
+
+const closersOnly = (deps: PanelDeps) =>
+  deps.review.partnership.panel.businessUnitCloses
+    ? 'Only the independent chair or the business unit can close the vote.'
+    : 'Only the independent chair can close the vote.';
+
+/** The caller's own view of the case's decision card, with anything to say at the top. */
+function ownView(deps: PanelDeps, record: CaseRecord, caller: Caller, extra: Partial<Viewer> = {}): AdaptiveCardJson | string {
+  const view = decisionView(deps, record);
+  if (!view) return NO_VOTE;
+  const viewer = viewerOf(deps, view, caller.aadObjectId);
+  return viewer.mayVote || viewer.mayClose ? voterCard(view, { ...viewer, ...extra }) : decisionCard(view);
+}
+
+/**
+ * `decision.show`: Teams' refresh of the decision card, for each voter (and each
+ * business-unit member who may close): their own view. Anyone else gets the card all
+ * see. Nothing personal is on either.
+ */
+export async function showDecision(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const record = await deps.review.store.getCase(action.reference);
+  return record ? ownView(deps, record, action.caller) : NOT_FOUND;
+}
+
+/**
+ * `decision.vote`: a voter votes or changes their vote. They see it at once; everyone
+ * else's card updates in place ("4 of 9 have voted"), and Teams refreshes the voters' views.
+ */
+export async function vote(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const result = await castVote(deps.review, { ...action, data });
+  deps.log.info({ verb: 'decision.vote', reference: action.reference, outcome: result.status }, 'vote');
+  switch (result.status) {
+    case 'refused':
+      return VOTERS_ONLY;
+    case 'notFound':
+      return NOT_FOUND;
+    case 'invalid':
+      return ownView(deps, result.record, action.caller, { error: result.error });
+    case 'closed':
+      return ownView(deps, result.record, action.caller, {
+        banner: { text: 'The vote has closed: your vote was not counted. The result is below.', style: 'attention' },
+      });
+    default: {
+      const reference = result.record.reference;
+      if (result.status !== 'unchanged') deps.background.run('decision-card', () => deps.channelCards.refreshDecision(deps, reference));
+      const said = result.choice === 'conflict' ? 'You declared a conflict of interest and abstain.' : `Your vote is recorded: ${outcomeName(result.record.kind, result.choice)}.`;
+      return ownView(deps, result.record, action.caller, { banner: { text: said, style: 'good' } });
+    }
+  }
+}
+
+/** `decision.closeForm`: the chair's form to close the vote, once the quorum is met. */
+export async function closeVoteForm(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  if (!closesAs(deps.review, action.caller.aadObjectId)) return closersOnly(deps);
+  const record = await deps.review.store.getCase(action.reference);
+  if (!record) return NOT_FOUND;
+  const view = decisionView(deps, record);
+  const ballot = openBallot(record);
+  if (!view || !ballot) return ownView(deps, record, action.caller);
+  const quorum = deps.review.partnership.panel.quorum;
+  const cast = tally(ballot.votes).cast;
+  if (cast < quorum) {
+    return ownView(deps, record, action.caller, {
+      banner: { text: `The vote cannot close yet: ${quorum} votes are needed and ${cast} have been cast.`, style: 'attention' },
+    });
+  }
+  return closeVoteCard(view, { ...closeFormOf({}), notices: noticesFor(record.kind).join(',') });
+}
+
+/**
+ * `decision.close`: records the decision once, with every vote; the result shows on the
+ * card; the referrer is told; the business unit's card updates.
+ */
+export async function closeVoteNow(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const result = await closeVote(deps.review, { ...action, data });
+  deps.log.info({ verb: 'decision.close', reference: action.reference, outcome: result.status }, 'decision');
+  switch (result.status) {
+    case 'refused':
+      return closersOnly(deps);
+    case 'notFound':
+      return NOT_FOUND;
+    case 'closed':
+      return ownView(deps, result.record, action.caller);
+    case 'noQuorum':
+      return ownView(deps, result.record, action.caller, {
+        banner: { text: `The vote cannot close yet: ${deps.review.partnership.panel.quorum} votes are needed and ${result.cast} have been cast.`, style: 'attention' },
+      });
+    case 'invalid': {
+      const view = decisionView(deps, result.record);
+      return view ? closeVoteCard(view, result.form, result.errors) : NO_VOTE;
+    }
+    case 'decided': {
+      const { record, decision } = result;
+      const origin = originOf(context);
+      deps.background.run('after-decision', () => afterDecision(deps, record, decision, origin));
+      return ownView(deps, record, action.caller, { banner: { text: 'The decision is recorded. The referrer is being told.', style: 'good' } });
+    }
+  }
+}
+
+/** `decision.reopen`: the chair opens a new vote on a decided case; its decision will supersede this one. */
+export async function reopen(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const result = await reopenVote(deps.review, action);
+  deps.log.info({ verb: 'decision.reopen', reference: action.reference, outcome: result.status }, 'decision');
+  if (!('record' in result)) return result.status === 'refused' ? closersOnly(deps) : NOT_FOUND;
+  const reference = result.record.reference;
+  if (result.status === 'reopened') deps.background.run('decision-card', () => deps.channelCards.refreshDecision(deps, reference));
+  return ownView(deps, result.record, action.caller);
+}
+
+/** `case.listForPanel`: the business unit lists a case for the next panel before its returns are collated. */
+export async function listCase(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const result = await listForPanel(deps.review, action);
+  deps.log.info({ verb: 'case.listForPanel', reference: action.reference, outcome: result.status }, 'listing');
+  if (!('record' in result)) return result.status === 'refused' ? BUSINESS_UNIT_ONLY : NOT_FOUND;
+  const reference = result.record.reference;
+  if (result.status === 'listed') deps.background.run('channel-card', () => deps.channelCards.refresh(deps, reference));
+  return channelCaseCard(anonymise(result.record), progressContext(deps));
+}

@@ -1,0 +1,341 @@
+/**
+ * The decision card in the panel's channel. Everyone in the channel sees the shared
+ * card: the reference, descriptor, kind, dates, a summary of the returns (agencies and
+ * their views, nothing personal), the outcomes open, and how many have voted. Each
+ * voter sees their own view (Teams asks Panel for it through `refresh`, for at most 60
+ * people): their vote, to change until the vote closes; the chair also sees "Close the
+ * vote".
+ */
+import type { AnonymousCase } from '../review/case.js';
+import {
+  NOTICE_NAMES,
+  noticesFor,
+  outcomeName,
+  outcomesFor,
+  reviewerFor,
+  tally,
+  type Ballot,
+  type Choice,
+  type DecisionRecord,
+  type Outcome,
+} from '../review/decision.js';
+import type { CloseErrors, CloseForm } from '../review/decision-actions.js';
+import { RATIONALE_MAX } from '../review/decision-actions.js';
+import type { LocalDate } from '../review/local-date.js';
+import type { RapidReview } from '../review/rapid-review.js';
+import { documentCard, type DocumentAction } from './case-cards.js';
+import { formCard, problemsBanner, type FormAction, type SectionSpec } from './form.js';
+import { anonymousFacts, date, type Fact } from './labels.js';
+import { CRITERIA_NAMES } from './rapid-review-cards.js';
+import type { AdaptiveCardJson } from './render.js';
+import { VERBS } from './verbs.js';
+
+/** What every view of a case's decision card is made from: nothing personal. */
+export interface DecisionCardView {
+  record: AnonymousCase;
+  ballot: Ballot;
+  /** The decision this ballot closed with, once it has. */
+  decision?: DecisionRecord;
+  agencyNames: ReadonlyMap<string, string>;
+  /** How many may vote, and how many votes close it. */
+  voters: number;
+  quorum: number;
+  hiddenVotes: boolean;
+  /** Who Teams asks Panel for their own view (voters, and those who may close). */
+  refreshFor: string[];
+}
+
+/** Who is looking, for their own view. */
+export interface Viewer {
+  mayVote: boolean;
+  mayClose: boolean;
+  /** Their vote on this ballot. */
+  choice?: Choice;
+  /** A problem with what they sent, beside the field. */
+  error?: string;
+  /** Said at the top: a refusal, or that a vote was recorded. */
+  banner?: { text: string; style: 'attention' | 'good' };
+}
+
+const CLOSED_AS = { independentChair: 'the independent chair', businessUnit: 'the business unit' } as const;
+const CONFLICT = 'I have a conflict of interest: I abstain';
+
+const choiceName = (view: DecisionCardView, choice: Choice) =>
+  choice === 'conflict' ? 'Conflict of interest declared: abstained' : outcomeName(view.record.kind, choice);
+
+/** Each agency asked, and its return: involved or not, and its view on the criteria. */
+export function returnsSummary(review: RapidReview | undefined, agencyNames: ReadonlyMap<string, string>): Fact[] {
+  if (!review) return [{ title: 'Rapid review', value: 'None: listed by the business unit' }];
+  return review.requests.map((r) => {
+    const c = r.current;
+    const value = !c ? 'No return' : c.involved ? `Involved${c.criteriaView ? `; ${CRITERIA_NAMES[c.criteriaView].toLowerCase()}` : ''}` : 'Nil return: not involved';
+    return { title: agencyNames.get(r.agencyId) ?? r.agencyId, value };
+  });
+}
+
+/** "Partnership review: 3 · No review: 1" */
+function counts(view: DecisionCardView, votes: Ballot['votes']): string {
+  const t = tally(votes);
+  const parts = outcomesFor(view.record.kind)
+    .filter((o) => t.counts[o])
+    .map((o) => `${outcomeName(view.record.kind, o)}: ${t.counts[o]}`);
+  return parts.length ? parts.join(' · ') : 'none yet';
+}
+
+function statusLine(view: DecisionCardView): string {
+  if (view.decision) return `Decided: ${outcomeName(view.record.kind, view.decision.outcome)}.`;
+  const voted = view.ballot.votes.length;
+  const hidden = view.hiddenVotes ? ' Votes stay hidden until the vote closes.' : '';
+  return `Voting is open: ${voted} of ${view.voters} have voted.${hidden} ${view.quorum} votes are needed to close it.`;
+}
+
+function resultFacts(view: DecisionCardView): Fact[] {
+  const d = view.decision;
+  if (!d) return view.hiddenVotes ? [] : [{ title: 'Votes so far', value: counts(view, view.ballot.votes) }];
+  const t = tally(d.votes);
+  return [
+    { title: 'Decision', value: outcomeName(d.kind, d.outcome) },
+    { title: 'Votes', value: counts(view, d.votes) },
+    ...(t.conflicts ? [{ title: 'Conflicts of interest', value: `${t.conflicts} abstained` }] : []),
+    ...(d.casting ? [{ title: 'Casting decision', value: 'By the independent chair: there was no majority' }] : []),
+    ...(d.reviewer ? [{ title: 'Reviewer', value: d.reviewer === 'independent' ? 'Independent' : 'Local' }] : []),
+    ...(d.notices.length ? [{ title: 'To notify', value: d.notices.map((n) => NOTICE_NAMES[n]).join(', ') }] : []),
+    ...(d.outcome === 'onHold' ? [{ title: 'On hold', value: d.holdUntil ? `until ${date(d.holdUntil)}` : 'until further notice' }] : []),
+    ...(d.reviewDue ? [{ title: 'Review due', value: date(d.reviewDue) }] : []),
+    { title: 'Closed', value: `${d.closedAt.slice(0, 10)}, by ${CLOSED_AS[d.closedAs]}` },
+    ...(d.supersedes ? [{ title: 'Supersedes', value: `Decision ${d.supersedes}` }] : []),
+  ];
+}
+
+const heading = (view: DecisionCardView) => `Panel decision: ${view.record.reference} (${view.record.descriptor})`;
+
+/** Teams asks Panel for each listed person's own view when they see the card. */
+function withRefresh(card: AdaptiveCardJson, view: DecisionCardView): AdaptiveCardJson {
+  return {
+    ...card,
+    refresh: {
+      action: { type: 'Action.Execute', title: 'Refresh', verb: VERBS.showDecision, data: { reference: view.record.reference } },
+      userIds: view.refreshFor.slice(0, 60),
+    },
+  };
+}
+
+const collationAction = (view: DecisionCardView): DocumentAction[] =>
+  view.record.rapidReview?.closed
+    ? [{ title: 'View full collation', verb: VERBS.viewCollation, data: { reference: view.record.reference, from: 'panel' } }]
+    : [];
+
+/** The card everyone in the panel's channel sees. */
+export function decisionCard(view: DecisionCardView): AdaptiveCardJson {
+  const outcomes = outcomesFor(view.record.kind).map((o) => `• ${outcomeName(view.record.kind, o)}`).join('\n');
+  return withRefresh(
+    documentCard({
+      heading: heading(view),
+      notice: statusLine(view),
+      immediateSafety: view.record.immediateSafety,
+      facts: anonymousFacts(view.record),
+      groups: [
+        { title: 'Rapid review returns', facts: returnsSummary(view.record.rapidReview, view.agencyNames), text: '' },
+        ...(view.decision ? [] : [{ title: 'Outcomes open to the panel', facts: [], text: outcomes }]),
+        { title: view.decision ? 'Result' : 'The vote', facts: resultFacts(view), text: '' },
+      ],
+      actions: collationAction(view),
+    }),
+    view,
+  );
+}
+
+/**
+ * A voter's own view while the vote is open: their vote, to cast or change; for the
+ * chair, the button that closes it. After the close: the result, their vote and the
+ * rationale.
+ */
+export function voterCard(view: DecisionCardView, viewer: Viewer): AdaptiveCardJson {
+  const reference = view.record.reference;
+  const ballot = String(view.ballot.number);
+  const yours: Fact[] = viewer.choice ? [{ title: 'Your vote', value: choiceName(view, viewer.choice) }] : [];
+  if (view.decision) {
+    const mayReconsider = viewer.mayClose && view.record.decision?.number === view.decision.number;
+    return withRefresh(
+      documentCard({
+        heading: heading(view),
+        notice: `${statusLine(view)} Shown to you only: the rationale goes to the referrer.`,
+        facts: [...anonymousFacts(view.record), ...yours],
+        groups: [
+          { title: 'Result', facts: resultFacts(view), text: '' },
+          { title: 'Rationale', facts: [], text: view.decision.rationale },
+        ],
+        actions: [
+          ...collationAction(view),
+          ...(mayReconsider ? [{ title: 'Reconsider: open a new vote', verb: VERBS.reopenVote, data: { reference } }] : []),
+        ],
+      }),
+      view,
+    );
+  }
+  const actions: FormAction[] = [];
+  if (viewer.mayVote) {
+    actions.push({ title: viewer.choice ? 'Change my vote' : 'Vote', verb: VERBS.castVote, data: { reference, ballot }, style: 'positive' });
+  }
+  if (viewer.mayClose) actions.push({ title: 'Close the vote', verb: VERBS.closeVoteForm, data: { reference, ballot }, inputs: 'none' });
+  actions.push(...collationAction(view).map((a) => ({ ...a, inputs: 'none' as const })));
+  const choices = [
+    ...outcomesFor(view.record.kind).map((o) => ({ title: outcomeName(view.record.kind, o), value: o })),
+    { title: CONFLICT, value: 'conflict' },
+  ];
+  return withRefresh(
+    formCard<'choice'>({
+      heading: heading(view),
+      subtitle: statusLine(view),
+      facts: [...anonymousFacts(view.record), ...returnsSummary(view.record.rapidReview, view.agencyNames), ...resultFacts(view)],
+      sections: viewer.mayVote
+        ? [
+            {
+              key: 'vote',
+              title: 'Your vote',
+              intro: viewer.choice
+                ? 'You can change your vote until the chair closes it.'
+                : 'Choose the outcome you support. If you have a conflict of interest, declare it and abstain.',
+              fields: [{ id: 'choice', label: 'Outcome', type: 'choice', choiceStyle: 'expanded', required: true, choices }],
+            },
+          ]
+        : [],
+      values: viewer.choice ? { choice: viewer.choice } : {},
+      errors: viewer.error ? { choice: viewer.error } : {},
+      limits: {},
+      ...(viewer.banner && { banner: viewer.banner }),
+      actions,
+    }),
+    view,
+  );
+}
+
+/**
+ * The chair's form to close the vote: the result so far; the casting decision where
+ * there is no majority; the rationale; the reviewer and notifications the outcome needs;
+ * for on hold, the date it ends. Shown to the chair only, with what they typed kept.
+ */
+export function closeVoteCard(view: DecisionCardView, form: CloseForm, errors: CloseErrors = {}): AdaptiveCardJson {
+  const kind = view.record.kind;
+  const reference = view.record.reference;
+  const t = tally(view.ballot.votes);
+  const options = outcomesFor(kind);
+  const majority = t.majority;
+  const open = (o: Outcome) => majority === o || (!majority && options.includes(o));
+  const needsReviewer = options.some((o) => open(o) && reviewerFor(o) === 'choose');
+  const notices = noticesFor(kind);
+  const castingChoices = (t.leaders.length > 1 ? t.leaders : options).map((o) => ({ title: outcomeName(kind, o), value: o }));
+  const sections: SectionSpec<keyof CloseForm>[] = [
+    majority
+      ? { key: 'outcome', title: 'The decision', intro: `The majority chose: ${outcomeName(kind, majority)}.`, fields: [] }
+      : {
+          key: 'outcome',
+          title: 'Your casting decision',
+          intro: t.leaders.length > 1 ? 'The vote is tied: choose between the outcomes with most votes.' : 'No outcome has a majority: choose the outcome.',
+          fields: [{ id: 'outcome', label: 'Casting decision', type: 'choice', choiceStyle: 'expanded', required: true, choices: castingChoices }],
+        },
+    {
+      key: 'rationale',
+      title: 'Rationale',
+      intro: 'Recorded with the decision and sent to the referrer. Do not name the person or family.',
+      fields: [{ id: 'rationale', label: 'Reasons for the decision', type: 'multiline', required: true }],
+    },
+    ...(needsReviewer
+      ? [
+          {
+            key: 'reviewer',
+            title: 'Reviewer',
+            intro: majority ? '' : 'For a partnership or single agency review.',
+            fields: [
+              {
+                id: 'reviewer' as const,
+                label: 'Who reviews',
+                type: 'choice' as const,
+                choiceStyle: 'expanded' as const,
+                choices: [
+                  { title: 'A local reviewer', value: 'local' },
+                  { title: 'An independent reviewer', value: 'independent' },
+                ],
+              },
+            ],
+          },
+        ]
+      : []),
+    ...(notices.length
+      ? [
+          {
+            key: 'notices',
+            title: 'Notifications due',
+            intro: 'Who the business unit must tell of this decision.',
+            fields: [{ id: 'notices' as const, label: 'Notify', type: 'multichoice' as const, choices: notices.map((n) => ({ title: NOTICE_NAMES[n], value: n })) }],
+          },
+        ]
+      : []),
+    ...(open('onHold')
+      ? [
+          {
+            key: 'holdUntil',
+            title: 'On hold until',
+            intro: majority ? 'Leave it empty to hold until further notice.' : 'If your decision is on hold: leave it empty to hold until further notice.',
+            fields: [{ id: 'holdUntil' as const, label: 'Review date', type: 'date' as const }],
+          },
+        ]
+      : []),
+  ];
+  const banner = problemsBanner(errors, 'Nothing is recorded yet');
+  return formCard({
+    heading: `Close the vote: ${reference}`,
+    subtitle: `${t.cast} votes cast${t.conflicts ? `, ${t.conflicts} conflicts of interest declared` : ''}. Shown to you only.`,
+    facts: [{ title: 'Votes', value: counts(view, view.ballot.votes) }],
+    sections,
+    values: form,
+    errors,
+    limits: { rationale: RATIONALE_MAX },
+    ...(banner && { banner }),
+    actions: [
+      { title: 'Record the decision', verb: VERBS.closeVote, data: { reference, ballot: String(view.ballot.number) }, style: 'positive' },
+      { title: 'Back', verb: VERBS.showDecision, data: { reference }, inputs: 'none' },
+    ],
+  });
+}
+
+/** What happens next, in the referrer's terms. */
+function nextSteps(d: DecisionRecord): string {
+  const due = d.reviewDue ? ` It is due to finish by ${date(d.reviewDue)}.` : '';
+  switch (d.outcome) {
+    case 'noReview':
+      return 'No review will be held; the panel\'s reasons are below. If you learn something new, tell the business unit: the case can be considered again.';
+    case 'actionLearning':
+      return `The agencies will act on the learning from the rapid review.${due}`;
+    case 'singleAgency':
+    case 'partnership':
+    case 'independent':
+      return `A ${outcomeName(d.kind, d.outcome).toLowerCase()} will be held.${due} The business unit may ask you to take part, for example in a practitioner event.`;
+    case 'dhr':
+      return `A Domestic Homicide Review will be held, and the Home Office is told.${due}`;
+    case 'reflective':
+      return 'A multi-agency reflective review meeting will be arranged; the agencies involved will be asked for a report before it.';
+    case 'onHold':
+      return `The decision is on hold ${d.holdUntil ? `until ${date(d.holdUntil)}` : 'until further notice'}, and the case goes back to the panel until it is decided. You will be told the decision.`;
+    case 'otherProcess':
+      return 'The case is referred to another process; the business unit will tell you which and what it means for you.';
+  }
+}
+
+/** To the referrer, one to one: the decision, what happens next and, for no review, why. */
+export function feedbackCard(record: AnonymousCase, d: DecisionRecord): AdaptiveCardJson {
+  return documentCard({
+    heading: `Panel decision on your referral ${record.reference}`,
+    notice: `The case review panel considered ${record.descriptor} on ${date(d.closedAt.slice(0, 10) as LocalDate)}.`,
+    facts: [
+      { title: 'Reference', value: record.reference },
+      { title: 'Decision', value: outcomeName(d.kind, d.outcome) },
+      ...(d.supersedes ? [{ title: 'Replaces', value: 'the panel\'s earlier decision' }] : []),
+    ],
+    groups: [
+      { title: 'What happens next', facts: [], text: nextSteps(d) },
+      ...(d.outcome === 'noReview' ? [{ title: 'Why', facts: [], text: d.rationale }] : []),
+    ],
+    actions: [],
+  });
+}
