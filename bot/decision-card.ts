@@ -1,5 +1,5 @@
 import { CardFactory, type Activity } from 'botbuilder';
-import { decisionCard, type DecisionCardView, type Viewer } from '../cards/decision-cards.js';
+import { channelDecisionCard, type DecisionCardView, type Viewer } from '../cards/decision-cards.js';
 import { anonymise, type CaseRecord } from '../review/case.js';
 import { closesAs, mayVote, voters } from '../review/decision-actions.js';
 import { withBallotCard } from '../review/decision.js';
@@ -56,7 +56,7 @@ export async function postDecisionCard(deps: PanelDeps, channel: ChannelAddress,
   const sent = await withConnectorRetry(() =>
     client.conversations.sendToConversation(conversationId, {
       type: 'message',
-      attachments: [CardFactory.adaptiveCard(decisionCard(view))],
+      attachments: [CardFactory.adaptiveCard(channelDecisionCard(view))],
     } as Activity),
   );
   if (!sent.id) return;
@@ -71,6 +71,6 @@ export async function updateDecisionCard(deps: PanelDeps, reference: string): Pr
   const card = view?.ballot.card;
   if (!view || !card) return;
   const client = await deps.connector.client(card.serviceUrl);
-  const activity = { type: 'message', id: card.activityId, attachments: [CardFactory.adaptiveCard(decisionCard(view))] } as Activity;
+  const activity = { type: 'message', id: card.activityId, attachments: [CardFactory.adaptiveCard(channelDecisionCard(view))] } as Activity;
   await withConnectorRetry(() => client.conversations.updateActivity(card.conversationId, card.activityId, activity));
 }

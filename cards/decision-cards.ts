@@ -78,6 +78,7 @@ function counts(view: DecisionCardView, votes: Ballot['votes']): string {
   const t = tally(votes);
   const parts = outcomesFor(view.record.kind)
     .filter((o) => t.counts[o])
+    .sort((x, y) => (t.counts[y] ?? 0) - (t.counts[x] ?? 0))
     .map((o) => `${outcomeName(view.record.kind, o)}: ${t.counts[o]}`);
   return parts.length ? parts.join(' · ') : 'none yet';
 }
@@ -109,7 +110,11 @@ function resultFacts(view: DecisionCardView): Fact[] {
 
 const heading = (view: DecisionCardView) => `Panel decision: ${view.record.reference} (${view.record.descriptor})`;
 
-/** Teams asks Panel for each listed person's own view when they see the card. */
+/**
+ * Teams asks Panel for each listed person's own view when they see the card. Only the
+ * card Panel posts or updates in the channel carries it: a card given back to one person
+ * must not, because teams-ai then replaces the message for everyone with it.
+ */
 function withRefresh(card: AdaptiveCardJson, view: DecisionCardView): AdaptiveCardJson {
   return {
     ...card,
@@ -125,11 +130,13 @@ const collationAction = (view: DecisionCardView): DocumentAction[] =>
     ? [{ title: 'View full collation', verb: VERBS.viewCollation, data: { reference: view.record.reference, from: 'panel' } }]
     : [];
 
-/** The card everyone in the panel's channel sees. */
+/** The card everyone in the panel's channel sees, as Panel posts and updates it. */
+export const channelDecisionCard = (view: DecisionCardView): AdaptiveCardJson => withRefresh(decisionCard(view), view);
+
+/** The card everyone sees, without the refresh: for someone who may not vote or close. */
 export function decisionCard(view: DecisionCardView): AdaptiveCardJson {
   const outcomes = outcomesFor(view.record.kind).map((o) => `• ${outcomeName(view.record.kind, o)}`).join('\n');
-  return withRefresh(
-    documentCard({
+  return documentCard({
       heading: heading(view),
       notice: statusLine(view),
       immediateSafety: view.record.immediateSafety,
@@ -140,9 +147,7 @@ export function decisionCard(view: DecisionCardView): AdaptiveCardJson {
         { title: view.decision ? 'Result' : 'The vote', facts: resultFacts(view), text: '' },
       ],
       actions: collationAction(view),
-    }),
-    view,
-  );
+    });
 }
 
 /**
@@ -156,10 +161,9 @@ export function voterCard(view: DecisionCardView, viewer: Viewer): AdaptiveCardJ
   const yours: Fact[] = viewer.choice ? [{ title: 'Your vote', value: choiceName(view, viewer.choice) }] : [];
   if (view.decision) {
     const mayReconsider = viewer.mayClose && view.record.decision?.number === view.decision.number;
-    return withRefresh(
-      documentCard({
+    return documentCard({
         heading: heading(view),
-        notice: `${statusLine(view)} Shown to you only: the rationale goes to the referrer.`,
+        notice: `${viewer.banner ? `${viewer.banner.text} ` : ''}${statusLine(view)} Shown to you only: the rationale goes to the referrer.`,
         facts: [...anonymousFacts(view.record), ...yours],
         groups: [
           { title: 'Result', facts: resultFacts(view), text: '' },
@@ -169,9 +173,7 @@ export function voterCard(view: DecisionCardView, viewer: Viewer): AdaptiveCardJ
           ...collationAction(view),
           ...(mayReconsider ? [{ title: 'Reconsider: open a new vote', verb: VERBS.reopenVote, data: { reference } }] : []),
         ],
-      }),
-      view,
-    );
+      });
   }
   const actions: FormAction[] = [];
   if (viewer.mayVote) {
@@ -183,8 +185,7 @@ export function voterCard(view: DecisionCardView, viewer: Viewer): AdaptiveCardJ
     ...outcomesFor(view.record.kind).map((o) => ({ title: outcomeName(view.record.kind, o), value: o })),
     { title: CONFLICT, value: 'conflict' },
   ];
-  return withRefresh(
-    formCard<'choice'>({
+  return formCard<'choice'>({
       heading: heading(view),
       subtitle: statusLine(view),
       facts: [...anonymousFacts(view.record), ...returnsSummary(view.record.rapidReview, view.agencyNames), ...resultFacts(view)],
@@ -205,9 +206,7 @@ export function voterCard(view: DecisionCardView, viewer: Viewer): AdaptiveCardJ
       limits: {},
       ...(viewer.banner && { banner: viewer.banner }),
       actions,
-    }),
-    view,
-  );
+    });
 }
 
 /**

@@ -66,18 +66,18 @@ export function channelMention(serviceUrl: string, who: PersonKey, text: string,
   };
 }
 
-/** An Adaptive Card Action.Execute from `who`, in a personal chat or the channel. */
+/** An Adaptive Card Action.Execute from `who`, in a personal chat, the referrals channel or the panel's. */
 export function cardAction(
   serviceUrl: string,
   who: PersonKey,
   verb: string,
   data: Record<string, unknown>,
-  where: 'personal' | 'channel' = 'personal',
+  where: 'personal' | 'channel' | 'panel' = 'personal',
 ): Activity {
   const conversation =
     where === 'personal'
       ? personalChat(who)
-      : { id: `${REFERRALS_CHANNEL};messageid=1`, conversationType: 'channel', isGroup: true };
+      : { id: `${where === 'panel' ? PANEL_CHANNEL : REFERRALS_CHANNEL};messageid=1`, conversationType: 'channel', isGroup: true };
   return {
     ...base(serviceUrl, who, conversation),
     type: 'invoke',
