@@ -1,4 +1,4 @@
-import { CardFactory, type Activity } from 'botbuilder';
+import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
 import { channelDecisionCard, type DecisionCardView, type Viewer } from '../cards/decision-cards.js';
 import { anonymise, type CaseRecord } from '../review/case.js';
 import { closesAs, mayVote, voters } from '../review/decision-actions.js';
@@ -7,6 +7,7 @@ import type { ChannelAddress } from '../review/store.js';
 import { updateCase } from '../review/update-case.js';
 import { withConnectorRetry } from './connector-retry.js';
 import type { PanelDeps } from './deps.js';
+import { startThread } from './post-to-channel.js';
 
 /** Who Teams asks Panel for their own view of a decision card: the voters, and the business unit if it may close. */
 function refreshFor(deps: PanelDeps): string[] {
@@ -44,23 +45,18 @@ export function viewerOf(deps: PanelDeps, view: DecisionCardView, aadObjectId: s
 }
 
 /**
- * Posts the case's decision card in the panel's channel, as a reply in the agenda's
- * thread, and records where it is so that each vote updates it in place.
+ * Posts the case's decision card in the panel's channel as a thread of its own, where the
+ * panel can talk about the case, and records where it is so that each vote updates it
+ * in place.
  */
-export async function postDecisionCard(deps: PanelDeps, channel: ChannelAddress, threadId: string, record: CaseRecord): Promise<void> {
+export async function postDecisionCard(deps: PanelDeps, channel: ChannelAddress, record: CaseRecord): Promise<void> {
   const view = decisionView(deps, record);
   const ballot = record.panel?.ballot;
   if (!view || !ballot) return;
-  const conversationId = `${channel.channelId};messageid=${threadId}`;
-  const client = await deps.connector.client(channel.serviceUrl);
-  const sent = await withConnectorRetry(() =>
-    client.conversations.sendToConversation(conversationId, {
-      type: 'message',
-      attachments: [CardFactory.adaptiveCard(channelDecisionCard(view))],
-    } as Activity),
-  );
-  if (!sent.id) return;
-  const card = { serviceUrl: channel.serviceUrl, conversationId, activityId: sent.id };
+  const activityId = await startThread(deps, channel, MessageFactory.attachment(CardFactory.adaptiveCard(channelDecisionCard(view))) as Activity);
+  if (!activityId) return;
+  // A channel thread's conversation is "<channel>;messageid=<its first post>".
+  const card = { serviceUrl: channel.serviceUrl, conversationId: `${channel.channelId};messageid=${activityId}`, activityId };
   await updateCase(deps.review.store, record.reference, (r) => withBallotCard(r, ballot.number, card));
 }
 

@@ -162,18 +162,18 @@ export function voterCard(view: DecisionCardView, viewer: Viewer): AdaptiveCardJ
   if (view.decision) {
     const mayReconsider = viewer.mayClose && view.record.decision?.number === view.decision.number;
     return documentCard({
-        heading: heading(view),
-        notice: `${viewer.banner ? `${viewer.banner.text} ` : ''}${statusLine(view)} Shown to you only: the rationale goes to the referrer.`,
-        facts: [...anonymousFacts(view.record), ...yours],
-        groups: [
-          { title: 'Result', facts: resultFacts(view), text: '' },
-          { title: 'Rationale', facts: [], text: view.decision.rationale },
-        ],
-        actions: [
-          ...collationAction(view),
-          ...(mayReconsider ? [{ title: 'Reconsider: open a new vote', verb: VERBS.reopenVote, data: { reference } }] : []),
-        ],
-      });
+      heading: heading(view),
+      notice: `${viewer.banner ? `${viewer.banner.text} ` : ''}${statusLine(view)} Shown to you only: the rationale goes to the referrer.`,
+      facts: [...anonymousFacts(view.record), ...yours],
+      groups: [
+        { title: 'Result', facts: resultFacts(view), text: '' },
+        { title: 'Rationale', facts: [], text: view.decision.rationale },
+      ],
+      actions: [
+        ...collationAction(view),
+        ...(mayReconsider ? [{ title: 'Reconsider: open a new vote', verb: VERBS.reopenVote, data: { reference } }] : []),
+      ],
+    });
   }
   const actions: FormAction[] = [];
   if (viewer.mayVote) {
@@ -186,27 +186,27 @@ export function voterCard(view: DecisionCardView, viewer: Viewer): AdaptiveCardJ
     { title: CONFLICT, value: 'conflict' },
   ];
   return formCard<'choice'>({
-      heading: heading(view),
-      subtitle: statusLine(view),
-      facts: [...anonymousFacts(view.record), ...returnsSummary(view.record.rapidReview, view.agencyNames), ...resultFacts(view)],
-      sections: viewer.mayVote
-        ? [
-            {
-              key: 'vote',
-              title: 'Your vote',
-              intro: viewer.choice
-                ? 'You can change your vote until the chair closes it.'
-                : 'Choose the outcome you support. If you have a conflict of interest, declare it and abstain.',
-              fields: [{ id: 'choice', label: 'Outcome', type: 'choice', choiceStyle: 'expanded', required: true, choices }],
-            },
-          ]
-        : [],
-      values: viewer.choice ? { choice: viewer.choice } : {},
-      errors: viewer.error ? { choice: viewer.error } : {},
-      limits: {},
-      ...(viewer.banner && { banner: viewer.banner }),
-      actions,
-    });
+    heading: heading(view),
+    subtitle: statusLine(view),
+    facts: [...anonymousFacts(view.record), ...returnsSummary(view.record.rapidReview, view.agencyNames), ...resultFacts(view)],
+    sections: viewer.mayVote
+      ? [
+          {
+            key: 'vote',
+            title: 'Your vote',
+            intro: viewer.choice
+              ? 'You can change your vote until the chair closes it.'
+              : 'Choose the outcome you support. If you have a conflict of interest, declare it and abstain.',
+            fields: [{ id: 'choice', label: 'Outcome', type: 'choice', choiceStyle: 'expanded', required: true, choices }],
+          },
+        ]
+      : [],
+    values: viewer.choice ? { choice: viewer.choice } : {},
+    errors: viewer.error ? { choice: viewer.error } : {},
+    limits: {},
+    ...(viewer.banner && { banner: viewer.banner }),
+    actions,
+  });
 }
 
 /**

@@ -48,8 +48,8 @@ export async function agenda(context: TurnContext, deps: PanelDeps): Promise<voi
 
 /**
  * `post agenda`: the business unit posts the next panel's agenda as a new thread in the
- * panel's channel, and opens the vote on each case with its decision card, a reply in
- * that thread.
+ * panel's channel, and opens the vote on each case with its decision card, each in a
+ * thread of its own.
  */
 export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise<void> {
   const caller = callerOf(context);
@@ -68,10 +68,10 @@ export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise
     return;
   }
   const next = await nextAgenda(deps);
-  const threadId = await startThread(deps, channel, { type: 'message', textFormat: 'markdown', text: agendaText(next) } as Activity);
-  // Each case's vote opens with its card, a reply in the agenda's thread.
+  await startThread(deps, channel, { type: 'message', textFormat: 'markdown', text: agendaText(next) } as Activity);
+  // Each case's vote opens with its decision card, in a thread of its own.
   const opened = await openVotes(deps.review, { caller, references: next.cases.map((c) => c.reference), ...(next.panelDate && { panelDate: next.panelDate }) });
-  if (threadId) for (const record of opened) await postDecisionCard(deps, channel, threadId, record);
+  for (const record of opened) await postDecisionCard(deps, channel, record);
   await store.appendAudit({
     caseId: PARTNERSHIP_AUDIT,
     at: now().toISOString(),

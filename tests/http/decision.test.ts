@@ -34,8 +34,9 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
   /** The case's decision card as everyone in the channel last saw it. */
   const sharedCard = (reference: string): Json => {
     const cards = panelChannelCalls()
-      .filter((c) => c.method === 'PUT' || (c.method === 'POST' && c.path.endsWith('/activities')))
-      .map((c) => cardOf(c.body))
+      .filter((c) => c.method === 'PUT' || JSON.stringify(c.body).includes('AdaptiveCard'))
+      .filter((c) => c.method === 'PUT' || (c.method === 'POST' && c.path === '/v3/conversations'))
+      .map((c) => cardOf(c.method === 'PUT' ? c.body : (c.body.activity as Json)))
       .filter((card) => texts(card).some((t) => t.includes(`Panel decision: ${reference}`)));
     if (cards.length === 0) throw new Error(`no decision card for ${reference}`);
     return cards.at(-1)!;
