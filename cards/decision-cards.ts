@@ -69,7 +69,7 @@ export function returnsSummary(review: RapidReview | undefined, agencyNames: Rea
   return review.requests.map((r) => {
     const c = r.current;
     const value = !c ? 'No return' : c.involved ? `Involved${c.criteriaView ? `; ${CRITERIA_NAMES[c.criteriaView].toLowerCase()}` : ''}` : 'Nil return: not involved';
-    return { title: agencyNames.get(r.agencyId) ?? r.agencyId, value };
+    return { title: `${agencyNames.get(r.agencyId) ?? r.agencyId} return`, value };
   });
 }
 
@@ -103,7 +103,7 @@ function resultFacts(view: DecisionCardView): Fact[] {
     ...(d.notices.length ? [{ title: 'To notify', value: d.notices.map((n) => NOTICE_NAMES[n]).join(', ') }] : []),
     ...(d.outcome === 'onHold' ? [{ title: 'On hold', value: d.holdUntil ? `until ${date(d.holdUntil)}` : 'until further notice' }] : []),
     ...(d.reviewDue ? [{ title: 'Review due', value: date(d.reviewDue) }] : []),
-    { title: 'Closed', value: `${d.closedAt.slice(0, 10)}, by ${CLOSED_AS[d.closedAs]}` },
+    { title: 'Closed', value: `${date(d.closedAt.slice(0, 10) as LocalDate)}, by ${CLOSED_AS[d.closedAs]}` },
     ...(d.supersedes ? [{ title: 'Supersedes', value: `Decision ${d.supersedes}` }] : []),
   ];
 }
@@ -146,7 +146,11 @@ export function decisionCard(view: DecisionCardView): AdaptiveCardJson {
         ...(view.decision ? [] : [{ title: 'Outcomes open to the panel', facts: [], text: outcomes }]),
         { title: view.decision ? 'Result' : 'The vote', facts: resultFacts(view), text: '' },
       ],
-      actions: collationAction(view),
+      // Teams shows each voter their own view by itself; the button is for a client that does not.
+      actions: [
+        ...(view.decision ? [] : [{ title: 'Open my vote', verb: VERBS.showDecision, data: { reference: view.record.reference } }]),
+        ...collationAction(view),
+      ],
     });
 }
 
@@ -188,7 +192,7 @@ export function voterCard(view: DecisionCardView, viewer: Viewer): AdaptiveCardJ
   return formCard<'choice'>({
     heading: heading(view),
     subtitle: statusLine(view),
-    facts: [...anonymousFacts(view.record), ...returnsSummary(view.record.rapidReview, view.agencyNames), ...resultFacts(view)],
+    facts: [...anonymousFacts(view.record), ...returnsSummary(view.record.rapidReview, view.agencyNames), ...resultFacts(view), ...yours],
     sections: viewer.mayVote
       ? [
           {

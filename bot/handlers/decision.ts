@@ -3,7 +3,7 @@ import { channelCaseCard } from '../../cards/case-cards.js';
 import { closeVoteCard, decisionCard, voterCard, type Viewer } from '../../cards/decision-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise, type CaseRecord } from '../../review/case.js';
-import { castVote, closesAs, closeFormOf, closeVote, listForPanel, reopenVote } from '../../review/decision-actions.js';
+import { castVote, closesAs, closeFormOf, closeVote, listForPanel, mayVote, reopenVote } from '../../review/decision-actions.js';
 import { noticesFor, openBallot, outcomeName, tally } from '../../review/decision.js';
 import type { Caller } from '../../review/deps.js';
 import { afterDecision } from '../after-decision.js';
@@ -31,15 +31,19 @@ function ownView(deps: PanelDeps, record: CaseRecord, caller: Caller, extra: Par
 }
 
 /**
- * `decision.show`: Teams' refresh of the decision card, for each voter (and each
- * business-unit member who may close): their own view. Anyone else gets the card all
- * see. Nothing personal is on either.
+ * `decision.show`: Teams' refresh of the decision card, or its Vote button: for each
+ * voter (and each business-unit member who may close), their own view. Teams refreshes
+ * only for those it lists; anyone else pressing Vote is told who votes. Nothing
+ * personal is on either.
  */
 export async function showDecision(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const record = await deps.review.store.getCase(action.reference);
-  return record ? ownView(deps, record, action.caller) : NOT_FOUND;
+  if (!record) return NOT_FOUND;
+  const { aadObjectId } = action.caller;
+  if (!mayVote(deps.review, aadObjectId) && !closesAs(deps.review, aadObjectId)) return VOTERS_ONLY;
+  return ownView(deps, record, action.caller);
 }
 
 /**

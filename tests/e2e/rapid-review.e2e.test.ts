@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import type { StoredReturn } from '../../review/agency-return.js';
 import { cardAction } from '../support/activities.js';
-import { cardFiller, openPlayground, samChoosesReferralsChannel, SCREENSHOTS, type PlaygroundSession } from '../support/playground-session.js';
+import { cardFiller, openPlayground, samChoosesChannel, SCREENSHOTS, type PlaygroundSession } from '../support/playground-session.js';
 import { validReferralForm } from '../support/referral-form.js';
 
 /**
@@ -43,7 +43,7 @@ describe("a lead answers a rapid review request in the Agents Playground", () =>
     await page.getByRole('button', { name: 'Send Message' }).click();
     await page.getByText(/rapid review/i).first().waitFor();
 
-    expect((await samChoosesReferralsChannel(session)).status).toBe(200);
+    expect((await samChoosesChannel(session)).status).toBe(200);
     const ack = await invoke(cardAction(session.serviceUrl, 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
     reference = /REF-\d{4}-\d{4}/.exec(ack)![0];
     const started = await invoke(

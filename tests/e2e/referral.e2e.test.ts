@@ -5,7 +5,7 @@ import {
   cardFiller,
   openPlayground,
   PLAYGROUND,
-  samChoosesReferralsChannel,
+  samChoosesChannel,
   SCREENSHOTS,
   type PlaygroundSession,
 } from '../support/playground-session.js';
@@ -36,7 +36,7 @@ describe('a practitioner refers through the Agents Playground', () => {
 
   it('the business unit (Sam, a second user) chooses the Referrals channel', async () => {
     // Sam speaks through Panel's endpoint directly; the reply appears in the Playground.
-    const res = await samChoosesReferralsChannel(session);
+    const res = await samChoosesChannel(session);
     expect(res.status).toBe(200);
     expect(await session.dev.panel.deps.review.store.getSetting('referralChannel')).toMatchObject({ channelId: PLAYGROUND.referrals });
   });

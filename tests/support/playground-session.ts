@@ -133,28 +133,32 @@ export async function openPlayground(options: { as?: string } = {}): Promise<Pla
   }
 }
 
-/** Sam, of the business unit, says "@Panel use this channel for referrals" in the Referrals channel. */
-export function samChoosesReferralsChannel(session: PlaygroundSession): Promise<Response> {
+/**
+ * Sam, of the business unit, says "@Panel use this channel for referrals" in the Referrals
+ * channel, or "… for the panel" in the team's General channel (whose id is the team's).
+ */
+export function samChoosesChannel(session: PlaygroundSession, purpose: 'referrals' | 'the panel' = 'referrals'): Promise<Response> {
+  const channel = purpose === 'referrals' ? PLAYGROUND.referrals : PLAYGROUND.team;
   return session.post({
     type: 'message',
-    id: 'sam-1',
+    id: `sam-${purpose}`,
     channelId: 'msteams',
     serviceUrl: session.serviceUrl,
     from: PLAYGROUND.sam,
     recipient: PLAYGROUND.bot,
     conversation: {
       // A new post in the channel, as the Playground addresses one.
-      id: PLAYGROUND.referrals,
+      id: channel,
       conversationType: 'channel',
       isGroup: true,
       tenantId: PLAYGROUND.tenant,
     },
-    text: '<at>Panel</at> use this channel for referrals',
+    text: `<at>Panel</at> use this channel for ${purpose}`,
     entities: [{ type: 'mention', text: '<at>Panel</at>', mentioned: PLAYGROUND.bot }],
     channelData: {
       tenant: { id: PLAYGROUND.tenant },
       team: { id: PLAYGROUND.team },
-      channel: { id: PLAYGROUND.referrals },
+      channel: { id: channel },
     },
   });
 }
