@@ -27,7 +27,8 @@ export function agendaOf(
   const panelDate = panelDateFor(rules.panel, today, 0, rules.calendar);
   const listed = cases
     .filter(awaitsPanel)
-    .filter((c) => !panelDate || !c.clocks.panelDate || c.clocks.panelDate <= panelDate)
+    // Listed by hand, or already before a panel (not decided, or on hold): the next panel.
+    .filter((c) => c.panel !== undefined || !panelDate || !c.clocks.panelDate || c.clocks.panelDate <= panelDate)
     .sort((a, b) => a.reference.localeCompare(b.reference))
     .map((c) => ({ reference: c.reference, descriptor: c.descriptor, kind: c.kind, onHold: c.hold !== undefined }));
   return { ...(panelDate && { panelDate }), cases: listed };

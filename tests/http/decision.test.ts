@@ -6,6 +6,7 @@ import type { DecisionRecord } from '../../review/decision.js';
 import { cardAction, channelMention, PANEL_CHANNEL, PEOPLE, personalMessage, type PersonKey } from '../support/activities.js';
 import { actions, cardOf, errorUnder, input, texts, type Json } from '../support/cards.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
+import { sweepOutbox } from '../../scheduler/outbox.js';
 import { PERSONAL_VALUES, validReferralForm } from '../support/referral-form.js';
 
 /** Everyone who may vote in the demo partnership: eight panel members; Jo Reed chairs. */
@@ -262,6 +263,35 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
     expect(await decisionOf(ref.c, 1)).toMatchObject({ outcome: 'onHold' });
     expect(await auditOf(ref.c)).toContain('decision.superseded');
     expect(await say('priya', 'agenda')).not.toContain(ref.c);
+  });
+
+  it('the business unit lists a case by hand before its returns are in; it is on the next agenda', async () => {
+    panel.clock = new Date('2027-02-15T10:00:00Z');
+    const ack = await act('dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }, 'personal');
+    const reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
+    await panel.idle();
+    expect(await say('priya', 'agenda')).not.toContain(reference);
+    expect((await act('priya', VERBS.listForPanel, { reference }, 'channel')).value).toBe('Only the business unit can do that.');
+    const listed = await act('sam', VERBS.listForPanel, { reference }, 'channel');
+    expect(actions(listed.value).map((a) => a.verb)).not.toContain(VERBS.listForPanel);
+    expect(await say('priya', 'agenda')).toMatch(new RegExp(`Agenda for the panel on Thu 25 Feb 2027[\\s\\S]*${reference}`));
+    expect(await auditOf(reference)).toContain('case.listed');
+  });
+
+  it("a review's clock runs from the decision, with a reminder in the case's thread before it is due", async () => {
+    // Partnership review of A, decided Tue 1 Dec 2026: due Mon 1 Mar 2027; reminded 10 working days before.
+    const due = await panel.store.listDueNotifications('2027-03-02T00:00:00Z', { limit: 100 });
+    expect(due.items.filter((n) => n.kind === 'reviewReminder' && n.caseId === ref.a).map((n) => n.dueAt)).toEqual([
+      '2027-02-15T09:00:00.000Z',
+      '2027-03-01T09:00:00.000Z',
+    ]);
+    const before = connector.calls.length;
+    await sweepOutbox(panel.panel.deps);
+    const said = connector.calls
+      .slice(before)
+      .filter((c) => c.method === 'POST' && c.path.startsWith('/v3/conversations/19:referrals@thread.tacv2;messageid='))
+      .map((c) => String(c.body.text));
+    expect(said).toContain(`${ref.a} (Young Person A): the partnership review the panel decided is due on Mon 1 Mar 2027.`);
   });
 
   it('nothing personal is on any card posted to the panel channel', async () => {

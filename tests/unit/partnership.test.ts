@@ -106,6 +106,28 @@ describe('parsePartnership', () => {
     for (const nation of ['ENG', 'WLS', 'SCT', 'NIR']) expect(parseData({ ...partnershipData(), nation }).nation).toBe(nation);
   });
 
+  describe("the panel's vote", () => {
+    it('defaults to hidden votes, closed by the independent chair alone', () => {
+      expect(parseData(partnershipData()).panel).toMatchObject({ quorum: 2, hiddenVotes: true, businessUnitCloses: false });
+    });
+
+    it('a quorum larger than the people who may vote is refused', () => {
+      expect(problemsAfter((data) => (data.panel.quorum = 3))).toEqual([
+        'panel.quorum: the quorum is 3 but 2 people may vote (panelMember or independentChair)',
+      ]);
+    });
+
+    it('more than 60 people voting or closing is refused: Teams refreshes a card for 60 at most', () => {
+      const problems = problemsAfter((data) => {
+        data.panel.businessUnitCloses = true;
+        for (let i = 0; i < 59; i++) {
+          data.people.push({ name: `Member ${i}`, aadObjectId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, roles: ['panelMember'] });
+        }
+      });
+      expect(problems).toEqual(["people: 63 people vote on or close the panel's vote; Teams shows a card's own view to 60 at most"]);
+    });
+  });
+
   describe('panel dates', () => {
     const withPanel = (panelYaml: string) =>
       `name: P\nnation: ENG\nagencies: [{ id: la, name: LA }]\npeople: []\n${panelYaml}\n`;
