@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { VERBS } from '../cards/verbs.js';
-import { cardAction, channelMention, personalMessage } from '../tests/support/activities.js';
+import { cardAction, channelMention, PANEL_CHANNEL, personalMessage, type PersonKey } from '../tests/support/activities.js';
 import { ConnectorStandIn } from '../tests/support/connector-stand-in.js';
 import { validReferralForm } from '../tests/support/referral-form.js';
 import { sweepMs } from './sweep.js';
@@ -13,7 +13,8 @@ import { sweepMs } from './sweep.js';
 /**
  * `npm run bench`: Panel's HTTP throughput and latency against a bare botbuilder echo
  * bot measured in the same run on the same machine, each target in its own process,
- * driven by autocannon over loopback. Figures are only comparable within one run.
+ * driven by autocannon over loopback: referral submissions, and votes from many voters
+ * on one case. Figures are only comparable within one run.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** Load before measuring, so that every target is measured with its code compiled (JIT), not while compiling it. */
@@ -71,6 +72,52 @@ function run(url: string, body: () => object, seconds: number): Promise<Result> 
 const referral = (serviceUrl: string) => () =>
   cardAction(serviceUrl, 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() });
 
+/** The demo partnership's voters: eight panel members and the chair. */
+const VOTERS = ['priya', 'noor', 'ellis', 'rowan', 'sasha', 'quinn', 'avery', 'jamie', 'jo'] as const satisfies readonly PersonKey[];
+
+/** POSTs a set-up activity and returns Panel's answer as text. */
+async function answer(url: string, body: object): Promise<string> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`set-up request answered ${res.status}`);
+  return res.text();
+}
+
+/**
+ * A case before the panel: referred, its one agency's nil return in, the agenda posted
+ * so its vote is open. Returns its reference.
+ */
+async function caseBeforePanel(url: string, serviceUrl: string): Promise<string> {
+  await post(url, channelMention(serviceUrl, 'sam', 'use this channel for referrals'));
+  await post(url, channelMention(serviceUrl, 'sam', 'use this channel for the panel', PANEL_CHANNEL));
+  const ack = await answer(url, referral(serviceUrl)());
+  const reference = /REF-\d{4}-\d{4}/.exec(ack)?.[0];
+  if (!reference) throw new Error('the benchmark case was not referred');
+  await answer(url, cardAction(serviceUrl, 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police', dueOn: '2026-12-11' }, 'channel'));
+  await answer(url, cardAction(serviceUrl, 'alex', VERBS.nilReturn, { reference, agencyId: 'police', submissionId: randomUUID() }));
+  await post(url, personalMessage(serviceUrl, 'sam', 'post agenda'));
+  return reference;
+}
+
+/**
+ * Votes from the nine voters in turn on one case, each changing its voter's vote, so
+ * every one is a write to the same case: the etag conflicts are part of what is measured.
+ */
+function votes(serviceUrl: string, reference: string): () => object {
+  let n = 0;
+  return () => {
+    const i = n++;
+    const who = VOTERS[i % VOTERS.length]!;
+    const choice = Math.floor(i / VOTERS.length) % 2 === 0 ? 'partnership' : 'noReview';
+    return cardAction(serviceUrl, who, VERBS.castVote, { reference, ballot: '1', choice }, 'panel');
+  };
+}
+
+/** Fails loudly if a vote is not counted. */
+async function checkVoted(url: string, serviceUrl: string, reference: string): Promise<void> {
+  const text = await answer(url, cardAction(serviceUrl, 'jo', VERBS.castVote, { reference, ballot: '1', choice: 'onHold' }, 'panel'));
+  if (!text.includes('Your vote is recorded')) throw new Error(`the benchmark's vote was not counted: ${text.slice(0, 200)}`);
+}
+
 /** Fails loudly if a submission is not accepted: a benchmark of the error path is no use. */
 async function checkAccepted(url: string, serviceUrl: string): Promise<void> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(referral(serviceUrl)()) });
@@ -94,6 +141,17 @@ async function main(): Promise<void> {
       await post(url, channelMention(serviceUrl, 'sam', 'use this channel for referrals'));
       await checkAccepted(url, serviceUrl);
       return load(url, referral(serviceUrl));
+    });
+    measured.push({ name, result });
+  }
+  for (const [target, name] of [
+    ['sqlite', 'votes, 9 voters on one case, SQLite'],
+    ['cosmos', 'votes, 9 voters on one case, Cosmos DB test server'],
+  ] as const) {
+    const result = await withTarget(target, async (url, serviceUrl) => {
+      const reference = await caseBeforePanel(url, serviceUrl);
+      await checkVoted(url, serviceUrl, reference);
+      return load(url, votes(serviceUrl, reference));
     });
     measured.push({ name, result });
   }
