@@ -40,10 +40,12 @@ async function caseThread(deps: PanelDeps, reference: string) {
  * Updates a case's cards in place, for everyone, from the case as stored now: its card
  * in the business unit's channel, and its decision card in the panel's. Updates of one
  * card run one after another, each reading the latest state, so an older view never
- * lands after a newer one from this process.
+ * lands after a newer one from this process; requests that come while one waits are
+ * served by it.
  */
 export class ChannelCards {
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly waiting = new Map<string, Promise<void>>();
 
   /** The case's card in the business unit's channel. */
   refresh(deps: PanelDeps, reference: string): Promise<void> {
@@ -55,9 +57,20 @@ export class ChannelCards {
     return this.serially(`decision:${reference}`, () => updateDecisionCard(deps, reference));
   }
 
+  /**
+   * Runs `work` after the card's previous update. An update already waiting to start
+   * stands for this one too: it will read the case as it is then, so a burst of votes
+   * makes two updates, not one per vote.
+   */
   private serially(key: string, work: () => Promise<void>): Promise<void> {
+    const waiting = this.waiting.get(key);
+    if (waiting) return waiting;
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous.then(work);
+    const next = previous.then(() => {
+      this.waiting.delete(key);
+      return work();
+    });
+    this.waiting.set(key, next);
     const settled = next.catch(() => undefined);
     this.queues.set(key, settled);
     void settled.then(() => {
