@@ -116,13 +116,14 @@ export type VoteResult =
 export async function castVote(deps: ReviewDeps, input: { caller: Caller; reference: string; data: Record<string, unknown> }): Promise<VoteResult> {
   const actor = input.caller.aadObjectId;
   const current = await deps.store.getCase(input.reference);
-  if (!current) return { status: 'notFound' };
   const refuse = async (why: string) =>
     deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'vote.refused', detail: why });
+  // Refused before anything is said of the case: whether a reference exists is need-to-know too.
   if (!mayVote(deps, actor)) {
-    await refuse('not a voter');
+    if (current) await refuse('not a voter');
     return { status: 'refused' };
   }
+  if (!current) return { status: 'notFound' };
   const open = openBallot(current);
   const number = ballotNumber.safeParse(input.data.ballot);
   if (!open || !number.success || number.data !== open.number) {
@@ -184,10 +185,24 @@ export type CloseResult =
   | { status: 'invalid'; record: CaseRecord; form: CloseForm; errors: CloseErrors }
   | { status: 'decided'; record: CaseRecord; decision: DecisionRecord };
 
-const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+// Inputs arrive as strings; anything else is named beside its field and read as empty,
+// so every other check still runs and the card shows every problem at once.
+const text = z.unknown().transform((v, ctx) => {
+  if (typeof v === 'string') return v.trim();
+  if (v !== undefined && v !== null) ctx.addIssue({ code: 'custom', message: 'Must be text' });
+  return '';
+});
+const closeShape = z.object({ outcome: text, rationale: text, reviewer: text, notices: text, holdUntil: text });
 
-export function closeFormOf(data: Record<string, unknown>): CloseForm {
-  return { outcome: text(data.outcome), rationale: text(data.rationale), reviewer: text(data.reviewer), notices: text(data.notices), holdUntil: text(data.holdUntil) };
+/** What the chair sent, as text, with any input that was not text named. */
+export function closeFormOf(data: Record<string, unknown>): { form: CloseForm; errors: CloseErrors } {
+  const parsed = closeShape.safeParse(data);
+  if (parsed.success) return { form: parsed.data, errors: {} };
+  const errors: CloseErrors = {};
+  for (const issue of parsed.error.issues) errors[issue.path[0] as keyof CloseForm] ??= issue.message;
+  const asText = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const form: CloseForm = { outcome: asText(data.outcome), rationale: asText(data.rationale), reviewer: asText(data.reviewer), notices: asText(data.notices), holdUntil: asText(data.holdUntil) };
+  return { form, errors };
 }
 
 /**
@@ -199,11 +214,11 @@ export async function closeVote(deps: ReviewDeps, input: { caller: Caller; refer
   const actor = input.caller.aadObjectId;
   const closedAs = closesAs(deps, actor);
   const current = await deps.store.getCase(input.reference);
-  if (!current) return { status: 'notFound' };
   if (!closedAs) {
-    await deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'vote.close.refused' });
+    if (current) await deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'vote.close.refused' });
     return { status: 'refused' };
   }
+  if (!current) return { status: 'notFound' };
   const ballot = openBallot(current);
   const number = ballotNumber.safeParse(input.data.ballot);
   if (!ballot || !number.success || number.data !== ballot.number) return { status: 'closed', record: current };
@@ -211,15 +226,14 @@ export async function closeVote(deps: ReviewDeps, input: { caller: Caller; refer
   const quorum = deps.partnership.panel.quorum;
   if (counted.cast < quorum) return { status: 'noQuorum', record: current, cast: counted.cast };
 
-  const form = closeFormOf(input.data);
-  const errors: CloseErrors = {};
+  const { form, errors } = closeFormOf(input.data);
   const options = outcomesFor(current.kind);
   let outcome: Outcome | undefined = counted.majority;
   if (!outcome) {
     outcome = options.find((o) => o === form.outcome);
-    if (!outcome) errors.outcome = 'There is no majority: give your casting decision';
+    if (!outcome) errors.outcome ??= 'There is no majority: give your casting decision';
   }
-  if (form.rationale === '') errors.rationale = 'Give the reasons for the decision: the referrer is told them';
+  if (form.rationale === '') errors.rationale ??= 'Give the reasons for the decision: the referrer is told them';
   else if (form.rationale.length > RATIONALE_MAX) errors.rationale = `Keep this to ${RATIONALE_MAX} characters or fewer (now ${form.rationale.length})`;
   let reviewer: Reviewer | undefined;
   const needs = outcome && reviewerFor(outcome);
@@ -298,9 +312,9 @@ export type ReopenResult = { status: 'refused' | 'notFound' } | { status: 'reope
  */
 export async function reopenVote(deps: ReviewDeps, input: { caller: Caller; reference: string }): Promise<ReopenResult> {
   const actor = input.caller.aadObjectId;
+  if (!closesAs(deps, actor)) return { status: 'refused' };
   const current = await deps.store.getCase(input.reference);
   if (!current) return { status: 'notFound' };
-  if (!closesAs(deps, actor)) return { status: 'refused' };
   if (openBallot(current) || !current.panel?.decisions.length) return { status: 'alreadyOpen', record: current };
   let opened = false;
   const record = await updateCase(deps.store, input.reference, (r) => {

@@ -39,11 +39,10 @@ function ownView(deps: PanelDeps, record: CaseRecord, caller: Caller, extra: Par
 export async function showDecision(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
-  const record = await deps.review.store.getCase(action.reference);
-  if (!record) return NOT_FOUND;
   const { aadObjectId } = action.caller;
   if (!mayVote(deps.review, aadObjectId) && !closesAs(deps.review, aadObjectId)) return VOTERS_ONLY;
-  return ownView(deps, record, action.caller);
+  const record = await deps.review.store.getCase(action.reference);
+  return record ? ownView(deps, record, action.caller) : NOT_FOUND;
 }
 
 /**
@@ -92,7 +91,7 @@ export async function closeVoteForm(context: TurnContext, deps: PanelDeps, data:
       banner: { text: `The vote cannot close yet: ${quorum} votes are needed and ${cast} have been cast.`, style: 'attention' },
     });
   }
-  return closeVoteCard(view, { ...closeFormOf({}), notices: noticesFor(record.kind).join(',') });
+  return closeVoteCard(view, { ...closeFormOf({}).form, notices: noticesFor(record.kind).join(',') });
 }
 
 /**

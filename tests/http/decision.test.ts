@@ -116,6 +116,9 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
     expect(errorUnder(bad.value, 'rationale')).toMatch(/Give the reasons/);
     expect(errorUnder(bad.value, 'reviewer')).toMatch(/local or an independent/);
     expect(input(bad.value, 'notices').value).toBe('nationalPanel');
+    // Card data that is not text is named beside its field.
+    const odd = await act('jo', VERBS.closeVote, { reference: ref.a, ballot: '1', rationale: { text: 'x' }, reviewer: 'local' });
+    expect(errorUnder(odd.value, 'rationale')).toBe('Must be text');
     expect(await decisionOf(ref.a)).toBeUndefined();
 
     const rationale = 'Two agencies missed chances to share information; a partnership review will find the learning.';
@@ -182,6 +185,9 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
     }
     expect((await act('priya', VERBS.closeVote, { reference: ref.b, ballot: '1', rationale: 'x' })).value).toBe('Only the independent chair can close the vote.');
     expect((await panel.store.getCase(ref.b))?.panel?.ballot?.votes).toEqual([]);
+    // Whether a reference exists is not said to someone who may not vote.
+    expect((await vote('alex', 'REF-2026-9999', 'noReview')).value).toBe(VOTERS_ONLY);
+
     const audit = await panel.store.listAudit(ref.b);
     expect(audit.filter((e) => e.action === 'vote.refused').map((e) => e.actor)).toEqual([PEOPLE.alex.aadObjectId, PEOPLE.sam.aadObjectId, PEOPLE.dana.aadObjectId]);
     expect(audit.map((e) => e.action)).toContain('vote.close.refused');
