@@ -1,12 +1,14 @@
 /**
  * `my tasks`: what the caller owes or has in hand, from the open cases. Leads (and
  * colleagues handed a request): the returns they owe. The business unit: overdue
- * returns, cases whose returns are collated and await the panel, and cases on hold.
+ * returns, cases that await the panel, and cases on hold. The panel's voters: the
+ * votes open that they have not cast.
  */
 import type { CaseRecord } from './case.js';
 import type { Caller } from './deps.js';
 import type { LocalDate } from './local-date.js';
-import type { Directory } from './partnership.js';
+import { awaitsPanel, openBallot } from './decision.js';
+import { VOTING_ROLES, type Directory } from './partnership.js';
 import { progressOf } from './rapid-review.js';
 
 export interface Owed {
@@ -23,13 +25,16 @@ export interface Tasks {
   overdue: { reference: string; agencyIds: string[]; dueOn: LocalDate }[];
   awaitingPanel: { reference: string; descriptor: string }[];
   onHold: { reference: string; until?: LocalDate }[];
+  /** For a voter: open votes they have not cast. */
+  votes: { reference: string; descriptor: string }[];
 }
 
 export function tasksFor(caller: Caller, cases: readonly CaseRecord[], directory: Directory, today: LocalDate): Tasks {
   const me = caller.aadObjectId.toLowerCase();
   const person = directory.find(caller.aadObjectId);
   const businessUnit = directory.hasRole(caller.aadObjectId, 'businessUnit');
-  const tasks: Tasks = { owed: [], overdue: [], awaitingPanel: [], onHold: [] };
+  const voter = VOTING_ROLES.some((role) => directory.hasRole(caller.aadObjectId, role));
+  const tasks: Tasks = { owed: [], overdue: [], awaitingPanel: [], onHold: [], votes: [] };
   for (const record of cases) {
     const review = record.rapidReview;
     if (review && !review.closed) {
@@ -42,12 +47,16 @@ export function tasksFor(caller: Caller, cases: readonly CaseRecord[], directory
         }
       }
     }
+    const ballot = openBallot(record);
+    if (voter && ballot && !ballot.votes.some((v) => v.voter === me)) {
+      tasks.votes.push({ reference: record.reference, descriptor: record.descriptor });
+    }
     if (!businessUnit) continue;
     if (review && !review.closed && !record.hold) {
       const late = progressOf(review, today).filter((p) => p.state === 'overdue').map((p) => p.agencyId);
       if (late.length > 0) tasks.overdue.push({ reference: record.reference, agencyIds: late, dueOn: review.dueOn });
     }
-    if (record.stage === 'collated') tasks.awaitingPanel.push({ reference: record.reference, descriptor: record.descriptor });
+    if (awaitsPanel(record)) tasks.awaitingPanel.push({ reference: record.reference, descriptor: record.descriptor });
     if (record.hold) tasks.onHold.push({ reference: record.reference, ...(record.hold.until && { until: record.hold.until }) });
   }
   return tasks;

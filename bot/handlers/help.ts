@@ -31,7 +31,8 @@ export async function help(context: TurnContext, deps: PanelDeps): Promise<void>
       '- **Start rapid review** on that card: ask the agencies what they knew; the card shows their returns as they arrive',
       '- **Close returns**, then **View collation** (or **collation REF-…** here): the returns, agency by agency',
       '- **Put on hold** and **Take off hold** on that card: the case\'s clocks and reminders stop, then resume',
-      "- **@Panel use this channel for the panel** in the panel's channel, then **agenda** and **post agenda**",
+      "- **@Panel use this channel for the panel** in the panel's channel, then **agenda** and **post agenda** (which opens each case's vote)",
+      '- **List for panel** on a case card: on the next agenda before its returns are in',
     );
   }
   if (roles.includes('lead')) {
@@ -44,7 +45,8 @@ export async function help(context: TurnContext, deps: PanelDeps): Promise<void>
   if (roles.includes('panelMember') || roles.includes('independentChair')) {
     lines.push(
       '',
-      "For the panel: **agenda** lists the next panel's cases; **collation REF-…** shows a case's collated rapid review returns, to you alone.",
+      "For the panel: **agenda** lists the next panel's cases; **collation REF-…** shows a case's collated rapid review returns, to you alone. " +
+        "Vote on each case's decision card in the panel's channel; **my tasks** lists the votes waiting for you.",
     );
   }
   const others = roles.filter((r) => r !== 'businessUnit');

@@ -23,7 +23,10 @@ export async function myTasks(context: TurnContext, deps: PanelDeps): Promise<vo
       ? ['**Overdue returns**', ...tasks.overdue.map((o) => `- ${o.reference}: ${o.agencyIds.map(agency).join(', ')} (${dueWords(o.dueOn, today, calendar)})`)]
       : [],
     tasks.awaitingPanel.length
-      ? ['**Returns collated, awaiting the panel**', ...tasks.awaitingPanel.map((c) => `- ${c.reference} (${c.descriptor})`)]
+      ? ['**Awaiting the panel**', ...tasks.awaitingPanel.map((c) => `- ${c.reference} (${c.descriptor})`)]
+      : [],
+    tasks.votes.length
+      ? ["**Votes waiting for you** (on the decision card in the panel's channel)", ...tasks.votes.map((c) => `- ${c.reference} (${c.descriptor})`)]
       : [],
     tasks.onHold.length
       ? ['**On hold**', ...tasks.onHold.map((c) => `- ${c.reference}: ${c.until ? `until ${date(c.until)}` : 'until further notice'}`)]

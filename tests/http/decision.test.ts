@@ -92,7 +92,9 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
   });
 
   it('a full vote reaching quorum: hidden while open, closed by the chair with a rationale, stored with every vote', async () => {
+    expect(await say('priya', 'my tasks')).toMatch(new RegExp(`Votes waiting for you[\\s\\S]*${ref.a}`));
     const first = await vote('priya', ref.a, 'partnership');
+    expect(await say('priya', 'my tasks')).not.toContain(ref.a);
     expect(texts(first.value)).toContain('Your vote is recorded: Partnership review.');
     expect(input(first.value, 'choice').value).toBe('partnership');
     await panel.idle();
