@@ -133,12 +133,12 @@ const collationAction = (view: DecisionCardView): DocumentAction[] =>
 /** The card everyone in the panel's channel sees, as Panel posts and updates it. */
 export const channelDecisionCard = (view: DecisionCardView): AdaptiveCardJson => withRefresh(decisionCard(view), view);
 
-/** The card everyone sees, without the refresh: for someone who may not vote or close. */
-export function decisionCard(view: DecisionCardView): AdaptiveCardJson {
+/** The card everyone sees, without the refresh: for someone who may not vote or close, with what to tell them. */
+export function decisionCard(view: DecisionCardView, note = ''): AdaptiveCardJson {
   const outcomes = outcomesFor(view.record.kind).map((o) => `• ${outcomeName(view.record.kind, o)}`).join('\n');
   return documentCard({
       heading: heading(view),
-      notice: statusLine(view),
+      notice: note ? `${note} ${statusLine(view)}` : statusLine(view),
       immediateSafety: view.record.immediateSafety,
       facts: anonymousFacts(view.record),
       groups: [

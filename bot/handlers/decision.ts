@@ -22,25 +22,30 @@ const closersOnly = (deps: PanelDeps) =>
     ? 'Only the independent chair or the business unit can close the vote.'
     : 'Only the independent chair can close the vote.';
 
-/** The caller's own view of the case's decision card, with anything to say at the top. */
+/**
+ * The caller's own view of the case's decision card, with anything to say at the top.
+ * Someone who neither votes nor closes (the business unit, back from the collation) gets
+ * the card everyone sees, told who votes.
+ */
 function ownView(deps: PanelDeps, record: CaseRecord, caller: Caller, extra: Partial<Viewer> = {}): AdaptiveCardJson | string {
   const view = decisionView(deps, record);
   if (!view) return NO_VOTE;
   const viewer = viewerOf(deps, view, caller.aadObjectId);
-  return viewer.mayVote || viewer.mayClose ? voterCard(view, { ...viewer, ...extra }) : decisionCard(view);
+  return viewer.mayVote || viewer.mayClose ? voterCard(view, { ...viewer, ...extra }) : decisionCard(view, VOTERS_ONLY);
 }
 
 /**
- * `decision.show`: Teams' refresh of the decision card, or its Vote button: for each
- * voter (and each business-unit member who may close), their own view. Teams refreshes
- * only for those it lists; anyone else pressing Vote is told who votes. Nothing
- * personal is on either.
+ * `decision.show`: Teams' refresh of the decision card, its **Open my vote** button, or
+ * **Hide** on the collation opened from it: for each voter (and each business-unit member
+ * who may close), their own view; for the rest of the business unit, the card everyone
+ * sees, told who votes. Anyone else is only told who votes.
  */
 export async function showDecision(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const { aadObjectId } = action.caller;
-  if (!mayVote(deps.review, aadObjectId) && !closesAs(deps.review, aadObjectId)) return VOTERS_ONLY;
+  const { directory } = deps.review;
+  if (!mayVote(deps.review, aadObjectId) && !directory.hasRole(aadObjectId, 'businessUnit')) return VOTERS_ONLY;
   const record = await deps.review.store.getCase(action.reference);
   return record ? ownView(deps, record, action.caller) : NOT_FOUND;
 }

@@ -78,7 +78,7 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
     }
   });
 
-  it('each viewer gets their own view: a voter can vote; anyone else is told who votes', async () => {
+  it('each viewer gets their own view: a voter can vote; the business unit sees the shared card; anyone else is told who votes', async () => {
     const mine = await act('priya', VERBS.showDecision, { reference: ref.a });
     // Shown to her alone: a card given back with a refresh would replace the message for everyone.
     expect((mine.value as Json).refresh).toBeUndefined();
@@ -87,6 +87,9 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
     expect(((mine.value as Json).actions as Json[]).map((a) => a.verb)).toEqual([VERBS.castVote, VERBS.viewCollation]);
     const chair = await act('jo', VERBS.showDecision, { reference: ref.a });
     expect(actions(chair.value).map((a) => a.verb)).toContain(VERBS.closeVoteForm);
+    const businessUnit = await act('sam', VERBS.showDecision, { reference: ref.a });
+    expect(() => input(businessUnit.value, 'choice')).toThrow();
+    expect(texts(businessUnit.value).join('\n')).toContain(VOTERS_ONLY);
     expect((await act('dana', VERBS.showDecision, { reference: ref.a })).value).toBe(VOTERS_ONLY);
     expect(connector.matching('PUT', /card-1$/)).toEqual([]);
   });
