@@ -18,8 +18,19 @@ const SOURCE = 'partnerships/test-partnership.yaml';
 const SAM = '22222222-2222-4222-8222-222222222222';
 const ALEX = '33333333-3333-4333-8333-333333333333';
 
+/** A record in a partnership file, as YAML gives it: any field may be set to anything, to test the refusals. */
+type Entry = Record<string, unknown>;
+
+/** A partnership file's data, loosely typed so that each test can break one part of it. */
+interface PartnershipData {
+  agencies: Entry[];
+  people: Entry[];
+  panel: unknown;
+  [field: string]: unknown;
+}
+
 /** A valid partnership as plain data: five people, so `people[3]` exists. */
-function partnershipData(): Record<string, any> {
+function partnershipData(): PartnershipData {
   return {
     name: 'Test Partnership',
     nation: 'ENG',
@@ -55,7 +66,7 @@ function fileError(text: string, source = SOURCE): PartnershipFileError {
 }
 
 /** The problems reported for `data` changed by `change`. */
-function problemsAfter(change: (data: Record<string, any>) => void): string[] {
+function problemsAfter(change: (data: PartnershipData) => void): string[] {
   const data = partnershipData();
   change(data);
   return fileError(JSON.stringify(data)).problems;
@@ -112,14 +123,14 @@ describe('parsePartnership', () => {
     });
 
     it('a quorum larger than the people who may vote is refused', () => {
-      expect(problemsAfter((data) => (data.panel.quorum = 3))).toEqual([
+      expect(problemsAfter((data) => (data.panel = { ...(data.panel as Entry), quorum: 3 }))).toEqual([
         'panel.quorum: the quorum is 3 but 2 people may vote (panelMember or independentChair)',
       ]);
     });
 
     it('more than 60 people voting or closing is refused: Teams refreshes a card for 60 at most', () => {
       const problems = problemsAfter((data) => {
-        data.panel.businessUnitCloses = true;
+        data.panel = { ...(data.panel as Entry), businessUnitCloses: true };
         for (let i = 0; i < 59; i++) {
           data.people.push({ name: `Member ${i}`, aadObjectId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, roles: ['panelMember'] });
         }
@@ -183,7 +194,7 @@ describe('parsePartnership', () => {
   describe('errors name the path and what is allowed', () => {
     it('an unknown role: `people[3].roles[0]`, listing the allowed roles', () => {
       const problems = problemsAfter((data) => {
-        data.people[3].roles = ['chair'];
+        data.people[3]!.roles = ['chair'];
       });
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^people\[3\]\.roles\[0\]: /);
@@ -202,14 +213,14 @@ describe('parsePartnership', () => {
 
     it('an unknown agency: `people[1].agency`, listing the allowed ids', () => {
       const problems = problemsAfter((data) => {
-        data.people[1].agency = 'fire';
+        data.people[1]!.agency = 'fire';
       });
       expect(problems).toEqual(['people[1].agency: unknown agency "fire"; allowed: la, police, education']);
     });
 
     it('a lead without an agency', () => {
       const problems = problemsAfter((data) => {
-        delete data.people[1].agency;
+        delete data.people[1]!.agency;
       });
       expect(problems).toEqual(['people[1].agency: a lead must name their agency']);
     });
@@ -230,7 +241,7 @@ describe('parsePartnership', () => {
 
     it('an agency id that is not lower-case letters, digits and dashes', () => {
       const problems = problemsAfter((data) => {
-        data.agencies[2].id = 'Education Dept';
+        data.agencies[2]!.id = 'Education Dept';
       });
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^agencies\[2\]\.id: .*lower-case/);
@@ -245,21 +256,21 @@ describe('parsePartnership', () => {
 
     it('an aadObjectId that is not a GUID', () => {
       const problems = problemsAfter((data) => {
-        data.people[0].aadObjectId = 'sam.patel@example.org';
+        data.people[0]!.aadObjectId = 'sam.patel@example.org';
       });
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^people\[0\]\.aadObjectId: .*GUID/);
     });
 
     it('a person with neither roles nor an agency', () => {
-      expect(problemsAfter((data) => (data.people[0].roles = []))).toEqual([
+      expect(problemsAfter((data) => (data.people[0]!.roles = []))).toEqual([
         'people[0].roles: list at least one role, or the agency of a colleague',
       ]);
     });
 
     it('a colleague listed with an agency and no roles, to whom a lead can hand a request', () => {
       const data = partnershipData();
-      data.people[1].roles = [];
+      data.people[1]!.roles = [];
       expect(parseData(data).people[1]).toMatchObject({ name: 'Alex Jones', roles: [], agency: 'police' });
     });
 
@@ -282,8 +293,8 @@ describe('parsePartnership', () => {
     it('reports every problem at once, one line each', () => {
       const problems = problemsAfter((data) => {
         data.timezone = 'Mars/Olympus';
-        data.people[0].aadObjectId = 'not-a-guid';
-        data.people[3].roles = ['chair'];
+        data.people[0]!.aadObjectId = 'not-a-guid';
+        data.people[3]!.roles = ['chair'];
       });
       expect(problems.map((p) => p.split(':')[0])).toEqual(['timezone', 'people[0].aadObjectId', 'people[3].roles[0]']);
     });
@@ -333,7 +344,7 @@ describe('createDirectory', () => {
 
   it('finds a person listed in upper case by a lower-case id', () => {
     const data = partnershipData();
-    data.people[0].aadObjectId = 'ABCDEF12-3456-4789-8ABC-DEF123456789';
+    data.people[0]!.aadObjectId = 'ABCDEF12-3456-4789-8ABC-DEF123456789';
     const upper = createDirectory(parseData(data));
     expect(upper.find('abcdef12-3456-4789-8abc-def123456789')?.name).toBe('Sam Patel');
     expect(upper.hasRole('abcdef12-3456-4789-8abc-def123456789', 'businessUnit')).toBe(true);
