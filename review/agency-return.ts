@@ -3,7 +3,7 @@
  * was involved (a nil return is an answer), when, what it knew and what it thinks.
  * The card's inputs and this schema share their names.
  */
-import { z } from 'zod';
+import { cardFormShape } from './card-form.js';
 import { formatPath } from './issues.js';
 import { parseLocalDate, type LocalDate } from './local-date.js';
 
@@ -96,14 +96,7 @@ export interface ReturnContext {
   today: LocalDate;
 }
 
-// Inputs arrive as strings; anything else is reported and read as empty, so every
-// other check still runs and the card shows every problem at once.
-const field = z.unknown().transform((v, ctx) => {
-  if (typeof v === 'string') return v.trim();
-  if (v !== undefined && v !== null) ctx.addIssue({ code: 'custom', message: 'Must be text' });
-  return '';
-});
-const formShape = z.object(Object.fromEntries(RETURN_FIELDS.map((f) => [f, field])) as Record<ReturnField, typeof field>);
+const formShape = cardFormShape(RETURN_FIELDS);
 
 type Problem = (field: ReturnField, message: string) => void;
 

@@ -28,6 +28,7 @@ import {
 import type { Caller, ReviewDeps } from './deps.js';
 import { localDateOf, parseLocalDate, type LocalDate } from './local-date.js';
 import { VOTING_ROLES } from './partnership.js';
+import { readCardForm } from './card-form.js';
 import { updateCase } from './update-case.js';
 
 /** The longest rationale: it goes to the referrer, so it must fit a card. */
@@ -185,25 +186,10 @@ export type CloseResult =
   | { status: 'invalid'; record: CaseRecord; form: CloseForm; errors: CloseErrors }
   | { status: 'decided'; record: CaseRecord; decision: DecisionRecord };
 
-// Inputs arrive as strings; anything else is named beside its field and read as empty,
-// so every other check still runs and the card shows every problem at once.
-const text = z.unknown().transform((v, ctx) => {
-  if (typeof v === 'string') return v.trim();
-  if (v !== undefined && v !== null) ctx.addIssue({ code: 'custom', message: 'Must be text' });
-  return '';
-});
-const closeShape = z.object({ outcome: text, rationale: text, reviewer: text, notices: text, holdUntil: text });
+const CLOSE_FIELDS = ['outcome', 'rationale', 'reviewer', 'notices', 'holdUntil'] as const satisfies readonly (keyof CloseForm)[];
 
 /** What the chair sent, as text, with any input that was not text named. */
-export function closeFormOf(data: Record<string, unknown>): { form: CloseForm; errors: CloseErrors } {
-  const parsed = closeShape.safeParse(data);
-  if (parsed.success) return { form: parsed.data, errors: {} };
-  const errors: CloseErrors = {};
-  for (const issue of parsed.error.issues) errors[issue.path[0] as keyof CloseForm] ??= issue.message;
-  const asText = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-  const form: CloseForm = { outcome: asText(data.outcome), rationale: asText(data.rationale), reviewer: asText(data.reviewer), notices: asText(data.notices), holdUntil: asText(data.holdUntil) };
-  return { form, errors };
-}
+export const closeFormOf = (data: Record<string, unknown>): { form: CloseForm; errors: CloseErrors } => readCardForm(CLOSE_FIELDS, data);
 
 /**
  * The chair closes the vote: with the quorum met, the majority's outcome (or, on a tie

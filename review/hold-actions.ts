@@ -7,6 +7,7 @@ import type { CaseRecord } from './case.js';
 import type { Caller, ReviewDeps } from './deps.js';
 import { withHold, withoutHold } from './hold.js';
 import { localDateOf, parseLocalDate, type LocalDate } from './local-date.js';
+import { readCardForm } from './card-form.js';
 import { updateCase } from './update-case.js';
 
 export interface HoldForm {
@@ -31,12 +32,8 @@ export async function putOnHold(
   const current = await deps.store.getCase(input.reference);
   if (!current) return { status: 'notFound' };
   if (current.hold) return { status: 'alreadyHeld', record: current };
-  const form: HoldForm = {
-    reason: typeof input.data.reason === 'string' ? input.data.reason.trim() : '',
-    until: typeof input.data.until === 'string' ? input.data.until.trim() : '',
-  };
-  const errors: HoldErrors = {};
-  if (form.reason === '') errors.reason = 'Say why the case is on hold';
+  const { form, errors } = readCardForm(['reason', 'until'], input.data);
+  if (form.reason === '') errors.reason ??= 'Say why the case is on hold';
   else if (form.reason.length > HOLD_REASON_MAX) errors.reason = `Keep this to ${HOLD_REASON_MAX} characters or fewer (now ${form.reason.length})`;
   const until = form.until === '' ? undefined : parseLocalDate(form.until);
   if (form.until !== '' && !until) errors.until = 'Enter a real date, or leave it empty to hold until further notice';

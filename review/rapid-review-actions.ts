@@ -29,6 +29,7 @@ import {
   type AnswerRefusal,
   type Delivery,
 } from './rapid-review.js';
+import { readCardForm } from './card-form.js';
 import { updateCase } from './update-case.js';
 
 const today = (deps: ReviewDeps): LocalDate => localDateOf(deps.now(), deps.partnership.timezone);
@@ -50,17 +51,13 @@ export type StartErrors = Partial<Record<keyof StartForm, string>>;
 const agenciesIn = (value: string): string[] => [...new Set(value.split(',').map((a) => a.trim()).filter(Boolean))];
 
 function checkStart(deps: ReviewDeps, data: Record<string, unknown>): { form: StartForm; errors: StartErrors } {
-  const form: StartForm = {
-    agencies: typeof data.agencies === 'string' ? data.agencies : '',
-    dueOn: typeof data.dueOn === 'string' ? data.dueOn.trim() : '',
-  };
-  const errors: StartErrors = {};
+  const { form, errors } = readCardForm(['agencies', 'dueOn'], data);
   const known = new Set(deps.partnership.agencies.map((a) => a.id));
   const chosen = agenciesIn(form.agencies);
-  if (chosen.length === 0) errors.agencies = 'Choose at least one agency';
+  if (chosen.length === 0) errors.agencies ??= 'Choose at least one agency';
   else if (chosen.some((a) => !known.has(a))) errors.agencies = 'Choose agencies from the list';
   const due = parseLocalDate(form.dueOn);
-  if (form.dueOn === '') errors.dueOn = 'Choose the date returns are due';
+  if (form.dueOn === '') errors.dueOn ??= 'Choose the date returns are due';
   else if (!due) errors.dueOn = 'Enter a real date';
   else if (due <= today(deps)) errors.dueOn = 'Choose a date after today, so agencies have time to answer';
   else if (!deps.calendar.isWorkingDay(due)) errors.dueOn = 'That is not a working day; choose a working day';
