@@ -184,8 +184,9 @@ export interface CaseStore {
    */
   completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<void>;
   /**
-   * Notifications not yet done (pending or failed) that were due by `before`, oldest
-   * first, a page at a time. Across all cases: the one query that is.
+   * Notifications still pending that were due by `before`, oldest first, a page at a
+   * time: what the outbox sweep may have to do. A failed one is not in it (it stays
+   * failed until someone acts, e.g. Resend). Across all cases: the one query that is.
    */
   listDueNotifications(before: string, page: { limit: number; continuation?: string }): Promise<Page<Notification>>;
   /**

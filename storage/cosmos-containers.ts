@@ -17,15 +17,15 @@ const CONTAINERS = {
 } as const;
 
 /**
- * Personal data (a case's referral, an item's document) is never queried, so it is not
- * indexed: cheaper writes, and nothing personal in the index. Everything else is (the
- * default), for the few queries there are.
+ * Personal data (a case's referral, an item's document, the panel's rationales, a
+ * hold's reason) is never queried, so it is not indexed: cheaper writes, and nothing
+ * personal in the index. Everything else is (the default), for the few queries there are.
  */
 const CASES_INDEXING: IndexingPolicy = {
   indexingMode: 'consistent',
   automatic: true,
   includedPaths: [{ path: '/*' }],
-  excludedPaths: [{ path: '/referral/*' }, { path: '/doc/*' }, { path: '/"_etag"/?' }],
+  excludedPaths: [{ path: '/referral/*' }, { path: '/doc/*' }, { path: '/panel/*' }, { path: '/hold/*' }, { path: '/"_etag"/?' }],
 };
 
 /**

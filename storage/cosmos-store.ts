@@ -298,7 +298,7 @@ export class CosmosStore implements CaseStore {
     const iterator = this.cases.items.query<Notification & ItemDefinition>(
       {
         query:
-          "SELECT * FROM c WHERE c.type = 'notification' AND c.status != 'sent' AND c.status != 'skipped' AND c.dueAt <= @before ORDER BY c.dueAt",
+          "SELECT * FROM c WHERE c.type = 'notification' AND c.status = 'pending' AND c.dueAt <= @before ORDER BY c.dueAt",
         parameters: [{ name: '@before', value: before }],
       },
       { maxItemCount: page.limit, ...(page.continuation && { continuationToken: page.continuation }) },

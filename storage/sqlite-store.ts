@@ -72,7 +72,8 @@ CREATE TABLE IF NOT EXISTS case_items (
 const INDEXES = `
 CREATE INDEX IF NOT EXISTS cases_expiry ON cases (expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS audit_by_case ON audit (case_id, id);
-CREATE INDEX IF NOT EXISTS notifications_due ON notifications (due_at) WHERE status <> 'sent';
+DROP INDEX IF EXISTS notifications_due;
+CREATE INDEX IF NOT EXISTS notifications_pending ON notifications (due_at, key) WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS case_items_by_type ON case_items (case_id, type, at, id);
 CREATE INDEX IF NOT EXISTS cases_open ON cases (id) WHERE closed_at IS NULL;
 `;
@@ -341,7 +342,7 @@ export class SqliteStore implements CaseStore {
     const rows = this
       .prepared<[string, string, string, string, number], NotificationRow>(
         `SELECT * FROM notifications
-         WHERE status <> 'sent' AND status <> 'skipped' AND due_at <= ? AND (due_at > ? OR (due_at = ? AND key > ?))
+         WHERE status = 'pending' AND due_at <= ? AND (due_at > ? OR (due_at = ? AND key > ?))
          ORDER BY due_at, key LIMIT ?`,
       )
       .all(before, after[0], after[0], after[1], page.limit + 1);
