@@ -24,8 +24,9 @@ describe('posting a referral to the business unit channel', () => {
     expect(posts()).toHaveLength(0);
     const audit = await panel.store.listAudit('REF-2026-0001');
     expect(audit.at(-1)).toMatchObject({ action: 'channel.post.failed', detail: 'no referral channel has been chosen' });
-    const due = await panel.store.listDueNotifications('2100-01-01T00:00:00.000Z', { limit: 10 });
-    expect(due.items).toMatchObject([{ caseId: 'REF-2026-0001', status: 'failed' }]);
+    expect(await panel.store.getNotification('REF-2026-0001', 'channel-post:REF-2026-0001')).toMatchObject({ status: 'failed' });
+    // Recorded, and out of the sweep's way.
+    expect((await panel.store.listDueNotifications('2100-01-01T00:00:00.000Z', { limit: 10 })).items).toEqual([]);
   });
 
   it('Teams throttling (429, then 201) is retried: one post, recorded on the case', async () => {
