@@ -23,6 +23,7 @@ import {
   requestFor,
   withDelegate,
   withDelivery,
+  withPanelAfterRequests,
   withRapidReview,
   withReturn,
   withReturnsClosed,
@@ -90,7 +91,9 @@ export async function startRapidReview(
   let startedNow = false;
   const record = await updateCase(deps.store, input.reference, (r) => {
     startedNow = !r.rapidReview;
-    return r.rapidReview ? r : withRapidReview(r, { agencies, dueOn, by: input.caller.aadObjectId, at }, deps.partnership);
+    if (r.rapidReview) return r;
+    const listed = withPanelAfterRequests(r, today(deps), { panel: deps.partnership.panel, settings: deps.partnership.clocks, calendar: deps.calendar });
+    return withRapidReview(listed, { agencies, dueOn, by: input.caller.aadObjectId, at }, deps.partnership);
   });
   if (!startedNow) return { status: 'alreadyStarted', record };
   await audit(deps, record.reference, input.caller.aadObjectId, 'rapidReview.started', `agencies=${agencies.join(',')} due=${dueOn}`);

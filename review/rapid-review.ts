@@ -12,7 +12,8 @@ import type { WorkingCalendar } from './calendar.js';
 import type { CaseRecord } from './case.js';
 import type { Caller } from './deps.js';
 import type { LocalDate } from './local-date.js';
-import type { ClockSettings, Directory, Partnership } from './partnership.js';
+import type { ClockSettings, Directory, PanelSchedule, Partnership } from './partnership.js';
+import { panelDateFor } from './panel-listing.js';
 
 /** Someone a request is addressed to: a lead of the agency, or a colleague a lead handed it to. */
 export interface Addressee {
@@ -82,6 +83,23 @@ export function proposedReturnsDue(
   const earliest = calendar.addWorkingDays(today, settings.returnsMinimumWorkingDays);
   // ISO dates compare as strings.
   return proposal > earliest ? proposal : earliest;
+}
+
+/**
+ * The case with its panel listing taken from the day its requests go out, `today`
+ * (Suffolk: the next panel at least 10 days after requests go out). The listing at
+ * intake assumed they went the day the referral arrived; a later start can only move
+ * it later.
+ */
+export function withPanelAfterRequests(
+  record: CaseRecord,
+  today: LocalDate,
+  rules: { panel: PanelSchedule; settings: Pick<ClockSettings, 'panelMinDaysAfterRequests'>; calendar: WorkingCalendar },
+): CaseRecord {
+  const fromToday = panelDateFor(rules.panel, today, rules.settings.panelMinDaysAfterRequests, rules.calendar);
+  const atIntake = record.clocks.panelDate;
+  if (!fromToday || (atIntake && atIntake >= fromToday)) return record;
+  return { ...record, clocks: { ...record.clocks, panelDate: fromToday } };
 }
 
 /** The agencies a rapid review asks unless the business unit says otherwise. */

@@ -4,7 +4,7 @@ import { collationCard, rapidReviewStartCard } from '../../cards/rapid-review-ca
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise, type CaseRecord } from '../../review/case.js';
 import { localDateOf } from '../../review/local-date.js';
-import { coreAgencies, proposedReturnsDue, unreached } from '../../review/rapid-review.js';
+import { coreAgencies, proposedReturnsDue, unreached, withPanelAfterRequests } from '../../review/rapid-review.js';
 import { closeReturns, collation, startRapidReview } from '../../review/rapid-review-actions.js';
 import { conversationKind, PERSONAL_ONLY } from '../caller.js';
 import { progressContext, reviewContext } from '../channel-card.js';
@@ -44,12 +44,14 @@ export async function chooseRapidReview(
   if (record.rapidReview) return caseCard(deps, record);
   const { partnership, calendar, now } = deps.review;
   const today = localDateOf(now(), partnership.timezone);
+  // Requests sent today list the case for the next panel far enough ahead of today.
+  const listed = withPanelAfterRequests(record, today, { panel: partnership.panel, settings: partnership.clocks, calendar });
   return rapidReviewStartCard({
-    record: anonymise(record),
+    record: anonymise(listed),
     agencies: partnership.agencies,
     form: {
       agencies: coreAgencies(partnership).join(','),
-      dueOn: proposedReturnsDue(record, today, calendar, partnership.clocks),
+      dueOn: proposedReturnsDue(listed, today, calendar, partnership.clocks),
     },
     earliest: calendar.addWorkingDays(today, 1),
   });

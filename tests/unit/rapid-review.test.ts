@@ -15,6 +15,7 @@ import {
   unreached,
   withDelegate,
   withDelivery,
+  withPanelAfterRequests,
   withRapidReview,
   withReturn,
   withReturnsClosed,
@@ -118,6 +119,25 @@ describe('the returns due date Panel proposes', () => {
         },
       ),
     );
+  });
+});
+
+describe('the panel a case is listed for once its requests go out', () => {
+  const rules = { panel: demo.panel, settings: DEFAULT_CLOCKS, calendar };
+  const atIntake = caseRecord({ clocks: { panelDate: d('2026-12-29') } });
+
+  it('requests sent by the 15th keep the December panel (the 25th, a holiday: Tue 29 Dec)', () => {
+    expect(withPanelAfterRequests(atIntake, d('2026-12-10'), rules).clocks.panelDate).toBe('2026-12-29');
+  });
+
+  it('requests sent after the 15th move the case to the following month’s panel', () => {
+    expect(withPanelAfterRequests(atIntake, d('2026-12-16'), rules).clocks.panelDate).toBe('2027-01-25');
+  });
+
+  it('a listing is never moved earlier, and a case with none gets one', () => {
+    const late = caseRecord({ clocks: { panelDate: d('2027-02-25') } });
+    expect(withPanelAfterRequests(late, d('2026-12-16'), rules)).toBe(late);
+    expect(withPanelAfterRequests(caseRecord({ clocks: {} }), d('2026-12-01'), rules).clocks.panelDate).toBe('2026-12-29');
   });
 });
 
