@@ -89,10 +89,14 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
   // One partnership, one tenant: an app installed elsewhere is not served.
   app.turn('beforeTurn', async (context) => {
     if (!deps.tenantId || tenantOf(context)?.toLowerCase() === deps.tenantId.toLowerCase()) {
-      // Where to reach this person one to one later (a rapid review request). Not worth
-      // failing the turn for: if the store is busy, the next turn remembers it.
+      // Where to reach this person one to one later (a rapid review request). Neither is
+      // worth failing the turn for: if the store is busy, the next turn remembers it.
       await deps.chats.remember(context, deps).catch((err: unknown) => {
         deps.log.warn({ err: loggableError(err) }, 'personal chat not remembered');
+      });
+      // Their Teams id, which a decision card's refresh names voters by.
+      await deps.users.remember(context, deps).catch((err: unknown) => {
+        deps.log.warn({ err: loggableError(err) }, 'Teams user id not remembered');
       });
       return true;
     }

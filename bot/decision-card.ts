@@ -9,13 +9,16 @@ import { withConnectorRetry } from './connector-retry.js';
 import type { PanelDeps } from './deps.js';
 import { startThread } from './post-to-channel.js';
 
-/** Who Teams asks Panel for their own view of a decision card: the voters, and the business unit if it may close. */
-function refreshFor(deps: PanelDeps): string[] {
+/**
+ * Who Teams asks Panel for their own view of a decision card: the voters, and the
+ * business unit if it may close, by the Teams ids Panel knows for them.
+ */
+function refreshFor(deps: PanelDeps): Promise<string[]> {
   const { partnership } = deps.review;
   const closers = partnership.panel.businessUnitCloses
     ? partnership.people.filter((p) => p.roles.includes('businessUnit')).map((p) => p.aadObjectId.toLowerCase())
     : [];
-  return [...new Set([...voters(deps.review), ...closers])];
+  return deps.users.idsOf(deps, [...new Set([...voters(deps.review), ...closers])]);
 }
 
 /** What the case's decision card shows, for its current (or last) vote; none before a vote opens. */
@@ -32,7 +35,6 @@ export function decisionView(deps: PanelDeps, record: CaseRecord): DecisionCardV
     voters: voters(deps.review).length,
     quorum: partnership.panel.quorum,
     hiddenVotes: partnership.panel.hiddenVotes,
-    refreshFor: refreshFor(deps),
   };
 }
 
@@ -53,11 +55,12 @@ export async function postDecisionCard(deps: PanelDeps, channel: ChannelAddress,
   const view = decisionView(deps, record);
   const ballot = record.panel?.ballot;
   if (!view || !ballot) return;
-  const activityId = await startThread(deps, channel, MessageFactory.attachment(CardFactory.adaptiveCard(channelDecisionCard(view))) as Activity);
+  const card = channelDecisionCard(view, await refreshFor(deps));
+  const activityId = await startThread(deps, channel, MessageFactory.attachment(CardFactory.adaptiveCard(card)) as Activity);
   if (!activityId) return;
   // A channel thread's conversation is "<channel>;messageid=<its first post>".
-  const card = { serviceUrl: channel.serviceUrl, conversationId: `${channel.channelId};messageid=${activityId}`, activityId };
-  await updateCase(deps.review.store, record.reference, (r) => withBallotCard(r, ballot.number, card));
+  const address = { serviceUrl: channel.serviceUrl, conversationId: `${channel.channelId};messageid=${activityId}`, activityId };
+  await updateCase(deps.review.store, record.reference, (r) => withBallotCard(r, ballot.number, address));
 }
 
 /** Updates the decision card for everyone from the case as stored now; Teams then refreshes each voter's view. */
@@ -67,6 +70,7 @@ export async function updateDecisionCard(deps: PanelDeps, reference: string): Pr
   const card = view?.ballot.card;
   if (!view || !card) return;
   const client = await deps.connector.client(card.serviceUrl);
-  const activity = { type: 'message', id: card.activityId, attachments: [CardFactory.adaptiveCard(channelDecisionCard(view))] } as Activity;
+  const content = channelDecisionCard(view, await refreshFor(deps));
+  const activity = { type: 'message', id: card.activityId, attachments: [CardFactory.adaptiveCard(content)] } as Activity;
   await withConnectorRetry(() => client.conversations.updateActivity(card.conversationId, card.activityId, activity));
 }

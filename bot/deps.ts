@@ -3,6 +3,7 @@ import type { ReviewDeps } from '../review/deps.js';
 import type { BackgroundWork } from './background.js';
 import type { ChannelCards } from './channel-card.js';
 import type { PersonalChats } from './personal-chats.js';
+import type { TeamsUsers } from './teams-users.js';
 import type { ProactiveConnector } from './proactive-connector.js';
 import type { Logger } from './logger.js';
 
@@ -23,6 +24,8 @@ export interface PanelDeps {
   connector: ProactiveConnector;
   /** Where each person's one-to-one chat with Panel is. */
   chats: PersonalChats;
+  /** People's Teams user ids, which a card's refresh names them by. */
+  users: TeamsUsers;
   /** Case cards in the business unit's channel, updated in place. */
   channelCards: ChannelCards;
 }

@@ -20,6 +20,7 @@ import { createApp } from './app.js';
 import { BackgroundWork } from './background.js';
 import { ChannelCards } from './channel-card.js';
 import { PersonalChats } from './personal-chats.js';
+import { TeamsUsers } from './teams-users.js';
 import { ProactiveConnector } from './proactive-connector.js';
 import type { Config } from './config.js';
 import type { PanelDeps } from './deps.js';
@@ -98,6 +99,7 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     background: new BackgroundWork(log),
     connector: new ProactiveConnector(new ConfigurationBotFrameworkAuthentication(authOptions(config)), botAppId),
     chats: new PersonalChats(),
+    users: new TeamsUsers(),
     channelCards: new ChannelCards(),
   };
   const app = createApp(deps);

@@ -41,8 +41,6 @@ export interface DecisionCardView {
   voters: number;
   quorum: number;
   hiddenVotes: boolean;
-  /** Who Teams asks Panel for their own view (voters, and those who may close). */
-  refreshFor: string[];
 }
 
 /** Who is looking, for their own view. */
@@ -115,12 +113,12 @@ const heading = (view: DecisionCardView) => `Panel decision: ${view.record.refer
  * card Panel posts or updates in the channel carries it: a card given back to one person
  * must not, because teams-ai then replaces the message for everyone with it.
  */
-function withRefresh(card: AdaptiveCardJson, view: DecisionCardView): AdaptiveCardJson {
+function withRefresh(card: AdaptiveCardJson, view: DecisionCardView, userIds: readonly string[]): AdaptiveCardJson {
   return {
     ...card,
     refresh: {
       action: { type: 'Action.Execute', title: 'Refresh', verb: VERBS.showDecision, data: { reference: view.record.reference } },
-      userIds: view.refreshFor.slice(0, 60),
+      userIds: userIds.slice(0, 60),
     },
   };
 }
@@ -130,8 +128,13 @@ const collationAction = (view: DecisionCardView): DocumentAction[] =>
     ? [{ title: 'View full collation', verb: VERBS.viewCollation, data: { reference: view.record.reference, from: 'panel' } }]
     : [];
 
-/** The card everyone in the panel's channel sees, as Panel posts and updates it. */
-export const channelDecisionCard = (view: DecisionCardView): AdaptiveCardJson => withRefresh(decisionCard(view), view);
+/**
+ * The card everyone in the panel's channel sees, as Panel posts and updates it. Teams
+ * asks Panel for the own view of each of `refreshFor` (Teams user ids, "29:…"): the
+ * voters, and those who may close.
+ */
+export const channelDecisionCard = (view: DecisionCardView, refreshFor: readonly string[]): AdaptiveCardJson =>
+  withRefresh(decisionCard(view), view, refreshFor);
 
 /** The card everyone sees, without the refresh: for someone who may not vote or close, with what to tell them. */
 export function decisionCard(view: DecisionCardView, note = ''): AdaptiveCardJson {

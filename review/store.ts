@@ -29,7 +29,18 @@ export interface Settings {
   panelChannel: ChannelAddress;
   /** `chat:<Entra object id>`: where Panel reaches that person one to one. */
   [chat: `chat:${string}`]: PersonalChat;
+  /** `user:<Entra object id>`: that person's Teams user id, which a card's refresh names them by. */
+  [user: `user:${string}`]: TeamsUser;
 }
+
+/** A person's Teams user id (`from.id`, "29:…"), and when Panel learnt it. */
+export interface TeamsUser {
+  id: string;
+  at: string;
+}
+
+/** The setting that holds a person's Teams user id. */
+export const userKey = (aadObjectId: string): `user:${string}` => `user:${aadObjectId.toLowerCase()}`;
 
 /** The setting that holds a person's one-to-one chat. */
 export const chatKey = (aadObjectId: string): `chat:${string}` => `chat:${aadObjectId.toLowerCase()}`;

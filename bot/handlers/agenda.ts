@@ -9,6 +9,7 @@ import { callerOf, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 import { startThread } from '../post-to-channel.js';
 import { postDecisionCard } from '../decision-card.js';
+import { loggableError } from '../logger.js';
 import { openVotes } from '../../review/decision-actions.js';
 
 const AGENDA_ROLES: readonly Role[] = ['businessUnit', 'panelMember', 'independentChair', 'admin'];
@@ -69,7 +70,11 @@ export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise
   }
   const next = await nextAgenda(deps);
   await startThread(deps, channel, { type: 'message', textFormat: 'markdown', text: agendaText(next) } as Activity);
-  // Each case's vote opens with its decision card, in a thread of its own.
+  // Each case's vote opens with its decision card, in a thread of its own, refreshed for
+  // each voter: their Teams ids come from the team's roster (or their own turns).
+  await deps.users.rememberTeam(deps, channel).catch((err: unknown) => {
+    deps.log.warn({ err: loggableError(err) }, "the panel team's roster could not be read");
+  });
   const opened = await openVotes(deps.review, { caller, references: next.cases.map((c) => c.reference), ...(next.panelDate && { panelDate: next.panelDate }) });
   for (const record of opened) await postDecisionCard(deps, channel, record);
   await store.appendAudit({

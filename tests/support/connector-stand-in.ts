@@ -25,6 +25,8 @@ export class ConnectorStandIn {
   private readonly server: Server;
   private next = 1;
   private responder: Responder = () => undefined;
+  /** The members a team's roster lists (`GET /v3/conversations/<team>/pagedmembers`). */
+  roster: { id: string; name: string; aadObjectId: string }[] = [];
 
   /** `record: false` keeps nothing, for a benchmark's thousands of calls. */
   constructor(private readonly options: { record: boolean } = { record: true }) {
@@ -93,6 +95,7 @@ export class ConnectorStandIn {
     }
     const custom = this.responder(call);
     if (custom) return custom;
+    if (call.method === 'GET' && call.path.endsWith('/pagedmembers')) return { status: 200, body: { members: this.roster } };
     const id = String(this.next++);
     if (call.method === 'POST' && call.path === '/v3/conversations') {
       const channel = (call.body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;

@@ -149,17 +149,17 @@ describe('the decision cards', () => {
     voters: 9,
     quorum: 2,
     hiddenVotes: true,
-    refreshFor: ['a', 'b'],
   });
+  const VOTERS = ['29:a', '29:b'];
   const voting = withVote(withVote(opened(), 1, vote('a', 'partnership')), 1, vote('b', 'noReview'));
   const decided = withDecision(voting, decision(voting, 'partnership'), TODAY, calendar);
 
   it('the shared card says how many have voted, never how; it refreshes for the voters only', () => {
-    const card = channelDecisionCard(view(voting));
+    const card = channelDecisionCard(view(voting), VOTERS);
     const text = allStrings(card).join('\n');
     expect(text).toMatch(/2 of 9 have voted/);
     expect(text).not.toMatch(/Partnership review: 1/);
-    expect(card.refresh).toMatchObject({ userIds: ['a', 'b'] });
+    expect(card.refresh).toMatchObject({ userIds: VOTERS });
     expect(decisionCard(view(voting)).refresh).toBeUndefined();
   });
 
@@ -168,8 +168,8 @@ describe('the decision cards', () => {
   });
 
   it.each([
-    ['the shared card, open', () => channelDecisionCard(view(voting))],
-    ['the shared card, decided', () => channelDecisionCard(view(decided))],
+    ['the shared card, open', () => channelDecisionCard(view(voting), VOTERS)],
+    ['the shared card, decided', () => channelDecisionCard(view(decided), VOTERS)],
     ['a voter’s view', () => voterCard(view(voting), { mayVote: true, mayClose: false, choice: 'partnership' })],
     ['the close form', () => closeVoteCard(view(voting), { outcome: '', rationale: '', reviewer: '', notices: '', holdUntil: '' })],
   ])('%s shows nothing personal', (_name, card) => {
@@ -180,7 +180,7 @@ describe('the decision cards', () => {
 
   it('the rationale is shown to a voter after the close, and to the referrer only for no review', () => {
     expect(allStrings(voterCard(view(decided), { mayVote: true, mayClose: true })).join('\n')).toContain('Charlie Brook');
-    expect(allStrings(channelDecisionCard(view(decided))).join('\n')).not.toContain('Charlie Brook');
+    expect(allStrings(channelDecisionCard(view(decided), VOTERS)).join('\n')).not.toContain('Charlie Brook');
     expect(allStrings(feedbackCard(anonymise(decided), decided.panel!.decisions[0]!)).join('\n')).not.toContain('Reasons');
     const none = withDecision(voting, decision(voting, 'noReview'), TODAY, calendar);
     expect(allStrings(feedbackCard(anonymise(none), none.panel!.decisions[0]!)).join('\n')).toContain('Reasons');

@@ -1,0 +1,66 @@
+import type { TurnContext } from 'botbuilder';
+import { userKey, type ChannelAddress } from '../review/store.js';
+import { callerOf } from './caller.js';
+import { withConnectorRetry } from './connector-retry.js';
+import type { PanelDeps } from './deps.js';
+
+/**
+ * People's Teams user ids (`from.id`, "29:…"), by Entra object id. A card's
+ * `refresh.userIds` names people by this id, not the Entra one. Panel learns it from
+ * each person's turns, and from the roster of the panel's team when it posts the
+ * agenda; only for people the partnership file lists, and a setting is written only
+ * when it is new or has changed.
+ */
+export class TeamsUsers {
+  private readonly known = new Map<string, string>();
+
+  /** From any turn: the sender's Teams id. */
+  async remember(context: TurnContext, deps: PanelDeps): Promise<void> {
+    const caller = callerOf(context);
+    const id = context.activity.from?.id;
+    if (caller && id) await this.learn(deps, caller.aadObjectId, id);
+  }
+
+  /** From the roster of a channel's team: everyone the partnership file lists who is in it. */
+  async rememberTeam(deps: PanelDeps, channel: ChannelAddress): Promise<void> {
+    const teamId = channel.teamId;
+    if (!teamId) return;
+    const client = await deps.connector.client(channel.serviceUrl);
+    let continuationToken: string | undefined;
+    do {
+      const token = continuationToken;
+      const page = await withConnectorRetry(() =>
+        client.conversations.getConversationPagedMembers(teamId, { pageSize: 500, ...(token && { continuationToken: token }) } as Parameters<
+          typeof client.conversations.getConversationPagedMembers
+        >[1]),
+      );
+      for (const member of page.members ?? []) {
+        if (member.aadObjectId && member.id) await this.learn(deps, member.aadObjectId, member.id);
+      }
+      continuationToken = page.continuationToken || undefined;
+    } while (continuationToken);
+  }
+
+  /** The Teams ids Panel knows of these people; someone it has never seen is left out. */
+  async idsOf(deps: PanelDeps, aadObjectIds: readonly string[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const aad of aadObjectIds) {
+      const key = userKey(aad);
+      let id = this.known.get(key);
+      if (!id) {
+        id = (await deps.review.store.getSetting(key))?.id;
+        if (id) this.known.set(key, id);
+      }
+      if (id) ids.push(id);
+    }
+    return ids;
+  }
+
+  private async learn(deps: PanelDeps, aadObjectId: string, id: string): Promise<void> {
+    if (!deps.review.directory.find(aadObjectId)) return;
+    const key = userKey(aadObjectId);
+    if (this.known.get(key) === id) return;
+    await deps.review.store.putSetting(key, { id, at: deps.review.now().toISOString() });
+    this.known.set(key, id);
+  }
+}
