@@ -181,7 +181,8 @@ export type CloseErrors = Partial<Record<keyof CloseForm, string>>;
 
 export type CloseResult =
   | { status: 'refused' | 'notFound' }
-  | { status: 'closed'; record: CaseRecord }
+  /** Closed already: with the decision it closed with, when it is the one named, to finish what follows it. */
+  | { status: 'closed'; record: CaseRecord; decision?: DecisionRecord }
   | { status: 'noQuorum'; record: CaseRecord; cast: number }
   | { status: 'invalid'; record: CaseRecord; form: CloseForm; errors: CloseErrors }
   | { status: 'decided'; record: CaseRecord; decision: DecisionRecord };
@@ -207,7 +208,12 @@ export async function closeVote(deps: ReviewDeps, input: { caller: Caller; refer
   if (!current) return { status: 'notFound' };
   const ballot = openBallot(current);
   const number = ballotNumber.safeParse(input.data.ballot);
-  if (!ballot || !number.success || number.data !== ballot.number) return { status: 'closed', record: current };
+  if (!ballot || !number.success || number.data !== ballot.number) {
+    const decided = number.success ? current.panel?.decisions.find((d) => d.number === number.data) : undefined;
+    // A close pressed again (or redelivered) after a crash: the decision's item is written once.
+    if (decided) await keepDecision(deps, decided);
+    return { status: 'closed', record: current, ...(decided && { decision: decided }) };
+  }
   const counted = tally(ballot.votes);
   const quorum = deps.partnership.panel.quorum;
   if (counted.cast < quorum) return { status: 'noQuorum', record: current, cast: counted.cast };
@@ -276,7 +282,7 @@ export async function closeVote(deps: ReviewDeps, input: { caller: Caller; refer
     // Someone else closed it first, or a vote changed the majority meanwhile: show them where it stands.
     return openBallot(record) ? { status: 'invalid', record, form, errors: { outcome: 'The votes changed while you were closing: check the result and close again' } } : { status: 'closed', record };
   }
-  await deps.store.addCaseItemOnce({ caseId: record.reference, id: `decision:${recorded.number}`, type: 'decision', at: closedAt, doc: recorded });
+  await keepDecision(deps, recorded);
   await deps.store.appendAudit({
     caseId: record.reference,
     at: closedAt,
@@ -289,6 +295,10 @@ export async function closeVote(deps: ReviewDeps, input: { caller: Caller; refer
   }
   return { status: 'decided', record, decision: recorded };
 }
+
+/** The decision as an item of its own, added once and never replaced. */
+const keepDecision = (deps: ReviewDeps, decision: DecisionRecord) =>
+  deps.store.addCaseItemOnce({ caseId: decision.reference, id: `decision:${decision.number}`, type: 'decision', at: decision.closedAt, doc: decision });
 
 export type ReopenResult = { status: 'refused' | 'notFound' } | { status: 'reopened' | 'alreadyOpen'; record: CaseRecord };
 

@@ -113,8 +113,16 @@ export async function closeVoteNow(context: TurnContext, deps: PanelDeps, data: 
       return closersOnly(deps);
     case 'notFound':
       return NOT_FOUND;
-    case 'closed':
-      return ownView(deps, result.record, action.caller);
+    case 'closed': {
+      // Pressed again, or redelivered: what follows the decision is done once (each step is
+      // claimed or scheduled once), so a crash after the close cannot leave the referrer untold.
+      const { record, decision } = result;
+      if (decision) {
+        const origin = originOf(context);
+        deps.background.run('after-decision', () => afterDecision(deps, record, decision, origin));
+      }
+      return ownView(deps, record, action.caller);
+    }
     case 'noQuorum':
       return ownView(deps, result.record, action.caller, {
         banner: { text: `The vote cannot close yet: ${deps.review.partnership.panel.quorum} votes are needed and ${result.cast} have been cast.`, style: 'attention' },

@@ -72,7 +72,7 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
       const refresh = card.refresh as { action: Json; userIds: string[] };
       expect(refresh.action).toMatchObject({ type: 'Action.Execute', verb: VERBS.showDecision, data: { reference } });
       // By their Teams ids ("29:…"), as Teams names users in a refresh.
-      expect([...refresh.userIds].sort()).toEqual([...MEMBERS, 'jo'].map((who) => PEOPLE[who].id).sort());
+      expect([...refresh.userIds].sort()).toEqual([...MEMBERS, 'jo' as const].map((who) => PEOPLE[who].id).sort());
       // For a client that does not refresh by itself, a button gets the same own view.
       expect((card.actions as Json[]).map((a) => a.verb)).toEqual([VERBS.showDecision, VERBS.viewCollation]);
       expect(await auditOf(reference)).toContain('vote.opened');
@@ -158,8 +158,17 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
     expect(await auditOf(ref.a)).toEqual(expect.arrayContaining(['vote.cast', 'decision.recorded']));
   });
 
-  it("the referrer's feedback card is delivered one to one, and the business unit's card shows the decision", async () => {
+  it("the referrer's feedback card is delivered one to one, once, and the business unit's card shows the decision", async () => {
+    // The chair's close pressed again (or redelivered): still one decision, one card to the referrer.
+    const again = await act('jo', VERBS.closeVote, { reference: ref.a, ballot: '1', rationale: 'Something else', reviewer: 'local' });
+    expect(texts(again.value).join('\n')).toMatch(/Decided: Partnership review\./);
     await panel.idle();
+    expect(await panel.store.listCaseItems(ref.a, 'decision')).toHaveLength(1);
+    expect((await panel.store.getCase(ref.a))?.panel?.decisions).toHaveLength(1);
+    const toReferrer = connector
+      .matching('POST', /^\/v3\/conversations\/a:personal-dana\/activities$/)
+      .filter((c) => JSON.stringify(c.body).includes(`Panel decision on your referral ${ref.a}`));
+    expect(toReferrer).toHaveLength(1);
     const feedback = connector
       .matching('POST', /^\/v3\/conversations\/a:personal-dana\/activities$/)
       .map((c) => texts(cardOf(c.body)).join('\n'))
