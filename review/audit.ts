@@ -26,6 +26,7 @@ export type AuditAction =
   | 'settings.referralChannel.set'
   | 'settings.panelChannel.set'
   | 'agenda.posted'
+  | 'agenda.post.failed'
   | 'channel.post.failed'
   | 'rapidReview.started'
   | 'rapidReview.requestSent'

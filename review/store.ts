@@ -70,7 +70,15 @@ export type NotificationOutcome =
   | { status: 'skipped'; error: string };
 
 /** Side effects Panel owes: posts and requests it claims as it makes them; reminders it schedules ahead. */
-export type NotificationKind = 'channelPost' | 'leadRequest' | 'reminder' | 'escalation' | 'holdEnd' | 'feedback' | 'reviewReminder';
+export type NotificationKind =
+  | 'channelPost'
+  | 'leadRequest'
+  | 'reminder'
+  | 'escalation'
+  | 'holdEnd'
+  | 'feedback'
+  | 'reviewReminder'
+  | 'agendaPost';
 
 export interface NotificationClaim {
   /** Unique per side effect, e.g. `channel-post:REF-2026-0007`. */

@@ -48,6 +48,7 @@ export async function sweepOutbox(deps: PanelDeps): Promise<number> {
       else if (notification.kind === 'holdEnd') await endHold(deps, notification);
       else if (notification.kind === 'reviewReminder') await sendReviewReminder(deps, notification);
       else if (notification.kind === 'feedback') await sendClaimedFeedback(deps, notification.key, notification.caseId, notification.payload);
+      else if (notification.kind === 'agendaPost') await abandonAgenda(deps, notification);
       else {
         deps.log.info({ job: 'outbox', kind: notification.kind, reference: notification.caseId }, 'taking over an unfinished notification');
         await redo(deps, notification);
@@ -68,6 +69,18 @@ async function endHold(deps: PanelDeps, notification: Notification): Promise<voi
     { caseId: notification.caseId, at: deps.review.now().toISOString(), actor: 'panel', action: 'case.holdEnded' },
   );
   if (result.status === 'released') await afterRelease(deps, result.record);
+}
+
+/**
+ * An agenda whose posting was cut off (Panel stopped mid-way): what was posted stands, and
+ * each case's vote is open; the business unit says `post agenda` again for the rest.
+ */
+async function abandonAgenda(deps: PanelDeps, notification: Notification): Promise<void> {
+  await deps.review.store.completeNotification(
+    notification.key,
+    { status: 'failed', error: 'interrupted' },
+    { caseId: notification.caseId, at: deps.review.now().toISOString(), actor: 'panel', action: 'agenda.post.failed', detail: 'interrupted' },
+  );
 }
 
 async function redo(deps: PanelDeps, notification: Notification): Promise<void> {

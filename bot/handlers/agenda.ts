@@ -68,22 +68,41 @@ export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise
     await context.sendActivity("No panel channel is chosen yet: say **@Panel use this channel for the panel** in the panel's Teams channel.");
     return;
   }
+  // Claimed by the message's id: a message Teams delivers again posts nothing more.
+  const key = `agenda-post:${context.activity.id ?? deps.newId()}`;
+  if (!(await store.claimNotification({ key, caseId: PARTNERSHIP_AUDIT, kind: 'agendaPost', at: now().toISOString() }))) {
+    await context.sendActivity('That agenda is posted already.');
+    return;
+  }
   const next = await nextAgenda(deps);
-  await startThread(deps, channel, { type: 'message', textFormat: 'markdown', text: agendaText(next) } as Activity);
-  // Each case's vote opens with its decision card, in a thread of its own, refreshed for
-  // each voter: their Teams ids come from the team's roster (or their own turns).
-  await deps.users.rememberTeam(deps, channel).catch((err: unknown) => {
-    deps.log.warn({ err: loggableError(err) }, "the panel team's roster could not be read");
-  });
-  const opened = await openVotes(deps.review, { caller, references: next.cases.map((c) => c.reference), ...(next.panelDate && { panelDate: next.panelDate }) });
-  for (const record of opened) await postDecisionCard(deps, channel, record);
-  await store.appendAudit({
-    caseId: PARTNERSHIP_AUDIT,
-    at: now().toISOString(),
-    actor: caller.aadObjectId,
-    action: 'agenda.posted',
-    detail: `panel=${next.panelDate ?? 'none'} cases=${next.cases.map((c) => c.reference).join(',')}`,
-  });
+  try {
+    await startThread(deps, channel, { type: 'message', textFormat: 'markdown', text: agendaText(next) } as Activity);
+    // Each case's vote opens with its decision card, in a thread of its own, refreshed for
+    // each voter: their Teams ids come from the team's roster (or their own turns).
+    await deps.users.rememberTeam(deps, channel).catch((err: unknown) => {
+      deps.log.warn({ err: loggableError(err) }, "the panel team's roster could not be read");
+    });
+    const opened = await openVotes(deps.review, { caller, references: next.cases.map((c) => c.reference), ...(next.panelDate && { panelDate: next.panelDate }) });
+    for (const record of opened) await postDecisionCard(deps, channel, record);
+  } catch (err) {
+    await store.completeNotification(
+      key,
+      { status: 'failed', error: (err as Error).name },
+      { caseId: PARTNERSHIP_AUDIT, at: now().toISOString(), actor: caller.aadObjectId, action: 'agenda.post.failed' },
+    );
+    throw err;
+  }
+  await store.completeNotification(
+    key,
+    { status: 'sent' },
+    {
+      caseId: PARTNERSHIP_AUDIT,
+      at: now().toISOString(),
+      actor: caller.aadObjectId,
+      action: 'agenda.posted',
+      detail: `panel=${next.panelDate ?? 'none'} cases=${next.cases.map((c) => c.reference).join(',')}`,
+    },
+  );
   deps.log.info({ command: 'post agenda', cases: next.cases.length }, 'agenda posted');
   await context.sendActivity(
     next.cases.length

@@ -51,4 +51,14 @@ describe("the panel's channel and agenda", () => {
     const audit = await panel.store.listAudit('partnership');
     expect(audit.at(-1)).toMatchObject({ action: 'agenda.posted', actor: PEOPLE.sam.aadObjectId, detail: `panel=2026-12-29 cases=${reference}` });
   });
+
+  it('the same message delivered twice posts the agenda once', async () => {
+    const message = personalMessage(serviceUrl(), 'sam', 'post agenda');
+    const before = connector.calls.length;
+    await panel.send(message);
+    await panel.send(message);
+    const calls = connector.calls.slice(before);
+    expect(calls.filter((c) => c.path === '/v3/conversations' && JSON.stringify(c.body).includes('Agenda for the panel'))).toHaveLength(1);
+    expect(calls.map((c) => String(c.body.text))).toContain('That agenda is posted already.');
+  });
 });
