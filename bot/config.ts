@@ -23,9 +23,9 @@ const envSchema = z.object({
     blankIsUnset,
     z
       .string()
-      .regex(/^\d{1,5}$/, 'must be a port number, 0 to 65535 (0: any free port)')
+      .regex(/^\d{1,5}$/, 'must be a port number, 0 to 65535 (0 for a free port)')
       .transform(Number)
-      .refine((n) => n <= 65535, 'must be a port number, 0 to 65535 (0: any free port)')
+      .refine((n) => n <= 65535, 'must be a port number, 0 to 65535 (0 for a free port)')
       .default('3978'),
   ),
   BOT_ID: optionalText.pipe(z.string().uuid('must be the Azure Bot\'s Microsoft App ID (a GUID)').optional()),

@@ -18,7 +18,7 @@ const SOURCE = 'partnerships/test-partnership.yaml';
 const SAM = '22222222-2222-4222-8222-222222222222';
 const ALEX = '33333333-3333-4333-8333-333333333333';
 
-/** A record in a partnership file, as YAML gives it: any field may be set to anything, to test the refusals. */
+/** A record in a partnership file, as YAML gives it: each field may be set to anything, to test the refusals. */
 type Entry = Record<string, unknown>;
 
 /** A partnership file's data, loosely typed so that each test can break one part of it. */
