@@ -80,7 +80,7 @@ function authOptions(config: Config): ConfigurationBotFrameworkAuthenticationOpt
 export async function startPanel(config: Config, options: PanelOptions = {}): Promise<RunningPanel> {
   const log = options.log ?? createLogger(config.logLevel);
   const partnership = readPartnership(config.partnershipFile);
-  const store = options.store ?? (await openStore(config.store));
+  const store = options.store ?? (await openStore(config.store, (message) => log.warn({ store: config.store.kind }, message)));
   const adapter = new TeamsAdapter(authOptions(config));
   const botAppId = config.bot?.appId ?? '';
   const deps: PanelDeps = {

@@ -42,11 +42,35 @@ export interface CosmosStoreOptions {
   credential?: TokenCredential;
   /** An HTTPS agent, e.g. to trust a local test server's certificate. */
   agent?: Agent;
+  /** Told of what Panel could not set up but can run without (no personal data in it). */
+  warn?: (message: string) => void;
+}
+
+/**
+ * A container an earlier release made keeps the indexing policy it was made with
+ * (`createIfNotExists` leaves it be): when it lacks an exclusion this release makes,
+ * the policy is replaced, and Cosmos DB re-indexes in the background. An identity with
+ * a data-plane role only may not replace it: Panel runs on, and says so.
+ */
+async function keepIndexingPolicy(cases: Container, warn: ((message: string) => void) | undefined): Promise<void> {
+  const { resource } = await cases.read();
+  const excluded = new Set(resource?.indexingPolicy?.excludedPaths?.map((p) => p.path));
+  if (!resource || (CASES_INDEXING.excludedPaths ?? []).every((p) => excluded.has(p.path))) return;
+  try {
+    await cases.replace({ ...resource, indexingPolicy: CASES_INDEXING });
+  } catch (err) {
+    const status = err instanceof ErrorResponse ? Number(err.code) : undefined;
+    if (status !== 401 && status !== 403) throw err;
+    warn?.(
+      `the ${CONTAINERS.cases.id} container's indexing policy is older than this release, and Panel may not replace it (${status}): ` +
+        'apply storage/cosmos-containers.ts CASES_INDEXING with a control-plane role',
+    );
+  }
 }
 
 /**
  * Connects, and creates the database and containers if they are missing, with their
- * partition keys and indexing policy.
+ * partition keys and indexing policy; an older indexing policy is brought up to date.
  */
 export async function openContainers(
   options: CosmosStoreOptions,
@@ -66,6 +90,7 @@ export async function openContainers(
       // TTL on, with no default: only items given a `ttl` (closed cases) expire.
       defaultTtl: -1,
     });
+    await keepIndexingPolicy(cases, options.warn);
     const { container: meta } = await database.containers.createIfNotExists({
       id: CONTAINERS.meta.id,
       partitionKey: { paths: [CONTAINERS.meta.partitionKey] },

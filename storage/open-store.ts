@@ -7,8 +7,9 @@ import { SqliteStore } from './sqlite-store.js';
 /**
  * The store the configuration names. Cosmos DB without a key signs in with
  * DefaultAzureCredential: the managed identity in Azure, a developer's login locally.
+ * `warn` hears of what could not be set up but need not stop Panel.
  */
-export async function openStore(config: StoreConfig): Promise<CaseStore> {
+export async function openStore(config: StoreConfig, warn?: (message: string) => void): Promise<CaseStore> {
   if (config.kind === 'sqlite') {
     try {
       return new SqliteStore(config.path, { synchronous: config.synchronous });
@@ -22,5 +23,6 @@ export async function openStore(config: StoreConfig): Promise<CaseStore> {
     endpoint: config.endpoint,
     database: config.database,
     ...(config.key ? { key: config.key } : { credential: new DefaultAzureCredential() }),
+    ...(warn && { warn }),
   });
 }

@@ -15,8 +15,11 @@ export interface CosmosTestServer {
    * account does, until called again with `undefined`.
    */
   throttle(match: ((req: IncomingMessage) => boolean) | undefined): void;
-  /** Answers 403 to everything, as an account does to credentials it does not accept. */
-  refuseAll(): void;
+  /**
+   * Answers 403 to every request `match` selects (everything, if none), as an account does
+   * to credentials it does not accept, or to a data-plane role asked to change a container.
+   */
+  refuseAll(match?: (req: IncomingMessage) => boolean): void;
   /** How many requests were throttled so far. */
   throttled(): number;
   stop(): Promise<void>;
@@ -32,10 +35,10 @@ export async function startCosmosTestServer(): Promise<CosmosTestServer> {
   const [cosmos] = server.listeners('request') as RequestListener[];
   let match: ((req: IncomingMessage) => boolean) | undefined;
   let throttled = 0;
-  let refusing = false;
+  let refusing: ((req: IncomingMessage) => boolean) | undefined;
   server.removeAllListeners('request');
   server.on('request', (req, res) => {
-    if (refusing) {
+    if (refusing?.(req)) {
       res.writeHead(403, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ code: 'Forbidden', message: 'Request blocked by Auth (test server)' }));
       return;
@@ -57,8 +60,8 @@ export async function startCosmosTestServer(): Promise<CosmosTestServer> {
       match = m;
     },
     throttled: () => throttled,
-    refuseAll: () => {
-      refusing = true;
+    refuseAll: (m = () => true) => {
+      refusing = m;
     },
     async stop() {
       agent.destroy();

@@ -1,0 +1,61 @@
+import { CosmosClient } from '@azure/cosmos';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CosmosStore } from '../../storage/cosmos-store.js';
+import { startCosmosTestServer, TEST_KEY, type CosmosTestServer } from '../support/cosmos-test-server.js';
+
+/** The indexing policy of the first Cosmos DB release: only the referral and items' documents excluded. */
+const FIRST_RELEASE = {
+  indexingMode: 'consistent' as const,
+  automatic: true,
+  includedPaths: [{ path: '/*' }],
+  excludedPaths: [{ path: '/referral/*' }, { path: '/doc/*' }, { path: '/"_etag"/?' }],
+};
+
+/**
+ * A `cases` container made by an earlier release keeps its indexing policy unless Panel
+ * replaces it: the panel's rationales and a hold's reason would be indexed.
+ */
+describe('a Cosmos DB container from an earlier release', () => {
+  let server: CosmosTestServer;
+  const made = async (database: string) => {
+    const client = new CosmosClient({ endpoint: server.endpoint, key: TEST_KEY, agent: server.agent });
+    const { database: db } = await client.databases.createIfNotExists({ id: database });
+    await db.containers.createIfNotExists({ id: 'cases', partitionKey: { paths: ['/caseId'] }, indexingPolicy: FIRST_RELEASE, defaultTtl: -1 });
+    return { client, cases: db.container('cases') };
+  };
+
+  beforeAll(async () => {
+    server = await startCosmosTestServer();
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('gets this release’s indexing policy when Panel opens it', async () => {
+    const { client, cases } = await made('upgrade-1');
+    const store = await CosmosStore.open({ endpoint: server.endpoint, database: 'upgrade-1', key: TEST_KEY, agent: server.agent });
+    const { resource } = await cases.read();
+    expect(resource?.indexingPolicy?.excludedPaths?.map((p) => p.path)).toEqual(expect.arrayContaining(['/panel/*', '/hold/*', '/referral/*', '/doc/*']));
+    expect(resource?.defaultTtl).toBe(-1);
+    await store.close();
+    client.dispose();
+  });
+
+  it('with a role that may not replace it, Panel runs on and says so', async () => {
+    const { client } = await made('upgrade-2');
+    server.refuseAll((req) => req.method === 'PUT' && /\/colls\/cases$/.test(req.url ?? ''));
+    const warnings: string[] = [];
+    const store = await CosmosStore.open({
+      endpoint: server.endpoint,
+      database: 'upgrade-2',
+      key: TEST_KEY,
+      agent: server.agent,
+      warn: (message) => warnings.push(message),
+    });
+    server.refuseAll(() => false);
+    expect(warnings).toEqual([expect.stringMatching(/indexing policy is older than this release, and Panel may not replace it \(403\)/)]);
+    expect(await store.getSetting('panelChannel')).toBeUndefined();
+    await store.close();
+    client.dispose();
+  });
+});
