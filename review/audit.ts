@@ -54,5 +54,6 @@ export type AuditAction =
   | 'vote.reopened'
   | 'decision.recorded'
   | 'decision.superseded'
+  | 'decision.viewed'
   | 'decision.feedbackSent'
   | 'decision.feedbackFailed';

@@ -46,8 +46,16 @@ export async function showDecision(context: TurnContext, deps: PanelDeps, data: 
   const { aadObjectId } = action.caller;
   const { directory } = deps.review;
   if (!mayVote(deps.review, aadObjectId) && !directory.hasRole(aadObjectId, 'businessUnit')) return VOTERS_ONLY;
-  const record = await deps.review.store.getCase(action.reference);
-  return record ? ownView(deps, record, action.caller) : NOT_FOUND;
+  const { store, now } = deps.review;
+  const record = await store.getCase(action.reference);
+  if (!record) return NOT_FOUND;
+  const view = ownView(deps, record, action.caller);
+  // A voter's view of a decided vote holds its rationale, which may name people: a view to record.
+  const decided = record.panel?.ballot?.closedAt !== undefined;
+  if (decided && (mayVote(deps.review, aadObjectId) || closesAs(deps.review, aadObjectId))) {
+    await store.appendAudit({ caseId: record.reference, at: now().toISOString(), actor: aadObjectId, action: 'decision.viewed', detail: `decision=${record.panel?.ballot?.number}` });
+  }
+  return view;
 }
 
 /**

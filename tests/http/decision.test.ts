@@ -192,6 +192,10 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
     expect((await decisionOf(ref.a))?.votes).toHaveLength(3);
     expect((await panel.store.getCase(ref.a))?.panel?.ballot?.votes).toHaveLength(3);
     expect(await auditOf(ref.a)).toContain('vote.refused');
+    // Her own view of the decided vote shows the rationale: recorded as a view.
+    const seen = await act('sasha', VERBS.showDecision, { reference: ref.a });
+    expect(texts(seen.value).join('\n')).toContain('Two agencies missed');
+    expect((await panel.store.listAudit(ref.a)).at(-1)).toMatchObject({ action: 'decision.viewed', actor: PEOPLE.sasha.aadObjectId, detail: 'decision=1' });
   });
 
   it('a vote by someone without a panel role is refused; only the chair closes', async () => {
