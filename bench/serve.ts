@@ -1,4 +1,8 @@
-import { ConfigurationBotFrameworkAuthentication, CloudAdapter, type TurnContext } from 'botbuilder';
+import { CardFactory, ConfigurationBotFrameworkAuthentication, CloudAdapter, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
+import { ProactiveConnector } from '../bot/proactive-connector.js';
+import { channelCaseCard } from '../cards/case-cards.js';
+import { anonymise } from '../review/case.js';
+import { caseRecord } from '../tests/unit/fixtures.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,19 +16,43 @@ import { NOW } from '../tests/support/panel-harness.js';
 
 /**
  * One benchmark target in its own process, so that neither the load generator nor the
- * Bot Connector stand-in shares its event loop: `tsx bench/serve.ts echo|sqlite|cosmos`.
+ * Bot Connector stand-in shares its event loop: `tsx bench/serve.ts echo|echo-post|sqlite|cosmos`.
  * Prints one JSON line, { port }, when ready; runs until killed.
  */
-type Target = 'echo' | 'sqlite' | 'cosmos';
+type Target = 'echo' | 'echo-post' | 'sqlite' | 'cosmos';
+const TARGETS: readonly string[] = ['echo', 'echo-post', 'sqlite', 'cosmos'] satisfies Target[];
 
-/** The baseline: the plainest botbuilder bot, echoing each message through the connector. */
-async function startEchoBot(): Promise<number> {
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+/**
+ * The baseline: the plainest botbuilder bot, echoing each message through the connector.
+ * With `post`, a second baseline: after each echo it also posts a case card the size of
+ * Panel's (about 3 KB) to a channel, as Panel posts each referral to the business unit's
+ * channel after answering, through the same kind of kept connector client.
+ */
+async function startEchoBot(post: boolean): Promise<number> {
+  const auth = new ConfigurationBotFrameworkAuthentication({});
+  const adapter = new CloudAdapter(auth);
+  const connector = new ProactiveConnector(auth, '');
+  const card = CardFactory.adaptiveCard(channelCaseCard(anonymise(caseRecord()), { today: caseRecord().receivedOn, agencyNames: new Map() }));
   const server = restify.createServer();
   server.use(restify.plugins.bodyParser());
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res, async (context: TurnContext) => {
-      if (context.activity.type === 'message') await context.sendActivity(`echo: ${context.activity.text}`);
+      if (context.activity.type !== 'message') return;
+      await context.sendActivity(`echo: ${context.activity.text}`);
+      if (!post) return;
+      const serviceUrl = context.activity.serviceUrl;
+      void connector
+        .client(serviceUrl)
+        .then((client) =>
+          client.conversations.createConversation({
+            isGroup: true,
+            bot: { id: '', name: 'echo' },
+            members: [],
+            channelData: { channel: { id: '19:bench@thread.tacv2' } },
+            activity: MessageFactory.attachment(card) as Activity,
+          }),
+        )
+        .catch(() => undefined);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -45,8 +73,8 @@ async function startPanelOn(target: 'sqlite' | 'cosmos'): Promise<number> {
 
 async function main(): Promise<void> {
   const target = process.argv[2] as Target;
-  if (!['echo', 'sqlite', 'cosmos'].includes(target)) throw new Error('usage: serve.ts echo|sqlite|cosmos');
-  const port = target === 'echo' ? await startEchoBot() : await startPanelOn(target);
+  if (!TARGETS.includes(target)) throw new Error(`usage: serve.ts ${TARGETS.join('|')}`);
+  const port = target === 'echo' || target === 'echo-post' ? await startEchoBot(target === 'echo-post') : await startPanelOn(target);
   process.stdout.write(`${JSON.stringify({ port })}\n`);
   // Exit normally when stopped, so `node --cpu-prof` can write its profile.
   process.once('SIGTERM', () => process.exit(0));
