@@ -2,6 +2,7 @@ import { CardFactory, type Activity } from 'botbuilder';
 import { channelCaseCard, type ProgressContext } from '../cards/case-cards.js';
 import { anonymise } from '../review/case.js';
 import { localDateOf } from '../review/local-date.js';
+import { channelPostKey } from '../review/store.js';
 import { withConnectorRetry } from './connector-retry.js';
 import { updateDecisionCard } from './decision-card.js';
 import type { PanelDeps } from './deps.js';
@@ -22,9 +23,6 @@ export function reviewContext(deps: PanelDeps) {
     nameOf: (aadObjectId: string) => deps.review.directory.find(aadObjectId)?.name ?? 'someone no longer listed',
   };
 }
-
-/** The key of the notification that posted a case's card to the business unit's channel. */
-export const channelPostKey = (reference: string) => `channel-post:${reference}`;
 
 /** Where the case's card is in the business unit's channel, if it was posted. */
 async function caseThread(deps: PanelDeps, reference: string) {

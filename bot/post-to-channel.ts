@@ -2,26 +2,9 @@ import { CardFactory, MessageFactory, type Activity, type ConversationParameters
 import { channelCaseCard } from '../cards/case-cards.js';
 import type { AnonymousCase } from '../review/case.js';
 import type { ChannelAddress } from '../review/store.js';
-import { channelPostKey, progressContext } from './channel-card.js';
+import { progressContext } from './channel-card.js';
 import { withConnectorRetry } from './connector-retry.js';
 import type { PanelDeps } from './deps.js';
-
-/**
- * Posts a new referral's anonymised card as a new thread in the business unit's
- * channel. The intent is claimed in the store first, so a redelivered or
- * double-clicked submit posts once; the outcome is recorded and audited. A failure
- * does not fail the referral: the case is stored and the referrer acknowledged.
- */
-export async function postReferralToChannel(deps: PanelDeps, record: AnonymousCase): Promise<void> {
-  const key = channelPostKey(record.reference);
-  const claimed = await deps.review.store.claimNotification({
-    key,
-    caseId: record.reference,
-    kind: 'channelPost',
-    at: deps.review.now().toISOString(),
-  });
-  if (claimed) await postClaimedReferral(deps, key, record);
-}
 
 /**
  * Starts a new thread in a channel with `activity` and returns the id of its first post.
@@ -48,8 +31,10 @@ export async function startThread(deps: PanelDeps, channel: ChannelAddress, acti
 }
 
 /**
- * Posts the card of a referral whose post this instance holds (claimed, or taken over
- * by the outbox sweep after its claimant died), and records how it went.
+ * Posts a new referral's anonymised card as a new thread in the business unit's channel,
+ * when this instance holds the post (claimed with the case, or taken over by the outbox
+ * sweep after its claimant died), and records and audits how it went. A failure does not
+ * fail the referral: the case is stored and the referrer acknowledged.
  */
 export async function postClaimedReferral(deps: PanelDeps, key: string, record: AnonymousCase): Promise<void> {
   const { store, now } = deps.review;

@@ -100,6 +100,9 @@ export interface NotificationClaim {
 export const NOTIFICATION_LEASE_MS = 120_000;
 
 /** When a claim's lease ends. */
+/** The key of the notification that posts a case's card to the business unit's channel. */
+export const channelPostKey = (reference: string) => `channel-post:${reference}`;
+
 export const leaseEnd = (claim: Pick<NotificationClaim, 'at' | 'leaseUntil'>): string =>
   claim.leaseUntil ?? new Date(Date.parse(claim.at) + NOTIFICATION_LEASE_MS).toISOString();
 
@@ -162,12 +165,18 @@ export interface CaseStore {
    * the same transaction (SQLite), or by each delivery of the submission until it is
    * there (Cosmos DB). A second call with the same key returns the first case,
    * `created: false`, and allocates nothing.
+   *
+   * `claims` are side effects the new case owes (its post to the business unit's
+   * channel), claimed with it in the same way: held by the caller that created the case,
+   * and taken over by the outbox sweep if that caller dies before finishing them. So no
+   * crash between storing a case and claiming its post can lose the post.
    */
   createCaseOnce(
     submissionKey: string,
     year: number,
     build: (sequence: number) => CaseRecord,
     actor: string,
+    claims?: (record: CaseRecord) => NotificationClaim[],
   ): Promise<{ record: CaseRecord; created: boolean }>;
   getCase(reference: string): Promise<CaseRecord | undefined>;
   /** A case with its version tag, to change it with `replaceCase`. */

@@ -4,6 +4,7 @@ import { describeAnonymously } from './descriptor.js';
 import { localDateOf, yearOf } from './local-date.js';
 import { validateReferral, type FieldErrors, type ReferralForm } from './referral.js';
 import type { Caller, ReviewDeps } from './deps.js';
+import { channelPostKey } from './store.js';
 
 export type SubmitReferralResult =
   | { status: 'invalid'; errors: FieldErrors; form: Partial<ReferralForm> & { kind?: string } }
@@ -11,9 +12,10 @@ export type SubmitReferralResult =
 
 /**
  * Takes a referral from a card. Invalid: the problems, per field, and the form as typed;
- * nothing stored. Valid: the case and its `case.created` audit event, stored together
- * once per (referrer, submission id), so a redelivered or double-clicked submit returns
- * the case already made.
+ * nothing stored. Valid: the case, its `case.created` audit event and the claim of its
+ * post to the business unit's channel, stored together once per (referrer, submission
+ * id), so a redelivered or double-clicked submit returns the case already made. The
+ * post is the caller's to make when `created`; the outbox makes it if the caller dies.
  */
 export async function submitReferral(
   deps: ReviewDeps,
@@ -50,6 +52,7 @@ export async function submitReferral(
       referral,
     }),
     input.caller.aadObjectId,
+    (record) => [{ key: channelPostKey(record.reference), caseId: record.reference, kind: 'channelPost', at: now.toISOString() }],
   );
   return { status: 'accepted', record, created };
 }

@@ -115,8 +115,9 @@ export class CosmosStore implements CaseStore {
     year: number,
     build: (sequence: number) => CaseRecord,
     actor: string,
+    claims: (record: CaseRecord) => NotificationClaim[] = () => [],
   ): Promise<{ record: CaseRecord; created: boolean }> {
-    const ensureCase = (record: CaseRecord) => this.ensureCase(record, actor);
+    const ensureCase = (record: CaseRecord) => this.ensureCase(record, actor, claims);
     const id = hashKey(submissionKey);
     const pk = `submission:${id}`;
     const earlier = await this.readSubmission(id, pk);
@@ -142,12 +143,16 @@ export class CosmosStore implements CaseStore {
   }
 
   /**
-   * The case and its creation event, each written if it is not there yet (`created`
-   * says whether this call made the case). The submission key is written first, so a
-   * crash or a throttled write in between leaves a key whose case the next delivery of
-   * the submission completes.
+   * The case, its creation event and its claims, each written if it is not there yet
+   * (`created` says whether this call made the case). The submission key is written
+   * first, so a crash or a throttled write in between leaves a key whose case the next
+   * delivery of the submission completes.
    */
-  private async ensureCase(record: CaseRecord, actor: string): Promise<{ record: CaseRecord; created: boolean }> {
+  private async ensureCase(
+    record: CaseRecord,
+    actor: string,
+    claims: (record: CaseRecord) => NotificationClaim[],
+  ): Promise<{ record: CaseRecord; created: boolean }> {
     const caseId = record.reference;
     let stored = await this.getCase(caseId);
     let created = false;
@@ -170,6 +175,10 @@ export class CosmosStore implements CaseStore {
       );
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
+    }
+    // Claims made by an earlier delivery are there already: createNotification keeps them.
+    for (const claim of claims(stored)) {
+      await this.createNotification({ ...claim, status: 'pending', dueAt: claim.at, leaseUntil: leaseEnd(claim) });
     }
     return { record: stored, created };
   }

@@ -190,6 +190,7 @@ export class SqliteStore implements CaseStore {
     year: number,
     build: (sequence: number) => CaseRecord,
     actor: string,
+    claims: (record: CaseRecord) => NotificationClaim[] = () => [],
   ): Promise<{ record: CaseRecord; created: boolean }> {
     const create = this.db.transaction(() => {
       const existing = this
@@ -207,6 +208,7 @@ export class SqliteStore implements CaseStore {
         .prepared('INSERT INTO cases (id, year, sequence, submission_key, doc) VALUES (?, ?, ?, ?, ?)')
         .run(record.reference, year, last, submissionKey, JSON.stringify(record));
       this.insertAudit(createdEvent(record, actor));
+      for (const claim of claims(record)) this.insertNotification(claim, claim.at, leaseEnd(claim));
       return { record, created: true };
     });
     return create.immediate();

@@ -4,11 +4,11 @@ import { referralKindCard } from '../../cards/referral-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise } from '../../review/case.js';
 import { REVIEW_KINDS, typedForm } from '../../review/referral.js';
-import { StoreBusyError } from '../../review/store.js';
+import { channelPostKey, StoreBusyError } from '../../review/store.js';
 import { submitReferral as submit } from '../../review/submit-referral.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
-import { postReferralToChannel } from '../post-to-channel.js';
+import { postClaimedReferral } from '../post-to-channel.js';
 import { referralEnvelope, STALE_CARD } from './card-data.js';
 import { referralForm } from '../referral-form.js';
 
@@ -48,7 +48,9 @@ export async function submitReferral(
   }
   const { record, created } = result;
   deps.log.info({ verb: 'referral.submit', reference: record.reference, created }, 'referral stored');
-  // The referrer is answered now; the channel hears of it straight after.
-  deps.background.run('channel-post', () => postReferralToChannel(deps, anonymise(record)));
-  return acknowledgementCard(anonymise(record));
+  const card = anonymise(record);
+  // The referrer is answered now; the channel hears of it straight after, from the
+  // delivery that stored the case (which holds the post's claim).
+  if (created) deps.background.run('channel-post', () => postClaimedReferral(deps, channelPostKey(record.reference), card));
+  return acknowledgementCard(card);
 }

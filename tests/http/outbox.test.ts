@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { requestKey } from '../../bot/send-requests.js';
 import { formatReference } from '../../review/case.js';
+import { channelPostKey } from '../../review/store.js';
 import { localDate } from '../../review/local-date.js';
 import { withRapidReview } from '../../review/rapid-review.js';
 import { updateCase } from '../../review/update-case.js';
@@ -23,10 +24,15 @@ describe('side effects left unfinished by a crash', () => {
   const { connector, panel, serviceUrl } = httpSuite();
   const deps = () => panel.panel.deps;
 
-  /** A case stored by an instance that died straight after claiming its channel post. */
+  /** A case stored, with the claim of its channel post, by an instance that died straight after. */
   async function caseWithDeadClaim(submission: string): Promise<string> {
-    const { record } = await panel.store.createCaseOnce(submission, 2026, (n) => caseRecord({ reference: formatReference(2026, n), sequence: n }), 'x');
-    await panel.store.claimNotification({ key: `channel-post:${record.reference}`, caseId: record.reference, kind: 'channelPost', at: TEN_MINUTES_AGO });
+    const { record } = await panel.store.createCaseOnce(
+      submission,
+      2026,
+      (n) => caseRecord({ reference: formatReference(2026, n), sequence: n }),
+      'x',
+      (r) => [{ key: channelPostKey(r.reference), caseId: r.reference, kind: 'channelPost', at: TEN_MINUTES_AGO }],
+    );
     return record.reference;
   }
   const channelPosts = () =>

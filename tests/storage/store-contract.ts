@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatReference, type CaseRecord } from '../../review/case.js';
 import { localDate } from '../../review/local-date.js';
-import { chatKey, ConflictError, type CaseItem, type CaseItemType, type CaseStore } from '../../review/store.js';
+import { chatKey, ConflictError, leaseEnd, type CaseItem, type CaseItemType, type CaseStore } from '../../review/store.js';
 import { updateCase } from '../../review/update-case.js';
 import { childReferral } from '../unit/fixtures.js';
 
@@ -81,6 +81,23 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       );
       expect(new Set(made.map((m) => m.record.reference))).toEqual(new Set(['REF-2029-0001']));
       expect(made.filter((m) => m.created)).toHaveLength(1);
+    });
+
+    it("a new case's claims are stored with it, once, held by the delivery that made it", async () => {
+      const at = '2036-03-02T10:00:00.000Z';
+      const claims = (r: CaseRecord) => [{ key: `post:${r.reference}`, caseId: r.reference, kind: 'channelPost' as const, at }];
+      const made = await Promise.all(
+        Array.from({ length: 3 }, () => store.createCaseOnce('claimed', 2036, (n) => record(2036, n), 'actor', claims)),
+      );
+      expect(made.filter((m) => m.created)).toHaveLength(1);
+      const claim = await store.getNotification('REF-2036-0001', 'post:REF-2036-0001');
+      expect(claim).toMatchObject({ status: 'pending', kind: 'channelPost', leaseUntil: leaseEnd({ at }) });
+      // Held: nobody else may make the post until the lease has run out.
+      expect(await store.takeOverNotification('REF-2036-0001', 'post:REF-2036-0001', { now: at, until: at })).toBe(false);
+      await store.completeNotification('post:REF-2036-0001', { status: 'sent' }, { caseId: 'REF-2036-0001', at, actor: 'panel', action: 'channel.posted' });
+      // A later delivery of the submission claims nothing again.
+      await store.createCaseOnce('claimed', 2036, (n) => record(2036, n), 'actor', claims);
+      expect(await store.getNotification('REF-2036-0001', 'post:REF-2036-0001')).toMatchObject({ status: 'sent' });
     });
 
     it('a replace with a stale etag is a conflict', async () => {
