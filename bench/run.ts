@@ -16,17 +16,14 @@ import { sweepMs } from './sweep.js';
  * driven by autocannon over loopback: referral submissions, and votes from many voters
  * on one case. Figures are only comparable within one run.
  */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** Load before measuring, so that every target is measured with its code compiled (JIT), not while compiling it. */
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+/** Every target is measured once per round; the figures are medians over the rounds. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SERVE = fileURLToPath(new URL('./serve.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
-
-interface Measured {
-  name: string;
-  result: Result;
-}
 
 /** The Bot Connector stand-in, here with the load generator: not part of what is measured. */
 const connector = new ConnectorStandIn({ record: false });
@@ -125,50 +122,69 @@ async function checkAccepted(url: string, serviceUrl: string): Promise<void> {
   if (!text.includes('Referral received')) throw new Error(`the benchmark's referral was not accepted: ${text.slice(0, 200)}`);
 }
 
+/** One thing measured: which process to start, and what to send it once it is set up. */
+interface Target {
+  name: string;
+  serve: 'echo' | 'echo-post' | 'sqlite' | 'cosmos';
+  /** Sets the target up and returns the requests to send it. */
+  prepare(url: string, serviceUrl: string): Promise<() => object>;
+}
+
+const hello = async (_url: string, serviceUrl: string) => () => personalMessage(serviceUrl, 'dana', 'hello');
+
+/** The business unit's channel is set, so every referral is also posted there. */
+const referrals = async (url: string, serviceUrl: string) => {
+  await post(url, channelMention(serviceUrl, 'sam', 'use this channel for referrals'));
+  await checkAccepted(url, serviceUrl);
+  return referral(serviceUrl);
+};
+
+const votesOnOneCase = async (url: string, serviceUrl: string) => {
+  const reference = await caseBeforePanel(url, serviceUrl);
+  await checkVoted(url, serviceUrl, reference);
+  return votes(serviceUrl, reference);
+};
+
+const TARGETS: readonly Target[] = [
+  { name: 'echo bot (baseline)', serve: 'echo', prepare: hello },
+  { name: 'echo bot + one 3 KB channel post per message', serve: 'echo-post', prepare: hello },
+  { name: 'referral submit, SQLite', serve: 'sqlite', prepare: referrals },
+  { name: 'referral submit, Cosmos DB test server', serve: 'cosmos', prepare: referrals },
+  { name: 'votes, 9 voters on one case, SQLite', serve: 'sqlite', prepare: votesOnOneCase },
+  { name: 'votes, 9 voters on one case, Cosmos DB test server', serve: 'cosmos', prepare: votesOnOneCase },
+];
+const [ECHO, ECHO_POST, REFERRAL_SQLITE] = [0, 1, 2];
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
 async function main(): Promise<void> {
   await connector.start();
-  const measured: Measured[] = [];
-  measured.push({
-    name: 'echo bot (baseline)',
-    result: await withTarget('echo', (url, serviceUrl) => load(url, () => personalMessage(serviceUrl, 'dana', 'hello'))),
-  });
-  measured.push({
-    name: 'echo bot + one 3 KB channel post per message',
-    result: await withTarget('echo-post', (url, serviceUrl) => load(url, () => personalMessage(serviceUrl, 'dana', 'hello'))),
-  });
-  for (const [target, name] of [
-    ['sqlite', 'referral submit, SQLite'],
-    ['cosmos', 'referral submit, Cosmos DB test server'],
-  ] as const) {
-    const result = await withTarget(target, async (url, serviceUrl) => {
-      // The business unit's channel is set, so every referral is also posted there.
-      await post(url, channelMention(serviceUrl, 'sam', 'use this channel for referrals'));
-      await checkAccepted(url, serviceUrl);
-      return load(url, referral(serviceUrl));
-    });
-    measured.push({ name, result });
+  // rounds[r][t]: target t in round r. Rounds interleave the targets, so that a spell of
+  // load from elsewhere on the machine falls on all of them rather than on one.
+  const rounds: Result[][] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const round: Result[] = [];
+    for (const target of TARGETS) {
+      round.push(await withTarget(target.serve, async (url, serviceUrl) => load(url, await target.prepare(url, serviceUrl))));
+    }
+    rounds.push(round);
   }
-  for (const [target, name] of [
-    ['sqlite', 'votes, 9 voters on one case, SQLite'],
-    ['cosmos', 'votes, 9 voters on one case, Cosmos DB test server'],
-  ] as const) {
-    const result = await withTarget(target, async (url, serviceUrl) => {
-      const reference = await caseBeforePanel(url, serviceUrl);
-      await checkVoted(url, serviceUrl, reference);
-      return load(url, votes(serviceUrl, reference));
-    });
-    measured.push({ name, result });
-  }
-
-  const baseline = measured[0]!.result.requests.average;
-  const rows = measured.map(({ name, result }) => {
-    const errors = result.errors + result.non2xx + result.timeouts;
-    return `| ${name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${errors} | ${(result.requests.average / baseline).toFixed(2)} |`;
+  // Each ratio is taken within its round, against that round's baseline; the median of the rounds is reported.
+  const ratio = (t: number, to: number) => median(rounds.map((round) => round[t]!.requests.average / round[to]!.requests.average));
+  const errorsOf = (t: number) => rounds.reduce((sum, round) => sum + round[t]!.errors + round[t]!.non2xx + round[t]!.timeouts, 0);
+  const rows = TARGETS.map((target, t) => {
+    const of = (pick: (result: Result) => number) => median(rounds.map((round) => pick(round[t]!)));
+    return `| ${target.name} | ${of((x) => x.requests.average).toFixed(0)} | ${of((x) => x.latency.p50)} | ${of((x) => x.latency.p99)} | ${errorsOf(t)} | ${ratio(t, ECHO).toFixed(2)} |`;
   });
   process.stdout.write(
     [
       '',
-      `${SECONDS} s each after ${WARMUP_SECONDS} s of warm-up, ${CONNECTIONS} connections, loopback, Node ${process.version}`,
+      `${ROUNDS} rounds; in each, ${SECONDS} s per target after ${WARMUP_SECONDS} s of warm-up, ${CONNECTIONS} connections, loopback, Node ${process.version}`,
+      'Medians over the rounds; each ratio is taken against the echo baseline of its own round.',
       '',
       '| target | requests/s | p50 ms | p99 ms | errors | ratio to echo |',
       '|---|---:|---:|---:|---:|---:|',
@@ -176,12 +192,12 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const sqlite = measured[2]!.result;
-  const ok = sqlite.requests.average / baseline >= 0.7 && sqlite.errors + sqlite.non2xx === 0;
+  const perRound = (t: number) => rounds.map((round) => (round[t]!.requests.average / round[ECHO]!.requests.average).toFixed(2)).join(', ');
+  process.stdout.write(`Ratio to echo in each round: ${TARGETS.slice(1).map((target, i) => `${target.name} ${perRound(i + 1)}`).join('; ')}\n`);
+  const ok = ratio(REFERRAL_SQLITE, ECHO) >= 0.7 && errorsOf(REFERRAL_SQLITE) === 0;
   process.stdout.write(`SQLite target (>= 0.7 of the echo baseline, no errors): ${ok ? 'met' : 'NOT met'}\n`);
-  const posting = measured[1]!.result.requests.average;
   process.stdout.write(
-    `For comparison, referral submit on SQLite against an echo bot that also posts to a channel: ${(sqlite.requests.average / posting).toFixed(2)}\n`,
+    `For comparison, referral submit on SQLite against an echo bot that also posts to a channel: ${ratio(REFERRAL_SQLITE, ECHO_POST).toFixed(2)}\n`,
   );
   await connector.stop();
 
