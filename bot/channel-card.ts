@@ -1,6 +1,6 @@
 import { CardFactory, type Activity } from 'botbuilder';
 import { channelCaseCard, type ProgressContext } from '../cards/case-cards.js';
-import { anonymise } from '../review/case.js';
+import { anonymise, type CaseRecord } from '../review/case.js';
 import { localDateOf } from '../review/local-date.js';
 import { channelPostKey } from '../review/store.js';
 import { withConnectorRetry } from './connector-retry.js';
@@ -34,12 +34,17 @@ async function caseThread(deps: PanelDeps, reference: string) {
   return { channel, activityId: post.activityId, conversationId: `${channel.channelId};messageid=${post.activityId}` };
 }
 
+/** How many times one update makes a card again because the case changed while it was put. */
+const PUT_ATTEMPTS = 5;
+
 /**
  * Updates a case's cards in place, for everyone, from the case as stored now: its card
  * in the business unit's channel, and its decision card in the panel's. Updates of one
- * card run one after another, each reading the latest state, so an older view never
- * lands after a newer one from this process; requests that come while one waits are
- * served by it.
+ * card run one after another in this process, each reading the latest state; requests
+ * that come while one waits are served by it. Across instances, whose queues cannot see
+ * each other, each update reads the case again after its put and, if it changed
+ * meanwhile, puts the card again: whichever put lands last is followed by a read of the
+ * latest case, so an older view never stays on the card.
  */
 export class ChannelCards {
   private readonly queues = new Map<string, Promise<void>>();
@@ -47,12 +52,12 @@ export class ChannelCards {
 
   /** The case's card in the business unit's channel. */
   refresh(deps: PanelDeps, reference: string): Promise<void> {
-    return this.serially(`case:${reference}`, () => this.update(deps, reference));
+    return this.serially(`case:${reference}`, () => putLatest(deps, reference, (record) => updateCaseCard(deps, record)));
   }
 
   /** The case's decision card in the panel's channel (a vote, a close). */
   refreshDecision(deps: PanelDeps, reference: string): Promise<void> {
-    return this.serially(`decision:${reference}`, () => updateDecisionCard(deps, reference));
+    return this.serially(`decision:${reference}`, () => putLatest(deps, reference, (record) => updateDecisionCard(deps, record)));
   }
 
   /**
@@ -76,16 +81,32 @@ export class ChannelCards {
     });
     return next;
   }
+}
 
-  private async update(deps: PanelDeps, reference: string): Promise<void> {
-    const thread = await caseThread(deps, reference);
-    const record = await deps.review.store.getCase(reference);
-    if (!thread || !record) return;
-    const card = channelCaseCard(anonymise(record), progressContext(deps));
-    const client = await deps.connector.client(thread.channel.serviceUrl);
-    const activity = { type: 'message', id: thread.activityId, attachments: [CardFactory.adaptiveCard(card)] } as Activity;
-    await withConnectorRetry(() => client.conversations.updateActivity(thread.conversationId, thread.activityId, activity));
+/**
+ * Puts a card made from the case as stored, until the case is unchanged from the state
+ * put (at most PUT_ATTEMPTS times). `put` says false when there is no card to update.
+ */
+async function putLatest(deps: PanelDeps, reference: string, put: (record: CaseRecord) => Promise<boolean>): Promise<void> {
+  const { store } = deps.review;
+  let read = await store.getCaseVersion(reference);
+  for (let attempt = 0; read && attempt < PUT_ATTEMPTS; attempt++) {
+    if (!(await put(read.value))) return;
+    const after = await store.getCaseVersion(reference);
+    if (after?.etag === read.etag) return;
+    read = after;
   }
+}
+
+/** Updates the case's card in the business unit's channel to show `record`; false if it was never posted. */
+async function updateCaseCard(deps: PanelDeps, record: CaseRecord): Promise<boolean> {
+  const thread = await caseThread(deps, record.reference);
+  if (!thread) return false;
+  const card = channelCaseCard(anonymise(record), progressContext(deps));
+  const client = await deps.connector.client(thread.channel.serviceUrl);
+  const activity = { type: 'message', id: thread.activityId, attachments: [CardFactory.adaptiveCard(card)] } as Activity;
+  await withConnectorRetry(() => client.conversations.updateActivity(thread.conversationId, thread.activityId, activity));
+  return true;
 }
 
 /**

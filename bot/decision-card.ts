@@ -63,14 +63,17 @@ export async function postDecisionCard(deps: PanelDeps, channel: ChannelAddress,
   await updateCase(deps.review.store, record.reference, (r) => withBallotCard(r, ballot.number, address));
 }
 
-/** Updates the decision card for everyone from the case as stored now; Teams then refreshes each voter's view. */
-export async function updateDecisionCard(deps: PanelDeps, reference: string): Promise<void> {
-  const record = await deps.review.store.getCase(reference);
-  const view = record && decisionView(deps, record);
+/**
+ * Updates the decision card for everyone to show `record`; Teams then refreshes each
+ * voter's view. False when the case has no decision card to update.
+ */
+export async function updateDecisionCard(deps: PanelDeps, record: CaseRecord): Promise<boolean> {
+  const view = decisionView(deps, record);
   const card = view?.ballot.card;
-  if (!view || !card) return;
+  if (!view || !card) return false;
   const client = await deps.connector.client(card.serviceUrl);
   const content = channelDecisionCard(view, await refreshFor(deps));
   const activity = { type: 'message', id: card.activityId, attachments: [CardFactory.adaptiveCard(content)] } as Activity;
   await withConnectorRetry(() => client.conversations.updateActivity(card.conversationId, card.activityId, activity));
+  return true;
 }

@@ -10,10 +10,14 @@ export interface ConnectorCall {
   authorization?: string;
 }
 
-/** What the stand-in answers; the default is Teams' success. */
-export type Responder = (
-  call: ConnectorCall,
-) => { status: number; body?: unknown; headers?: Record<string, string> } | undefined;
+export interface ConnectorReply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What the stand-in answers (undefined: the default, Teams' success), now or once a promise settles. */
+export type Responder = (call: ConnectorCall) => ConnectorReply | undefined | Promise<ConnectorReply | undefined>;
 
 /**
  * A local HTTP server standing in for the Bot Connector (the `serviceUrl` of every
@@ -77,9 +81,7 @@ export class ConnectorStandIn {
     });
   }
 
-  private async handle(
-    req: IncomingMessage,
-  ): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
+  private async handle(req: IncomingMessage): Promise<ConnectorReply> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -93,7 +95,7 @@ export class ConnectorStandIn {
       this.calls.push(call);
       this.events.emit('call', call);
     }
-    const custom = this.responder(call);
+    const custom = await this.responder(call);
     if (custom) return custom;
     if (call.method === 'GET' && call.path.endsWith('/pagedmembers')) return { status: 200, body: { members: this.roster } };
     const id = String(this.next++);
