@@ -52,12 +52,14 @@ export class ChannelCards {
 
   /** The case's card in the business unit's channel. */
   refresh(deps: PanelDeps, reference: string): Promise<void> {
-    return this.serially(`case:${reference}`, () => putLatest(deps, reference, (record) => updateCaseCard(deps, record)));
+    const key = `case:${reference}`;
+    return this.serially(key, () => this.putLatest(deps, key, reference, (record) => updateCaseCard(deps, record)));
   }
 
   /** The case's decision card in the panel's channel (a vote, a close). */
   refreshDecision(deps: PanelDeps, reference: string): Promise<void> {
-    return this.serially(`decision:${reference}`, () => putLatest(deps, reference, (record) => updateDecisionCard(deps, record)));
+    const key = `decision:${reference}`;
+    return this.serially(key, () => this.putLatest(deps, key, reference, (record) => updateDecisionCard(deps, record)));
   }
 
   /**
@@ -81,20 +83,21 @@ export class ChannelCards {
     });
     return next;
   }
-}
 
-/**
- * Puts a card made from the case as stored, until the case is unchanged from the state
- * put (at most PUT_ATTEMPTS times). `put` says false when there is no card to update.
- */
-async function putLatest(deps: PanelDeps, reference: string, put: (record: CaseRecord) => Promise<boolean>): Promise<void> {
-  const { store } = deps.review;
-  let read = await store.getCaseVersion(reference);
-  for (let attempt = 0; read && attempt < PUT_ATTEMPTS; attempt++) {
-    if (!(await put(read.value))) return;
-    const after = await store.getCaseVersion(reference);
-    if (after?.etag === read.etag) return;
-    read = after;
+  /**
+   * Puts a card made from the case as stored, until the case is unchanged from the
+   * state put (at most PUT_ATTEMPTS times), or an update of the card waiting in this
+   * process will read it. `put` says false when there is no card to update.
+   */
+  private async putLatest(deps: PanelDeps, key: string, reference: string, put: (record: CaseRecord) => Promise<boolean>): Promise<void> {
+    const { store } = deps.review;
+    let read = await store.getCaseVersion(reference);
+    for (let attempt = 0; read && attempt < PUT_ATTEMPTS; attempt++) {
+      if (!(await put(read.value)) || this.waiting.has(key)) return;
+      const after = await store.getCaseVersion(reference);
+      if (after?.etag === read.etag) return;
+      read = after;
+    }
   }
 }
 
