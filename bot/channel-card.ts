@@ -5,6 +5,7 @@ import { localDateOf } from '../review/local-date.js';
 import { channelPostKey } from '../review/store.js';
 import { withConnectorRetry } from './connector-retry.js';
 import { updateDecisionCard } from './decision-card.js';
+import { threadOf } from './post-to-channel.js';
 import type { PanelDeps } from './deps.js';
 
 /** Today, and the agencies' names: what a card needs to show a rapid review's progress. */
@@ -30,8 +31,10 @@ async function caseThread(deps: PanelDeps, reference: string) {
   const post = await store.getNotification(reference, channelPostKey(reference));
   const channel = await store.getSetting('referralChannel');
   if (post?.status !== 'sent' || !post.activityId || !channel) return undefined;
-  // A channel thread's conversation is "<channel>;messageid=<its first post>".
-  return { channel, activityId: post.activityId, conversationId: `${channel.channelId};messageid=${post.activityId}` };
+  // Its thread as recorded when it was posted: the business unit may have chosen another
+  // channel since. For a post recorded before Panel kept its thread, today's channel is
+  // the best guess.
+  return { channel, activityId: post.activityId, conversationId: post.conversationId ?? threadOf(channel, post.activityId) };
 }
 
 /** How many times one update makes a card again because the case changed while it was put. */

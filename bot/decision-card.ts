@@ -7,7 +7,7 @@ import type { ChannelAddress } from '../review/store.js';
 import { updateCase } from '../review/update-case.js';
 import { withConnectorRetry } from './connector-retry.js';
 import type { PanelDeps } from './deps.js';
-import { startThread } from './post-to-channel.js';
+import { startThread, threadOf } from './post-to-channel.js';
 
 /**
  * Who Teams asks Panel for their own view of a decision card: the voters, and the
@@ -58,8 +58,7 @@ export async function postDecisionCard(deps: PanelDeps, channel: ChannelAddress,
   const card = channelDecisionCard(view, await refreshFor(deps));
   const activityId = await startThread(deps, channel, MessageFactory.attachment(CardFactory.adaptiveCard(card)) as Activity);
   if (!activityId) return;
-  // A channel thread's conversation is "<channel>;messageid=<its first post>".
-  const address = { serviceUrl: channel.serviceUrl, conversationId: `${channel.channelId};messageid=${activityId}`, activityId };
+  const address = { serviceUrl: channel.serviceUrl, conversationId: threadOf(channel, activityId), activityId };
   await updateCase(deps.review.store, record.reference, (r) => withBallotCard(r, ballot.number, address));
 }
 

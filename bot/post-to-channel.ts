@@ -30,6 +30,9 @@ export async function startThread(deps: PanelDeps, channel: ChannelAddress, acti
   return created.activityId ?? /;messageid=(.+)$/.exec(created.id ?? '')?.[1];
 }
 
+/** The conversation of the thread a channel post started: "<channel>;messageid=<the post>". */
+export const threadOf = (channel: ChannelAddress, activityId: string): string => `${channel.channelId};messageid=${activityId}`;
+
 /**
  * Posts a new referral's anonymised card as a new thread in the business unit's channel,
  * when this instance holds the post (claimed with the case, or taken over by the outbox
@@ -66,7 +69,7 @@ export async function postClaimedReferral(deps: PanelDeps, key: string, record: 
   // The activity id is what updates the card in place later.
   await store.completeNotification(
     key,
-    { status: 'sent', ...(activityId && { activityId }) },
+    { status: 'sent', ...(activityId && { activityId, conversationId: threadOf(channel, activityId) }) },
     { caseId: record.reference, at: now().toISOString(), actor: 'panel', action: 'channel.posted' },
   );
 }

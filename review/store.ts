@@ -64,7 +64,8 @@ export interface CaseItem<T = unknown> {
 }
 
 export type NotificationOutcome =
-  | { status: 'sent'; activityId?: string }
+  /** Where the message is: its id and, for a new channel thread, its conversation. */
+  | { status: 'sent'; activityId?: string; conversationId?: string }
   | { status: 'failed'; error: string }
   /** No longer needed when its time came (a reminder for a return that has arrived). */
   | { status: 'skipped'; error: string };
@@ -113,6 +114,7 @@ export interface Notification extends NotificationClaim {
   dueAt: string;
   leaseUntil: string;
   activityId?: string;
+  conversationId?: string;
   error?: string;
   completedAt?: string;
 }

@@ -287,9 +287,10 @@ export class CosmosStore implements CaseStore {
     const detail: PatchOperation[] =
       outcome.status !== 'sent'
         ? [{ op: 'set', path: '/error', value: outcome.error }]
-        : outcome.activityId
-          ? [{ op: 'set', path: '/activityId', value: outcome.activityId }]
-          : [];
+        : [
+            ...(outcome.activityId ? [{ op: 'set', path: '/activityId', value: outcome.activityId } as const] : []),
+            ...(outcome.conversationId ? [{ op: 'set', path: '/conversationId', value: outcome.conversationId } as const] : []),
+          ];
     const operations: PatchOperation[] = [
       { op: 'set', path: '/status', value: outcome.status },
       { op: 'set', path: '/completedAt', value: at },

@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS notifications (
   kind TEXT NOT NULL,
   status TEXT NOT NULL,
   activity_id TEXT,
+  conversation_id TEXT,
   error TEXT,
   claimed_at TEXT NOT NULL,
   due_at TEXT NOT NULL,
@@ -84,6 +85,7 @@ interface NotificationRow {
   kind: string;
   status: string;
   activity_id: string | null;
+  conversation_id: string | null;
   error: string | null;
   claimed_at: string;
   due_at: string;
@@ -103,6 +105,7 @@ function toNotification(r: NotificationRow): Notification {
     leaseUntil: r.lease_until,
     ...(r.payload !== null && { payload: JSON.parse(r.payload) as Record<string, string> }),
     ...(r.activity_id !== null && { activityId: r.activity_id }),
+    ...(r.conversation_id !== null && { conversationId: r.conversation_id }),
     ...(r.error !== null && { error: r.error }),
     ...(r.completed_at !== null && { completedAt: r.completed_at }),
   };
@@ -166,6 +169,7 @@ export class SqliteStore implements CaseStore {
     }
     if (!columns.has('lease_until')) this.db.exec("ALTER TABLE notifications ADD COLUMN lease_until TEXT NOT NULL DEFAULT ''");
     if (!columns.has('payload')) this.db.exec('ALTER TABLE notifications ADD COLUMN payload TEXT');
+    if (!columns.has('conversation_id')) this.db.exec('ALTER TABLE notifications ADD COLUMN conversation_id TEXT');
     const caseColumns = new Set((this.db.pragma('table_xinfo(cases)') as { name: string }[]).map((c) => c.name));
     if (!caseColumns.has('expires_at')) this.db.exec('ALTER TABLE cases ADD COLUMN expires_at TEXT');
     if (!caseColumns.has('closed_at')) {
@@ -325,10 +329,11 @@ export class SqliteStore implements CaseStore {
 
   private recordOutcome(key: string, outcome: NotificationOutcome, at: string): void {
     this
-      .prepared('UPDATE notifications SET status = ?, activity_id = ?, error = ?, completed_at = ? WHERE key = ?')
+      .prepared('UPDATE notifications SET status = ?, activity_id = ?, conversation_id = ?, error = ?, completed_at = ? WHERE key = ?')
       .run(
         outcome.status,
         outcome.status === 'sent' ? (outcome.activityId ?? null) : null,
+        outcome.status === 'sent' ? (outcome.conversationId ?? null) : null,
         outcome.status === 'sent' ? null : outcome.error,
         at,
         key,

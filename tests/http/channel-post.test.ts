@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
-import { cardAction, channelMention } from '../support/activities.js';
+import { cardAction, channelMention, REFERRALS_CHANNEL } from '../support/activities.js';
 import { texts } from '../support/cards.js';
 import { httpSuite } from '../support/http-suite.js';
 import { validReferralForm } from '../support/referral-form.js';
+
+/** A second channel of the business unit's team. */
+const OTHER_CHANNEL = '19:other@thread.tacv2';
 
 /**
  * The post to the business unit's channel follows the referrer's answer. Teams'
@@ -57,5 +60,19 @@ describe('posting a referral to the business unit channel', () => {
     expect(posts().length - before).toBe(1);
     const audit = await panel.store.listAudit('REF-2026-0003');
     expect(audit.at(-1)).toMatchObject({ action: 'channel.post.failed', detail: 'Bot Connector answered 403' });
+  });
+
+  it("a case's card is updated in its own thread after the business unit chooses another channel", async () => {
+    const answer = await submit();
+    await panel.idle();
+    const reference = /REF-\d{4}-\d{4}/.exec(texts(answer.value).join('\n'))![0];
+    const post = await panel.store.getNotification(reference, `channel-post:${reference}`);
+    expect(post).toMatchObject({ status: 'sent', conversationId: `${REFERRALS_CHANNEL};messageid=${post?.activityId}` });
+
+    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals', OTHER_CHANNEL));
+    await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police', dueOn: '2026-12-11' }, 'channel'));
+    await panel.idle();
+    const updates = connector.matching('PUT', new RegExp(`/activities/${post?.activityId}$`));
+    expect(updates.map((c) => c.path)).toEqual([`/v3/conversations/${REFERRALS_CHANNEL};messageid=${post?.activityId}/activities/${post?.activityId}`]);
   });
 });

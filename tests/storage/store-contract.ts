@@ -199,7 +199,9 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       }
       const event = (caseId: string, action: 'channel.posted' | 'channel.post.failed') =>
         ({ caseId, at: '2026-12-02T09:10:00.000Z', actor: 'panel', action }) as const;
-      await store.completeNotification('channel-post:REF-2030-0002', { status: 'sent', activityId: '7' }, event('REF-2030-0002', 'channel.posted'));
+      const thread = '19:bu@thread.tacv2;messageid=7';
+      await store.completeNotification('channel-post:REF-2030-0002', { status: 'sent', activityId: '7', conversationId: thread }, event('REF-2030-0002', 'channel.posted'));
+      expect(await store.getNotification('REF-2030-0002', 'channel-post:REF-2030-0002')).toMatchObject({ status: 'sent', activityId: '7', conversationId: thread });
       await store.completeNotification('channel-post:REF-2030-0003', { status: 'failed', error: '403' }, event('REF-2030-0003', 'channel.post.failed'));
       expect((await store.listAudit('REF-2030-0002')).map((e) => e.action)).toEqual(['channel.posted']);
 
