@@ -25,8 +25,8 @@ import {
   type Outcome,
   type Reviewer,
 } from './decision.js';
-import type { Caller, ReviewDeps } from './deps.js';
-import { localDateOf, parseLocalDate, type LocalDate } from './local-date.js';
+import { todayFor as today, type Caller, type ReviewDeps } from './deps.js';
+import { parseLocalDate, type LocalDate } from './local-date.js';
 import { VOTING_ROLES } from './partnership.js';
 import { readCardForm } from './card-form.js';
 import { updateCase } from './update-case.js';
@@ -39,8 +39,6 @@ export const RATIONALE_MAX = 3000;
  * vote was stored, so with the 60 voters Teams allows, this many attempts always land.
  */
 const VOTE_ATTEMPTS = 64;
-
-const today = (deps: ReviewDeps): LocalDate => localDateOf(deps.now(), deps.partnership.timezone);
 
 export const mayVote = (deps: ReviewDeps, aadObjectId: string): boolean =>
   VOTING_ROLES.some((role) => deps.directory.hasRole(aadObjectId, role));

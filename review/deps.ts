@@ -1,4 +1,6 @@
+import type { AuditAction } from './audit.js';
 import type { WorkingCalendar } from './calendar.js';
+import { localDateOf, type LocalDate } from './local-date.js';
 import type { Directory, Partnership } from './partnership.js';
 import type { CaseStore } from './store.js';
 
@@ -17,4 +19,12 @@ export interface ReviewDeps {
 export interface Caller {
   aadObjectId: string;
   displayName: string;
+}
+
+/** The date it is now where the partnership is. */
+export const todayFor = (deps: Pick<ReviewDeps, 'now' | 'partnership'>): LocalDate => localDateOf(deps.now(), deps.partnership.timezone);
+
+/** Appends an audit event about a case, stamped now. */
+export async function recordAudit(deps: ReviewDeps, caseId: string, actor: string, action: AuditAction, detail?: string): Promise<void> {
+  await deps.store.appendAudit({ caseId, at: deps.now().toISOString(), actor, action, ...(detail && { detail }) });
 }

@@ -4,9 +4,9 @@
  * with the reason (it may name people).
  */
 import type { CaseRecord } from './case.js';
-import type { Caller, ReviewDeps } from './deps.js';
+import { todayFor as today, type Caller, type ReviewDeps } from './deps.js';
 import { withHold, withoutHold } from './hold.js';
-import { localDateOf, parseLocalDate, type LocalDate } from './local-date.js';
+import { parseLocalDate } from './local-date.js';
 import { readCardForm } from './card-form.js';
 import { updateCase } from './update-case.js';
 
@@ -16,8 +16,6 @@ export interface HoldForm {
 }
 export type HoldErrors = Partial<Record<keyof HoldForm, string>>;
 export const HOLD_REASON_MAX = 1000;
-
-const today = (deps: ReviewDeps): LocalDate => localDateOf(deps.now(), deps.partnership.timezone);
 
 export type HoldResult =
   | { status: 'refused' | 'notFound' }

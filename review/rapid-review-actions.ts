@@ -1,43 +1,27 @@
 /**
  * What people do in a rapid review: the business unit starts it and closes returns;
- * leads answer, save drafts and hand requests on; entitled roles read the collation.
+ * leads read requests and hand them on (their returns are in `return-actions.ts`);
+ * entitled roles read the collation.
  * Each action checks the caller's role from their identity, is audited, and has one
  * effect however often it is delivered.
  */
-import {
-  draftProblems,
-  nilReturn,
-  returnAsForm,
-  validateReturn,
-  type ReturnDraft,
-  type ReturnErrors,
-  type StoredReturn,
-} from './agency-return.js';
-import type { AuditAction } from './audit.js';
+import type { StoredReturn } from './agency-return.js';
 import type { CaseRecord } from './case.js';
-import type { Caller, ReviewDeps } from './deps.js';
-import { localDateOf, parseLocalDate, type LocalDate } from './local-date.js';
+import { recordAudit as audit, todayFor as today, type Caller, type ReviewDeps } from './deps.js';
+import { parseLocalDate, type LocalDate } from './local-date.js';
 import type { Person } from './partnership.js';
 import {
-  answerRefusal,
   requestFor,
   withDelegate,
   withDelivery,
   withPanelAfterRequests,
   withRapidReview,
-  withReturn,
   withReturnsClosed,
-  type AnswerRefusal,
   type Delivery,
 } from './rapid-review.js';
 import { readCardForm } from './card-form.js';
+import { entitled, type Refused } from './return-actions.js';
 import { updateCase } from './update-case.js';
-
-const today = (deps: ReviewDeps): LocalDate => localDateOf(deps.now(), deps.partnership.timezone);
-
-async function audit(deps: ReviewDeps, caseId: string, actor: string, action: AuditAction, detail?: string) {
-  await deps.store.appendAudit({ caseId, at: deps.now().toISOString(), actor, action, ...(detail && { detail }) });
-}
 
 const isBusinessUnit = (deps: ReviewDeps, caller: Caller) => deps.directory.hasRole(caller.aadObjectId, 'businessUnit');
 
@@ -106,139 +90,6 @@ export async function recordDelivery(
   input: { reference: string; agencyId: string; aadObjectId: string; delivery: Delivery },
 ): Promise<CaseRecord> {
   return updateCase(deps.store, input.reference, (r) => withDelivery(r, input.agencyId, input.aadObjectId, input.delivery));
-}
-
-type Refused = { status: 'refused'; reason: AnswerRefusal } | { status: 'notFound' };
-
-/**
- * The case, if the caller may answer for the agency, or why not; refusals of people
- * who are not entitled are audited. `allowPastDue` lets a lead still read the request
- * and hand it on after the date for amendments has passed.
- */
-export async function entitled(
-  deps: ReviewDeps,
-  input: { caller: Caller; reference: string; agencyId: string },
-  allowPastDue: boolean,
-): Promise<Refused | { status: 'ok'; record: CaseRecord }> {
-  const record = await deps.store.getCase(input.reference);
-  if (!record) return { status: 'notFound' };
-  const reason = answerRefusal(record, input.agencyId, input.caller, deps.directory, today(deps));
-  if (!reason || (reason === 'pastDue' && allowPastDue)) return { status: 'ok', record };
-  if (reason === 'notRequested' || reason === 'notEntitled') {
-    await audit(deps, record.reference, input.caller.aadObjectId, 'return.refused', `agency=${input.agencyId} reason=${reason}`);
-  }
-  return { status: 'refused', reason };
-}
-
-export type ReturnResult =
-  | Refused
-  | { status: 'invalid'; record: CaseRecord; form: ReturnDraft; errors: ReturnErrors }
-  | { status: 'alreadyReturned'; record: CaseRecord }
-  | { status: 'recorded'; record: CaseRecord; stored: StoredReturn; amended: boolean };
-
-/**
- * Records an agency's return (or its one-press nil return). Every version is kept; the
- * latest is current. The same submission delivered twice is one return; two leads of
- * one agency answering at once are both kept, the later current.
- */
-export async function submitReturn(
-  deps: ReviewDeps,
-  input: { caller: Caller; reference: string; agencyId: string; submissionId: string; data: Record<string, unknown> | 'nil' },
-): Promise<ReturnResult> {
-  const standing = await entitled(deps, input, false);
-  if (standing.status !== 'ok') return standing;
-  const agency = deps.partnership.agencies.find((a) => a.id === input.agencyId);
-  const validated =
-    input.data === 'nil'
-      ? ({ ok: true, value: nilReturn(input.agencyId) } as const)
-      : validateReturn(input.data, { agencyId: input.agencyId, collatesHealth: agency?.collatesHealth ?? false, today: today(deps) });
-  if (!validated.ok) return { status: 'invalid', record: standing.record, form: validated.form, errors: validated.errors };
-
-  // A nil return is one press on the request card; once the agency has a return, an old
-  // card's press must not replace it (a colleague's full return): amending is the form's.
-  if (input.data === 'nil' && requestFor(standing.record, input.agencyId)?.current) {
-    return { status: 'alreadyReturned', record: standing.record };
-  }
-  const at = deps.now().toISOString();
-  const id = `return:${input.agencyId}:${input.submissionId}`;
-  const stored: StoredReturn = { ...validated.value, submissionId: input.submissionId, by: input.caller.aadObjectId, at };
-  const added = await deps.store.addCaseItemOnce({ caseId: input.reference, id, type: 'return', at, doc: stored });
-  const kept = added ? stored : ((await deps.store.getCaseItem<StoredReturn>(input.reference, id))?.doc ?? stored);
-  let amended = false;
-  let linked = false;
-  let closedMeanwhile = false;
-  const record = await updateCase(deps.store, input.reference, (r) => {
-    // The business unit may have closed returns since the check above: then nothing changes.
-    closedMeanwhile = r.rapidReview?.closed?.reason === 'closedByBusinessUnit';
-    const request = requestFor(r, input.agencyId);
-    amended = request?.current !== undefined && request.current.itemId !== id;
-    linked = !closedMeanwhile && !request?.returns.includes(id);
-    return closedMeanwhile ? r : withReturn(r, input.agencyId, { itemId: id, by: kept.by, at: kept.at, involved: kept.involved, ...(kept.criteriaView && { criteriaView: kept.criteriaView }) });
-  });
-  if (closedMeanwhile) {
-    if (added) await deps.store.deleteCaseItem(input.reference, id);
-    return { status: 'refused', reason: 'closed' };
-  }
-  // Audited by the delivery that linked it, which after a crash may be a redelivery.
-  if (linked) {
-    await deps.store.deleteCaseItem(input.reference, `draft:${input.agencyId}`);
-    await audit(
-      deps,
-      input.reference,
-      input.caller.aadObjectId,
-      amended ? 'return.amended' : 'return.submitted',
-      `agency=${input.agencyId} involved=${kept.involved ? 'yes' : 'no'}`,
-    );
-    if (record.rapidReview?.closed?.reason === 'allReturned' && record.rapidReview.closed.at === kept.at) {
-      await audit(deps, input.reference, 'panel', 'rapidReview.closed', 'reason=allReturned');
-    }
-  }
-  return { status: 'recorded', record, stored: kept, amended };
-}
-
-export type DraftResult =
-  | Refused
-  | { status: 'invalid'; record: CaseRecord; form: ReturnDraft; errors: ReturnErrors }
-  | { status: 'saved'; record: CaseRecord; form: ReturnDraft };
-
-/** Saves what a lead has typed so far; one draft per agency, the last save kept. */
-export async function saveReturnDraft(
-  deps: ReviewDeps,
-  input: { caller: Caller; reference: string; agencyId: string; form: ReturnDraft },
-): Promise<DraftResult> {
-  const standing = await entitled(deps, input, false);
-  if (standing.status !== 'ok') return standing;
-  const errors = draftProblems(input.form);
-  if (Object.keys(errors).length > 0) return { status: 'invalid', record: standing.record, form: input.form, errors };
-  const at = deps.now().toISOString();
-  await deps.store.putCaseItem({
-    caseId: input.reference,
-    id: `draft:${input.agencyId}`,
-    type: 'draft',
-    at,
-    doc: { by: input.caller.aadObjectId, form: input.form },
-  });
-  await audit(deps, input.reference, input.caller.aadObjectId, 'return.draftSaved', `agency=${input.agencyId}`);
-  return { status: 'saved', record: standing.record, form: input.form };
-}
-
-export type OpenResult = Refused | { status: 'open'; record: CaseRecord; form: ReturnDraft; from: 'draft' | 'return' | 'new' };
-
-/** The return form as the agency left it: its draft, else its current return to amend, else empty. */
-export async function openReturn(
-  deps: ReviewDeps,
-  input: { caller: Caller; reference: string; agencyId: string },
-): Promise<OpenResult> {
-  const standing = await entitled(deps, input, false);
-  if (standing.status !== 'ok') return standing;
-  const { record } = standing;
-  await audit(deps, record.reference, input.caller.aadObjectId, 'case.viewed', `via=return agency=${input.agencyId}`);
-  const draft = await deps.store.getCaseItem<{ form: ReturnDraft }>(record.reference, `draft:${input.agencyId}`);
-  if (draft) return { status: 'open', record, form: draft.doc.form, from: 'draft' };
-  const current = requestFor(record, input.agencyId)?.current;
-  const stored = current && (await deps.store.getCaseItem<StoredReturn>(record.reference, current.itemId));
-  if (stored) return { status: 'open', record, form: returnAsForm(stored.doc), from: 'return' };
-  return { status: 'open', record, form: {}, from: 'new' };
 }
 
 /** The colleagues of an agency a request can be handed to: everyone listed with it, but the caller. */

@@ -7,16 +7,8 @@ import { parseReference, type CaseRecord } from '../../review/case.js';
 import type { Caller } from '../../review/deps.js';
 import { localDateOf, type LocalDate } from '../../review/local-date.js';
 import { requestFor, type AnswerRefusal } from '../../review/rapid-review.js';
-import {
-  colleaguesOf,
-  delegateRequest,
-  entitled,
-  isLeadOf,
-  openReturn,
-  saveReturnDraft,
-  submitReturn,
-  viewRequest,
-} from '../../review/rapid-review-actions.js';
+import { colleaguesOf, delegateRequest, isLeadOf, viewRequest } from '../../review/rapid-review-actions.js';
+import { entitled, openReturn, saveReturnDraft, submitReturn } from '../../review/return-actions.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 import { originOf, sendRequests } from '../send-requests.js';
