@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditAction, AuditEvent } from '../review/audit.js';
 import { createdEvent, type CaseRecord } from '../review/case.js';
+import { createSchema } from './sqlite-schema.js';
 import {
   ConflictError,
   type CaseItem,
@@ -17,67 +18,6 @@ import {
   type Settings,
   type Versioned,
 } from '../review/store.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS cases (
-  id TEXT PRIMARY KEY,
-  year INTEGER NOT NULL,
-  sequence INTEGER NOT NULL,
-  submission_key TEXT NOT NULL UNIQUE,
-  doc TEXT NOT NULL,
-  etag INTEGER NOT NULL DEFAULT 1,
-  expires_at TEXT,
-  UNIQUE (year, sequence)
-);
-CREATE TABLE IF NOT EXISTS sequences (
-  year INTEGER PRIMARY KEY,
-  last INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS audit (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  case_id TEXT NOT NULL,
-  at TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  action TEXT NOT NULL,
-  detail TEXT
-);
-CREATE TABLE IF NOT EXISTS settings (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS notifications (
-  key TEXT PRIMARY KEY,
-  case_id TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  status TEXT NOT NULL,
-  activity_id TEXT,
-  conversation_id TEXT,
-  error TEXT,
-  claimed_at TEXT NOT NULL,
-  due_at TEXT NOT NULL,
-  completed_at TEXT,
-  lease_until TEXT NOT NULL DEFAULT '',
-  payload TEXT
-);
-CREATE TABLE IF NOT EXISTS case_items (
-  case_id TEXT NOT NULL,
-  id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  at TEXT NOT NULL,
-  doc TEXT NOT NULL,
-  PRIMARY KEY (case_id, id)
-);
-`;
-
-/** Indexes come after the columns they need, which an older file gains in `migrate`. */
-const INDEXES = `
-CREATE INDEX IF NOT EXISTS cases_expiry ON cases (expires_at) WHERE expires_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS audit_by_case ON audit (case_id, id);
-DROP INDEX IF EXISTS notifications_due;
-CREATE INDEX IF NOT EXISTS notifications_pending ON notifications (due_at, key) WHERE status = 'pending';
-CREATE INDEX IF NOT EXISTS case_items_by_type ON case_items (case_id, type, at, id);
-CREATE INDEX IF NOT EXISTS cases_open ON cases (id) WHERE closed_at IS NULL;
-`;
 
 interface NotificationRow {
   key: string;
@@ -153,28 +93,7 @@ export class SqliteStore implements CaseStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'normal'}`);
-    this.db.exec(SCHEMA);
-    this.migrate();
-    this.db.exec(INDEXES);
-  }
-
-  /** Columns added since a file was first made, added to older files. */
-  private migrate(): void {
-    const columns = new Set(
-      (this.db.pragma('table_info(notifications)') as { name: string }[]).map((c) => c.name),
-    );
-    if (!columns.has('due_at')) {
-      this.db.exec("ALTER TABLE notifications ADD COLUMN due_at TEXT NOT NULL DEFAULT ''");
-      this.db.exec("UPDATE notifications SET due_at = claimed_at WHERE due_at = ''");
-    }
-    if (!columns.has('lease_until')) this.db.exec("ALTER TABLE notifications ADD COLUMN lease_until TEXT NOT NULL DEFAULT ''");
-    if (!columns.has('payload')) this.db.exec('ALTER TABLE notifications ADD COLUMN payload TEXT');
-    if (!columns.has('conversation_id')) this.db.exec('ALTER TABLE notifications ADD COLUMN conversation_id TEXT');
-    const caseColumns = new Set((this.db.pragma('table_xinfo(cases)') as { name: string }[]).map((c) => c.name));
-    if (!caseColumns.has('expires_at')) this.db.exec('ALTER TABLE cases ADD COLUMN expires_at TEXT');
-    if (!caseColumns.has('closed_at')) {
-      this.db.exec("ALTER TABLE cases ADD COLUMN closed_at TEXT GENERATED ALWAYS AS (json_extract(doc, '$.closedAt')) VIRTUAL");
-    }
+    createSchema(this.db);
   }
 
   private readonly statements = new Map<string, Database.Statement>();
