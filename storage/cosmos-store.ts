@@ -1,11 +1,22 @@
-import { ErrorResponse, type Container, type CosmosClient, type ItemDefinition, type PatchOperation } from '@azure/cosmos';
-import { createHash } from 'node:crypto';
+import type { Container, CosmosClient, ItemDefinition, PatchOperation } from '@azure/cosmos';
 import type { AuditAction, AuditEvent } from '../review/audit.js';
 import { createdEvent, type CaseRecord } from '../review/case.js';
 import { openContainers, type CosmosStoreOptions } from './cosmos-containers.js';
 import {
+  auditId,
+  byAtThenId,
+  EXPIRY_PK,
+  fromStored,
+  guard,
+  hashKey,
+  itemId,
+  statusOf,
+  strip,
+  toStored,
+  type StoredCaseItem,
+} from './cosmos-items.js';
+import {
   ConflictError,
-  StoreBusyError,
   type CaseItem,
   type CaseItemType,
   type CaseStore,
@@ -18,79 +29,6 @@ import {
   type Settings,
   type Versioned,
 } from '../review/store.js';
-
-const SYSTEM_FIELDS = ['id', 'type', 'caseId', 'pk', 'ttl', '_rid', '_self', '_etag', '_attachments', '_ts'];
-
-function strip<T>(item: ItemDefinition): T {
-  const copy: Record<string, unknown> = { ...item };
-  for (const f of SYSTEM_FIELDS) delete copy[f];
-  return copy as T;
-}
-
-const statusOf = (err: unknown) => (err instanceof ErrorResponse ? Number(err.code) : undefined);
-
-/** Maps what the SDK throws onto the port's errors. */
-async function guard<T>(what: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    const status = statusOf(err);
-    if (status === 429) throw new StoreBusyError();
-    if (status === 412) throw new ConflictError(what);
-    throw err;
-  }
-}
-
-/** A sortable, unique audit id: time first, then a counter, so events keep their order. */
-let auditCounter = 0;
-function auditId(at: string): string {
-  auditCounter = (auditCounter + 1) % 1e9;
-  return `audit:${at}:${process.pid}:${String(auditCounter).padStart(9, '0')}`;
-}
-
-/** The `meta` partition of expiry markers: one small partition, read by the nightly purge. */
-const EXPIRY_PK = 'expiry';
-
-/**
- * A case item as the `cases` container keeps it. Its id is prefixed, so it never meets
- * the case (`case`), an audit event (`audit:…`) or a notification (`notification:…`) in
- * the partition; `type` names the kind of document there, so the item's own type is
- * `itemType`.
- */
-interface StoredCaseItem {
-  id: `item:${string}`;
-  type: 'caseItem';
-  caseId: string;
-  itemType: CaseItemType;
-  at: string;
-  doc: unknown;
-}
-
-const ITEM_PREFIX = 'item:';
-const itemId = (id: string): StoredCaseItem['id'] => `${ITEM_PREFIX}${id}`;
-
-function toStored<T>(item: CaseItem<T>): StoredCaseItem {
-  return { id: itemId(item.id), type: 'caseItem', caseId: item.caseId, itemType: item.type, at: item.at, doc: item.doc };
-}
-
-/** Picks the item's own fields, which leaves the system properties (`_etag`, `ttl` …) behind. */
-function fromStored<T>(stored: StoredCaseItem): CaseItem<T> {
-  return {
-    caseId: stored.caseId,
-    id: stored.id.slice(ITEM_PREFIX.length),
-    type: stored.itemType,
-    at: stored.at,
-    doc: stored.doc as T,
-  };
-}
-
-/** Oldest first, then by id: how the port orders a case's items (ISO times sort as text). */
-function byAtThenId(a: CaseItem, b: CaseItem): number {
-  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /** The Azure Cosmos DB for NoSQL store. Open it with `CosmosStore.open`. */
 export class CosmosStore implements CaseStore {
