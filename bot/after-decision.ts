@@ -1,5 +1,5 @@
 import { CardFactory } from 'botbuilder';
-import { feedbackCard } from '../cards/decision-cards.js';
+import { feedbackCard } from '../cards/feedback-cards.js';
 import { date } from '../cards/labels.js';
 import { anonymise, type CaseRecord } from '../review/case.js';
 import { currentDecision, outcomeName, type DecisionRecord } from '../review/decision.js';

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { delegateCard, requestCard, returnFormCard, type RequestStatus } from '../../cards/rapid-review-cards.js';
+import { delegateCard, requestCard, type RequestStatus } from '../../cards/rapid-review-cards.js';
+import { returnFormCard } from '../../cards/return-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { typedReturn, type ReturnDraft, type ReturnErrors } from '../../review/agency-return.js';
 import { parseReference, type CaseRecord } from '../../review/case.js';

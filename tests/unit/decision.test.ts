@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { channelDecisionCard, closeVoteCard, decisionCard, feedbackCard, voterCard, type DecisionCardView } from '../../cards/decision-cards.js';
+import { channelDecisionCard, closeVoteCard, decisionCard, voterCard, type DecisionCardView } from '../../cards/decision-cards.js';
+import { feedbackCard } from '../../cards/feedback-cards.js';
 import { VERBS } from '../../cards/verbs.js';
 import { createWorkingCalendar } from '../../review/calendar.js';
 import { anonymise, type CaseRecord } from '../../review/case.js';

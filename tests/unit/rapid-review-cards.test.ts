@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collationCard, returnFormCard } from '../../cards/rapid-review-cards.js';
+import { collationCard } from '../../cards/rapid-review-cards.js';
+import { returnFormCard } from '../../cards/return-cards.js';
 import { VERBS } from '../../cards/verbs.js';
 import { RETURN_FIELDS, RETURN_LIMITS, type ReturnDraft, type StoredReturn } from '../../review/agency-return.js';
 import { anonymise } from '../../review/case.js';
