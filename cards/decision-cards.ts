@@ -19,8 +19,7 @@ import {
   type DecisionRecord,
   type Outcome,
 } from '../review/decision.js';
-import type { CloseErrors, CloseForm } from '../review/decision-actions.js';
-import { RATIONALE_MAX } from '../review/decision-actions.js';
+import { RATIONALE_MAX, type CloseErrors, type CloseForm } from '../review/close-vote.js';
 import type { LocalDate } from '../review/local-date.js';
 import type { RapidReview } from '../review/rapid-review.js';
 import { documentCard, type DocumentAction } from './case-cards.js';
