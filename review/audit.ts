@@ -28,6 +28,7 @@ export type AuditAction =
   | 'agenda.posted'
   | 'agenda.post.failed'
   | 'channel.post.failed'
+  | 'notification.skipped'
   | 'rapidReview.started'
   | 'rapidReview.requestSent'
   | 'rapidReview.requestUndelivered'

@@ -100,10 +100,10 @@ export interface NotificationClaim {
 /** How long a claimant holds a notification before the outbox sweep may take it over. */
 export const NOTIFICATION_LEASE_MS = 120_000;
 
-/** When a claim's lease ends. */
 /** The key of the notification that posts a case's card to the business unit's channel. */
 export const channelPostKey = (reference: string) => `channel-post:${reference}`;
 
+/** When a claim's lease ends. */
 export const leaseEnd = (claim: Pick<NotificationClaim, 'at' | 'leaseUntil'>): string =>
   claim.leaseUntil ?? new Date(Date.parse(claim.at) + NOTIFICATION_LEASE_MS).toISOString();
 
@@ -169,9 +169,11 @@ export interface CaseStore {
    * `created: false`, and allocates nothing.
    *
    * `claims` are side effects the new case owes (its post to the business unit's
-   * channel), claimed with it in the same way: held by the caller that created the case,
-   * and taken over by the outbox sweep if that caller dies before finishing them. So no
-   * crash between storing a case and claiming its post can lose the post.
+   * channel), claimed with it: held by the caller that created the case (`created`), and
+   * taken over by the outbox sweep if that caller dies before finishing them. On SQLite
+   * they are in the case's transaction. On Cosmos DB they are written before the case, so
+   * no case is without them; claims whose case a failure kept from being made are let go
+   * by the outbox, and held again by the delivery of the submission that makes the case.
    */
   createCaseOnce(
     submissionKey: string,

@@ -84,8 +84,20 @@ async function abandonAgenda(deps: PanelDeps, notification: Notification): Promi
 }
 
 async function redo(deps: PanelDeps, notification: Notification): Promise<void> {
-  const record = await deps.review.store.getCase(notification.caseId);
-  if (!record) return;
+  const { store, now } = deps.review;
+  const record = await store.getCase(notification.caseId);
+  if (!record) {
+    // Claimed by a submission that failed before its case was made (Cosmos DB only): there
+    // is nothing to post. If the referrer submits again, that delivery makes the case and
+    // holds the claim again.
+    const error = 'its case was never stored';
+    await store.completeNotification(
+      notification.key,
+      { status: 'skipped', error },
+      { caseId: notification.caseId, at: now().toISOString(), actor: 'panel', action: 'notification.skipped', detail: error },
+    );
+    return;
+  }
   if (notification.kind === 'channelPost') {
     await postClaimedReferral(deps, notification.key, anonymise(record));
     return;

@@ -81,10 +81,14 @@ export class CosmosStore implements CaseStore {
   }
 
   /**
-   * The case, its creation event and its claims, each written if it is not there yet
-   * (`created` says whether this call made the case). The submission key is written
-   * first, so a crash or a throttled write in between leaves a key whose case the next
-   * delivery of the submission completes.
+   * The case's claims, the case and its creation event, each written if it is not there
+   * yet; `created` says whether this call made the case, and so holds its claims. The
+   * submission key is written first and the claims before the case, so no case is ever
+   * without the claim of its post. A crash or a throttled write in between leaves either
+   * claims with no case, which the next delivery of the submission takes up as it makes
+   * the case (the outbox lets such claims go, having nothing to post), or a case whose
+   * claims the outbox does once their lease has run out.
+   * (A transactional batch would be atomic, but the SDK hides a failed batch's status code.)
    */
   private async ensureCase(
     record: CaseRecord,
@@ -92,9 +96,16 @@ export class CosmosStore implements CaseStore {
     claims: (record: CaseRecord) => NotificationClaim[],
   ): Promise<{ record: CaseRecord; created: boolean }> {
     const caseId = record.reference;
+    const earlier: NotificationClaim[] = [];
+    for (const claim of claims(record)) {
+      if (!(await this.createNotification(pending(claim)))) earlier.push(claim);
+    }
     let stored = await this.getCase(caseId);
     let created = false;
     if (!stored) {
+      // An earlier delivery claimed these and failed before the case was made, so never
+      // did them, and the outbox may have let them go: this call holds them again.
+      for (const claim of earlier) await this.holdAgain(claim);
       try {
         await guard('case', () => this.cases.items.create({ ...record, id: 'case', type: 'case', caseId }));
         stored = record;
@@ -106,7 +117,6 @@ export class CosmosStore implements CaseStore {
     }
     // The creation's audit event has a fixed id (sorting first), so every delivery of the
     // submission can make sure it is there: a write that was throttled is made next time.
-    // (A transactional batch would be atomic, but the SDK hides a batch's status code.)
     try {
       await guard('audit', () =>
         this.cases.items.create({ ...createdEvent(stored, actor), id: 'audit:0:created', type: 'audit', caseId }),
@@ -114,11 +124,16 @@ export class CosmosStore implements CaseStore {
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
     }
-    // Claims made by an earlier delivery are there already: createNotification keeps them.
-    for (const claim of claims(stored)) {
-      await this.createNotification({ ...claim, status: 'pending', dueAt: claim.at, leaseUntil: leaseEnd(claim) });
-    }
     return { record: stored, created };
+  }
+
+  /** Makes a claim pending again, held by this caller until its lease ends. */
+  private async holdAgain(claim: NotificationClaim): Promise<void> {
+    const operations: PatchOperation[] = [
+      { op: 'set', path: '/status', value: 'pending' },
+      { op: 'set', path: '/leaseUntil', value: leaseEnd(claim) },
+    ];
+    await guard('notification', () => this.cases.item(`notification:${claim.key}`, claim.caseId).patch(operations));
   }
 
   /** The year's next number: an atomic server-side increment, so never issued twice. */
@@ -204,7 +219,7 @@ export class CosmosStore implements CaseStore {
   }
 
   async claimNotification(claim: NotificationClaim): Promise<boolean> {
-    return this.createNotification({ ...claim, status: 'pending', dueAt: claim.at, leaseUntil: leaseEnd(claim) });
+    return this.createNotification(pending(claim));
   }
 
   /** Creates a notification once: false if its key is taken. */
@@ -393,3 +408,6 @@ export class CosmosStore implements CaseStore {
     this.client.dispose();
   }
 }
+
+/** A new claim: pending, held by its claimant until its lease ends. */
+const pending = (claim: NotificationClaim): Notification => ({ ...claim, status: 'pending', dueAt: claim.at, leaseUntil: leaseEnd(claim) });

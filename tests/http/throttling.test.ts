@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BUSY_NOTICE } from '../../bot/handlers/submit-referral.js';
 import { VERBS } from '../../cards/verbs.js';
-import { cardAction, personalMessage } from '../support/activities.js';
+import { sweepOutbox } from '../../scheduler/outbox.js';
+import { cardAction, channelMention, personalMessage, REFERRALS_CHANNEL } from '../support/activities.js';
 import { input, texts } from '../support/cards.js';
 import { httpSuite } from '../support/http-suite.js';
+import { NOW } from '../support/panel-harness.js';
 import { validReferralForm } from '../support/referral-form.js';
 
 /**
@@ -37,6 +39,59 @@ describe('a throttled Cosmos DB', () => {
     expect(await panel.store.getCase('REF-2026-0002')).toBeUndefined();
     const audit = await panel.store.listAudit('REF-2026-0001');
     expect(audit.filter((e) => e.action === 'case.created')).toHaveLength(1);
+  });
+
+  it('a submit that fails after claiming its post, before its case, posts the referral once when submitted again', async () => {
+    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
+    const channelPosts = () =>
+      connector.matching('POST', /^\/v3\/conversations$/).filter((c) => JSON.stringify(c.body).includes(REFERRALS_CHANNEL)).length;
+    const postsBefore = channelPosts();
+    const data = { ...validReferralForm(), submissionId: randomUUID() };
+    // The post's claim is written; every write after it (the case) is throttled.
+    let writes = 0;
+    cosmos().throttle((req) => req.method === 'POST' && /\/colls\/cases\/docs$/.test(req.url ?? '') && ++writes > 1);
+    const busy = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data));
+    cosmos().throttle(undefined);
+    expect(texts(busy.value)).toContain(BUSY_NOTICE);
+
+    // Long after, the outbox finds the claim with no case, and lets it go.
+    panel.clock = new Date(NOW.getTime() + 30 * 60_000);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    try {
+      expect(await sweepOutbox(panel.panel.deps)).toBe(1);
+      expect(channelPosts()).toBe(postsBefore);
+
+      // The second submit makes the case and holds the claim again while it posts (the
+      // stand-in holds the post back), so the outbox would not take it from under it.
+      connector.respondWith(async (call) => {
+        if (call.method === 'POST' && call.path === '/v3/conversations') await held;
+        return undefined;
+      });
+      const done = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data));
+      const reference = /Referral received: (REF-\d{4}-\d{4})/.exec(texts(done.value).join('\n'))?.[1] ?? '';
+      const whilePosting = await panel.store.getNotification(reference, `channel-post:${reference}`);
+      expect(whilePosting?.status).toBe('pending');
+      expect(whilePosting && Date.parse(whilePosting.leaseUntil)).toBeGreaterThan(panel.clock.getTime());
+      expect(await sweepOutbox(panel.panel.deps)).toBe(0);
+      release();
+      await panel.idle();
+
+      expect(channelPosts()).toBe(postsBefore + 1);
+      expect(await panel.store.getNotification(reference, `channel-post:${reference}`)).toMatchObject({ status: 'sent' });
+      expect((await panel.store.listAudit(reference)).map((e) => e.action)).toEqual(
+        expect.arrayContaining(['notification.skipped', 'case.created', 'channel.posted']),
+      );
+      // Nothing is left for the outbox: the referral is posted once.
+      panel.clock = new Date(NOW.getTime() + 60 * 60_000);
+      expect(await sweepOutbox(panel.panel.deps)).toBe(0);
+      expect(channelPosts()).toBe(postsBefore + 1);
+    } finally {
+      release();
+      await panel.idle();
+      connector.respondWith(() => undefined);
+      panel.clock = NOW;
+    }
   });
 
   it('a message turn on a throttled store is told Panel is busy', async () => {
