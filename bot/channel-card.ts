@@ -5,7 +5,7 @@ import { localDateOf } from '../review/local-date.js';
 import { channelPostKey } from '../review/store.js';
 import { withConnectorRetry } from './connector-retry.js';
 import { updateDecisionCard } from './decision-card.js';
-import { threadOf } from './post-to-channel.js';
+import { threadOf } from './channel-thread.js';
 import type { PanelDeps } from './deps.js';
 
 /** Today, and the agencies' names: what a card needs to show a rapid review's progress. */
@@ -46,8 +46,8 @@ const PUT_ATTEMPTS = 5;
  * card run one after another in this process, each reading the latest state; requests
  * that come while one waits are served by it. Across instances, whose queues cannot see
  * each other, each update reads the case again after its put and, if it changed
- * meanwhile, puts the card again: whichever put lands last is followed by a read of the
- * latest case, so an older view never stays on the card.
+ * meanwhile, puts the card again, up to PUT_ATTEMPTS times: an older view stays on the
+ * card only if the case changes more often than that during one update.
  */
 export class ChannelCards {
   private readonly queues = new Map<string, Promise<void>>();

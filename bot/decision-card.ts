@@ -7,7 +7,7 @@ import type { ChannelAddress } from '../review/store.js';
 import { updateCase } from '../review/update-case.js';
 import { withConnectorRetry } from './connector-retry.js';
 import type { PanelDeps } from './deps.js';
-import { startThread, threadOf } from './post-to-channel.js';
+import { startThread, threadOf } from './channel-thread.js';
 
 /**
  * Who Teams asks Panel for their own view of a decision card: the voters, and the

@@ -7,7 +7,7 @@ import { KIND_NAMES } from '../../review/referral-model.js';
 import type { Role } from '../../review/roles.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
-import { startThread } from '../post-to-channel.js';
+import { startThread } from '../channel-thread.js';
 import { postDecisionCard } from '../decision-card.js';
 import { loggableError } from '../logger.js';
 import { openVotes } from '../../review/decision-actions.js';

@@ -37,14 +37,15 @@ describe.each(STORES)('a card updated by two instances at once, on $name', ({ st
     await panel.idle();
     const card = (await panel.store.getCase(reference))?.panel?.ballot?.card;
     expect(card).toBeDefined();
-    const puts = () => connector.matching('PUT', new RegExp(`/activities/${card?.activityId}$`));
+    const ofCard = new RegExp(`/activities/${card?.activityId}$`);
+    const puts = () => connector.matching('PUT', ofCard);
     const shown = (i: number) => texts(cardOf(puts()[i]!.body)).join('\n');
 
     // The stand-in holds the first update of the card until the test lets it go.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     connector.respondWith(async (call) => {
-      if (call.method === 'PUT' && puts().length === 1) await held;
+      if (call.method === 'PUT' && ofCard.test(call.path) && puts().length === 1) await held;
       return undefined;
     });
     const [first, second] = [new ChannelCards(), new ChannelCards()];
@@ -52,7 +53,7 @@ describe.each(STORES)('a card updated by two instances at once, on $name', ({ st
       expect((await vote('priya', reference)).status).toBe('voted');
       // Instance one puts the card with one vote, and Teams is slow to answer.
       const slow = first.refreshDecision(panel.panel.deps, reference);
-      await connector.waitFor((call) => call.method === 'PUT');
+      await connector.waitFor((call) => call.method === 'PUT' && ofCard.test(call.path));
       // Meanwhile a second vote lands, and instance two puts the card with two.
       expect((await vote('noor', reference)).status).toBe('voted');
       await second.refreshDecision(panel.panel.deps, reference);

@@ -8,8 +8,8 @@ import { SqliteStore } from '../../storage/sqlite-store.js';
 import { caseRecord } from '../unit/fixtures.js';
 
 /**
- * A SQLite file made by the first release (no expiry, due date, lease or payload
- * columns) opens with this one: the columns are added, and what it held still works.
+ * A SQLite file made by the first release (no expiry, due date, lease, payload or
+ * thread columns) opens with this one: the columns are added, and what it held still works.
  */
 describe('a SQLite file from the first release', () => {
   const dir = mkdtempSync(join(tmpdir(), 'panel-upgrade-'));
@@ -42,6 +42,17 @@ describe('a SQLite file from the first release', () => {
     const due = await store.listDueNotifications('2026-12-02T00:00:00.000Z', { limit: 10 });
     expect(due.items).toMatchObject([{ key: 'channel-post:x', dueAt: '2026-12-01T10:00:00.000Z', status: 'pending' }]);
     expect(await store.takeOverNotification(reference, 'channel-post:x', { now: '2026-12-02T00:00:00.000Z', until: '2026-12-02T00:02:00.000Z' })).toBe(true);
+    // The post's thread, a column added since, is kept and read back.
+    await store.completeNotification(
+      'channel-post:x',
+      { status: 'sent', activityId: 'a1', conversationId: '19:c@thread.tacv2;messageid=a1' },
+      { caseId: reference, at: '2026-12-02T00:01:00.000Z', actor: 'panel', action: 'channel.posted' },
+    );
+    expect(await store.getNotification(reference, 'channel-post:x')).toMatchObject({
+      status: 'sent',
+      activityId: 'a1',
+      conversationId: '19:c@thread.tacv2;messageid=a1',
+    });
     await store.setExpiry(reference, '2030-01-01T00:00:00.000Z');
     await store.close();
   });
