@@ -8,6 +8,7 @@ import { VERBS } from '../cards/verbs.js';
 import { cardAction, channelMention, PANEL_CHANNEL, personalMessage, type PersonKey } from '../tests/support/activities.js';
 import { ConnectorStandIn } from '../tests/support/connector-stand-in.js';
 import { validReferralForm } from '../tests/support/referral-form.js';
+import { z } from 'zod';
 import { sweepMs } from './sweep.js';
 
 /**
@@ -16,14 +17,21 @@ import { sweepMs } from './sweep.js';
  * driven by autocannon over loopback: referral submissions, and votes from many voters
  * on one case. Figures are only comparable within one run.
  */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = setting('BENCH_SECONDS', 5, 1);
 /** Load before measuring, so that every target is measured with its code compiled (JIT), not while compiling it. */
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const WARMUP_SECONDS = setting('BENCH_WARMUP_SECONDS', 2, 0);
+const CONNECTIONS = setting('BENCH_CONNECTIONS', 10, 1);
 /** Every target is measured once per round; the figures are medians over the rounds. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = setting('BENCH_ROUNDS', 3, 1);
 const SERVE = fileURLToPath(new URL('./serve.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+
+/** A whole number of at least `min` from the environment, or `fallback`: anything else stops the bench, saying which. */
+function setting(name: string, fallback: number, min: number): number {
+  const parsed = z.coerce.number().int().min(min).safeParse(process.env[name] ?? fallback);
+  if (!parsed.success) throw new Error(`${name} must be a whole number of at least ${min}`);
+  return parsed.data;
+}
 
 /** The Bot Connector stand-in, here with the load generator: not part of what is measured. */
 const connector = new ConnectorStandIn({ record: false });
