@@ -2,7 +2,7 @@ import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
 import { channelDecisionCard, type DecisionCardView, type Viewer } from '../cards/decision-cards.js';
 import { anonymise, type CaseRecord } from '../review/case.js';
 import { closesAs, mayVote, voters } from '../review/decision-actions.js';
-import { withBallotCard } from '../review/decision.js';
+import { closeFormOpen, withBallotCard } from '../review/decision.js';
 import type { ChannelAddress } from '../review/store.js';
 import { updateCase } from '../review/update-case.js';
 import { withConnectorRetry } from './connector-retry.js';
@@ -64,12 +64,14 @@ export async function postDecisionCard(deps: PanelDeps, channel: ChannelAddress,
 
 /**
  * Updates the decision card for everyone to show `record`; Teams then refreshes each
- * voter's view. False when the case has no decision card to update.
+ * voter's view. False when the case has no decision card to update, or while a closer
+ * writes the decision: the update would replace their form, and what they typed, with
+ * the shared card. Closing (or their going back) updates it.
  */
 export async function updateDecisionCard(deps: PanelDeps, record: CaseRecord): Promise<boolean> {
   const view = decisionView(deps, record);
   const card = view?.ballot.card;
-  if (!view || !card) return false;
+  if (!view || !card || closeFormOpen(record, deps.review.now())) return false;
   const client = await deps.connector.client(card.serviceUrl);
   const content = channelDecisionCard(view, await refreshFor(deps));
   const activity = { type: 'message', id: card.activityId, attachments: [CardFactory.adaptiveCard(content)] } as Activity;

@@ -52,6 +52,7 @@ export type AuditAction =
   | 'vote.changed'
   | 'vote.refused'
   | 'vote.close.refused'
+  | 'vote.closing'
   | 'vote.reopened'
   | 'decision.recorded'
   | 'decision.superseded'

@@ -12,6 +12,7 @@ import {
   reviewerFor,
   REVIEWERS,
   tally,
+  withClosing,
   withDecision,
   type DecisionRecord,
   type Notice,
@@ -19,7 +20,7 @@ import {
   type Reviewer,
 } from './decision.js';
 import { ballotNumber, closesAs } from './decision-actions.js';
-import { todayFor as today, type Caller, type ReviewDeps } from './deps.js';
+import { recordAudit, todayFor as today, type Caller, type ReviewDeps } from './deps.js';
 import { parseLocalDate, type LocalDate } from './local-date.js';
 import { readCardForm } from './card-form.js';
 import { updateCase } from './update-case.js';
@@ -49,6 +50,47 @@ const CLOSE_FIELDS = ['outcome', 'rationale', 'reviewer', 'notices', 'holdUntil'
 
 /** What the chair sent, as text, with any input that was not text named. */
 export const closeFormOf = (data: Record<string, unknown>): { form: CloseForm; errors: CloseErrors } => readCardForm(CLOSE_FIELDS, data);
+
+export type CloseFormResult =
+  | { status: 'refused' | 'notFound' }
+  /** No vote is open: decided already, or never opened. */
+  | { status: 'noBallot'; record: CaseRecord }
+  | { status: 'noQuorum'; record: CaseRecord; cast: number }
+  | { status: 'open'; record: CaseRecord };
+
+/**
+ * A closer opens the form to close the vote, once the quorum has voted. The ballot
+ * records that they are writing the decision, so that the shared card is held still
+ * meanwhile (see CLOSE_FORM_HOLD_MINUTES); audited.
+ */
+export async function openCloseForm(deps: ReviewDeps, input: { caller: Caller; reference: string }): Promise<CloseFormResult> {
+  const actor = input.caller.aadObjectId;
+  if (!closesAs(deps, actor)) return { status: 'refused' };
+  const current = await deps.store.getCase(input.reference);
+  if (!current) return { status: 'notFound' };
+  const ballot = openBallot(current);
+  if (!ballot) return { status: 'noBallot', record: current };
+  const cast = tally(ballot.votes).cast;
+  if (cast < deps.partnership.panel.quorum) return { status: 'noQuorum', record: current, cast };
+  const closing = { by: actor.toLowerCase(), since: deps.now().toISOString() };
+  const record = await updateCase(deps.store, current.reference, (r) => withClosing(r, ballot.number, closing));
+  await recordAudit(deps, record.reference, actor, 'vote.closing', `ballot=${ballot.number}`);
+  return { status: 'open', record };
+}
+
+/**
+ * The closer is back on the decision card without closing (Back, or Teams showed them
+ * the card afresh, so their form is gone): the shared card is no longer held for them.
+ * Says whether it was.
+ */
+export async function leaveCloseForm(deps: ReviewDeps, record: CaseRecord, caller: Caller): Promise<boolean> {
+  const by = caller.aadObjectId.toLowerCase();
+  const ballot = openBallot(record);
+  if (!ballot || ballot.closing?.by !== by) return false;
+  // Unless another closer has opened the form since.
+  await updateCase(deps.store, record.reference, (r) => (openBallot(r)?.closing?.by === by ? withClosing(r, ballot.number, undefined) : r));
+  return true;
+}
 
 /**
  * The chair closes the vote: with the quorum met, the majority's outcome (or, on a tie

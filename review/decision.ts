@@ -135,6 +135,8 @@ export interface Ballot {
   panelDate?: LocalDate;
   votes: Vote[];
   card?: CardAddress;
+  /** A closer has the form to close the vote open: who (Entra id), since when. */
+  closing?: { by: string; since: string };
   closedAt?: string;
 }
 
@@ -228,6 +230,27 @@ export function withBallotCard(record: CaseRecord, number: number, card: CardAdd
   const ballot = record.panel?.ballot;
   if (!ballot || ballot.number !== number) return record;
   return { ...record, panel: { ...record.panel!, ballot: { ...ballot, card } } };
+}
+
+/**
+ * How long Panel holds the shared decision card still for a closer writing the decision:
+ * an update of the card replaces every view of it that Teams shows, and with their form,
+ * what they typed.
+ */
+export const CLOSE_FORM_HOLD_MINUTES = 30;
+
+/** The open ballot with a closer writing its decision, or (`closing` undefined) with nobody. */
+export function withClosing(record: CaseRecord, number: number, closing: Ballot['closing']): CaseRecord {
+  const ballot = openBallot(record);
+  if (!ballot || ballot.number !== number) return record;
+  const { closing: _, ...rest } = ballot;
+  return { ...record, panel: { ...record.panel!, ballot: { ...rest, ...(closing && { closing }) } } };
+}
+
+/** Whether a closer is writing the open ballot's decision at `now`: opened the form within the hold. */
+export function closeFormOpen(record: CaseRecord, now: Date): boolean {
+  const since = openBallot(record)?.closing?.since;
+  return since !== undefined && now.getTime() - Date.parse(since) < CLOSE_FORM_HOLD_MINUTES * 60_000;
 }
 
 /** Records or changes a voter's vote on an open ballot; a closed or other ballot is left alone. */

@@ -3,9 +3,9 @@ import { channelCaseCard } from '../../cards/case-cards.js';
 import { closeVoteCard, decisionCard, voterCard, type Viewer } from '../../cards/decision-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise, type CaseRecord } from '../../review/case.js';
-import { closeFormOf, closeVote } from '../../review/close-vote.js';
+import { closeFormOf, closeVote, leaveCloseForm, openCloseForm } from '../../review/close-vote.js';
 import { castVote, closesAs, listForPanel, mayVote, reopenVote } from '../../review/decision-actions.js';
-import { noticesFor, openBallot, outcomeName, tally } from '../../review/decision.js';
+import { noticesFor, outcomeName } from '../../review/decision.js';
 import type { Caller } from '../../review/deps.js';
 import { afterDecision } from '../after-decision.js';
 import { progressContext } from '../channel-card.js';
@@ -35,6 +35,12 @@ function ownView(deps: PanelDeps, record: CaseRecord, caller: Caller, extra: Par
   return viewer.mayVote || viewer.mayClose ? voterCard(view, { ...viewer, ...extra }) : decisionCard(view, VOTERS_ONLY);
 }
 
+/** The caller's own view, saying the vote cannot close until the quorum has voted. */
+const tooFewVotes = (deps: PanelDeps, record: CaseRecord, caller: Caller, cast: number) =>
+  ownView(deps, record, caller, {
+    banner: { text: `The vote cannot close yet: ${deps.review.partnership.panel.quorum} votes are needed and ${cast} have been cast.`, style: 'attention' },
+  });
+
 /**
  * `decision.show`: Teams' refresh of the decision card, its **Open my vote** button, or
  * **Hide** on the collation opened from it: for each voter (and each business-unit member
@@ -51,6 +57,10 @@ export async function showDecision(context: TurnContext, deps: PanelDeps, data: 
   const record = await store.getCase(action.reference);
   if (!record) return NOT_FOUND;
   const view = ownView(deps, record, action.caller);
+  // A closer back from the close form: the shared card shows the latest again.
+  if (await leaveCloseForm(deps.review, record, action.caller)) {
+    deps.background.run('decision-card', () => deps.channelCards.refreshDecision(deps, record.reference));
+  }
   // A voter's view of a decided vote holds its rationale, which may name people: a view to record.
   const decided = record.panel?.ballot?.closedAt !== undefined;
   if (decided && (mayVote(deps.review, aadObjectId) || closesAs(deps.review, aadObjectId))) {
@@ -88,24 +98,29 @@ export async function vote(context: TurnContext, deps: PanelDeps, data: Record<s
   }
 }
 
-/** `decision.closeForm`: the chair's form to close the vote, once the quorum is met. */
+/**
+ * `decision.closeForm`: the chair's form to close the vote, once the quorum is met. Until
+ * they close or go back, the shared card is held still, so an update does not take the
+ * form (and what they typed) from them.
+ */
 export async function closeVoteForm(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
-  if (!closesAs(deps.review, action.caller.aadObjectId)) return closersOnly(deps);
-  const record = await deps.review.store.getCase(action.reference);
-  if (!record) return NOT_FOUND;
-  const view = decisionView(deps, record);
-  const ballot = openBallot(record);
-  if (!view || !ballot) return ownView(deps, record, action.caller);
-  const quorum = deps.review.partnership.panel.quorum;
-  const cast = tally(ballot.votes).cast;
-  if (cast < quorum) {
-    return ownView(deps, record, action.caller, {
-      banner: { text: `The vote cannot close yet: ${quorum} votes are needed and ${cast} have been cast.`, style: 'attention' },
-    });
+  const result = await openCloseForm(deps.review, action);
+  switch (result.status) {
+    case 'refused':
+      return closersOnly(deps);
+    case 'notFound':
+      return NOT_FOUND;
+    case 'noBallot':
+      return ownView(deps, result.record, action.caller);
+    case 'noQuorum':
+      return tooFewVotes(deps, result.record, action.caller, result.cast);
+    case 'open': {
+      const view = decisionView(deps, result.record);
+      return view ? closeVoteCard(view, { ...closeFormOf({}).form, notices: noticesFor(result.record.kind).join(',') }) : NO_VOTE;
+    }
   }
-  return closeVoteCard(view, { ...closeFormOf({}).form, notices: noticesFor(record.kind).join(',') });
 }
 
 /**
@@ -133,9 +148,7 @@ export async function closeVoteNow(context: TurnContext, deps: PanelDeps, data: 
       return ownView(deps, record, action.caller);
     }
     case 'noQuorum':
-      return ownView(deps, result.record, action.caller, {
-        banner: { text: `The vote cannot close yet: ${deps.review.partnership.panel.quorum} votes are needed and ${result.cast} have been cast.`, style: 'attention' },
-      });
+      return tooFewVotes(deps, result.record, action.caller, result.cast);
     case 'invalid': {
       const view = decisionView(deps, result.record);
       return view ? closeVoteCard(view, result.form, result.errors) : NO_VOTE;

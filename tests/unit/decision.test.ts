@@ -6,12 +6,15 @@ import { createWorkingCalendar } from '../../review/calendar.js';
 import { anonymise, type CaseRecord } from '../../review/case.js';
 import {
   awaitsPanel,
+  CLOSE_FORM_HOLD_MINUTES,
+  closeFormOpen,
   noticesFor,
   outcomeName,
   outcomesFor,
   reviewDueOn,
   tally,
   withBallot,
+  withClosing,
   withDecision,
   withVote,
   type DecisionRecord,
@@ -128,6 +131,19 @@ describe('ballots and decisions on a case', () => {
     expect(first).toMatchObject({ stage: 'decided', clocks: { reviewDue: '2027-03-29' } });
     expect(first.panel?.decisions).toHaveLength(1);
     expect(withDecision(first, decision(first, 'noReview'), TODAY, calendar)).toBe(first);
+  });
+
+  it("a closer's open form holds the shared card still for a while, and not past the close", () => {
+    const at = Date.parse(AT);
+    const closing = withClosing(opened(), 1, { by: 'jo', since: AT });
+    expect(closing.panel?.ballot?.closing).toEqual({ by: 'jo', since: AT });
+    expect(closeFormOpen(opened(), new Date(at))).toBe(false);
+    expect(closeFormOpen(closing, new Date(at + (CLOSE_FORM_HOLD_MINUTES - 1) * 60_000))).toBe(true);
+    expect(closeFormOpen(closing, new Date(at + CLOSE_FORM_HOLD_MINUTES * 60_000))).toBe(false);
+    expect(closeFormOpen(withClosing(closing, 1, undefined), new Date(at))).toBe(false);
+    expect(withClosing(closing, 2, undefined)).toBe(closing);
+    const decided = withDecision(closing, decision(closing, 'partnership'), TODAY, calendar);
+    expect(closeFormOpen(decided, new Date(at))).toBe(false);
   });
 
   it('on hold holds the case until the date set; the next decision ends the hold', () => {
