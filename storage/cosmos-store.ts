@@ -1,14 +1,14 @@
 import type { Container, CosmosClient, ItemDefinition, PatchOperation } from '@azure/cosmos';
 import type { AuditAction, AuditEvent } from '../review/audit.js';
-import { createdEvent, type CaseRecord } from '../review/case.js';
+import type { CaseRecord } from '../review/case.js';
 import { openContainers, type CosmosStoreOptions } from './cosmos-containers.js';
+import { createCaseOnce, createNotification, pending } from './cosmos-create.js';
 import {
   auditId,
   byAtThenId,
   EXPIRY_PK,
   fromStored,
   guard,
-  hashKey,
   itemId,
   statusOf,
   strip,
@@ -20,7 +20,6 @@ import {
   type CaseItem,
   type CaseItemType,
   type CaseStore,
-  leaseEnd,
   type Notification,
   type NotificationKind,
   type NotificationClaim,
@@ -55,107 +54,7 @@ export class CosmosStore implements CaseStore {
     actor: string,
     claims: (record: CaseRecord) => NotificationClaim[] = () => [],
   ): Promise<{ record: CaseRecord; created: boolean }> {
-    const ensureCase = (record: CaseRecord) => this.ensureCase(record, actor, claims);
-    const id = hashKey(submissionKey);
-    const pk = `submission:${id}`;
-    const earlier = await this.readSubmission(id, pk);
-    if (earlier) return ensureCase(build(earlier.sequence));
-
-    const sequence = await this.nextSequence(year);
-    const record = build(sequence);
-    try {
-      await guard('submission', () => this.meta.items.create({ id, pk, caseId: record.reference, sequence }));
-    } catch (err) {
-      if (statusOf(err) !== 409) throw err;
-      // Another delivery of the same submission won; its number stands, ours is unused.
-      const winner = await this.readSubmission(id, pk);
-      if (!winner) throw err;
-      return ensureCase(build(winner.sequence));
-    }
-    return ensureCase(record);
-  }
-
-  private async readSubmission(id: string, pk: string): Promise<{ sequence: number } | undefined> {
-    const { resource } = await guard('submission', () => this.meta.item(id, pk).read<{ sequence: number }>());
-    return resource;
-  }
-
-  /**
-   * The case's claims, the case and its creation event, each written if it is not there
-   * yet; `created` says whether this call made the case, and so holds its claims. The
-   * submission key is written first and the claims before the case, so no case is ever
-   * without the claim of its post. A crash or a throttled write in between leaves either
-   * claims with no case, which the next delivery of the submission takes up as it makes
-   * the case (the outbox lets such claims go, having nothing to post), or a case whose
-   * claims the outbox does once their lease has run out.
-   * (A transactional batch would be atomic, but the SDK hides a failed batch's status code.)
-   */
-  private async ensureCase(
-    record: CaseRecord,
-    actor: string,
-    claims: (record: CaseRecord) => NotificationClaim[],
-  ): Promise<{ record: CaseRecord; created: boolean }> {
-    const caseId = record.reference;
-    const earlier: NotificationClaim[] = [];
-    for (const claim of claims(record)) {
-      if (!(await this.createNotification(pending(claim)))) earlier.push(claim);
-    }
-    let stored = await this.getCase(caseId);
-    let created = false;
-    if (!stored) {
-      // An earlier delivery claimed these and failed before the case was made, so never
-      // did them, and the outbox may have let them go: this call holds them again.
-      for (const claim of earlier) await this.holdAgain(claim);
-      try {
-        await guard('case', () => this.cases.items.create({ ...record, id: 'case', type: 'case', caseId }));
-        stored = record;
-        created = true;
-      } catch (err) {
-        if (statusOf(err) !== 409) throw err;
-        stored = (await this.getCase(caseId)) ?? record;
-      }
-    }
-    // The creation's audit event has a fixed id (sorting first), so every delivery of the
-    // submission can make sure it is there: a write that was throttled is made next time.
-    try {
-      await guard('audit', () =>
-        this.cases.items.create({ ...createdEvent(stored, actor), id: 'audit:0:created', type: 'audit', caseId }),
-      );
-    } catch (err) {
-      if (statusOf(err) !== 409) throw err;
-    }
-    return { record: stored, created };
-  }
-
-  /** Makes a claim pending again, held by this caller until its lease ends. */
-  private async holdAgain(claim: NotificationClaim): Promise<void> {
-    const operations: PatchOperation[] = [
-      { op: 'set', path: '/status', value: 'pending' },
-      { op: 'set', path: '/leaseUntil', value: leaseEnd(claim) },
-    ];
-    await guard('notification', () => this.cases.item(`notification:${claim.key}`, claim.caseId).patch(operations));
-  }
-
-  /** The year's next number: an atomic server-side increment, so never issued twice. */
-  private async nextSequence(year: number): Promise<number> {
-    const id = `sequence-${year}`;
-    const increment: PatchOperation[] = [{ op: 'incr', path: '/last', value: 1 }];
-    try {
-      const { resource } = await guard('sequence', () => this.meta.item(id, id).patch<{ last: number }>(increment));
-      if (resource) return resource.last;
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
-    }
-    try {
-      await guard('sequence', () => this.meta.items.create({ id, pk: id, last: 1 }));
-      return 1;
-    } catch (err) {
-      if (statusOf(err) !== 409) throw err;
-      // Someone created the counter first: increment theirs.
-      const { resource } = await guard('sequence', () => this.meta.item(id, id).patch<{ last: number }>(increment));
-      if (!resource) throw err;
-      return resource.last;
-    }
+    return createCaseOnce({ cases: this.cases, meta: this.meta }, { submissionKey, year, build, actor, claims });
   }
 
   async getCase(reference: string): Promise<CaseRecord | undefined> {
@@ -219,20 +118,7 @@ export class CosmosStore implements CaseStore {
   }
 
   async claimNotification(claim: NotificationClaim): Promise<boolean> {
-    return this.createNotification(pending(claim));
-  }
-
-  /** Creates a notification once: false if its key is taken. */
-  private async createNotification(notification: Notification): Promise<boolean> {
-    try {
-      await guard('notification', () =>
-        this.cases.items.create({ ...notification, id: `notification:${notification.key}`, type: 'notification' }),
-      );
-      return true;
-    } catch (err) {
-      if (statusOf(err) === 409) return false;
-      throw err;
-    }
+    return createNotification(this.cases, pending(claim));
   }
 
   async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<void> {
@@ -278,7 +164,7 @@ export class CosmosStore implements CaseStore {
     dueAt: string;
     payload?: Record<string, string>;
   }): Promise<boolean> {
-    return this.createNotification({
+    return createNotification(this.cases, {
       key: intent.key,
       caseId: intent.caseId,
       kind: intent.kind,
@@ -409,5 +295,3 @@ export class CosmosStore implements CaseStore {
   }
 }
 
-/** A new claim: pending, held by its claimant until its lease ends. */
-const pending = (claim: NotificationClaim): Notification => ({ ...claim, status: 'pending', dueAt: claim.at, leaseUntil: leaseEnd(claim) });
