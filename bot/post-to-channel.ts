@@ -7,8 +7,8 @@ import type { PanelDeps } from './deps.js';
 
 /**
  * Posts a new referral's anonymised card as a new thread in the business unit's channel,
- * when this instance holds the post (claimed with the case, or taken over by the outbox
- * sweep after its claimant died), and records and audits how it went. A failure does not
+ * when this instance holds the post (claimed with the case, held again by a later delivery
+ * of the submission, or taken over by the outbox sweep after its claimant died), and records and audits how it went. A failure does not
  * fail the referral: the case is stored and the referrer acknowledged.
  */
 export async function postClaimedReferral(deps: PanelDeps, key: string, record: AnonymousCase): Promise<void> {

@@ -169,11 +169,14 @@ export interface CaseStore {
    * `created: false`, and allocates nothing.
    *
    * `claims` are side effects the new case owes (its post to the business unit's
-   * channel), claimed with it: held by the caller that created the case (`created`), and
-   * taken over by the outbox sweep if that caller dies before finishing them. On SQLite
-   * they are in the case's transaction. On Cosmos DB they are written before the case, so
-   * no case is without them; claims whose case a failure kept from being made are let go
-   * by the outbox, and held again by the delivery of the submission that makes the case.
+   * channel), claimed with it. `created` is true for the one caller that holds them and
+   * so does them; the outbox sweep takes them over if that caller dies first. With no
+   * claims, it is true for the caller that made the case. On SQLite the claims are in the
+   * case's transaction, so their holder made the case. On Cosmos DB they are written
+   * before the case, so no case is without them; a failure in between leaves claims with
+   * no case, which the outbox lets go and a later delivery of the submission holds again
+   * (see storage/cosmos-create.ts). Whatever the interleaving, one caller holds a claim
+   * at a time, and nobody holds one that was sent or failed.
    */
   createCaseOnce(
     submissionKey: string,
@@ -224,9 +227,11 @@ export interface CaseStore {
   /**
    * Takes over a pending notification whose lease ran out by `lease.now` (its claimant
    * died), holding it until `lease.until`: a conditional write, so of several sweeps
-   * (several instances) exactly one gets it.
+   * (several instances) exactly one gets it. With `alsoLetGo`, one that was let go
+   * (`skipped`) is taken too: a claim whose case was made after the outbox found it
+   * missing. Never one that was sent or failed, nor one somebody still holds.
    */
-  takeOverNotification(caseId: string, key: string, lease: { now: string; until: string }): Promise<boolean>;
+  takeOverNotification(caseId: string, key: string, lease: { now: string; until: string; alsoLetGo?: boolean }): Promise<boolean>;
   /**
    * Cases not yet closed, oldest reference first, a page at a time: what the business
    * unit and the leads have in hand (`my tasks`). A named cross-partition query.

@@ -13,9 +13,10 @@ export type SubmitReferralResult =
 /**
  * Takes a referral from a card. Invalid: the problems, per field, and the form as typed;
  * nothing stored. Valid: the case, its `case.created` audit event and the claim of its
- * post to the business unit's channel, stored together once per (referrer, submission
- * id), so a redelivered or double-clicked submit returns the case already made. The
- * post is the caller's to make when `created`; the outbox makes it if the caller dies.
+ * post to the business unit's channel, stored once per (referrer, submission id) (see
+ * `CaseStore.createCaseOnce`), so a redelivered or double-clicked submit returns the case
+ * already made. The post is the caller's to make when `created` (it holds the claim);
+ * the outbox makes it if the caller dies.
  */
 export async function submitReferral(
   deps: ReviewDeps,

@@ -85,18 +85,23 @@ async function abandonAgenda(deps: PanelDeps, notification: Notification): Promi
 
 async function redo(deps: PanelDeps, notification: Notification): Promise<void> {
   const { store, now } = deps.review;
-  const record = await store.getCase(notification.caseId);
+  let record = await store.getCase(notification.caseId);
   if (!record) {
-    // Claimed by a submission that failed before its case was made (Cosmos DB only): there
-    // is nothing to post. If the referrer submits again, that delivery makes the case and
-    // holds the claim again.
+    // No case: a submission failed between claiming its post and making its case (Cosmos
+    // DB writes the claim first), or the case has since been purged. Nothing to do, so the
+    // claim is let go. A later delivery of the submission makes the case and holds the
+    // claim again; one that made it while this looked found the claim still held here, so
+    // the case is looked for once more after letting go, and whichever is first does it.
     const error = 'its case was never stored';
     await store.completeNotification(
       notification.key,
       { status: 'skipped', error },
       { caseId: notification.caseId, at: now().toISOString(), actor: 'panel', action: 'notification.skipped', detail: error },
     );
-    return;
+    record = await store.getCase(notification.caseId);
+    const at = now();
+    const lease = { now: at.toISOString(), until: new Date(at.getTime() + NOTIFICATION_LEASE_MS).toISOString(), alsoLetGo: true };
+    if (!record || !(await store.takeOverNotification(notification.caseId, notification.key, lease))) return;
   }
   if (notification.kind === 'channelPost') {
     await postClaimedReferral(deps, notification.key, anonymise(record));

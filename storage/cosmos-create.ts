@@ -1,6 +1,6 @@
 import type { Container, ItemDefinition, PatchOperation } from '@azure/cosmos';
 import { createdEvent, type CaseRecord } from '../review/case.js';
-import { leaseEnd, type Notification, type NotificationClaim } from '../review/store.js';
+import { ConflictError, leaseEnd, StoreBusyError, type Notification, type NotificationClaim } from '../review/store.js';
 import { guard, hashKey, statusOf, strip } from './cosmos-items.js';
 
 /**
@@ -65,13 +65,12 @@ export async function createCaseOnce(containers: Containers, input: NewCase): Pr
 
 /**
  * The case's claims, the case and its creation event, each written if it is not there
- * yet; `created` says whether this call made the case, and so holds its claims. The
- * claims go before the case, so no case is ever without the claim of its post. A crash
- * or a throttled write in between leaves either claims with no case, which the next
- * delivery of the submission takes up as it makes the case (the outbox lets such claims
- * go, having nothing to post), or a case whose claims the outbox does once their lease
- * has run out. (A transactional batch would be atomic, but the SDK hides a failed
- * batch's status code.)
+ * yet. The claims go before the case, so no case is ever without the claim of its post.
+ * `created` says whether this call holds every claim, and so does them: it made them, or
+ * found them free and held them again (a delivery of the submission that failed left
+ * them, and the outbox may have let them go, finding no case). A claim somebody else
+ * holds is theirs to do, even if this call's write of the case won. (A transactional
+ * batch would be atomic, but the SDK hides a failed batch's status code.)
  */
 async function ensureCase({ cases }: Containers, record: CaseRecord, input: NewCase): Promise<{ record: CaseRecord; created: boolean }> {
   const caseId = record.reference;
@@ -79,25 +78,38 @@ async function ensureCase({ cases }: Containers, record: CaseRecord, input: NewC
     const { resource } = await guard('case', () => cases.item('case', caseId).read<CaseRecord & ItemDefinition>());
     return resource && strip<CaseRecord>(resource);
   };
-  const earlier: NotificationClaim[] = [];
-  for (const claim of input.claims(record)) {
-    if (!(await createNotification(cases, pending(claim)))) earlier.push(claim);
+  const claims = input.claims(record);
+  const held = new Set<string>();
+  for (const claim of claims) {
+    if (await createNotification(cases, pending(claim))) held.add(claim.key);
   }
+  const holdFree = async () => {
+    for (const claim of claims) {
+      if (held.has(claim.key)) continue;
+      const lease = { now: claim.at, until: leaseEnd(claim), alsoLetGo: true };
+      if (await holdClaim(cases, caseId, claim.key, lease)) held.add(claim.key);
+    }
+  };
   let stored = await readCase();
-  let created = false;
+  let made = false;
   if (!stored) {
-    // An earlier delivery claimed these and failed before the case was made, so never
-    // did them, and the outbox may have let them go: this call holds them again.
-    for (const claim of earlier) await holdAgain(cases, claim);
+    // Held before the case is made, so a failure in between leaves them pending.
+    await holdFree();
     try {
       await guard('case', () => cases.items.create({ ...record, id: 'case', type: 'case', caseId }));
       stored = record;
-      created = true;
+      made = true;
     } catch (err) {
+      // Throttled, the case was not written: the claims this call holds are let go, so the
+      // referrer's next submit takes them up at once, not when their lease has run out.
+      if (err instanceof StoreBusyError) await letGo(cases, claims.filter((c) => held.has(c.key)));
       if (statusOf(err) !== 409) throw err;
       stored = (await readCase()) ?? record;
     }
   }
+  // And after: the outbox may have let a claim go while this call made the case (it
+  // looks for the case again after letting go, so one of the two takes it up).
+  await holdFree();
   // The creation's audit event has a fixed id (sorting first), so every delivery of the
   // submission can make sure it is there: a write that was throttled is made next time.
   try {
@@ -105,16 +117,55 @@ async function ensureCase({ cases }: Containers, record: CaseRecord, input: NewC
   } catch (err) {
     if (statusOf(err) !== 409) throw err;
   }
-  return { record: stored, created };
+  return { record: stored, created: claims.length > 0 ? held.size === claims.length : made };
 }
 
-/** Makes a claim pending again, held by this caller until its lease ends. */
-async function holdAgain(cases: Container, claim: NotificationClaim): Promise<void> {
-  const operations: PatchOperation[] = [
-    { op: 'set', path: '/status', value: 'pending' },
-    { op: 'set', path: '/leaseUntil', value: leaseEnd(claim) },
-  ];
-  await guard('notification', () => cases.item(`notification:${claim.key}`, claim.caseId).patch(operations));
+/**
+ * `CaseStore.takeOverNotification`: holds a claim until `lease.until` if nobody does (it
+ * is pending and its lease ran out by `lease.now`, or, with `alsoLetGo`, it was let go).
+ * The write is conditional on the version read, so of several callers exactly one gets
+ * it; a claim that was sent or failed is never touched.
+ */
+export async function holdClaim(
+  cases: Container,
+  caseId: string,
+  key: string,
+  lease: { now: string; until: string; alsoLetGo?: boolean },
+): Promise<boolean> {
+  const item = cases.item(`notification:${key}`, caseId);
+  const { resource, etag } = await guard('notification', () => item.read<Notification & ItemDefinition>());
+  if (!resource) return false;
+  const free = resource.status === 'pending' ? resource.leaseUntil <= lease.now : resource.status === 'skipped' && lease.alsoLetGo === true;
+  if (!free) return false;
+  const heldAgain: Notification & ItemDefinition = { ...resource, status: 'pending', leaseUntil: lease.until };
+  delete heldAgain.error;
+  delete heldAgain.completedAt;
+  try {
+    await guard('notification', () => item.replace(heldAgain, { accessCondition: { type: 'IfMatch', condition: etag } }));
+    return true;
+  } catch (err) {
+    if (err instanceof ConflictError) return false;
+    throw err;
+  }
+}
+
+/**
+ * Lets go claims this call holds and will not do, as the outbox does a claim with no
+ * case: each only if it is still pending under this call's lease. Best effort: a claim
+ * that cannot be let go now is taken over when its lease runs out.
+ */
+async function letGo(cases: Container, claims: NotificationClaim[]): Promise<void> {
+  for (const claim of claims) {
+    const item = cases.item(`notification:${claim.key}`, claim.caseId);
+    try {
+      const { resource, etag } = await guard('notification', () => item.read<Notification & ItemDefinition>());
+      if (resource?.status !== 'pending' || resource.leaseUntil !== leaseEnd(claim)) continue;
+      const letGo = { ...resource, status: 'skipped', error: 'its case could not be stored', completedAt: claim.at };
+      await guard('notification', () => item.replace(letGo, { accessCondition: { type: 'IfMatch', condition: etag } }));
+    } catch (err) {
+      if (!(err instanceof StoreBusyError || err instanceof ConflictError)) throw err;
+    }
+  }
 }
 
 /** The year's next number: an atomic server-side increment, so never issued twice. */

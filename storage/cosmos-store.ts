@@ -2,7 +2,7 @@ import type { Container, CosmosClient, ItemDefinition, PatchOperation } from '@a
 import type { AuditAction, AuditEvent } from '../review/audit.js';
 import type { CaseRecord } from '../review/case.js';
 import { openContainers, type CosmosStoreOptions } from './cosmos-containers.js';
-import { createCaseOnce, createNotification, pending } from './cosmos-create.js';
+import { createCaseOnce, createNotification, holdClaim, pending } from './cosmos-create.js';
 import {
   auditId,
   byAtThenId,
@@ -16,7 +16,6 @@ import {
   type StoredCaseItem,
 } from './cosmos-items.js';
 import {
-  ConflictError,
   type CaseItem,
   type CaseItemType,
   type CaseStore,
@@ -176,20 +175,8 @@ export class CosmosStore implements CaseStore {
     });
   }
 
-  async takeOverNotification(caseId: string, key: string, lease: { now: string; until: string }): Promise<boolean> {
-    const item = this.cases.item(`notification:${key}`, caseId);
-    const { resource, etag } = await guard('notification', () => item.read<Notification & ItemDefinition>());
-    if (!resource || resource.status !== 'pending' || resource.leaseUntil > lease.now) return false;
-    try {
-      // Conditional on the version read: of several sweeps, the first write wins and the rest get 412.
-      await guard('notification', () =>
-        item.replace({ ...resource, leaseUntil: lease.until }, { accessCondition: { type: 'IfMatch', condition: etag } }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConflictError) return false;
-      throw err;
-    }
+  async takeOverNotification(caseId: string, key: string, lease: { now: string; until: string; alsoLetGo?: boolean }): Promise<boolean> {
+    return holdClaim(this.cases, caseId, key, lease);
   }
 
   async getNotification(caseId: string, key: string): Promise<Notification | undefined> {
@@ -294,4 +281,3 @@ export class CosmosStore implements CaseStore {
     this.client.dispose();
   }
 }
-

@@ -229,13 +229,13 @@ export class SqliteStore implements CaseStore {
     return result.changes === 1;
   }
 
-  async takeOverNotification(caseId: string, key: string, lease: { now: string; until: string }): Promise<boolean> {
+  async takeOverNotification(caseId: string, key: string, lease: { now: string; until: string; alsoLetGo?: boolean }): Promise<boolean> {
     const result = this
       .prepared(
-        `UPDATE notifications SET lease_until = ?
-         WHERE key = ? AND case_id = ? AND status = 'pending' AND lease_until <= ?`,
+        `UPDATE notifications SET status = 'pending', lease_until = ?, error = NULL, completed_at = NULL
+         WHERE key = ? AND case_id = ? AND ((status = 'pending' AND lease_until <= ?) OR (? AND status = 'skipped'))`,
       )
-      .run(lease.until, key, caseId, lease.now);
+      .run(lease.until, key, caseId, lease.now, lease.alsoLetGo ? 1 : 0);
     return result.changes === 1;
   }
 

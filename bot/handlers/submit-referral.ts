@@ -50,7 +50,7 @@ export async function submitReferral(
   deps.log.info({ verb: 'referral.submit', reference: record.reference, created }, 'referral stored');
   const card = anonymise(record);
   // The referrer is answered now; the channel hears of it straight after, from the
-  // delivery that stored the case (which holds the post's claim).
+  // delivery that holds the post's claim.
   if (created) deps.background.run('channel-post', () => postClaimedReferral(deps, channelPostKey(record.reference), card));
   return acknowledgementCard(card);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { BUSY_NOTICE } from '../../bot/handlers/submit-referral.js';
 import { VERBS } from '../../cards/verbs.js';
@@ -21,10 +22,25 @@ describe('a throttled Cosmos DB', () => {
     return panel.cosmos;
   };
 
+  const channelPosts = () =>
+    connector.matching('POST', /^\/v3\/conversations$/).filter((c) => JSON.stringify(c.body).includes(REFERRALS_CHANNEL)).length;
+  const referenceIn = (reply: { value?: unknown }) => /Referral received: (REF-\d{4}-\d{4})/.exec(texts(reply.value).join('\n'))?.[1] ?? '';
+  const caseWrite = (req: IncomingMessage) => req.method === 'POST' && /\/colls\/cases\/docs$/.test(req.url ?? '');
+  const claimWrite = (req: IncomingMessage) => req.method === 'PUT' && decodeURIComponent(req.url ?? '').includes('/docs/notification:');
+
+  /** A submit whose post is claimed and whose case is throttled; with `stuck`, letting the claim go is throttled too. */
+  const failAfterClaiming = async (data: Record<string, unknown>, stuck: boolean) => {
+    let writes = 0;
+    cosmos().throttle((req) => (caseWrite(req) && ++writes > 1) || (stuck && claimWrite(req)));
+    const busy = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data));
+    cosmos().throttle(undefined);
+    expect(texts(busy.value)).toContain(BUSY_NOTICE);
+  };
+
   it('a submit whose case cannot be written gets the same card back, saying Panel is busy', async () => {
     const data = { ...validReferralForm(), submissionId: randomUUID() };
     // Let the submission key through, throttle the case itself: the worst moment.
-    cosmos().throttle((req) => req.method === 'POST' && /\/colls\/cases\/docs$/.test(req.url ?? ''));
+    cosmos().throttle(caseWrite);
     const busy = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data));
     expect(cosmos().throttled()).toBeGreaterThan(1);
     expect(texts(busy.value)).toContain(BUSY_NOTICE);
@@ -41,18 +57,31 @@ describe('a throttled Cosmos DB', () => {
     expect(audit.filter((e) => e.action === 'case.created')).toHaveLength(1);
   });
 
-  it('a submit that fails after claiming its post, before its case, posts the referral once when submitted again', async () => {
+  it('a submit throttled after claiming its post lets the claim go, so the next submit posts the referral at once', async () => {
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
-    const channelPosts = () =>
-      connector.matching('POST', /^\/v3\/conversations$/).filter((c) => JSON.stringify(c.body).includes(REFERRALS_CHANNEL)).length;
     const postsBefore = channelPosts();
     const data = { ...validReferralForm(), submissionId: randomUUID() };
-    // The post's claim is written; every write after it (the case) is throttled.
-    let writes = 0;
-    cosmos().throttle((req) => req.method === 'POST' && /\/colls\/cases\/docs$/.test(req.url ?? '') && ++writes > 1);
-    const busy = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data));
-    cosmos().throttle(undefined);
-    expect(texts(busy.value)).toContain(BUSY_NOTICE);
+    await failAfterClaiming(data, false);
+
+    const done = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data));
+    const reference = referenceIn(done);
+    await panel.idle();
+    expect(channelPosts()).toBe(postsBefore + 1);
+    expect(await panel.store.getNotification(reference, `channel-post:${reference}`)).toMatchObject({ status: 'sent' });
+    panel.clock = new Date(NOW.getTime() + 60 * 60_000);
+    try {
+      expect(await sweepOutbox(panel.panel.deps)).toBe(0);
+    } finally {
+      panel.clock = NOW;
+    }
+    expect(channelPosts()).toBe(postsBefore + 1);
+  });
+
+  it('a claim its submit could not let go is let go by the outbox, and the next submit posts the referral once', async () => {
+    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
+    const postsBefore = channelPosts();
+    const data = { ...validReferralForm(), submissionId: randomUUID() };
+    await failAfterClaiming(data, true);
 
     // Long after, the outbox finds the claim with no case, and lets it go.
     panel.clock = new Date(NOW.getTime() + 30 * 60_000);
@@ -69,7 +98,7 @@ describe('a throttled Cosmos DB', () => {
         return undefined;
       });
       const done = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data));
-      const reference = /Referral received: (REF-\d{4}-\d{4})/.exec(texts(done.value).join('\n'))?.[1] ?? '';
+      const reference = referenceIn(done);
       const whilePosting = await panel.store.getNotification(reference, `channel-post:${reference}`);
       expect(whilePosting?.status).toBe('pending');
       expect(whilePosting && Date.parse(whilePosting.leaseUntil)).toBeGreaterThan(panel.clock.getTime());
@@ -90,6 +119,42 @@ describe('a throttled Cosmos DB', () => {
       release();
       await panel.idle();
       connector.respondWith(() => undefined);
+      panel.clock = NOW;
+    }
+  });
+
+  it('a submit that makes the case while the outbox is letting its claim go: the outbox sees the case after, and posts once', async () => {
+    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
+    const postsBefore = channelPosts();
+    const data = { ...validReferralForm(), submissionId: randomUUID() };
+    await failAfterClaiming(data, true);
+
+    panel.clock = new Date(NOW.getTime() + 30 * 60_000);
+    try {
+      // The outbox takes the claim over and looks for its case: none yet. Its answer is
+      // held back while the referrer submits again, which makes the case but finds the
+      // claim held by the outbox, so leaves it.
+      const lookup = cosmos().holdBack((req) => req.method === 'GET' && decodeURIComponent(req.url ?? '').endsWith('/docs/case'), 'answer');
+      const sweep = sweepOutbox(panel.panel.deps);
+      await lookup.reached;
+      const done = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data));
+      const reference = referenceIn(done);
+      await panel.idle();
+      expect(await panel.store.getCase(reference)).toBeDefined();
+      expect(channelPosts()).toBe(postsBefore);
+
+      lookup.release();
+      expect(await sweep).toBe(1);
+      await panel.idle();
+      expect(channelPosts()).toBe(postsBefore + 1);
+      expect(await panel.store.getNotification(reference, `channel-post:${reference}`)).toMatchObject({ status: 'sent' });
+      expect((await panel.store.listAudit(reference)).map((e) => e.action)).toEqual(
+        expect.arrayContaining(['notification.skipped', 'channel.posted']),
+      );
+      panel.clock = new Date(NOW.getTime() + 60 * 60_000);
+      expect(await sweepOutbox(panel.panel.deps)).toBe(0);
+      expect(channelPosts()).toBe(postsBefore + 1);
+    } finally {
       panel.clock = NOW;
     }
   });

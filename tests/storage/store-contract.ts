@@ -280,6 +280,34 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       expect(await store.takeOverNotification(caseId, 'no-such-key', { now: at, until: at })).toBe(false);
     });
 
+    it('a claim that was let go is held again only when asked, and one sent or failed never', async () => {
+      const caseId = formatReference(2033, 2);
+      const at = '2033-01-06T09:00:00.000Z';
+      const hold = (key: string, now: string, alsoLetGo?: boolean) =>
+        store.takeOverNotification(caseId, key, { now, until: '2033-01-06T10:02:00.000Z', ...(alsoLetGo && { alsoLetGo }) });
+      const claims = ['let-go', 'sent', 'failed'].map((name) => ({ key: `post:${caseId}:${name}`, caseId, kind: 'channelPost' as const, at }));
+      for (const claim of claims) await store.claimNotification(claim);
+      const [letGo, sent, failed] = claims.map((c) => c.key) as [string, string, string];
+      const done = (key: string, outcome: Parameters<CaseStore['completeNotification']>[1]) =>
+        store.completeNotification(key, outcome, { caseId, at, actor: 'panel', action: 'notification.skipped' });
+      await done(letGo, { status: 'skipped', error: 'its case was never stored' });
+      await done(sent, { status: 'sent', activityId: 'a-1' });
+      await done(failed, { status: 'failed', error: 'forbidden' });
+
+      const later = '2033-01-06T10:00:00.000Z';
+      expect(await hold(letGo, later)).toBe(false);
+      for (const key of [sent, failed]) expect(await hold(key, later, true)).toBe(false);
+      // Five callers at once: one holds it, pending again with nothing of its last outcome.
+      const holders = await Promise.all(Array.from({ length: 5 }, () => hold(letGo, later, true)));
+      expect(holders.filter(Boolean)).toHaveLength(1);
+      const heldAgain = await store.getNotification(caseId, letGo);
+      expect(heldAgain).toMatchObject({ status: 'pending', leaseUntil: '2033-01-06T10:02:00.000Z' });
+      expect(heldAgain?.error).toBeUndefined();
+      expect(heldAgain?.completedAt).toBeUndefined();
+      expect(await store.getNotification(caseId, sent)).toMatchObject({ status: 'sent', activityId: 'a-1' });
+      expect(await store.getNotification(caseId, failed)).toMatchObject({ status: 'failed', error: 'forbidden' });
+    });
+
     it('a reminder is scheduled once, waits for its time, and once skipped is no longer due', async () => {
       const caseId = formatReference(2034, 1);
       const intent = { key: `reminder:${caseId}:police:a:2034-01-09`, caseId, kind: 'reminder' as const, dueAt: '2034-01-09T09:00:00.000Z', payload: { agencyId: 'police' } };

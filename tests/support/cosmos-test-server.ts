@@ -20,6 +20,12 @@ export interface CosmosTestServer {
    * to credentials it does not accept, or to a data-plane role asked to change a container.
    */
   refuseAll(match?: (req: IncomingMessage) => boolean): void;
+  /**
+   * Holds back the first request `match` selects, to make two writers interleave at a
+   * chosen point: at `request`, before the server sees it; at `answer`, after the server
+   * has done it, before its answer goes back. `reached` settles once it is held.
+   */
+  holdBack(match: (req: IncomingMessage) => boolean, at: 'request' | 'answer'): { reached: Promise<void>; release(): void };
   /** How many requests were throttled so far. */
   throttled(): number;
   stop(): Promise<void>;
@@ -36,6 +42,13 @@ export async function startCosmosTestServer(): Promise<CosmosTestServer> {
   let match: ((req: IncomingMessage) => boolean) | undefined;
   let throttled = 0;
   let refusing: ((req: IncomingMessage) => boolean) | undefined;
+  interface Hold {
+    match: (req: IncomingMessage) => boolean;
+    at: 'request' | 'answer';
+    reach: () => void;
+    released: Promise<void>;
+  }
+  const holds: Hold[] = [];
   server.removeAllListeners('request');
   server.on('request', (req, res) => {
     if (refusing?.(req)) {
@@ -49,6 +62,22 @@ export async function startCosmosTestServer(): Promise<CosmosTestServer> {
       res.end(JSON.stringify({ code: 'TooManyRequests', message: 'Request rate is large (test throttle)' }));
       return;
     }
+    const hold = holds.find((h) => h.match(req));
+    if (!hold) {
+      cosmos?.(req, res);
+      return;
+    }
+    holds.splice(holds.indexOf(hold), 1);
+    hold.reach();
+    if (hold.at === 'request') {
+      void hold.released.then(() => cosmos?.(req, res));
+      return;
+    }
+    const end = res.end.bind(res) as (body: string) => void;
+    res.end = ((body: string) => {
+      void hold.released.then(() => end(body));
+      return res;
+    }) as typeof res.end;
     cosmos?.(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,6 +89,14 @@ export async function startCosmosTestServer(): Promise<CosmosTestServer> {
       match = m;
     },
     throttled: () => throttled,
+    holdBack: (m, at) => {
+      let reach = () => {};
+      let release = () => {};
+      const reached = new Promise<void>((resolve) => (reach = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.push({ match: m, at, reach, released });
+      return { reached, release };
+    },
     refuseAll: (m = () => true) => {
       refusing = m;
     },
