@@ -72,10 +72,18 @@ export async function openCloseForm(deps: ReviewDeps, input: { caller: Caller; r
   if (!ballot) return { status: 'noBallot', record: current };
   const cast = tally(ballot.votes).cast;
   if (cast < deps.partnership.panel.quorum) return { status: 'noQuorum', record: current, cast };
-  const closing = { by: actor.toLowerCase(), since: deps.now().toISOString() };
-  const record = await updateCase(deps.store, current.reference, (r) => withClosing(r, ballot.number, closing));
-  await recordAudit(deps, record.reference, actor, 'vote.closing', `ballot=${ballot.number}`);
+  const record = await holdCloseForm(deps, current.reference, ballot.number, actor);
+  // Closed (or reopened as another ballot) since it was read: there is no form to write.
+  if (openBallot(record)?.number !== ballot.number) return { status: 'noBallot', record };
   return { status: 'open', record };
+}
+
+/** Records on the ballot that `actor` is writing its decision from now; audited. */
+async function holdCloseForm(deps: ReviewDeps, reference: string, number: number, actor: string): Promise<CaseRecord> {
+  const closing = { by: actor.toLowerCase(), since: deps.now().toISOString() };
+  const record = await updateCase(deps.store, reference, (r) => withClosing(r, number, closing));
+  if (openBallot(record)?.closing?.since === closing.since) await recordAudit(deps, reference, actor, 'vote.closing', `ballot=${number}`);
+  return record;
 }
 
 /**
@@ -85,10 +93,11 @@ export async function openCloseForm(deps: ReviewDeps, input: { caller: Caller; r
  */
 export async function leaveCloseForm(deps: ReviewDeps, record: CaseRecord, caller: Caller): Promise<boolean> {
   const by = caller.aadObjectId.toLowerCase();
-  const ballot = openBallot(record);
-  if (!ballot || ballot.closing?.by !== by) return false;
-  // Unless another closer has opened the form since.
-  await updateCase(deps.store, record.reference, (r) => (openBallot(r)?.closing?.by === by ? withClosing(r, ballot.number, undefined) : r));
+  const closing = openBallot(record)?.closing;
+  if (!closing || closing.by !== by) return false;
+  // Unless the form has been opened again since (by them, or another closer).
+  const same = (r: CaseRecord) => openBallot(r)?.closing?.since === closing.since && openBallot(r)?.closing?.by === by;
+  await updateCase(deps.store, record.reference, (r) => (same(r) ? withClosing(r, openBallot(r)!.number, undefined) : r));
   return true;
 }
 
@@ -145,7 +154,10 @@ export async function closeVote(deps: ReviewDeps, input: { caller: Caller; refer
     else if (holdUntil <= today(deps)) errors.holdUntil = 'Choose a date after today';
     else if (!deps.calendar.isWorkingDay(holdUntil)) errors.holdUntil = 'That is not a working day; choose a working day';
   }
-  if (Object.keys(errors).length > 0 || !outcome) return { status: 'invalid', record: current, form, errors };
+  if (Object.keys(errors).length > 0 || !outcome) {
+    // The form comes back to them: the shared card is held for them from now.
+    return { status: 'invalid', record: await holdCloseForm(deps, current.reference, ballot.number, actor), form, errors };
+  }
 
   const closedAt = deps.now().toISOString();
   const previous = current.panel?.decisions.at(-1);

@@ -35,6 +35,13 @@ function ownView(deps: PanelDeps, record: CaseRecord, caller: Caller, extra: Par
   return viewer.mayVote || viewer.mayClose ? voterCard(view, { ...viewer, ...extra }) : decisionCard(view, VOTERS_ONLY);
 }
 
+/** A closer back on the decision card from the close form: the shared card shows the latest again. */
+async function backFromCloseForm(deps: PanelDeps, record: CaseRecord, caller: Caller): Promise<void> {
+  if (await leaveCloseForm(deps.review, record, caller)) {
+    deps.background.run('decision-card', () => deps.channelCards.refreshDecision(deps, record.reference));
+  }
+}
+
 /** The caller's own view, saying the vote cannot close until the quorum has voted. */
 const tooFewVotes = (deps: PanelDeps, record: CaseRecord, caller: Caller, cast: number) =>
   ownView(deps, record, caller, {
@@ -57,10 +64,7 @@ export async function showDecision(context: TurnContext, deps: PanelDeps, data: 
   const record = await store.getCase(action.reference);
   if (!record) return NOT_FOUND;
   const view = ownView(deps, record, action.caller);
-  // A closer back from the close form: the shared card shows the latest again.
-  if (await leaveCloseForm(deps.review, record, action.caller)) {
-    deps.background.run('decision-card', () => deps.channelCards.refreshDecision(deps, record.reference));
-  }
+  await backFromCloseForm(deps, record, action.caller);
   // A voter's view of a decided vote holds its rationale, which may name people: a view to record.
   const decided = record.panel?.ballot?.closedAt !== undefined;
   if (decided && (mayVote(deps.review, aadObjectId) || closesAs(deps.review, aadObjectId))) {
@@ -148,6 +152,8 @@ export async function closeVoteNow(context: TurnContext, deps: PanelDeps, data: 
       return ownView(deps, record, action.caller);
     }
     case 'noQuorum':
+      // A vote became a conflict while they wrote: they are back on the card, the form gone.
+      await backFromCloseForm(deps, result.record, action.caller);
       return tooFewVotes(deps, result.record, action.caller, result.cast);
     case 'invalid': {
       const view = decisionView(deps, result.record);

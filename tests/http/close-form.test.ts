@@ -4,9 +4,34 @@ import { VERBS } from '../../cards/verbs.js';
 import { CLOSE_FORM_HOLD_MINUTES } from '../../review/decision.js';
 import { cardAction, channelMention, PANEL_CHANNEL, personalMessage, type PersonKey } from '../support/activities.js';
 import { cardOf, input, texts } from '../support/cards.js';
-import { httpSuite, STORES } from '../support/http-suite.js';
+import { httpSuite, STORES, type HttpSuite } from '../support/http-suite.js';
 import { NOW } from '../support/panel-harness.js';
 import { validReferralForm } from '../support/referral-form.js';
+
+const actAs = ({ panel, serviceUrl }: HttpSuite) =>
+  (who: PersonKey, verb: string, data: Record<string, unknown>, where: 'personal' | 'channel' | 'panel' = 'panel') =>
+    panel.invoke(cardAction(serviceUrl(), who, verb, data, where));
+
+/** A referral on the panel's agenda, its vote open: its reference, the shared card's updates, and its ballot. */
+const openVote = (suite: HttpSuite) => async () => {
+  const { connector, panel, serviceUrl } = suite;
+  const act = actAs(suite);
+  await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
+  await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for the panel', PANEL_CHANNEL));
+  const ack = await act('dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }, 'personal');
+  const reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
+  await act('sam', VERBS.confirmRapidReview, { reference, agencies: 'police', dueOn: '2026-12-11' }, 'channel');
+  await panel.idle();
+  await act('alex', VERBS.nilReturn, { reference, agencyId: 'police', submissionId: randomUUID() }, 'personal');
+  await panel.send(personalMessage(serviceUrl(), 'sam', 'post agenda'));
+  await panel.idle();
+  const card = (await panel.store.getCase(reference))?.panel?.ballot?.card;
+  expect(card).toBeDefined();
+  const puts = () => connector.matching('PUT', new RegExp(`/activities/${card?.activityId}$`));
+  const shown = () => texts(cardOf(puts().at(-1)!.body)).join('\n');
+  const ballot = async () => (await panel.store.getCase(reference))?.panel?.ballot;
+  return { reference, puts, shown, ballot };
+};
 
 /**
  * Updating a card replaces every view of it that Teams shows, the chair's close form
@@ -15,26 +40,14 @@ import { validReferralForm } from '../support/referral-form.js';
  * or after CLOSE_FORM_HOLD_MINUTES.
  */
 describe.each(STORES)("the chair's close form, kept while they write, on $name", ({ store }) => {
-  const { connector, panel, serviceUrl } = httpSuite({}, store);
-  const act = (who: PersonKey, verb: string, data: Record<string, unknown>, where: 'personal' | 'channel' | 'panel' = 'panel') =>
-    panel.invoke(cardAction(serviceUrl(), who, verb, data, where));
+  const suite = httpSuite({}, store);
+  const { panel } = suite;
+  const act = actAs(suite);
   const vote = (who: PersonKey, reference: string, choice: string) => act(who, VERBS.castVote, { reference, ballot: '1', choice });
+  const onTheAgenda = openVote(suite);
 
   it('holds the shared card while the form is open, and updates it when the chair goes back, after the hold, and at the close', async () => {
-    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
-    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for the panel', PANEL_CHANNEL));
-    const ack = await act('dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }, 'personal');
-    const reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
-    await act('sam', VERBS.confirmRapidReview, { reference, agencies: 'police', dueOn: '2026-12-11' }, 'channel');
-    await panel.idle();
-    await act('alex', VERBS.nilReturn, { reference, agencyId: 'police', submissionId: randomUUID() }, 'personal');
-    await panel.send(personalMessage(serviceUrl(), 'sam', 'post agenda'));
-    await panel.idle();
-    const card = (await panel.store.getCase(reference))?.panel?.ballot?.card;
-    expect(card).toBeDefined();
-    const puts = () => connector.matching('PUT', new RegExp(`/activities/${card?.activityId}$`));
-    const shown = () => texts(cardOf(puts().at(-1)!.body)).join('\n');
-    const ballot = async () => (await panel.store.getCase(reference))?.panel?.ballot;
+    const { reference, puts, shown, ballot } = await onTheAgenda();
 
     await vote('priya', reference, 'partnership');
     await vote('noor', reference, 'partnership');
@@ -82,5 +95,68 @@ describe.each(STORES)("the chair's close form, kept while they write, on $name",
     } finally {
       panel.clock = NOW;
     }
+  });
+
+  it('a close refused because a vote became a conflict lets the card go; a close sent back to correct holds it afresh', async () => {
+    const { reference, puts, shown, ballot } = await onTheAgenda();
+    await vote('priya', reference, 'partnership');
+    await vote('noor', reference, 'partnership');
+    await panel.idle();
+
+    panel.clock = new Date(NOW.getTime() + 20 * 60_000);
+    try {
+      await act('jo', VERBS.closeVoteForm, { reference, ballot: '1' });
+      // Twenty minutes on, the chair sends the form without a rationale: it comes back to
+      // them, and the card is held for them from now.
+      panel.clock = new Date(NOW.getTime() + 40 * 60_000);
+      const sentBack = await act('jo', VERBS.closeVote, { reference, ballot: '1', rationale: '', reviewer: 'local', notices: '' });
+      expect(texts(sentBack.value).join('\n')).toMatch(/Give the reasons for the decision/);
+      expect((await ballot())?.closing).toMatchObject({ since: panel.clock.toISOString() });
+
+      // Noor declares a conflict: two votes are needed, one is cast. The close is refused,
+      // the chair is back on the card, and the card shows the latest.
+      const before = puts().length;
+      await vote('noor', reference, 'conflict');
+      await panel.idle();
+      expect(puts()).toHaveLength(before);
+      const refused = await act('jo', VERBS.closeVote, { reference, ballot: '1', rationale: 'Reasons.', reviewer: 'local', notices: '' });
+      expect(texts(refused.value).join('\n')).toMatch(/The vote cannot close yet: 2 votes are needed and 1 have been cast\./);
+      await panel.idle();
+      expect((await ballot())?.closing).toBeUndefined();
+      expect(puts()).toHaveLength(before + 1);
+      expect(shown()).toMatch(/2 of 9 have voted/);
+    } finally {
+      panel.clock = NOW;
+    }
+  });
+});
+
+describe("the chair's close form on Cosmos DB, when the vote closes as they open it", () => {
+  const suite = httpSuite({}, 'cosmos');
+  const { panel } = suite;
+  const act = actAs(suite);
+
+  it('shows the decided card, holds nothing and audits no close form', async () => {
+    const { reference } = await openVote(suite)();
+    await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' });
+    await act('noor', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' });
+    await panel.idle();
+    if (!panel.cosmos) throw new Error('the suite runs on Cosmos');
+
+    // The form's read of the case is answered as it stood; before the answer arrives, the
+    // chair's close from another window is recorded.
+    const read = panel.cosmos.holdBack((req) => req.method === 'GET' && decodeURIComponent(req.url ?? '').endsWith(`/docs/case`), 'answer');
+    const opening = act('jo', VERBS.closeVoteForm, { reference, ballot: '1' });
+    await read.reached;
+    const rationale = 'Agencies missed chances to share what they knew.';
+    await act('jo', VERBS.closeVote, { reference, ballot: '1', rationale, reviewer: 'local', notices: 'nationalPanel,ofsted' });
+    read.release();
+    const form = await opening;
+    await panel.idle();
+
+    expect(texts(form.value).join('\n')).toMatch(/Decided: Partnership review\./);
+    const record = await panel.store.getCase(reference);
+    expect(record?.panel?.ballot?.closing).toBeUndefined();
+    expect((await panel.store.listAudit(reference)).map((e) => e.action)).not.toContain('vote.closing');
   });
 });
