@@ -28,7 +28,8 @@ const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 
 /** A whole number of at least `min` from the environment, or `fallback`: anything else stops the bench, saying which. */
 function setting(name: string, fallback: number, min: number): number {
-  const parsed = z.coerce.number().int().min(min).safeParse(process.env[name] ?? fallback);
+  // Unset is the fallback; set but empty is a mistake (z.coerce would read it as 0).
+  const parsed = z.coerce.number().int().min(min).safeParse(process.env[name]?.trim() === '' ? Number.NaN : (process.env[name] ?? fallback));
   if (!parsed.success) throw new Error(`${name} must be a whole number of at least ${min}`);
   return parsed.data;
 }
@@ -200,12 +201,12 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const perRound = (t: number) => rounds.map((round) => (round[t]!.requests.average / round[ECHO]!.requests.average).toFixed(2)).join(', ');
+  const perRound = (t: number, to = ECHO) => rounds.map((round) => (round[t]!.requests.average / round[to]!.requests.average).toFixed(2)).join(', ');
   process.stdout.write(`Ratio to echo in each round: ${TARGETS.slice(1).map((target, i) => `${target.name} ${perRound(i + 1)}`).join('; ')}\n`);
   const ok = ratio(REFERRAL_SQLITE, ECHO) >= 0.7 && errorsOf(REFERRAL_SQLITE) === 0;
   process.stdout.write(`SQLite target (>= 0.7 of the echo baseline, no errors): ${ok ? 'met' : 'NOT met'}\n`);
   process.stdout.write(
-    `For comparison, referral submit on SQLite against an echo bot that also posts to a channel: ${ratio(REFERRAL_SQLITE, ECHO_POST).toFixed(2)}\n`,
+    `For comparison, referral submit on SQLite against an echo bot that also posts to a channel: ${ratio(REFERRAL_SQLITE, ECHO_POST).toFixed(2)} (each round: ${perRound(REFERRAL_SQLITE, ECHO_POST)})\n`,
   );
   await connector.stop();
 
