@@ -1,21 +1,20 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
-/** Statuses Teams asks bots to retry: throttled, and the transient gateway failures. */
-const RETRYABLE = new Set([412, 429, 502, 503, 504]);
-
 interface RestLikeError {
   statusCode?: number;
   response?: { headers?: { get(name: string): string | undefined } };
 }
 
-/** Seconds (or an HTTP date) from Retry-After, as milliseconds. */
-function retryAfterMs(err: RestLikeError): number | undefined {
-  const header = err.response?.headers?.get('retry-after');
-  if (header === undefined) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+/**
+ * What the Bot Connector client's own HTTP pipeline leaves unretried of what Teams asks
+ * bots to retry. The pipeline (@azure/core-rest-pipeline's default retry policy) already
+ * retries, three times, a 429 or 503 that carries Retry-After, as it says, and other
+ * 5xx with backoff; retrying those again here would multiply the attempts. Left are a
+ * 412 and a 429 without Retry-After.
+ */
+function leftToRetry(err: RestLikeError): boolean {
+  if (err.statusCode === 412) return true;
+  return err.statusCode === 429 && err.response?.headers?.get('retry-after') === undefined;
 }
 
 export interface RetryOptions {
@@ -26,9 +25,8 @@ export interface RetryOptions {
 }
 
 /**
- * Calls the Bot Connector, retrying what Teams says to retry: the server's Retry-After
- * when it gives one, otherwise exponential backoff with full jitter. The connector
- * client does not retry these itself.
+ * Calls the Bot Connector, retrying what Teams says to retry and the client does not:
+ * exponential backoff with full jitter, a few seconds in all.
  */
 export async function withConnectorRetry<T>(call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const { attempts = 4, baseMs = 500, wait = (ms: number) => delay(ms).then(() => undefined) } = options;
@@ -36,9 +34,8 @@ export async function withConnectorRetry<T>(call: () => Promise<T>, options: Ret
     try {
       return await call();
     } catch (err) {
-      const status = (err as RestLikeError).statusCode;
-      if (attempt >= attempts || status === undefined || !RETRYABLE.has(status)) throw err;
-      await wait(retryAfterMs(err as RestLikeError) ?? Math.random() * baseMs * 2 ** (attempt - 1));
+      if (attempt >= attempts || !leftToRetry(err as RestLikeError)) throw err;
+      await wait(Math.random() * baseMs * 2 ** (attempt - 1));
     }
   }
 }

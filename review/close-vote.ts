@@ -24,6 +24,7 @@ import { recordAudit, todayFor as today, type Caller, type ReviewDeps } from './
 import { parseLocalDate, type LocalDate } from './local-date.js';
 import { readCardForm } from './card-form.js';
 import { updateCase } from './update-case.js';
+import { StoreBusyError } from './store.js';
 
 /** The longest rationale: it goes to the referrer, so it must fit a card. */
 export const RATIONALE_MAX = 3000;
@@ -84,6 +85,20 @@ async function holdCloseForm(deps: ReviewDeps, reference: string, number: number
   const record = await updateCase(deps.store, reference, (r) => withClosing(r, number, closing));
   if (openBallot(record)?.closing?.since === closing.since) await recordAudit(deps, reference, actor, 'vote.closing', `ballot=${number}`);
   return record;
+}
+
+/**
+ * The hold renewed as the form goes back to its closer. Renewing it must not cost them
+ * what they typed: if the store is busy, the form goes back all the same, on the hold it
+ * had.
+ */
+async function keepHolding(deps: ReviewDeps, record: CaseRecord, number: number, actor: string): Promise<CaseRecord> {
+  try {
+    return await holdCloseForm(deps, record.reference, number, actor);
+  } catch (err) {
+    if (err instanceof StoreBusyError) return record;
+    throw err;
+  }
 }
 
 /**
@@ -156,7 +171,7 @@ export async function closeVote(deps: ReviewDeps, input: { caller: Caller; refer
   }
   if (Object.keys(errors).length > 0 || !outcome) {
     // The form comes back to them: the shared card is held for them from now.
-    return { status: 'invalid', record: await holdCloseForm(deps, current.reference, ballot.number, actor), form, errors };
+    return { status: 'invalid', record: await keepHolding(deps, current, ballot.number, actor), form, errors };
   }
 
   const closedAt = deps.now().toISOString();
@@ -191,8 +206,13 @@ export async function closeVote(deps: ReviewDeps, input: { caller: Caller; refer
   });
   const recorded = record.panel?.decisions.at(-1);
   if (recorded?.number !== decision.number || recorded.closedAt !== closedAt || recorded.closedBy !== actor) {
-    // Someone else closed it first, or a vote changed the majority meanwhile: show them where it stands.
-    return openBallot(record) ? { status: 'invalid', record, form, errors: { outcome: 'The votes changed while you were closing: check the result and close again' } } : { status: 'closed', record };
+    // Someone else closed it first, or a vote changed the majority (or the quorum) meanwhile: show them where it stands.
+    const open = openBallot(record);
+    if (!open) return { status: 'closed', record };
+    const cast = tally(open.votes).cast;
+    if (cast < quorum) return { status: 'noQuorum', record, cast };
+    const errors = { outcome: 'The votes changed while you were closing: check the result and close again' };
+    return { status: 'invalid', record: await keepHolding(deps, record, open.number, actor), form, errors };
   }
   await keepDecision(deps, recorded);
   await deps.store.appendAudit({

@@ -7,13 +7,15 @@ import { sendClaimedFeedback, sendReviewReminder } from '../bot/after-decision.j
 import { takeOffHold } from '../review/hold-actions.js';
 import { postClaimedReferral } from '../bot/post-to-channel.js';
 import { fromRequestPayload, sendClaimedRequest } from '../bot/send-requests.js';
-import { anonymise } from '../review/case.js';
+import { anonymise, type CaseRecord } from '../review/case.js';
 import { DateTime } from 'luxon';
 import { localDateOf } from '../review/local-date.js';
 import { mayRemindAt } from '../review/reminders.js';
 import { NOTIFICATION_LEASE_MS, type Notification } from '../review/store.js';
 
 const PAGE = 50;
+/** How long a claim whose case was never made is kept pending before the outbox lets it go. */
+const ORPHAN_CLAIM_MS = 24 * 60 * 60_000;
 
 /**
  * The outbox sweep. Each pending notification that has come due and that nobody holds
@@ -40,6 +42,10 @@ export async function sweepOutbox(deps: PanelDeps): Promise<number> {
       if (notification.status !== 'pending' || notification.leaseUntil > at.toISOString()) continue;
       const isReminder = notification.kind === 'reminder' || notification.kind === 'escalation' || notification.kind === 'reviewReminder';
       if (isReminder && !remindingHours) continue;
+      const redone = notification.kind === 'channelPost' || notification.kind === 'leadRequest';
+      const record = redone ? await store.getCase(notification.caseId) : undefined;
+      // A post or request whose case is not (yet) there is left pending, for a day: see `redo`.
+      if (redone && !record && Date.parse(notification.at) > at.getTime() - ORPHAN_CLAIM_MS) continue;
       const until = new Date(at.getTime() + NOTIFICATION_LEASE_MS).toISOString();
       if (!(await store.takeOverNotification(notification.caseId, notification.key, { now: at.toISOString(), until }))) continue;
       taken++;
@@ -51,7 +57,7 @@ export async function sweepOutbox(deps: PanelDeps): Promise<number> {
       else if (notification.kind === 'agendaPost') await abandonAgenda(deps, notification);
       else {
         deps.log.info({ job: 'outbox', kind: notification.kind, reference: notification.caseId }, 'taking over an unfinished notification');
-        await redo(deps, notification);
+        await redo(deps, notification, record);
       }
     }
     continuation = page.continuation;
@@ -83,15 +89,20 @@ async function abandonAgenda(deps: PanelDeps, notification: Notification): Promi
   );
 }
 
-async function redo(deps: PanelDeps, notification: Notification): Promise<void> {
+/**
+ * A post or request whose claimant died before finishing it, done again. Its case was
+ * read before taking it over. A case missing then was missing for a day: a submission
+ * failed between claiming its post and making its case (Cosmos DB writes the claim
+ * first), or the case has since been purged. Until then the claim was left pending, and
+ * a later delivery of the submission could make the case and post; a read may also miss
+ * a case another instance has just made. Now the referrer has given up, and the claim is
+ * let go. A delivery that still makes the case takes it up again, and so does this sweep
+ * if the case appears as it lets go.
+ */
+async function redo(deps: PanelDeps, notification: Notification, found: CaseRecord | undefined): Promise<void> {
   const { store, now } = deps.review;
-  let record = await store.getCase(notification.caseId);
+  let record = found;
   if (!record) {
-    // No case: a submission failed between claiming its post and making its case (Cosmos
-    // DB writes the claim first), or the case has since been purged. Nothing to do, so the
-    // claim is let go. A later delivery of the submission makes the case and holds the
-    // claim again; one that made it while this looked found the claim still held here, so
-    // the case is looked for once more after letting go, and whichever is first does it.
     const error = 'its case was never stored';
     await store.completeNotification(
       notification.key,

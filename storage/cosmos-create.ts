@@ -68,9 +68,10 @@ export async function createCaseOnce(containers: Containers, input: NewCase): Pr
  * yet. The claims go before the case, so no case is ever without the claim of its post.
  * `created` says whether this call holds every claim, and so does them: it made them, or
  * found them free and held them again (a delivery of the submission that failed left
- * them, and the outbox may have let them go, finding no case). A claim somebody else
- * holds is theirs to do, even if this call's write of the case won. (A transactional
- * batch would be atomic, but the SDK hides a failed batch's status code.)
+ * them). A claim somebody else holds is theirs to do, even if this call's write of the
+ * case won; and once the case exists, a claim whose lease ran out is the outbox's, as its
+ * holder may still be posting, unless this call made the case. (A transactional batch
+ * would be atomic, but the SDK hides a failed batch's status code.)
  */
 async function ensureCase({ cases }: Containers, record: CaseRecord, input: NewCase): Promise<{ record: CaseRecord; created: boolean }> {
   const caseId = record.reference;
@@ -83,33 +84,35 @@ async function ensureCase({ cases }: Containers, record: CaseRecord, input: NewC
   for (const claim of claims) {
     if (await createNotification(cases, pending(claim))) held.add(claim.key);
   }
-  const holdFree = async () => {
+  const holdFree = async (which: Free) => {
     for (const claim of claims) {
       if (held.has(claim.key)) continue;
-      const lease = { now: claim.at, until: leaseEnd(claim), alsoLetGo: true };
-      if (await holdClaim(cases, caseId, claim.key, lease)) held.add(claim.key);
+      if (await holdClaim(cases, caseId, claim.key, { now: claim.at, until: leaseEnd(claim) }, which)) held.add(claim.key);
     }
   };
   let stored = await readCase();
   let made = false;
   if (!stored) {
     // Held before the case is made, so a failure in between leaves them pending.
-    await holdFree();
+    await holdFree({ lapsed: true, letGo: true });
     try {
       await guard('case', () => cases.items.create({ ...record, id: 'case', type: 'case', caseId }));
       stored = record;
       made = true;
     } catch (err) {
-      // Throttled, the case was not written: the claims this call holds are let go, so the
-      // referrer's next submit takes them up at once, not when their lease has run out.
-      if (err instanceof StoreBusyError) await letGo(cases, claims.filter((c) => held.has(c.key)));
+      // Throttled, the case was not written: the claims this call holds are released, so
+      // the referrer's next submit takes them up at once, not when their lease runs out.
+      // They stay pending: another delivery may have made the case meanwhile, and then
+      // the outbox posts.
+      if (err instanceof StoreBusyError) await release(cases, claims.filter((c) => held.has(c.key)));
       if (statusOf(err) !== 409) throw err;
       stored = (await readCase()) ?? record;
     }
   }
-  // And after: the outbox may have let a claim go while this call made the case (it
-  // looks for the case again after letting go, so one of the two takes it up).
-  await holdFree();
+  // And after: a delivery that failed may have released a claim while this call made
+  // the case. The outbox lets go a claim only when its case has been missing for a day;
+  // one let go is taken up by whoever next finds the case made.
+  await holdFree({ lapsed: made, letGo: true });
   // The creation's audit event has a fixed id (sorting first), so every delivery of the
   // submission can make sure it is there: a write that was throttled is made next time.
   try {
@@ -120,22 +123,22 @@ async function ensureCase({ cases }: Containers, record: CaseRecord, input: NewC
   return { record: stored, created: claims.length > 0 ? held.size === claims.length : made };
 }
 
+/** Which claims a caller may take: pending ones whose lease ran out, and ones let go (`skipped`). */
+export interface Free {
+  lapsed: boolean;
+  letGo: boolean;
+}
+
 /**
- * `CaseStore.takeOverNotification`: holds a claim until `lease.until` if nobody does (it
- * is pending and its lease ran out by `lease.now`, or, with `alsoLetGo`, it was let go).
+ * Holds a claim until `lease.until` if it is free in the sense of `which` by `lease.now`.
  * The write is conditional on the version read, so of several callers exactly one gets
- * it; a claim that was sent or failed is never touched.
+ * it; a claim that was sent or failed is never touched. (`CaseStore.takeOverNotification`.)
  */
-export async function holdClaim(
-  cases: Container,
-  caseId: string,
-  key: string,
-  lease: { now: string; until: string; alsoLetGo?: boolean },
-): Promise<boolean> {
+export async function holdClaim(cases: Container, caseId: string, key: string, lease: { now: string; until: string }, which: Free): Promise<boolean> {
   const item = cases.item(`notification:${key}`, caseId);
   const { resource, etag } = await guard('notification', () => item.read<Notification & ItemDefinition>());
   if (!resource) return false;
-  const free = resource.status === 'pending' ? resource.leaseUntil <= lease.now : resource.status === 'skipped' && lease.alsoLetGo === true;
+  const free = resource.status === 'pending' ? which.lapsed && resource.leaseUntil <= lease.now : resource.status === 'skipped' && which.letGo;
   if (!free) return false;
   const heldAgain: Notification & ItemDefinition = { ...resource, status: 'pending', leaseUntil: lease.until };
   delete heldAgain.error;
@@ -150,20 +153,20 @@ export async function holdClaim(
 }
 
 /**
- * Lets go claims this call holds and will not do, as the outbox does a claim with no
- * case: each only if it is still pending under this call's lease. Best effort: a claim
- * that cannot be let go now is taken over when its lease runs out.
+ * Ends this call's lease on claims it holds and will not do now, leaving them pending:
+ * each only if it is still held under this call's lease. Best effort, and never in the
+ * way of the error the caller is about to report: a claim not released now is free when
+ * its lease runs out.
  */
-async function letGo(cases: Container, claims: NotificationClaim[]): Promise<void> {
+async function release(cases: Container, claims: NotificationClaim[]): Promise<void> {
   for (const claim of claims) {
     const item = cases.item(`notification:${claim.key}`, claim.caseId);
     try {
       const { resource, etag } = await guard('notification', () => item.read<Notification & ItemDefinition>());
       if (resource?.status !== 'pending' || resource.leaseUntil !== leaseEnd(claim)) continue;
-      const letGo = { ...resource, status: 'skipped', error: 'its case could not be stored', completedAt: claim.at };
-      await guard('notification', () => item.replace(letGo, { accessCondition: { type: 'IfMatch', condition: etag } }));
-    } catch (err) {
-      if (!(err instanceof StoreBusyError || err instanceof ConflictError)) throw err;
+      await guard('notification', () => item.replace({ ...resource, leaseUntil: claim.at }, { accessCondition: { type: 'IfMatch', condition: etag } }));
+    } catch {
+      // Left to its lease.
     }
   }
 }

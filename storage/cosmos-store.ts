@@ -1,4 +1,4 @@
-import type { Container, CosmosClient, ItemDefinition, PatchOperation } from '@azure/cosmos';
+import type { Container, CosmosClient, ItemDefinition } from '@azure/cosmos';
 import type { AuditAction, AuditEvent } from '../review/audit.js';
 import type { CaseRecord } from '../review/case.js';
 import { openContainers, type CosmosStoreOptions } from './cosmos-containers.js';
@@ -16,6 +16,7 @@ import {
   type StoredCaseItem,
 } from './cosmos-items.js';
 import {
+  ConflictError,
   type CaseItem,
   type CaseItemType,
   type CaseStore,
@@ -120,22 +121,26 @@ export class CosmosStore implements CaseStore {
     return createNotification(this.cases, pending(claim));
   }
 
-  async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<void> {
-    const { caseId, at } = event;
-    const detail: PatchOperation[] =
-      outcome.status !== 'sent'
-        ? [{ op: 'set', path: '/error', value: outcome.error }]
-        : [
-            ...(outcome.activityId ? [{ op: 'set', path: '/activityId', value: outcome.activityId } as const] : []),
-            ...(outcome.conversationId ? [{ op: 'set', path: '/conversationId', value: outcome.conversationId } as const] : []),
-          ];
-    const operations: PatchOperation[] = [
-      { op: 'set', path: '/status', value: outcome.status },
-      { op: 'set', path: '/completedAt', value: at },
-      ...detail,
-    ];
-    await guard('notification', () => this.cases.item(`notification:${key}`, caseId).patch(operations));
+  async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<boolean> {
+    const item = this.cases.item(`notification:${key}`, event.caseId);
+    for (;;) {
+      const { resource, etag } = await guard('notification', () => item.read<Notification & ItemDefinition>());
+      if (resource?.status !== 'pending') return false;
+      const done: Notification & ItemDefinition = { ...resource, status: outcome.status, completedAt: event.at };
+      if (outcome.status === 'sent') {
+        if (outcome.activityId) done.activityId = outcome.activityId;
+        if (outcome.conversationId) done.conversationId = outcome.conversationId;
+      } else done.error = outcome.error;
+      try {
+        await guard('notification', () => item.replace(done, { accessCondition: { type: 'IfMatch', condition: etag } }));
+        break;
+      } catch (err) {
+        // Changed since it was read (taken over, or done): read it again.
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
     await this.appendAudit(event);
+    return true;
   }
 
   async listDueNotifications(
@@ -176,7 +181,7 @@ export class CosmosStore implements CaseStore {
   }
 
   async takeOverNotification(caseId: string, key: string, lease: { now: string; until: string; alsoLetGo?: boolean }): Promise<boolean> {
-    return holdClaim(this.cases, caseId, key, lease);
+    return holdClaim(this.cases, caseId, key, lease, { lapsed: true, letGo: lease.alsoLetGo === true });
   }
 
   async getNotification(caseId: string, key: string): Promise<Notification | undefined> {

@@ -239,16 +239,21 @@ export class SqliteStore implements CaseStore {
     return result.changes === 1;
   }
 
-  async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<void> {
-    this.db.transaction(() => {
-      this.recordOutcome(key, outcome, event.at);
+  async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.recordOutcome(key, outcome, event.at)) return false;
       this.insertAudit(event);
+      return true;
     })();
   }
 
-  private recordOutcome(key: string, outcome: NotificationOutcome, at: string): void {
-    this
-      .prepared('UPDATE notifications SET status = ?, activity_id = ?, conversation_id = ?, error = ?, completed_at = ? WHERE key = ?')
+  /** Records the outcome of a notification still pending: false if it was not. */
+  private recordOutcome(key: string, outcome: NotificationOutcome, at: string): boolean {
+    const result = this
+      .prepared(
+        `UPDATE notifications SET status = ?, activity_id = ?, conversation_id = ?, error = ?, completed_at = ?
+         WHERE key = ? AND status = 'pending'`,
+      )
       .run(
         outcome.status,
         outcome.status === 'sent' ? (outcome.activityId ?? null) : null,
@@ -257,6 +262,7 @@ export class SqliteStore implements CaseStore {
         at,
         key,
       );
+    return result.changes === 1;
   }
 
   async listDueNotifications(

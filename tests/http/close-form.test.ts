@@ -131,7 +131,7 @@ describe.each(STORES)("the chair's close form, kept while they write, on $name",
   });
 });
 
-describe("the chair's close form on Cosmos DB, when the vote closes as they open it", () => {
+describe("the chair's close form on Cosmos DB, when the vote moves as they open or send it", () => {
   const suite = httpSuite({}, 'cosmos');
   const { panel } = suite;
   const act = actAs(suite);
@@ -158,5 +158,57 @@ describe("the chair's close form on Cosmos DB, when the vote closes as they open
     const record = await panel.store.getCase(reference);
     expect(record?.panel?.ballot?.closing).toBeUndefined();
     expect((await panel.store.listAudit(reference)).map((e) => e.action)).not.toContain('vote.closing');
+  });
+
+  it('a close that loses its quorum between reading the votes and writing the decision is refused, and lets the card go', async () => {
+    const { reference } = await openVote(suite)();
+    await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' });
+    await act('noor', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' });
+    await panel.idle();
+    if (!panel.cosmos) throw new Error('the suite runs on Cosmos');
+    await act('jo', VERBS.closeVoteForm, { reference, ballot: '1' });
+    expect((await panel.store.getCase(reference))?.panel?.ballot?.closing).toBeDefined();
+
+    // The close reads two votes of two needed; before that answer arrives, Noor declares a conflict.
+    const read = panel.cosmos.holdBack((req) => req.method === 'GET' && decodeURIComponent(req.url ?? '').endsWith(`/docs/case`), 'answer');
+    const closing = act('jo', VERBS.closeVote, { reference, ballot: '1', rationale: 'Reasons.', reviewer: 'local', notices: '' });
+    await read.reached;
+    await act('noor', VERBS.castVote, { reference, ballot: '1', choice: 'conflict' });
+    read.release();
+    const refused = await closing;
+    await panel.idle();
+
+    expect(texts(refused.value).join('\n')).toMatch(/The vote cannot close yet: 2 votes are needed and 1 have been cast\./);
+    const record = await panel.store.getCase(reference);
+    expect(record?.panel?.decisions ?? []).toEqual([]);
+    expect(record?.panel?.ballot?.closing).toBeUndefined();
+  });
+
+  it('a close whose majority changes meanwhile comes back to the chair, the card held for them afresh', async () => {
+    const { reference } = await openVote(suite)();
+    await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' });
+    await act('noor', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' });
+    await panel.idle();
+    if (!panel.cosmos) throw new Error('the suite runs on Cosmos');
+    await act('jo', VERBS.closeVoteForm, { reference, ballot: '1' });
+
+    panel.clock = new Date(NOW.getTime() + 10 * 60_000);
+    try {
+      const read = panel.cosmos.holdBack((req) => req.method === 'GET' && decodeURIComponent(req.url ?? '').endsWith(`/docs/case`), 'answer');
+      const closing = act('jo', VERBS.closeVote, { reference, ballot: '1', rationale: 'Reasons.', reviewer: 'local', notices: '' });
+      await read.reached;
+      await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'noReview' });
+      read.release();
+      const back = await closing;
+      await panel.idle();
+
+      expect(texts(back.value).join('\n')).toMatch(/The votes changed while you were closing/);
+      expect(input(back.value, 'rationale').value).toBe('Reasons.');
+      const record = await panel.store.getCase(reference);
+      expect(record?.panel?.decisions ?? []).toEqual([]);
+      expect(record?.panel?.ballot?.closing).toMatchObject({ since: panel.clock.toISOString() });
+    } finally {
+      panel.clock = NOW;
+    }
   });
 });

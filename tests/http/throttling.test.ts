@@ -28,7 +28,7 @@ describe('a throttled Cosmos DB', () => {
   const caseWrite = (req: IncomingMessage) => req.method === 'POST' && /\/colls\/cases\/docs$/.test(req.url ?? '');
   const claimWrite = (req: IncomingMessage) => req.method === 'PUT' && decodeURIComponent(req.url ?? '').includes('/docs/notification:');
 
-  /** A submit whose post is claimed and whose case is throttled; with `stuck`, letting the claim go is throttled too. */
+  /** A submit whose post is claimed and whose case is throttled; with `stuck`, releasing the claim is throttled too. */
   const failAfterClaiming = async (data: Record<string, unknown>, stuck: boolean) => {
     let writes = 0;
     cosmos().throttle((req) => (caseWrite(req) && ++writes > 1) || (stuck && claimWrite(req)));
@@ -57,7 +57,7 @@ describe('a throttled Cosmos DB', () => {
     expect(audit.filter((e) => e.action === 'case.created')).toHaveLength(1);
   });
 
-  it('a submit throttled after claiming its post lets the claim go, so the next submit posts the referral at once', async () => {
+  it('a submit throttled after claiming its post releases the claim, so the next submit posts the referral at once', async () => {
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
     const postsBefore = channelPosts();
     const data = { ...validReferralForm(), submissionId: randomUUID() };
@@ -77,22 +77,22 @@ describe('a throttled Cosmos DB', () => {
     expect(channelPosts()).toBe(postsBefore + 1);
   });
 
-  it('a claim its submit could not let go is let go by the outbox, and the next submit posts the referral once', async () => {
+  it('a claim its submit could not release is left pending by the outbox while its case is missing, and the next submit posts once', async () => {
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
     const postsBefore = channelPosts();
     const data = { ...validReferralForm(), submissionId: randomUUID() };
     await failAfterClaiming(data, true);
 
-    // Long after, the outbox finds the claim with no case, and lets it go.
+    // Half an hour on, the outbox finds the claim with no case: it leaves it as it is.
     panel.clock = new Date(NOW.getTime() + 30 * 60_000);
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     try {
-      expect(await sweepOutbox(panel.panel.deps)).toBe(1);
+      expect(await sweepOutbox(panel.panel.deps)).toBe(0);
       expect(channelPosts()).toBe(postsBefore);
 
-      // The second submit makes the case and holds the claim again while it posts (the
-      // stand-in holds the post back), so the outbox would not take it from under it.
+      // The second submit holds the claim again, makes the case, and posts; while the
+      // stand-in holds the post back, the outbox does not take it from under it.
       connector.respondWith(async (call) => {
         if (call.method === 'POST' && call.path === '/v3/conversations') await held;
         return undefined;
@@ -108,9 +108,7 @@ describe('a throttled Cosmos DB', () => {
 
       expect(channelPosts()).toBe(postsBefore + 1);
       expect(await panel.store.getNotification(reference, `channel-post:${reference}`)).toMatchObject({ status: 'sent' });
-      expect((await panel.store.listAudit(reference)).map((e) => e.action)).toEqual(
-        expect.arrayContaining(['notification.skipped', 'case.created', 'channel.posted']),
-      );
+      expect((await panel.store.listAudit(reference)).map((e) => e.action)).toEqual(['case.created', 'channel.posted']);
       // Nothing is left for the outbox: the referral is posted once.
       panel.clock = new Date(NOW.getTime() + 60 * 60_000);
       expect(await sweepOutbox(panel.panel.deps)).toBe(0);
@@ -123,27 +121,56 @@ describe('a throttled Cosmos DB', () => {
     }
   });
 
-  it('a submit that makes the case while the outbox is letting its claim go: the outbox sees the case after, and posts once', async () => {
+  it('after a day with no case the outbox lets the claim go; a submit still making the case takes it up and posts once', async () => {
+    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
+    const postsBefore = channelPosts();
+    const data = { ...validReferralForm(), submissionId: randomUUID() };
+    await failAfterClaiming(data, true);
+    const claimed = (await panel.store.listDueNotifications(new Date(NOW.getTime() + 3 * 60_000).toISOString(), { limit: 100 })).items;
+    const reference = claimed.find((n) => n.kind === 'channelPost' && n.status === 'pending')?.caseId ?? '';
+
+    panel.clock = new Date(NOW.getTime() + 25 * 60 * 60_000);
+    try {
+      expect(await sweepOutbox(panel.panel.deps)).toBe(1);
+      expect(await panel.store.getNotification(reference, `channel-post:${reference}`)).toMatchObject({ status: 'skipped' });
+      expect(channelPosts()).toBe(postsBefore);
+
+      const done = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data));
+      expect(referenceIn(done)).toBe(reference);
+      await panel.idle();
+      expect(channelPosts()).toBe(postsBefore + 1);
+      expect(await panel.store.getNotification(reference, `channel-post:${reference}`)).toMatchObject({ status: 'sent' });
+      expect((await panel.store.listAudit(reference)).map((e) => e.action)).toEqual(['case.created', 'notification.skipped', 'channel.posted']);
+      panel.clock = new Date(NOW.getTime() + 26 * 60 * 60_000);
+      expect(await sweepOutbox(panel.panel.deps)).toBe(0);
+      expect(channelPosts()).toBe(postsBefore + 1);
+    } finally {
+      panel.clock = NOW;
+    }
+  });
+
+  it('a submit that makes the case while the outbox is letting its day-old claim go: the outbox sees the case after, and posts once', async () => {
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
     const postsBefore = channelPosts();
     const data = { ...validReferralForm(), submissionId: randomUUID() };
     await failAfterClaiming(data, true);
 
-    panel.clock = new Date(NOW.getTime() + 30 * 60_000);
+    panel.clock = new Date(NOW.getTime() + 25 * 60 * 60_000);
     try {
-      // The outbox takes the claim over and looks for its case: none yet. Its answer is
-      // held back while the referrer submits again, which makes the case but finds the
+      // The outbox finds no case and takes the claim over; the answer to its taking over
+      // is held back while the referrer submits again, which makes the case but finds the
       // claim held by the outbox, so leaves it.
-      const lookup = cosmos().holdBack((req) => req.method === 'GET' && decodeURIComponent(req.url ?? '').endsWith('/docs/case'), 'answer');
+      const takeOver = cosmos().holdBack(claimWrite, 'answer');
       const sweep = sweepOutbox(panel.panel.deps);
-      await lookup.reached;
+      await takeOver.reached;
       const done = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data));
       const reference = referenceIn(done);
       await panel.idle();
       expect(await panel.store.getCase(reference)).toBeDefined();
       expect(channelPosts()).toBe(postsBefore);
 
-      lookup.release();
+      // The outbox lets the claim go, looks for the case again, finds it, and posts.
+      takeOver.release();
       expect(await sweep).toBe(1);
       await panel.idle();
       expect(channelPosts()).toBe(postsBefore + 1);
@@ -151,7 +178,7 @@ describe('a throttled Cosmos DB', () => {
       expect((await panel.store.listAudit(reference)).map((e) => e.action)).toEqual(
         expect.arrayContaining(['notification.skipped', 'channel.posted']),
       );
-      panel.clock = new Date(NOW.getTime() + 60 * 60_000);
+      panel.clock = new Date(NOW.getTime() + 26 * 60 * 60_000);
       expect(await sweepOutbox(panel.panel.deps)).toBe(0);
       expect(channelPosts()).toBe(postsBefore + 1);
     } finally {

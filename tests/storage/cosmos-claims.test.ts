@@ -72,6 +72,42 @@ describe('claims of a new case on Cosmos DB', () => {
     expect(await audited(record.reference)).toHaveLength(1);
   });
 
+  it('a delivery throttled on the case after another delivery made it releases the claim, still pending, for the outbox', async () => {
+    const key = `dana:${randomUUID()}`;
+    const at = '2026-12-03T10:00:00.000Z';
+    // The first delivery claims the post; its look for the case (none) is held back while
+    // a second delivery makes the case, finding the claim held, so leaving the post to it.
+    const lookup = server.holdBack((req) => req.method === 'GET' && decodeURIComponent(req.url ?? '').endsWith('/docs/case'), 'answer');
+    const one = deliver(key, at);
+    await lookup.reached;
+    const two = await deliver(key, at);
+    expect(two.created).toBe(false);
+    const reference = two.record.reference;
+
+    // Then the first delivery's write of the case is throttled past the SDK's retries.
+    server.throttle(caseWrite);
+    lookup.release();
+    await expect(one).rejects.toBeInstanceOf(StoreBusyError);
+    server.throttle(undefined);
+
+    // Not let go: the case exists, and the claim is free at once for the outbox to post.
+    expect(await store.getNotification(reference, postKey(reference))).toMatchObject({ status: 'pending', leaseUntil: at });
+    const due = await store.listDueNotifications(minutesAfter(1, at), { limit: 100 });
+    expect(due.items.filter((n) => n.caseId === reference).map((n) => n.key)).toEqual([postKey(reference)]);
+    expect(await store.takeOverNotification(reference, postKey(reference), { now: minutesAfter(1, at), until: minutesAfter(3, at) })).toBe(true);
+  });
+
+  it('once the case is made, a later delivery leaves a claim whose lease ran out to the outbox: its holder may still be posting', async () => {
+    const key = `dana:${randomUUID()}`;
+    const at = '2026-12-04T10:00:00.000Z';
+    const one = await deliver(key, at);
+    expect(one.created).toBe(true);
+    const reference = one.record.reference;
+    const later = await deliver(key, minutesAfter(30, at));
+    expect(later.created).toBe(false);
+    expect(await store.getNotification(reference, postKey(reference))).toMatchObject({ status: 'pending', leaseUntil: leaseEnd({ at }) });
+  });
+
   it('a delivery that finds the claim free but loses it to the outbox leaves it, and never holds it again once sent', async () => {
     const key = `dana:${randomUUID()}`;
     const at = '2026-12-02T10:00:00.000Z';

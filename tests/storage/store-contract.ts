@@ -308,6 +308,23 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       expect(await store.getNotification(caseId, failed)).toMatchObject({ status: 'failed', error: 'forbidden' });
     });
 
+    it('a notification takes one outcome: a late one, or two at once, change nothing and are not audited', async () => {
+      const caseId = formatReference(2033, 3);
+      const at = '2033-01-07T09:00:00.000Z';
+      const claim = { key: `post:${caseId}`, caseId, kind: 'channelPost' as const, at };
+      await store.claimNotification(claim);
+      const outcomes = await Promise.all([
+        store.completeNotification(claim.key, { status: 'sent', activityId: 'a-1' }, { caseId, at, actor: 'panel', action: 'channel.posted' }),
+        store.completeNotification(claim.key, { status: 'failed', error: 'late' }, { caseId, at, actor: 'panel', action: 'channel.post.failed' }),
+      ]);
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      const first = await store.getNotification(caseId, claim.key);
+      expect(await store.completeNotification(claim.key, { status: 'skipped', error: 'too late' }, { caseId, at, actor: 'panel', action: 'notification.skipped' })).toBe(false);
+      expect(await store.getNotification(caseId, claim.key)).toEqual(first);
+      expect((await store.listAudit(caseId)).map((e) => e.action)).toEqual([first?.status === 'sent' ? 'channel.posted' : 'channel.post.failed']);
+      expect(await store.completeNotification('no-such-key', { status: 'sent' }, { caseId, at, actor: 'panel', action: 'channel.posted' })).toBe(false);
+    });
+
     it('a reminder is scheduled once, waits for its time, and once skipped is no longer due', async () => {
       const caseId = formatReference(2034, 1);
       const intent = { key: `reminder:${caseId}:police:a:2034-01-09`, caseId, kind: 'reminder' as const, dueAt: '2034-01-09T09:00:00.000Z', payload: { agencyId: 'police' } };
