@@ -1,7 +1,7 @@
 import { anonymise, type AnonymousCase, type CaseRecord } from '../review/case.js';
 import { HOLD_REASON_MAX, type HoldErrors, type HoldForm } from '../review/hold-actions.js';
 import type { LocalDate } from '../review/local-date.js';
-import { progressOf, unreached, type RapidReview, type ReturnState } from '../review/rapid-review.js';
+import { progressOf, reviewProgress, type RapidReview, type ReturnState, type ReviewProgress } from '../review/rapid-review.js';
 import type { Referral } from '../review/referral.js';
 import {
   ABUSE_NAMES,
@@ -73,7 +73,7 @@ const STATE_WORDS: Record<ReturnState, (dueOn: LocalDate) => string> = {
  * "3 of 5 returns: Local Authority ✓, Police ✓, …, Education due Fri 12 Dec", and the
  * same agency by agency. Agencies and states only: nothing about the person.
  */
-export function progressView(review: RapidReview, ctx: ProgressContext): { line: string; facts: Fact[] } {
+export function progressView(review: ReviewProgress, ctx: ProgressContext): { line: string; facts: Fact[] } {
   const progress = progressOf(review, ctx.today);
   const returned = progress.filter((p) => p.state === 'returned' || p.state === 'nilReturn').length;
   const name = (id: string) => ctx.agencyNames.get(id) ?? id;
@@ -117,7 +117,7 @@ export function channelCaseCard(record: AnonymousCase, progress: ProgressContext
   const actions: CardAction[] = [{ title: 'View details', verb: VERBS.viewCaseDetails, reference }];
   if (!review) actions.push({ title: 'Start rapid review', verb: VERBS.startRapidReview, reference });
   else if (!review.closed) {
-    if (unreached(review).length > 0) actions.push({ title: 'Resend undelivered requests', verb: VERBS.resendRequests, reference });
+    if (review.requests.some((request) => request.undelivered)) actions.push({ title: 'Resend undelivered requests', verb: VERBS.resendRequests, reference });
     actions.push({ title: 'Close returns', verb: VERBS.closeReturns, reference });
   } else {
     actions.push({ title: 'View collation', verb: VERBS.viewCollation, reference });
@@ -252,7 +252,7 @@ const DELIVERY_WORDS = { sent: 'request delivered', unreachable: 'not reached' }
 
 /** For the business unit: each agency's state, and whom its request went to and whether it arrived. */
 function rapidReviewGroup(review: RapidReview, ctx: ProgressContext, nameOf: (aadObjectId: string) => string): DocumentGroup {
-  const view = progressView(review, ctx);
+  const view = progressView(reviewProgress(review), ctx);
   return {
     title: 'Rapid review',
     text: '',

@@ -21,7 +21,7 @@ import {
 } from '../review/decision.js';
 import { RATIONALE_MAX, type CloseErrors, type CloseForm } from '../review/close-vote.js';
 import type { LocalDate } from '../review/local-date.js';
-import type { RapidReview } from '../review/rapid-review.js';
+import type { ReviewProgress } from '../review/rapid-review.js';
 import { documentCard, type DocumentAction } from './case-cards.js';
 import { formCard, problemsBanner, type FormAction, type SectionSpec } from './form.js';
 import { anonymousFacts, date, type Fact } from './labels.js';
@@ -61,7 +61,7 @@ const choiceName = (view: DecisionCardView, choice: Choice) =>
   choice === 'conflict' ? 'Conflict of interest declared: abstained' : outcomeName(view.record.kind, choice);
 
 /** Each agency asked, and its return: involved or not, and its view on the criteria. */
-export function returnsSummary(review: RapidReview | undefined, agencyNames: ReadonlyMap<string, string>): Fact[] {
+export function returnsSummary(review: ReviewProgress | undefined, agencyNames: ReadonlyMap<string, string>): Fact[] {
   if (!review) return [{ title: 'Rapid review', value: 'None: listed by the business unit' }];
   return review.requests.map((r) => {
     const c = r.current;

@@ -3,7 +3,7 @@ import type { IntakeClocks } from './clocks.js';
 import type { LocalDate } from './local-date.js';
 import { currentDecision, type Outcome, type PanelRecord } from './decision.js';
 import type { Hold } from './hold.js';
-import type { RapidReview } from './rapid-review.js';
+import { reviewProgress, type RapidReview, type ReviewProgress } from './rapid-review.js';
 import type { Referral, ReviewKind } from './referral.js';
 
 /** Where a case is in the process. Later stages arrive with the decision. */
@@ -72,8 +72,8 @@ export interface AnonymousCase {
   receivedOn: LocalDate;
   clocks: IntakeClocks;
   immediateSafety: boolean;
-  /** The rapid review's agencies and due date: no names. */
-  rapidReview?: RapidReview;
+  /** The rapid review's agencies, due date and progress: nobody's identity. */
+  rapidReview?: ReviewProgress;
   /** On hold, and until when if a date is set; never the reason. */
   onHold?: { until?: LocalDate };
   /** Listed for the panel (by hand, or by a decision to hold), or decided. */
@@ -93,7 +93,7 @@ export function anonymise(record: CaseRecord): AnonymousCase {
     clocks: record.clocks,
     immediateSafety: record.referral.incident.immediateSafety,
     listed: record.panel !== undefined,
-    ...(record.rapidReview && { rapidReview: record.rapidReview }),
+    ...(record.rapidReview && { rapidReview: reviewProgress(record.rapidReview) }),
     ...(record.hold && { onHold: record.hold.until ? { until: record.hold.until } : {} }),
     ...(decision && { decision: { number: decision.number, outcome: decision.outcome, at: decision.closedAt, ...(decision.reviewDue && { reviewDue: decision.reviewDue }) } }),
   };

@@ -255,21 +255,56 @@ export interface AgencyProgress {
 }
 
 /**
+ * The rapid review as the anonymous cards show it: each agency's request, whether it
+ * reached anyone and where its return stands; nobody's identity.
+ */
+export interface ReviewProgress {
+  dueOn: LocalDate;
+  closed?: { reason: 'allReturned' | 'closedByBusinessUnit' };
+  requests: {
+    agencyId: string;
+    /** The current return: involved or not, and the agency's view on the criteria. */
+    current?: { involved: boolean; criteriaView?: CriteriaView };
+    /** Nobody was listed to ask. */
+    noLead: boolean;
+    /** The request reached someone. */
+    reached: boolean;
+    /** It could not reach someone, and the agency has not returned: there is someone to try again. */
+    undelivered: boolean;
+  }[];
+}
+
+export function reviewProgress(review: RapidReview): ReviewProgress {
+  return {
+    dueOn: review.dueOn,
+    ...(review.closed && { closed: { reason: review.closed.reason } }),
+    requests: review.requests.map((r) => {
+      const deliveries = Object.values(r.deliveries);
+      return {
+        agencyId: r.agencyId,
+        ...(r.current && { current: { involved: r.current.involved, ...(r.current.criteriaView && { criteriaView: r.current.criteriaView }) } }),
+        noLead: r.addressees.length === 0,
+        reached: deliveries.some((d) => d.status === 'sent'),
+        undelivered: !r.current && r.addressees.some((a) => r.deliveries[a.aadObjectId.toLowerCase()]?.status === 'unreachable'),
+      };
+    }),
+  };
+}
+
+/**
  * Each requested agency's state today. An agency none of whose addressees could be
  * reached, and which has not returned, is "not reached" until someone is; one with no
  * lead listed, nobody was asked.
  */
-export function progressOf(review: RapidReview, today: LocalDate): AgencyProgress[] {
+export function progressOf(review: ReviewProgress, today: LocalDate): AgencyProgress[] {
   return review.requests.map((r) => {
-    const reached = Object.values(r.deliveries).some((d) => d.status === 'sent');
-    const failed = Object.values(r.deliveries).some((d) => d.status === 'unreachable');
     const state: ReturnState = r.current
       ? r.current.involved
         ? 'returned'
         : 'nilReturn'
-      : r.addressees.length === 0
+      : r.noLead
         ? 'noLead'
-        : !reached && failed
+        : !r.reached && r.undelivered
           ? 'notReached'
           : today > review.dueOn
             ? 'overdue'

@@ -9,7 +9,7 @@ import type { Caller } from './deps.js';
 import type { LocalDate } from './local-date.js';
 import { awaitsPanel, openBallot } from './decision.js';
 import { VOTING_ROLES, type Directory } from './partnership.js';
-import { progressOf } from './rapid-review.js';
+import { progressOf, reviewProgress } from './rapid-review.js';
 
 export interface Owed {
   reference: string;
@@ -53,7 +53,7 @@ export function tasksFor(caller: Caller, cases: readonly CaseRecord[], directory
     }
     if (!businessUnit) continue;
     if (review && !review.closed && !record.hold) {
-      const late = progressOf(review, today).filter((p) => p.state === 'overdue').map((p) => p.agencyId);
+      const late = progressOf(reviewProgress(review), today).filter((p) => p.state === 'overdue').map((p) => p.agencyId);
       if (late.length > 0) tasks.overdue.push({ reference: record.reference, agencyIds: late, dueOn: review.dueOn });
     }
     if (awaitsPanel(record)) tasks.awaitingPanel.push({ reference: record.reference, descriptor: record.descriptor });

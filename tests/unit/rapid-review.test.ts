@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createWorkingCalendar } from '../../review/calendar.js';
-import type { CaseRecord } from '../../review/case.js';
+import { anonymise, type CaseRecord } from '../../review/case.js';
 import { addDays, localDate } from '../../review/local-date.js';
 import { createDirectory, parsePartnership, type Person } from '../../review/partnership.js';
 import {
@@ -12,6 +12,7 @@ import {
   leadsOf,
   progressOf,
   proposedReturnsDue,
+  reviewProgress,
   unreached,
   withDelegate,
   withDelivery,
@@ -371,7 +372,7 @@ describe('progress', () => {
     record = returned(record, 'la', 'l', false);
     record = withDelivery(record, 'icb', '88888888-8888-4888-8888-888888888888', sent);
     record = withDelivery(record, 'education', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', gone);
-    const states = (today: string) => progressOf(record.rapidReview!, d(today)).map((p) => [p.agencyId, p.state]);
+    const states = (today: string) => progressOf(reviewProgress(record.rapidReview!), d(today)).map((p) => [p.agencyId, p.state]);
     expect(states('2026-12-11')).toEqual([
       ['police', 'returned'],
       ['la', 'nilReturn'],
@@ -388,7 +389,7 @@ describe('progress', () => {
   it('not reached only while nobody at the agency has been reached', () => {
     const other = 'cccccccc-cccc-4ccc-8ccc-cccccccccccc';
     const gonePolice = withDelivery(started(['police']), 'police', ID.alex, gone);
-    const state = (record: CaseRecord, today = '2026-12-11') => progressOf(record.rapidReview!, d(today))[0]!.state;
+    const state = (record: CaseRecord, today = '2026-12-11') => progressOf(reviewProgress(record.rapidReview!), d(today))[0]!.state;
     expect(state(gonePolice)).toBe('notReached');
     // Still not reached after the due date: nobody has been told it is overdue.
     expect(state(gonePolice, '2026-12-14')).toBe('notReached');
@@ -404,7 +405,7 @@ describe('progress', () => {
 
   it('an amendment to a nil return shows the latest', () => {
     const amended = returned(returned(started(['police']), 'police', 'p1', false), 'police', 'p2', true);
-    expect(progressOf(amended.rapidReview!, d('2026-12-11'))[0]!.state).toBe('returned');
+    expect(progressOf(reviewProgress(amended.rapidReview!), d('2026-12-11'))[0]!.state).toBe('returned');
   });
 
   it('one line per request, in order, each with the due date; counts never exceed the requests', () => {
@@ -424,7 +425,7 @@ describe('progress', () => {
               ? returned(record, s.agencyId, `return:${s.agencyId}:${s.n}`, s.involved)
               : withDelivery(record, s.agencyId, leadOf(s.agencyId), s.ok ? sent : gone);
         }
-        const progress = progressOf(record.rapidReview!, addDays(d('2026-12-01'), day));
+        const progress = progressOf(reviewProgress(record.rapidReview!), addDays(d('2026-12-01'), day));
         expect(progress.map((p) => p.agencyId)).toEqual(asked);
         expect(progress.every((p) => p.dueOn === '2026-12-11')).toBe(true);
         const count = (...states: string[]) => progress.filter((p) => states.includes(p.state)).length;
@@ -443,11 +444,26 @@ describe('progress', () => {
     expect(unreached(returned(record, 'police', 'p').rapidReview!).map((t) => t.agencyId)).toEqual(['education']);
     expect(unreached(withReturnsClosed(record, 'sam', AT).rapidReview!)).toEqual([]);
   });
+
+  it('the anonymous view of it says whom to try again exists, and names nobody: no Entra id of staff', () => {
+    let record = started(['police', 'education']);
+    record = withDelivery(record, 'police', ID.alex, gone);
+    record = returned(record, 'education', 'e');
+    const view = anonymise(record).rapidReview!;
+    expect(view.requests.map((r) => [r.agencyId, r.undelivered, r.current?.involved])).toEqual([
+      ['police', true, undefined],
+      ['education', false, true],
+    ]);
+    const text = JSON.stringify(view);
+    const ids = record.rapidReview!.requests.flatMap((r) => [...r.addressees.map((a) => a.aadObjectId), ...(r.current ? [r.current.by] : [])]);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of [...ids, record.rapidReview!.startedBy]) expect(text).not.toContain(id);
+  });
 });
 
 describe('an agency with no lead listed', () => {
   it('shows as such, not as due: nobody was asked', () => {
     const record = withRapidReview(caseRecord(), { agencies: ['probation'], dueOn: d('2026-12-11'), by: 'sam', at: AT }, demo);
-    expect(progressOf(record.rapidReview!, d('2026-12-14')).map((p) => p.state)).toEqual(['noLead']);
+    expect(progressOf(reviewProgress(record.rapidReview!), d('2026-12-14')).map((p) => p.state)).toEqual(['noLead']);
   });
 });
