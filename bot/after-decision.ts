@@ -63,11 +63,13 @@ export async function sendClaimedFeedback(deps: PanelDeps, key: string, referenc
     return;
   }
   deps.log.warn({ reference, reason: delivery.reason }, 'decision not delivered to the referrer');
-  await store.completeNotification(
+  const recorded = await store.completeNotification(
     key,
     { status: 'failed', error: delivery.reason },
     { caseId: reference, at, actor: 'panel', action: 'decision.feedbackFailed', detail: `decision=${decision.number} reason=${delivery.reason}` },
   );
+  // Already done by whoever took it over: theirs is the outcome, and the message.
+  if (!recorded) return;
   await replyInCaseThread(
     deps,
     reference,

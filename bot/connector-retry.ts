@@ -14,7 +14,8 @@ interface RestLikeError {
  */
 function leftToRetry(err: RestLikeError): boolean {
   if (err.statusCode === 412) return true;
-  return err.statusCode === 429 && err.response?.headers?.get('retry-after') === undefined;
+  const headers = err.response?.headers;
+  return err.statusCode === 429 && ['retry-after', 'retry-after-ms', 'x-ms-retry-after-ms'].every((name) => headers?.get(name) === undefined);
 }
 
 export interface RetryOptions {

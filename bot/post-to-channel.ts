@@ -11,16 +11,18 @@ import type { PanelDeps } from './deps.js';
  * of the submission, or taken over by the outbox sweep after its claimant died), and records and audits how it went. A failure does not
  * fail the referral: the case is stored and the referrer acknowledged.
  */
-export async function postClaimedReferral(deps: PanelDeps, key: string, record: AnonymousCase): Promise<void> {
+export async function postClaimedReferral(deps: PanelDeps, key: string, record: AnonymousCase, heldUntil: string): Promise<void> {
   const { store, now } = deps.review;
 
   const fail = async (error: string) => {
     deps.log.warn({ reference: record.reference, error }, 'referral not posted to the channel');
-    await store.completeNotification(
+    const recorded = await store.completeNotification(
       key,
       { status: 'failed', error },
       { caseId: record.reference, at: now().toISOString(), actor: 'panel', action: 'channel.post.failed', detail: error },
+      heldUntil,
     );
+    if (!recorded) deps.log.warn({ reference: record.reference }, 'the post was taken over meanwhile; its outcome is theirs');
   };
 
   const channel = await store.getSetting('referralChannel');
@@ -39,9 +41,12 @@ export async function postClaimedReferral(deps: PanelDeps, key: string, record: 
   }
   // Posted: from here on a failure must not mark it failed, or a retry would post twice.
   // The activity id is what updates the card in place later.
-  await store.completeNotification(
+  const recorded = await store.completeNotification(
     key,
     { status: 'sent', ...(activityId && { activityId, conversationId: threadOf(channel, activityId) }) },
     { caseId: record.reference, at: now().toISOString(), actor: 'panel', action: 'channel.posted' },
+    heldUntil,
   );
+  // Held so long (throttled past the lease) that the outbox took the post over: it may show twice.
+  if (!recorded) deps.log.warn({ reference: record.reference }, 'posted after the post was taken over; it may show twice');
 }

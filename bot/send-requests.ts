@@ -153,11 +153,13 @@ export async function sendClaimedRequest(
     return;
   }
   deps.log.warn({ reference, agency: target.agencyId, reason: delivery.reason }, 'request not delivered');
-  await store.completeNotification(
+  const recorded = await store.completeNotification(
     key,
     { status: 'failed', error: delivery.reason },
     { caseId: reference, at, actor: 'panel', action: 'rapidReview.requestUndelivered', detail: `${detail} reason=${delivery.reason}` },
   );
+  // Already done by whoever took it over: theirs is the outcome, and the report.
+  if (!recorded) return;
   await recordDelivery(deps.review, {
     reference,
     ...target,

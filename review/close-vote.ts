@@ -208,7 +208,7 @@ export async function closeVote(deps: ReviewDeps, input: { caller: Caller; refer
   if (recorded?.number !== decision.number || recorded.closedAt !== closedAt || recorded.closedBy !== actor) {
     // Someone else closed it first, or a vote changed the majority (or the quorum) meanwhile: show them where it stands.
     const open = openBallot(record);
-    if (!open) return { status: 'closed', record };
+    if (open?.number !== ballot.number) return { status: 'closed', record };
     const cast = tally(open.votes).cast;
     if (cast < quorum) return { status: 'noQuorum', record, cast };
     const errors = { outcome: 'The votes changed while you were closing: check the result and close again' };

@@ -217,9 +217,10 @@ export interface CaseStore {
    * Records how a claimed notification ended, with the audit event that says so: in one
    * transaction (SQLite), or the outcome first and then the event (Cosmos DB). Only a
    * notification still pending takes an outcome, so a late failure never overwrites a
-   * send: false, and nothing written, if it was already done or let go.
+   * send; with `heldUntil` (the end of the caller's lease), only while the caller still
+   * holds it, not after the outbox took it over. False, and nothing written, otherwise.
    */
-  completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<boolean>;
+  completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent, heldUntil?: string): Promise<boolean>;
   /**
    * Notifications still pending that were due by `before`, oldest first, a page at a
    * time: what the outbox sweep may have to do. A failed one is not in it (it stays

@@ -4,11 +4,12 @@ import { describeAnonymously } from './descriptor.js';
 import { localDateOf, yearOf } from './local-date.js';
 import { validateReferral, type FieldErrors, type ReferralForm } from './referral.js';
 import type { Caller, ReviewDeps } from './deps.js';
-import { channelPostKey } from './store.js';
+import { channelPostKey, leaseEnd } from './store.js';
 
 export type SubmitReferralResult =
   | { status: 'invalid'; errors: FieldErrors; form: Partial<ReferralForm> & { kind?: string } }
-  | { status: 'accepted'; record: CaseRecord; created: boolean };
+  /** `heldUntil`: when the caller's hold on the post ends, if `created`. */
+  | { status: 'accepted'; record: CaseRecord; created: boolean; heldUntil: string };
 
 /**
  * Takes a referral from a card. Invalid: the problems, per field, and the form as typed;
@@ -55,5 +56,5 @@ export async function submitReferral(
     input.caller.aadObjectId,
     (record) => [{ key: channelPostKey(record.reference), caseId: record.reference, kind: 'channelPost', at: now.toISOString() }],
   );
-  return { status: 'accepted', record, created };
+  return { status: 'accepted', record, created, heldUntil: leaseEnd({ at: now.toISOString() }) };
 }

@@ -57,7 +57,7 @@ export async function sweepOutbox(deps: PanelDeps): Promise<number> {
       else if (notification.kind === 'agendaPost') await abandonAgenda(deps, notification);
       else {
         deps.log.info({ job: 'outbox', kind: notification.kind, reference: notification.caseId }, 'taking over an unfinished notification');
-        await redo(deps, notification, record);
+        await redo(deps, notification, record, until);
       }
     }
     continuation = page.continuation;
@@ -99,9 +99,10 @@ async function abandonAgenda(deps: PanelDeps, notification: Notification): Promi
  * let go. A delivery that still makes the case takes it up again, and so does this sweep
  * if the case appears as it lets go.
  */
-async function redo(deps: PanelDeps, notification: Notification, found: CaseRecord | undefined): Promise<void> {
+async function redo(deps: PanelDeps, notification: Notification, found: CaseRecord | undefined, until: string): Promise<void> {
   const { store, now } = deps.review;
   let record = found;
+  let heldUntil = until;
   if (!record) {
     const error = 'its case was never stored';
     await store.completeNotification(
@@ -113,9 +114,10 @@ async function redo(deps: PanelDeps, notification: Notification, found: CaseReco
     const at = now();
     const lease = { now: at.toISOString(), until: new Date(at.getTime() + NOTIFICATION_LEASE_MS).toISOString(), alsoLetGo: true };
     if (!record || !(await store.takeOverNotification(notification.caseId, notification.key, lease))) return;
+    heldUntil = lease.until;
   }
   if (notification.kind === 'channelPost') {
-    await postClaimedReferral(deps, notification.key, anonymise(record));
+    await postClaimedReferral(deps, notification.key, anonymise(record), heldUntil);
     return;
   }
   const request = fromRequestPayload(notification.payload);

@@ -113,6 +113,12 @@ async function ensureCase({ cases }: Containers, record: CaseRecord, input: NewC
   // the case. The outbox lets go a claim only when its case has been missing for a day;
   // one let go is taken up by whoever next finds the case made.
   await holdFree({ lapsed: made, letGo: true });
+  // A call held up for longer than its lease (two minutes) may have lost a claim to
+  // another delivery meanwhile: it holds only what still carries its lease.
+  for (const claim of claims.filter((c) => held.has(c.key))) {
+    const { resource } = await guard('notification', () => cases.item(`notification:${claim.key}`, caseId).read<Notification>());
+    if (resource?.status !== 'pending' || resource.leaseUntil !== leaseEnd(claim)) held.delete(claim.key);
+  }
   // The creation's audit event has a fixed id (sorting first), so every delivery of the
   // submission can make sure it is there: a write that was throttled is made next time.
   try {
@@ -165,8 +171,9 @@ async function release(cases: Container, claims: NotificationClaim[]): Promise<v
       const { resource, etag } = await guard('notification', () => item.read<Notification & ItemDefinition>());
       if (resource?.status !== 'pending' || resource.leaseUntil !== leaseEnd(claim)) continue;
       await guard('notification', () => item.replace({ ...resource, leaseUntil: claim.at }, { accessCondition: { type: 'IfMatch', condition: etag } }));
-    } catch {
-      // Left to its lease.
+    } catch (err) {
+      // Left to its lease: the store's answer, whatever it was, is not the caller's error.
+      if (statusOf(err) === undefined && !(err instanceof StoreBusyError || err instanceof ConflictError)) throw err;
     }
   }
 }

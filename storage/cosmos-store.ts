@@ -121,11 +121,11 @@ export class CosmosStore implements CaseStore {
     return createNotification(this.cases, pending(claim));
   }
 
-  async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<boolean> {
+  async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent, heldUntil?: string): Promise<boolean> {
     const item = this.cases.item(`notification:${key}`, event.caseId);
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       const { resource, etag } = await guard('notification', () => item.read<Notification & ItemDefinition>());
-      if (resource?.status !== 'pending') return false;
+      if (resource?.status !== 'pending' || (heldUntil !== undefined && resource.leaseUntil !== heldUntil)) return false;
       const done: Notification & ItemDefinition = { ...resource, status: outcome.status, completedAt: event.at };
       if (outcome.status === 'sent') {
         if (outcome.activityId) done.activityId = outcome.activityId;
@@ -135,8 +135,8 @@ export class CosmosStore implements CaseStore {
         await guard('notification', () => item.replace(done, { accessCondition: { type: 'IfMatch', condition: etag } }));
         break;
       } catch (err) {
-        // Changed since it was read (taken over, or done): read it again.
-        if (!(err instanceof ConflictError)) throw err;
+        // Changed since it was read (taken over, or done): read it again, a few times.
+        if (!(err instanceof ConflictError) || attempt >= 5) throw err;
       }
     }
     await this.appendAudit(event);

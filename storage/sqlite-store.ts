@@ -239,20 +239,20 @@ export class SqliteStore implements CaseStore {
     return result.changes === 1;
   }
 
-  async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent): Promise<boolean> {
+  async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent, heldUntil?: string): Promise<boolean> {
     return this.db.transaction(() => {
-      if (!this.recordOutcome(key, outcome, event.at)) return false;
+      if (!this.recordOutcome(key, outcome, event.at, heldUntil)) return false;
       this.insertAudit(event);
       return true;
     })();
   }
 
-  /** Records the outcome of a notification still pending: false if it was not. */
-  private recordOutcome(key: string, outcome: NotificationOutcome, at: string): boolean {
+  /** Records the outcome of a notification still pending (and held until `heldUntil`, if given): false if it was not. */
+  private recordOutcome(key: string, outcome: NotificationOutcome, at: string, heldUntil: string | undefined): boolean {
     const result = this
       .prepared(
         `UPDATE notifications SET status = ?, activity_id = ?, conversation_id = ?, error = ?, completed_at = ?
-         WHERE key = ? AND status = 'pending'`,
+         WHERE key = ? AND status = 'pending' AND (? IS NULL OR lease_until = ?)`,
       )
       .run(
         outcome.status,
@@ -261,6 +261,8 @@ export class SqliteStore implements CaseStore {
         outcome.status === 'sent' ? null : outcome.error,
         at,
         key,
+        heldUntil ?? null,
+        heldUntil ?? null,
       );
     return result.changes === 1;
   }

@@ -12,6 +12,9 @@ import { postDecisionCard } from '../decision-card.js';
 import { loggableError } from '../logger.js';
 import { openVotes } from '../../review/decision-actions.js';
 
+/** How long the business unit's `post agenda` holds its claim. */
+const AGENDA_LEASE_MS = 30 * 60_000;
+
 const AGENDA_ROLES: readonly Role[] = ['businessUnit', 'panelMember', 'independentChair', 'admin'];
 export const AGENDA_REFUSED = "Only the business unit and the panel's members can see the agenda.";
 
@@ -68,9 +71,13 @@ export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise
     await context.sendActivity("No panel channel is chosen yet: say **@Panel use this channel for the panel** in the panel's Teams channel.");
     return;
   }
-  // Claimed by the message's id: a message Teams delivers again posts nothing more.
+  // Claimed by the message's id: a message Teams delivers again posts nothing more. Held
+  // for as long as posting a whole agenda may take, throttled; only then does the outbox
+  // take it for interrupted.
   const key = `agenda-post:${context.activity.id ?? deps.newId()}`;
-  if (!(await store.claimNotification({ key, caseId: PARTNERSHIP_AUDIT, kind: 'agendaPost', at: now().toISOString() }))) {
+  const at = now();
+  const leaseUntil = new Date(at.getTime() + AGENDA_LEASE_MS).toISOString();
+  if (!(await store.claimNotification({ key, caseId: PARTNERSHIP_AUDIT, kind: 'agendaPost', at: at.toISOString(), leaseUntil }))) {
     await context.sendActivity('That agenda is posted already.');
     return;
   }

@@ -46,11 +46,11 @@ export async function submitReferral(
     deps.log.info({ verb: 'referral.submit', outcome: 'invalid', fields: Object.keys(result.errors) }, 'referral needs changes');
     return referralForm(deps, { kind, submissionId, values: result.form, errors: result.errors });
   }
-  const { record, created } = result;
+  const { record, created, heldUntil } = result;
   deps.log.info({ verb: 'referral.submit', reference: record.reference, created }, 'referral stored');
   const card = anonymise(record);
   // The referrer is answered now; the channel hears of it straight after, from the
   // delivery that holds the post's claim.
-  if (created) deps.background.run('channel-post', () => postClaimedReferral(deps, channelPostKey(record.reference), card));
+  if (created) deps.background.run('channel-post', () => postClaimedReferral(deps, channelPostKey(record.reference), card, heldUntil));
   return acknowledgementCard(card);
 }

@@ -108,6 +108,23 @@ describe('claims of a new case on Cosmos DB', () => {
     expect(await store.getNotification(reference, postKey(reference))).toMatchObject({ status: 'pending', leaseUntil: leaseEnd({ at }) });
   });
 
+  it('a delivery held up past its lease, whose claim another delivery took meanwhile, leaves the post to that one', async () => {
+    const key = `dana:${randomUUID()}`;
+    const at = '2026-12-05T10:00:00.000Z';
+    // The first delivery claims the post; its look for the case is held back for longer than its lease.
+    const lookup = server.holdBack((req) => req.method === 'GET' && decodeURIComponent(req.url ?? '').endsWith('/docs/case'), 'answer');
+    const one = deliver(key, at);
+    await lookup.reached;
+    // Half an hour on, a second delivery finds the claim's lease run out and no case: it holds the claim and makes the case.
+    const two = await deliver(key, minutesAfter(30, at));
+    expect(two.created).toBe(true);
+    lookup.release();
+    const first = await one;
+    expect(first.record.reference).toBe(two.record.reference);
+    expect(first.created).toBe(false);
+    expect(await store.getNotification(two.record.reference, postKey(two.record.reference))).toMatchObject({ leaseUntil: leaseEnd({ at: minutesAfter(30, at) }) });
+  });
+
   it('a delivery that finds the claim free but loses it to the outbox leaves it, and never holds it again once sent', async () => {
     const key = `dana:${randomUUID()}`;
     const at = '2026-12-02T10:00:00.000Z';

@@ -325,6 +325,19 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       expect(await store.completeNotification('no-such-key', { status: 'sent' }, { caseId, at, actor: 'panel', action: 'channel.posted' })).toBe(false);
     });
 
+    it("a claimant's outcome is refused once the outbox has taken its notification over", async () => {
+      const caseId = formatReference(2033, 4);
+      const at = '2033-01-08T09:00:00.000Z';
+      const claim = { key: `post:${caseId}`, caseId, kind: 'channelPost' as const, at };
+      await store.claimNotification(claim);
+      const event = { caseId, at, actor: 'panel', action: 'channel.posted' } as const;
+      // The claimant is held up past its lease; the outbox takes the post over.
+      expect(await store.takeOverNotification(caseId, claim.key, { now: '2033-01-08T09:05:00.000Z', until: '2033-01-08T09:07:00.000Z' })).toBe(true);
+      expect(await store.completeNotification(claim.key, { status: 'failed', error: 'late' }, event, leaseEnd(claim))).toBe(false);
+      expect(await store.completeNotification(claim.key, { status: 'sent', activityId: 'a-2' }, event, '2033-01-08T09:07:00.000Z')).toBe(true);
+      expect(await store.getNotification(caseId, claim.key)).toMatchObject({ status: 'sent', activityId: 'a-2' });
+    });
+
     it('a reminder is scheduled once, waits for its time, and once skipped is no longer due', async () => {
       const caseId = formatReference(2034, 1);
       const intent = { key: `reminder:${caseId}:police:a:2034-01-09`, caseId, kind: 'reminder' as const, dueAt: '2034-01-09T09:00:00.000Z', payload: { agencyId: 'police' } };

@@ -38,7 +38,7 @@ describe('retrying the Bot Connector', () => {
   });
 
   it('leaves to the client what its pipeline already retried: a 429 with Retry-After, a 503, a 502', async () => {
-    for (const error of [refusal(429, { 'retry-after': '2' }), refusal(503), refusal(502)]) {
+    for (const error of [refusal(429, { 'retry-after': '2' }), refusal(429, { 'retry-after-ms': '20' }), refusal(503), refusal(502)]) {
       const c = calls([error]);
       await expect(withConnectorRetry(c.call, { wait })).rejects.toBe(error);
       expect(c.made()).toBe(1);
