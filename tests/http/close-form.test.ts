@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { CLOSE_FORM_HOLD_MINUTES } from '../../review/decision.js';
@@ -135,17 +136,24 @@ describe("the chair's close form on Cosmos DB, when the vote moves as they open 
   const suite = httpSuite({}, 'cosmos');
   const { panel } = suite;
   const act = actAs(suite);
+  const caseRead = (req: IncomingMessage) => req.method === 'GET' && decodeURIComponent(req.url ?? '').endsWith('/docs/case');
 
-  it('shows the decided card, holds nothing and audits no close form', async () => {
+  /** A vote open with the two votes it needs, both for a partnership review. */
+  const quorate = async () => {
     const { reference } = await openVote(suite)();
     await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' });
     await act('noor', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' });
     await panel.idle();
     if (!panel.cosmos) throw new Error('the suite runs on Cosmos');
+    return { reference, cosmos: panel.cosmos };
+  };
+
+  it('shows the decided card, holds nothing and audits no close form', async () => {
+    const { reference, cosmos } = await quorate();
 
     // The form's read of the case is answered as it stood; before the answer arrives, the
     // chair's close from another window is recorded.
-    const read = panel.cosmos.holdBack((req) => req.method === 'GET' && decodeURIComponent(req.url ?? '').endsWith(`/docs/case`), 'answer');
+    const read = cosmos.holdBack(caseRead, 'answer');
     const opening = act('jo', VERBS.closeVoteForm, { reference, ballot: '1' });
     await read.reached;
     const rationale = 'Agencies missed chances to share what they knew.';
@@ -161,16 +169,12 @@ describe("the chair's close form on Cosmos DB, when the vote moves as they open 
   });
 
   it('a close that loses its quorum between reading the votes and writing the decision is refused, and lets the card go', async () => {
-    const { reference } = await openVote(suite)();
-    await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' });
-    await act('noor', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' });
-    await panel.idle();
-    if (!panel.cosmos) throw new Error('the suite runs on Cosmos');
+    const { reference, cosmos } = await quorate();
     await act('jo', VERBS.closeVoteForm, { reference, ballot: '1' });
     expect((await panel.store.getCase(reference))?.panel?.ballot?.closing).toBeDefined();
 
     // The close reads two votes of two needed; before that answer arrives, Noor declares a conflict.
-    const read = panel.cosmos.holdBack((req) => req.method === 'GET' && decodeURIComponent(req.url ?? '').endsWith(`/docs/case`), 'answer');
+    const read = cosmos.holdBack(caseRead, 'answer');
     const closing = act('jo', VERBS.closeVote, { reference, ballot: '1', rationale: 'Reasons.', reviewer: 'local', notices: '' });
     await read.reached;
     await act('noor', VERBS.castVote, { reference, ballot: '1', choice: 'conflict' });
@@ -185,16 +189,12 @@ describe("the chair's close form on Cosmos DB, when the vote moves as they open 
   });
 
   it('a close whose majority changes meanwhile comes back to the chair, the card held for them afresh', async () => {
-    const { reference } = await openVote(suite)();
-    await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' });
-    await act('noor', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' });
-    await panel.idle();
-    if (!panel.cosmos) throw new Error('the suite runs on Cosmos');
+    const { reference, cosmos } = await quorate();
     await act('jo', VERBS.closeVoteForm, { reference, ballot: '1' });
 
     panel.clock = new Date(NOW.getTime() + 10 * 60_000);
     try {
-      const read = panel.cosmos.holdBack((req) => req.method === 'GET' && decodeURIComponent(req.url ?? '').endsWith(`/docs/case`), 'answer');
+      const read = cosmos.holdBack(caseRead, 'answer');
       const closing = act('jo', VERBS.closeVote, { reference, ballot: '1', rationale: 'Reasons.', reviewer: 'local', notices: '' });
       await read.reached;
       await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'noReview' });
