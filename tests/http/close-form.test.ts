@@ -188,6 +188,26 @@ describe("the chair's close form on Cosmos DB, when the vote moves as they open 
     expect(record?.panel?.ballot?.closing).toBeUndefined();
   });
 
+  it('a form sent back to correct while the store is too busy to renew the hold still comes back, as typed', async () => {
+    const { reference, cosmos } = await quorate();
+    await act('jo', VERBS.closeVoteForm, { reference, ballot: '1' });
+    const held = (await panel.store.getCase(reference))?.panel?.ballot?.closing;
+
+    panel.clock = new Date(NOW.getTime() + 10 * 60_000);
+    cosmos.throttle((req) => req.method === 'PUT' && decodeURIComponent(req.url ?? '').endsWith('/docs/case'));
+    try {
+      const back = await act('jo', VERBS.closeVote, { reference, ballot: '1', rationale: '', reviewer: 'independent', notices: 'ofsted' });
+      expect(cosmos.throttled()).toBeGreaterThan(0);
+      expect(texts(back.value).join('\n')).toMatch(/Give the reasons for the decision/);
+      expect(input(back.value, 'reviewer').value).toBe('independent');
+    } finally {
+      cosmos.throttle(undefined);
+      panel.clock = NOW;
+    }
+    // The hold it had stands.
+    expect((await panel.store.getCase(reference))?.panel?.ballot?.closing).toEqual(held);
+  });
+
   it('a close whose majority changes meanwhile comes back to the chair, the card held for them afresh', async () => {
     const { reference, cosmos } = await quorate();
     await act('jo', VERBS.closeVoteForm, { reference, ballot: '1' });
