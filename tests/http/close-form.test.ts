@@ -6,6 +6,7 @@ import { CLOSE_FORM_HOLD_MINUTES } from '../../review/decision.js';
 import { cardAction, channelMention, PANEL_CHANNEL, personalMessage, type PersonKey } from '../support/activities.js';
 import { cardOf, input, texts } from '../support/cards.js';
 import { httpSuite, STORES, type HttpSuite } from '../support/http-suite.js';
+import type { CosmosTestServer } from '../support/cosmos-test-server.js';
 import { NOW } from '../support/panel-harness.js';
 import { validReferralForm } from '../support/referral-form.js';
 
@@ -148,6 +149,18 @@ describe("the chair's close form on Cosmos DB, when the vote moves as they open 
     return { reference, cosmos: panel.cosmos };
   };
 
+  /** Jo sends a valid close; while its read of the case is held back, `who` votes `choice`. Jo's answer. */
+  const closeWhile = async (cosmos: CosmosTestServer, reference: string, who: PersonKey, choice: string) => {
+    const read = cosmos.holdBack(caseRead, 'answer');
+    const closing = act('jo', VERBS.closeVote, { reference, ballot: '1', rationale: 'Reasons.', reviewer: 'local', notices: '' });
+    await read.reached;
+    await act(who, VERBS.castVote, { reference, ballot: '1', choice });
+    read.release();
+    const answer = await closing;
+    await panel.idle();
+    return answer;
+  };
+
   it('shows the decided card, holds nothing and audits no close form', async () => {
     const { reference, cosmos } = await quorate();
 
@@ -174,13 +187,7 @@ describe("the chair's close form on Cosmos DB, when the vote moves as they open 
     expect((await panel.store.getCase(reference))?.panel?.ballot?.closing).toBeDefined();
 
     // The close reads two votes of two needed; before that answer arrives, Noor declares a conflict.
-    const read = cosmos.holdBack(caseRead, 'answer');
-    const closing = act('jo', VERBS.closeVote, { reference, ballot: '1', rationale: 'Reasons.', reviewer: 'local', notices: '' });
-    await read.reached;
-    await act('noor', VERBS.castVote, { reference, ballot: '1', choice: 'conflict' });
-    read.release();
-    const refused = await closing;
-    await panel.idle();
+    const refused = await closeWhile(cosmos, reference, 'noor', 'conflict');
 
     expect(texts(refused.value).join('\n')).toMatch(/The vote cannot close yet: 2 votes are needed and 1 have been cast\./);
     const record = await panel.store.getCase(reference);
@@ -214,13 +221,7 @@ describe("the chair's close form on Cosmos DB, when the vote moves as they open 
 
     panel.clock = new Date(NOW.getTime() + 10 * 60_000);
     try {
-      const read = cosmos.holdBack(caseRead, 'answer');
-      const closing = act('jo', VERBS.closeVote, { reference, ballot: '1', rationale: 'Reasons.', reviewer: 'local', notices: '' });
-      await read.reached;
-      await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'noReview' });
-      read.release();
-      const back = await closing;
-      await panel.idle();
+      const back = await closeWhile(cosmos, reference, 'priya', 'noReview');
 
       expect(texts(back.value).join('\n')).toMatch(/The votes changed while you were closing/);
       expect(input(back.value, 'rationale').value).toBe('Reasons.');
