@@ -175,8 +175,9 @@ export interface CaseStore {
    * case's transaction, so their holder made the case. On Cosmos DB they are written
    * before the case, so no case is without them; a failure in between leaves claims with
    * no case, pending, which a later delivery of the submission holds again (the outbox
-   * lets them go only after a day; see storage/cosmos-create.ts and scheduler/outbox.ts). Whatever the interleaving, one caller holds a claim
-   * at a time, and nobody holds one that was sent or failed.
+   * lets them go only after a day; see storage/cosmos-create.ts and scheduler/outbox.ts).
+   * Whatever the interleaving, one caller holds a claim at a time, and nobody holds one
+   * that was sent or failed.
    */
   createCaseOnce(
     submissionKey: string,

@@ -24,6 +24,7 @@ export async function submitReferral(
   input: { caller: Caller; data: Record<string, unknown>; submissionId: string },
 ): Promise<SubmitReferralResult> {
   const now = deps.now();
+  const claimedAt = now.toISOString();
   const today = localDateOf(now, deps.partnership.timezone);
   const agencies = new Map(deps.partnership.agencies.map((a) => [a.id, a.name]));
   const result = validateReferral(input.data, { today, agencies });
@@ -54,7 +55,7 @@ export async function submitReferral(
       referral,
     }),
     input.caller.aadObjectId,
-    (record) => [{ key: channelPostKey(record.reference), caseId: record.reference, kind: 'channelPost', at: now.toISOString() }],
+    (record) => [{ key: channelPostKey(record.reference), caseId: record.reference, kind: 'channelPost', at: claimedAt }],
   );
-  return { status: 'accepted', record, created, heldUntil: leaseEnd({ at: now.toISOString() }) };
+  return { status: 'accepted', record, created, heldUntil: leaseEnd({ at: claimedAt }) };
 }
