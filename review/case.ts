@@ -2,6 +2,7 @@ import type { AuditEvent } from './audit.js';
 import type { IntakeClocks } from './clocks.js';
 import type { LocalDate } from './local-date.js';
 import { currentDecision, type Outcome, type PanelRecord } from './decision.js';
+import type { Effect } from './effects.js';
 import type { Hold } from './hold.js';
 import { reviewProgress, type RapidReview, type ReviewProgress } from './rapid-review.js';
 import type { Referral, ReviewKind } from './referral.js';
@@ -44,6 +45,8 @@ export interface CaseRecord {
   /** When the case was closed, and when its retention ends and it is deleted (ISO 8601). */
   closedAt?: string;
   expiresAt?: string;
+  /** What Panel owes because of the case's changes, by key: see `effects.ts`. */
+  effects?: Record<string, Effect>;
 }
 
 const REFERENCE = /^REF-(\d{4})-(\d{4,})$/i;

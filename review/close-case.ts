@@ -1,19 +1,44 @@
-import { addMonths, type LocalDate } from './local-date.js';
+import type { CaseRecord } from './case.js';
+import type { Outcome } from './decision.js';
 import type { Caller, ReviewDeps } from './deps.js';
+import { refreshCards } from './effects.js';
+import { addMonths, type LocalDate } from './local-date.js';
 import { updateCase } from './update-case.js';
 
+/** Decisions that end the partnership's process: nothing follows them but the feedback. */
+export const CLOSING_OUTCOMES: ReadonlySet<Outcome> = new Set(['noReview', 'otherProcess']);
+
 /**
- * Closes a case and starts its retention clock: after the partnership's
- * `retention.closedCaseYears`, everything about it is deleted (by TTL in Cosmos DB, by
- * the scheduled purge in SQLite). The decision that closes a case calls this.
+ * The case closed at `at`, its retention clock started: after the partnership's
+ * `retention.closedCaseYears`, everything about it is deleted (by TTL in Cosmos DB, by the
+ * scheduled purge in SQLite). A case closed already keeps its first close. Its cards show it.
  */
-export async function closeCase(deps: ReviewDeps, reference: string, closedBy: Caller): Promise<string> {
-  const now = deps.now();
-  const closedAt = now.toISOString();
-  const expiryDay = addMonths(closedAt.slice(0, 10) as LocalDate, 12 * deps.partnership.retention.closedCaseYears);
-  const expiresAt = `${expiryDay}${closedAt.slice(10)}`;
-  await updateCase(deps.store, reference, (c) => ({ ...c, closedAt, expiresAt }));
-  await deps.store.appendAudit({ caseId: reference, at: closedAt, actor: closedBy.aadObjectId, action: 'case.closed' });
-  await deps.store.setExpiry(reference, expiresAt);
-  return expiresAt;
+export function withClosed(record: CaseRecord, at: string, closedCaseYears: number): CaseRecord {
+  if (record.closedAt) return record;
+  const expiryDay = addMonths(at.slice(0, 10) as LocalDate, 12 * closedCaseYears);
+  return refreshCards({ ...record, closedAt: at, expiresAt: `${expiryDay}${at.slice(10)}` }, at);
+}
+
+export type CloseCaseResult = { status: 'refused' | 'notFound' } | { status: 'closed' | 'alreadyClosed'; record: CaseRecord };
+
+/** The business unit closes a case: audited, and its retention starts. */
+export async function closeCase(deps: ReviewDeps, input: { caller: Caller; reference: string }): Promise<CloseCaseResult> {
+  if (!deps.directory.hasRole(input.caller.aadObjectId, 'businessUnit')) return { status: 'refused' };
+  const current = await deps.store.getCase(input.reference);
+  if (!current) return { status: 'notFound' };
+  if (current.closedAt) return { status: 'alreadyClosed', record: current };
+  const at = deps.now().toISOString();
+  const record = await updateCase(deps.store, input.reference, (r) => {
+    const closed = withClosed(r, at, deps.partnership.retention.closedCaseYears);
+    if (closed === r) return r;
+    return { record: closed, audit: [{ caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'case.closed' }] };
+  });
+  if (record.closedAt !== at) return { status: 'alreadyClosed', record };
+  await startRetention(deps, record);
+  return { status: 'closed', record };
+}
+
+/** Tells the store when a closed case's retention ends (a TTL on each of its items in Cosmos DB). */
+export async function startRetention(deps: Pick<ReviewDeps, 'store'>, record: CaseRecord): Promise<void> {
+  if (record.expiresAt) await deps.store.setExpiry(record.reference, record.expiresAt);
 }

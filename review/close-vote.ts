@@ -24,7 +24,11 @@ import { recordAudit, todayFor as today, type Caller, type ReviewDeps } from './
 import { parseLocalDate, type LocalDate } from './local-date.js';
 import { readCardForm } from './card-form.js';
 import { updateCase } from './update-case.js';
-import { StoreBusyError } from './store.js';
+import { StoreBusyError, type CaseItem } from './store.js';
+import type { AuditEvent } from './audit.js';
+import { CLOSING_OUTCOMES, startRetention, withClosed } from './close-case.js';
+import { DECISION_CARD, owe, refreshCard, refreshCards } from './effects.js';
+import { holdEndOwed, reviewRemindersOwed, withRemindersStopped, type Origin } from './owed.js';
 
 /** The longest rationale: it goes to the referrer, so it must fit a card. */
 export const RATIONALE_MAX = 3000;
@@ -110,9 +114,10 @@ export async function leaveCloseForm(deps: ReviewDeps, record: CaseRecord, calle
   const by = caller.aadObjectId.toLowerCase();
   const closing = openBallot(record)?.closing;
   if (!closing || closing.by !== by) return false;
-  // Unless the form has been opened again since (by them, or another closer).
+  // Unless the form has been opened again since (by them, or another closer). The shared card catches up.
   const same = (r: CaseRecord) => openBallot(r)?.closing?.since === closing.since && openBallot(r)?.closing?.by === by;
-  await updateCase(deps.store, record.reference, (r) => (same(r) ? withClosing(r, openBallot(r)!.number, undefined) : r));
+  const at = deps.now().toISOString();
+  await updateCase(deps.store, record.reference, (r) => (same(r) ? refreshCard(withClosing(r, openBallot(r)!.number, undefined), DECISION_CARD, at) : r));
   return true;
 }
 
@@ -121,7 +126,10 @@ export async function leaveCloseForm(deps: ReviewDeps, record: CaseRecord, calle
  * or no majority, the chair's casting decision), a rationale, the reviewer and the
  * notifications the outcome needs. Recorded once, with every vote, and never changed.
  */
-export async function closeVote(deps: ReviewDeps, input: { caller: Caller; reference: string; data: Record<string, unknown> }): Promise<CloseResult> {
+export async function closeVote(
+  deps: ReviewDeps,
+  input: { caller: Caller; reference: string; data: Record<string, unknown>; origin: Origin },
+): Promise<CloseResult> {
   const actor = input.caller.aadObjectId;
   const closedAs = closesAs(deps, actor);
   const current = await deps.store.getCase(input.reference);
@@ -134,8 +142,6 @@ export async function closeVote(deps: ReviewDeps, input: { caller: Caller; refer
   const number = ballotNumber.safeParse(input.data.ballot);
   if (!ballot || !number.success || number.data !== ballot.number) {
     const decided = number.success ? current.panel?.decisions.find((d) => d.number === number.data) : undefined;
-    // A close pressed again (or redelivered) after a crash: the decision's item is written once.
-    if (decided) await keepDecision(deps, decided);
     return { status: 'closed', record: current, ...(decided && { decision: decided }) };
   }
   const counted = tally(ballot.votes);
@@ -202,7 +208,8 @@ export async function closeVote(deps: ReviewDeps, input: { caller: Caller; refer
     if (!open || open.number !== decision.number) return r;
     const final = tally(open.votes);
     if (final.majority !== counted.majority || final.cast < quorum) return r;
-    return withDecision(r, { ...decision, votes: open.votes }, today(deps), deps.calendar);
+    const recorded = { ...decision, votes: open.votes };
+    return { record: afterDecision(deps, withDecision(r, recorded, today(deps), deps.calendar), recorded, input.origin), ...decisionWrites(recorded, previous) };
   });
   const recorded = record.panel?.decisions.at(-1);
   if (recorded?.number !== decision.number || recorded.closedAt !== closedAt || recorded.closedBy !== actor) {
@@ -214,20 +221,38 @@ export async function closeVote(deps: ReviewDeps, input: { caller: Caller; refer
     const errors = { outcome: 'The votes changed while you were closing: check the result and close again' };
     return { status: 'invalid', record: await keepHolding(deps, record, open.number, actor), form, errors };
   }
-  await keepDecision(deps, recorded);
-  await deps.store.appendAudit({
-    caseId: record.reference,
-    at: closedAt,
-    actor,
-    action: 'decision.recorded',
-    detail: `decision=${recorded.number} outcome=${recorded.outcome} votes=${tally(recorded.votes).cast} conflicts=${tally(recorded.votes).conflicts} casting=${recorded.casting}`,
-  });
-  if (previous) {
-    await deps.store.appendAudit({ caseId: record.reference, at: closedAt, actor, action: 'decision.superseded', detail: `decision=${previous.number} by=${recorded.number}` });
-  }
+  if (record.closedAt === closedAt) await startRetention(deps, record);
   return { status: 'decided', record, decision: recorded };
 }
 
-/** The decision as an item of its own, added once and never replaced. */
-const keepDecision = (deps: ReviewDeps, decision: DecisionRecord) =>
-  deps.store.addCaseItemOnce({ caseId: decision.reference, id: `decision:${decision.number}`, type: 'decision', at: decision.closedAt, doc: decision });
+/**
+ * What a decision owes, in its own write: the referrer told; a hold with a date ending by
+ * itself, a case on hold having its reminders stopped; a review's reminders; both cards
+ * brought up to date; and, for a decision that ends the process, the case closed.
+ */
+function afterDecision(deps: ReviewDeps, record: CaseRecord, decision: DecisionRecord, origin: Origin): CaseRecord {
+  const at = decision.closedAt;
+  const plan = { ...deps.partnership, calendar: deps.calendar };
+  const feedback = {
+    key: `feedback:${decision.number}`,
+    kind: 'feedback' as const,
+    dueAt: at,
+    payload: { decision: String(decision.number), serviceUrl: origin.serviceUrl, ...(origin.tenantId && { tenantId: origin.tenantId }) },
+  };
+  let next = owe(record, feedback, ...holdEndOwed(record, deps.partnership), ...reviewRemindersOwed(record, today(deps), plan));
+  if (next.hold) next = withRemindersStopped(next, at);
+  next = refreshCards(next, at);
+  return CLOSING_OUTCOMES.has(decision.outcome) ? withClosed(next, at, deps.partnership.retention.closedCaseYears) : next;
+}
+
+/** The decision's audit events and its record as an item of its own, added once and never replaced. */
+function decisionWrites(decision: DecisionRecord, previous: DecisionRecord | undefined): { audit: AuditEvent[]; items: CaseItem[] } {
+  const { reference: caseId, closedAt: at, closedBy: actor } = decision;
+  const counted = tally(decision.votes);
+  const audit: AuditEvent[] = [
+    { caseId, at, actor, action: 'decision.recorded', detail: `decision=${decision.number} outcome=${decision.outcome} votes=${counted.cast} conflicts=${counted.conflicts} casting=${decision.casting}` },
+  ];
+  if (previous) audit.push({ caseId, at, actor, action: 'decision.superseded', detail: `decision=${previous.number} by=${decision.number}` });
+  if (CLOSING_OUTCOMES.has(decision.outcome)) audit.push({ caseId, at, actor: 'panel', action: 'case.closed', detail: `decision=${decision.number}` });
+  return { audit, items: [{ caseId, id: `decision:${decision.number}`, type: 'decision', at, doc: decision }] };
+}

@@ -11,7 +11,9 @@ import { awaitsPanel, openBallot, outcomesFor, withBallot, withVote, type Choice
 import type { Caller, ReviewDeps } from './deps.js';
 import type { LocalDate } from './local-date.js';
 import { VOTING_ROLES } from './partnership.js';
-import { updateCase } from './update-case.js';
+import { CASE_CARD, DECISION_CARD, owe, refreshCard } from './effects.js';
+import type { Versioned } from './store.js';
+import { updateCase, updateCaseVersion } from './update-case.js';
 
 /**
  * Voters voting in the same moment write the same case: each conflict means another
@@ -40,21 +42,17 @@ export const voters = (deps: ReviewDeps): string[] =>
 export async function openVotes(deps: ReviewDeps, input: { caller: Caller; references: string[]; panelDate?: LocalDate }): Promise<CaseRecord[]> {
   const opened: CaseRecord[] = [];
   for (const reference of input.references) {
-    let created = false;
+    const at = deps.now().toISOString();
     const record = await updateCase(deps.store, reference, (r) => {
-      const next = awaitsPanel(r) ? withBallot(r, deps.now().toISOString(), input.panelDate) : r;
-      created = next !== r;
-      return next;
+      const next = awaitsPanel(r) ? withBallot(r, at, input.panelDate) : r;
+      if (next === r) return r;
+      const number = next.panel?.ballot?.number ?? 0;
+      // Its decision card is posted in the panel's channel, a thread of its own.
+      return {
+        record: refreshCard(owe(next, { key: `decision-post:${number}`, kind: 'decisionPost', dueAt: at, payload: { ballot: String(number) } }), CASE_CARD, at),
+        audit: [{ caseId: reference, at, actor: input.caller.aadObjectId, action: 'vote.opened', detail: `ballot=${number} panel=${input.panelDate ?? 'none'}` }],
+      };
     });
-    if (created) {
-      await deps.store.appendAudit({
-        caseId: reference,
-        at: deps.now().toISOString(),
-        actor: input.caller.aadObjectId,
-        action: 'vote.opened',
-        detail: `ballot=${record.panel?.ballot?.number} panel=${input.panelDate ?? 'none'}`,
-      });
-    }
     if (openBallot(record)) opened.push(record);
   }
   return opened;
@@ -69,13 +67,16 @@ export async function listForPanel(deps: ReviewDeps, input: { caller: Caller; re
   if (!current) return { status: 'notFound' };
   if (awaitsPanel(current) || current.closedAt || current.panel?.decisions.length) return { status: 'alreadyListed', record: current };
   let listed = false;
+  const at = deps.now().toISOString();
   const record = await updateCase(deps.store, input.reference, (r) => {
     listed = !awaitsPanel(r) && !r.panel?.decisions.length;
-    return listed ? { ...r, panel: { decisions: [], ...r.panel, listedBy: input.caller.aadObjectId } } : r;
+    if (!listed) return r;
+    return {
+      record: refreshCard({ ...r, panel: { decisions: [], ...r.panel, listedBy: input.caller.aadObjectId } }, CASE_CARD, at),
+      audit: [{ caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'case.listed' }],
+    };
   });
-  if (!listed) return { status: 'alreadyListed', record };
-  await deps.store.appendAudit({ caseId: record.reference, at: deps.now().toISOString(), actor: input.caller.aadObjectId, action: 'case.listed' });
-  return { status: 'listed', record };
+  return { status: listed ? 'listed' : 'alreadyListed', record };
 }
 
 /** A voter's choices on a case: the outcomes open to its kind, or a conflict of interest. */
@@ -89,7 +90,8 @@ export type VoteResult =
   | { status: 'invalid'; record: CaseRecord; error: string }
   /** The vote had closed (or been replaced by a newer one) before this one arrived. */
   | { status: 'closed'; record: CaseRecord }
-  | { status: 'voted' | 'changed' | 'unchanged'; record: CaseRecord; choice: Choice };
+  /** `version`: the case as this vote wrote it, for the runner to refresh the card from without reading it again. */
+  | { status: 'voted' | 'changed' | 'unchanged'; record: CaseRecord; version: Versioned<CaseRecord>; choice: Choice };
 
 /** A voter votes, or changes their vote, while the vote is open. Only their own vote. */
 export async function castVote(deps: ReviewDeps, input: { caller: Caller; reference: string; data: Record<string, unknown> }): Promise<VoteResult> {
@@ -117,7 +119,7 @@ export async function castVote(deps: ReviewDeps, input: { caller: Caller; refere
   const vote = { voter, choice: choice.data, at: deps.now().toISOString() };
   let before: Choice | undefined;
   let counted = false;
-  const record = await updateCase(
+  const version = await updateCaseVersion(
     deps.store,
     input.reference,
     (r) => {
@@ -128,23 +130,22 @@ export async function castVote(deps: ReviewDeps, input: { caller: Caller; refere
       }
       const next = withVote(r, ballot, vote);
       counted = next !== r;
-      return next;
+      if (!counted) return r;
+      // The shared card shows the count: refreshed from the vote's own write.
+      return {
+        record: refreshCard(next, DECISION_CARD, vote.at),
+        audit: [{ caseId: r.reference, at: vote.at, actor, action: before === undefined ? 'vote.cast' : 'vote.changed', detail: `ballot=${ballot} choice=${vote.choice}` }],
+      };
     },
-    VOTE_ATTEMPTS,
+    { attempts: VOTE_ATTEMPTS },
   );
+  const record = version.value;
   if (!counted) {
     await refuse(`ballot=${ballot} closed`);
     return { status: 'closed', record };
   }
-  if (before === vote.choice) return { status: 'unchanged', record, choice: vote.choice };
-  await deps.store.appendAudit({
-    caseId: record.reference,
-    at: vote.at,
-    actor,
-    action: before === undefined ? 'vote.cast' : 'vote.changed',
-    detail: `ballot=${ballot} choice=${vote.choice}`,
-  });
-  return { status: before === undefined ? 'voted' : 'changed', record, choice: vote.choice };
+  if (before === vote.choice) return { status: 'unchanged', record, version, choice: vote.choice };
+  return { status: before === undefined ? 'voted' : 'changed', record, version, choice: vote.choice };
 }
 
 export type ReopenResult = { status: 'refused' | 'notFound' } | { status: 'reopened' | 'alreadyOpen'; record: CaseRecord };
@@ -160,18 +161,15 @@ export async function reopenVote(deps: ReviewDeps, input: { caller: Caller; refe
   if (!current) return { status: 'notFound' };
   if (openBallot(current) || !current.panel?.decisions.length) return { status: 'alreadyOpen', record: current };
   let opened = false;
+  const at = deps.now().toISOString();
   const record = await updateCase(deps.store, input.reference, (r) => {
-    const next = r.panel?.decisions.length ? withBallot(r, deps.now().toISOString(), undefined) : r;
+    const next = r.panel?.decisions.length ? withBallot(r, at, undefined) : r;
     opened = next !== r;
-    return next;
+    if (!opened) return r;
+    return {
+      record: refreshCard(refreshCard(next, DECISION_CARD, at), CASE_CARD, at),
+      audit: [{ caseId: r.reference, at, actor, action: 'vote.reopened', detail: `ballot=${next.panel?.ballot?.number}` }],
+    };
   });
-  if (!opened) return { status: 'alreadyOpen', record };
-  await deps.store.appendAudit({
-    caseId: record.reference,
-    at: deps.now().toISOString(),
-    actor,
-    action: 'vote.reopened',
-    detail: `ballot=${record.panel?.ballot?.number}`,
-  });
-  return { status: 'reopened', record };
+  return { status: opened ? 'reopened' : 'alreadyOpen', record };
 }

@@ -5,7 +5,9 @@
  */
 import type { CaseRecord } from './case.js';
 import { todayFor as today, type Caller, type ReviewDeps } from './deps.js';
+import { owe, refreshCards } from './effects.js';
 import { withHold, withoutHold } from './hold.js';
+import { holdEndOwed, reviewRemindersOwed, withRemindersReplanned, withRemindersStopped } from './owed.js';
 import { parseLocalDate } from './local-date.js';
 import { readCardForm } from './card-form.js';
 import { updateCase } from './update-case.js';
@@ -41,15 +43,17 @@ export async function putOnHold(
 
   const since = deps.now().toISOString();
   const hold = { since, sinceOn: today(deps), reason: form.reason, by: input.caller.aadObjectId, ...(until && { until }) };
-  const record = await updateCase(deps.store, input.reference, (r) => withHold(r, hold));
-  if (record.hold?.since !== since || record.hold.by !== input.caller.aadObjectId) return { status: 'alreadyHeld', record };
-  await deps.store.appendAudit({
-    caseId: record.reference,
-    at: since,
-    actor: input.caller.aadObjectId,
-    action: 'case.onHold',
-    detail: `until=${until ?? 'further notice'}`,
+  const record = await updateCase(deps.store, input.reference, (r) => {
+    const held = withHold(r, hold);
+    if (held === r) return r;
+    // Its reminders stop, its end (if dated) is owed, and its cards show it: in the hold's own write.
+    const owed = owe(withRemindersStopped(held, since), ...holdEndOwed(held, deps.partnership));
+    return {
+      record: refreshCards(owed, since),
+      audit: [{ caseId: r.reference, at: since, actor: input.caller.aadObjectId, action: 'case.onHold', detail: `until=${until ?? 'further notice'}` }],
+    };
   });
+  if (record.hold?.since !== since || record.hold.by !== input.caller.aadObjectId) return { status: 'alreadyHeld', record };
   return { status: 'held', record };
 }
 
@@ -72,20 +76,29 @@ export async function takeOffHold(
   if (!current.hold || (input.since && current.hold.since !== input.since)) return { status: 'notHeld' };
   let held = 0;
   let released = false;
+  const at = deps.now().toISOString();
   const record = await updateCase(deps.store, input.reference, (r) => {
-    released = r.hold !== undefined && (!input.since || r.hold.since === input.since);
-    if (!released) return r;
-    const next = withoutHold(r, today(deps), deps.calendar);
+    const next = release(deps, r, input.since);
+    released = next !== undefined;
+    if (!next) return r;
     held = next.heldWorkingDays;
-    return next.record;
+    return { record: next.record, audit: [{ caseId: r.reference, at, actor, action: 'case.offHold', detail: `workingDays=${held}` }] };
   });
   if (!released) return { status: 'notHeld' };
-  await deps.store.appendAudit({
-    caseId: record.reference,
-    at: deps.now().toISOString(),
-    actor,
-    action: 'case.offHold',
-    detail: `workingDays=${held}`,
-  });
   return { status: 'released', record, heldWorkingDays: held };
+}
+
+/**
+ * The case taken off hold today, if it is held (by the hold that began at `since`, when
+ * given): its deadlines moved on, its reminders planned again from today, its cards
+ * brought up to date. Undefined if it is not that hold. Pure: the hold's end effect runs
+ * it in its own outcome's write.
+ */
+export function release(deps: ReviewDeps, record: CaseRecord, since?: string): { record: CaseRecord; heldWorkingDays: number } | undefined {
+  if (!record.hold || (since && record.hold.since !== since)) return undefined;
+  const day = today(deps);
+  const plan = { ...deps.partnership, calendar: deps.calendar };
+  const next = withoutHold(record, day, deps.calendar);
+  const replanned = owe(withRemindersReplanned(next.record, day, plan), ...reviewRemindersOwed(next.record, day, plan));
+  return { record: refreshCards(replanned, deps.now().toISOString()), heldWorkingDays: next.heldWorkingDays };
 }

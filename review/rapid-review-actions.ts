@@ -8,17 +8,11 @@
 import type { StoredReturn } from './agency-return.js';
 import type { CaseRecord } from './case.js';
 import { recordAudit as audit, todayFor as today, type Caller, type ReviewDeps } from './deps.js';
+import { CASE_CARD, owe, refreshCard, type Owed } from './effects.js';
+import { allTargets, cancelReminders, requestsOwed, type Origin } from './owed.js';
 import { parseLocalDate, type LocalDate } from './local-date.js';
 import type { Person } from './partnership.js';
-import {
-  requestFor,
-  withDelegate,
-  withDelivery,
-  withPanelAfterRequests,
-  withRapidReview,
-  withReturnsClosed,
-  type Delivery,
-} from './rapid-review.js';
+import { requestFor, unreached, withDelegate, withPanelAfterRequests, withRapidReview, withReturnsClosed } from './rapid-review.js';
 import { readCardForm } from './card-form.js';
 import { entitled, type Refused } from './return-actions.js';
 import { updateCase } from './update-case.js';
@@ -56,11 +50,13 @@ export type StartResult =
 
 /**
  * The business unit starts the rapid review: one request per chosen agency, to its
- * leads. Pressing Confirm twice, or two members at once, starts it once.
+ * leads, owed in the same write as the start (with a word in the case's thread for each
+ * agency nobody could be sent it for). Pressing Confirm twice, or two members at once,
+ * starts it once.
  */
 export async function startRapidReview(
   deps: ReviewDeps,
-  input: { caller: Caller; reference: string; data: Record<string, unknown> },
+  input: { caller: Caller; reference: string; data: Record<string, unknown>; origin: Origin },
 ): Promise<StartResult> {
   if (!isBusinessUnit(deps, input.caller)) return { status: 'refused' };
   const current = await deps.store.getCase(input.reference);
@@ -77,19 +73,47 @@ export async function startRapidReview(
     startedNow = !r.rapidReview;
     if (r.rapidReview) return r;
     const listed = withPanelAfterRequests(r, today(deps), { panel: deps.partnership.panel, settings: deps.partnership.clocks, calendar: deps.calendar });
-    return withRapidReview(listed, { agencies, dueOn, by: input.caller.aadObjectId, at }, deps.partnership);
+    const started = withRapidReview(listed, { agencies, dueOn, by: input.caller.aadObjectId, at }, deps.partnership);
+    const nobody: Owed[] = (started.rapidReview?.requests ?? [])
+      .filter((req) => req.addressees.length === 0)
+      .map((req) => ({
+        key: `notice:no-lead:${req.agencyId}`,
+        kind: 'threadNotice',
+        dueAt: at,
+        payload: {
+          text: `${r.reference}: no safeguarding lead of ${agencyName(deps, req.agencyId)} is listed in the partnership file, so nobody was sent its request. Ask the administrator to add one.`,
+        },
+      }));
+    return {
+      record: refreshCard(owe(started, ...requestsOwed(allTargets(started), input.origin, at), ...nobody), CASE_CARD, at),
+      audit: [{ caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'rapidReview.started', detail: `agencies=${agencies.join(',')} due=${dueOn}` }],
+    };
   });
-  if (!startedNow) return { status: 'alreadyStarted', record };
-  await audit(deps, record.reference, input.caller.aadObjectId, 'rapidReview.started', `agencies=${agencies.join(',')} due=${dueOn}`);
-  return { status: 'started', record };
+  return { status: startedNow ? 'started' : 'alreadyStarted', record };
 }
 
-/** Records whether Panel's request reached one addressee, with its audit event. */
-export async function recordDelivery(
-  deps: ReviewDeps,
-  input: { reference: string; agencyId: string; aadObjectId: string; delivery: Delivery },
-): Promise<CaseRecord> {
-  return updateCase(deps.store, input.reference, (r) => withDelivery(r, input.agencyId, input.aadObjectId, input.delivery));
+const agencyName = (deps: ReviewDeps, id: string) => deps.partnership.agencies.find((a) => a.id === id)?.name ?? id;
+
+export type ResendResult = { status: 'refused' | 'notFound' | 'notStarted' } | { status: 'resent'; record: CaseRecord; count: number };
+
+/**
+ * The business unit tries again to reach the leads Panel could not (once they have opened
+ * Panel in Teams): each a new attempt, owed once however often it is pressed.
+ */
+export async function resendUndelivered(deps: ReviewDeps, input: { caller: Caller; reference: string; origin: Origin }): Promise<ResendResult> {
+  if (!isBusinessUnit(deps, input.caller)) return { status: 'refused' };
+  const current = await deps.store.getCase(input.reference);
+  if (!current) return { status: 'notFound' };
+  if (!current.rapidReview) return { status: 'notStarted' };
+  let count = 0;
+  const at = deps.now().toISOString();
+  const record = await updateCase(deps.store, input.reference, (r) => {
+    const targets = r.rapidReview ? unreached(r.rapidReview).map((t) => ({ ...t, attempt: t.attempt + 1 })) : [];
+    const owed = requestsOwed(targets, input.origin, at).filter((o) => !r.effects?.[o.key]);
+    count = owed.length;
+    return owe(r, ...owed);
+  });
+  return { status: 'resent', record, count };
 }
 
 /** The colleagues of an agency a request can be handed to: everyone listed with it, but the caller. */
@@ -133,7 +157,7 @@ export async function viewRequest(
  */
 export async function delegateRequest(
   deps: ReviewDeps,
-  input: { caller: Caller; reference: string; agencyId: string; to: unknown },
+  input: { caller: Caller; reference: string; agencyId: string; to: unknown; origin: Origin },
 ): Promise<DelegateResult> {
   const standing = await entitled(deps, input, true);
   if (standing.status !== 'ok') return standing;
@@ -149,13 +173,15 @@ export async function delegateRequest(
     (a) => a.aadObjectId.toLowerCase() === to.aadObjectId.toLowerCase(),
   ) ?? false;
   const at = deps.now().toISOString();
-  const record = await updateCase(deps.store, input.reference, (r) =>
-    withDelegate(r, input.agencyId, { to: to.aadObjectId, by: input.caller.aadObjectId, at }),
-  );
-  if (!already) {
-    await audit(deps, record.reference, input.caller.aadObjectId, 'rapidReview.delegated', `agency=${input.agencyId} to=${to.aadObjectId}`);
-  }
-  return { status: 'delegated', record, to, already };
+  const target = { agencyId: input.agencyId, aadObjectId: to.aadObjectId, attempt: 1 };
+  let added = false;
+  const record = await updateCase(deps.store, input.reference, (r) => {
+    added = !requestFor(r, input.agencyId)?.addressees.some((a) => a.aadObjectId.toLowerCase() === to.aadObjectId.toLowerCase());
+    const next = owe(withDelegate(r, input.agencyId, { to: to.aadObjectId, by: input.caller.aadObjectId, at }), ...requestsOwed([target], input.origin, at));
+    if (!added) return next;
+    return { record: next, audit: [{ caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'rapidReview.delegated', detail: `agency=${input.agencyId} to=${to.aadObjectId}` }] };
+  });
+  return { status: 'delegated', record, to, already: already || !added };
 }
 
 export type CloseResult = { status: 'refused' | 'notFound' | 'notStarted' } | { status: 'closed' | 'alreadyClosed'; record: CaseRecord };
@@ -168,9 +194,15 @@ export async function closeReturns(deps: ReviewDeps, input: { caller: Caller; re
   if (!current.rapidReview) return { status: 'notStarted' };
   if (current.rapidReview.closed?.reason === 'closedByBusinessUnit') return { status: 'alreadyClosed', record: current };
   const at = deps.now().toISOString();
-  const record = await updateCase(deps.store, input.reference, (r) => withReturnsClosed(r, input.caller.aadObjectId, at));
+  const record = await updateCase(deps.store, input.reference, (r) => {
+    const closed = withReturnsClosed(r, input.caller.aadObjectId, at);
+    if (closed === r || closed.rapidReview?.closed?.at !== at) return r;
+    return {
+      record: refreshCard(cancelReminders(closed, undefined, 'returns are closed', at), CASE_CARD, at),
+      audit: [{ caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'rapidReview.closed', detail: 'reason=closedByBusinessUnit' }],
+    };
+  });
   if (record.rapidReview?.closed?.at !== at) return { status: 'alreadyClosed', record };
-  await audit(deps, record.reference, input.caller.aadObjectId, 'rapidReview.closed', 'reason=closedByBusinessUnit');
   return { status: 'closed', record };
 }
 

@@ -15,6 +15,9 @@ import {
 } from './agency-return.js';
 import type { CaseRecord } from './case.js';
 import { recordAudit as audit, todayFor as today, type Caller, type ReviewDeps } from './deps.js';
+import type { AuditEvent } from './audit.js';
+import { CASE_CARD, DECISION_CARD, refreshCard } from './effects.js';
+import { cancelReminders } from './owed.js';
 import { answerRefusal, requestFor, withReturn, type AnswerRefusal } from './rapid-review.js';
 import { updateCase } from './update-case.js';
 
@@ -83,26 +86,24 @@ export async function submitReturn(
     const request = requestFor(r, input.agencyId);
     amended = request?.current !== undefined && request.current.itemId !== id;
     linked = !closedMeanwhile && !request?.returns.includes(id);
-    return closedMeanwhile ? r : withReturn(r, input.agencyId, { itemId: id, by: kept.by, at: kept.at, involved: kept.involved, ...(kept.criteriaView && { criteriaView: kept.criteriaView }) });
+    if (closedMeanwhile) return r;
+    const returned = withReturn(r, input.agencyId, { itemId: id, by: kept.by, at: kept.at, involved: kept.involved, ...(kept.criteriaView && { criteriaView: kept.criteriaView }) });
+    if (!linked) return returned;
+    // Audited, and its reminders stopped, by the delivery that linked it, which after a crash may be a redelivery.
+    const audit: AuditEvent[] = [
+      { caseId: r.reference, at, actor: input.caller.aadObjectId, action: amended ? 'return.amended' : 'return.submitted', detail: `agency=${input.agencyId} involved=${kept.involved ? 'yes' : 'no'}` },
+    ];
+    if (returned.rapidReview?.closed?.reason === 'allReturned' && returned.rapidReview.closed.at === kept.at) {
+      audit.push({ caseId: r.reference, at, actor: 'panel', action: 'rapidReview.closed', detail: 'reason=allReturned' });
+    }
+    const cards = refreshCard(refreshCard(cancelReminders(returned, input.agencyId, 'the return has come', at), CASE_CARD, at), DECISION_CARD, at);
+    return { record: cards, audit };
   });
   if (closedMeanwhile) {
     if (added) await deps.store.deleteCaseItem(input.reference, id);
     return { status: 'refused', reason: 'closed' };
   }
-  // Audited by the delivery that linked it, which after a crash may be a redelivery.
-  if (linked) {
-    await deps.store.deleteCaseItem(input.reference, `draft:${input.agencyId}`);
-    await audit(
-      deps,
-      input.reference,
-      input.caller.aadObjectId,
-      amended ? 'return.amended' : 'return.submitted',
-      `agency=${input.agencyId} involved=${kept.involved ? 'yes' : 'no'}`,
-    );
-    if (record.rapidReview?.closed?.reason === 'allReturned' && record.rapidReview.closed.at === kept.at) {
-      await audit(deps, input.reference, 'panel', 'rapidReview.closed', 'reason=allReturned');
-    }
-  }
+  if (linked) await deps.store.deleteCaseItem(input.reference, `draft:${input.agencyId}`);
   return { status: 'recorded', record, stored: kept, amended };
 }
 

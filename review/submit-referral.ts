@@ -4,27 +4,24 @@ import { describeAnonymously } from './descriptor.js';
 import { localDateOf, yearOf } from './local-date.js';
 import { validateReferral, type FieldErrors, type ReferralForm } from './referral.js';
 import type { Caller, ReviewDeps } from './deps.js';
-import { channelPostKey, leaseEnd } from './store.js';
+import { CHANNEL_POST, owe } from './effects.js';
 
 export type SubmitReferralResult =
   | { status: 'invalid'; errors: FieldErrors; form: Partial<ReferralForm> & { kind?: string } }
-  /** `heldUntil`: when the caller's hold on the post ends, if `created`. */
-  | { status: 'accepted'; record: CaseRecord; created: boolean; heldUntil: string };
+  | { status: 'accepted'; record: CaseRecord; created: boolean };
 
 /**
  * Takes a referral from a card. Invalid: the problems, per field, and the form as typed;
- * nothing stored. Valid: the case, its `case.created` audit event and the claim of its
- * post to the business unit's channel, stored once per (referrer, submission id) (see
- * `CaseStore.createCaseOnce`), so a redelivered or double-clicked submit returns the case
- * already made. The post is the caller's to make when `created` (it holds the claim);
- * the outbox makes it if the caller dies.
+ * nothing stored. Valid: the case, its `case.created` audit event and the effect of its
+ * post to the business unit's channel, stored in one write once per (referrer,
+ * submission id) (see `CaseStore.createCaseOnce`), so a redelivered or double-clicked
+ * submit returns the case already made. The effects runner posts it.
  */
 export async function submitReferral(
   deps: ReviewDeps,
   input: { caller: Caller; data: Record<string, unknown>; submissionId: string },
 ): Promise<SubmitReferralResult> {
   const now = deps.now();
-  const claimedAt = now.toISOString();
   const today = localDateOf(now, deps.partnership.timezone);
   const agencies = new Map(deps.partnership.agencies.map((a) => [a.id, a.name]));
   const result = validateReferral(input.data, { today, agencies });
@@ -41,8 +38,10 @@ export async function submitReferral(
   const { record, created } = await deps.store.createCaseOnce(
     submissionKey,
     year,
-    (sequence) => ({
-      reference: formatReference(year, sequence),
+    (sequence) => {
+      const reference = formatReference(year, sequence);
+      const record: CaseRecord = {
+      reference,
       year,
       sequence,
       descriptor: describeAnonymously(referral.subject.ageGroup, sequence),
@@ -53,9 +52,10 @@ export async function submitReferral(
       referrerAadObjectId: input.caller.aadObjectId,
       clocks,
       referral,
-    }),
+      };
+      return owe(record, { key: CHANNEL_POST, kind: 'channelPost', dueAt: now.toISOString() });
+    },
     input.caller.aadObjectId,
-    (record) => [{ key: channelPostKey(record.reference), caseId: record.reference, kind: 'channelPost', at: claimedAt }],
   );
-  return { status: 'accepted', record, created, heldUntil: leaseEnd({ at: claimedAt }) };
+  return { status: 'accepted', record, created };
 }

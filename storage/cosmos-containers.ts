@@ -5,7 +5,7 @@ import { StoreUnavailableError } from '../review/store.js';
 
 /**
  * Containers. `cases` holds everything about a case in one logical partition keyed by
- * its reference: the case itself, its audit events, its notifications, its items
+ * its reference: the case itself, its audit events, its items
  * (agencies' returns, leads' drafts). `meta` holds the rest: the yearly reference
  * counters and the submission keys that make a referral idempotent (each in its own
  * partition), the partnership's settings, and the expiry markers the retention purge
@@ -25,7 +25,14 @@ const CASES_INDEXING: IndexingPolicy = {
   indexingMode: 'consistent',
   automatic: true,
   includedPaths: [{ path: '/*' }],
-  excludedPaths: [{ path: '/referral/*' }, { path: '/doc/*' }, { path: '/panel/*' }, { path: '/hold/*' }, { path: '/"_etag"/?' }],
+  excludedPaths: [
+    { path: '/referral/*' },
+    { path: '/doc/*' },
+    { path: '/panel/*' },
+    { path: '/hold/*' },
+    { path: '/effects/*' },
+    { path: '/"_etag"/?' },
+  ],
 };
 
 /**

@@ -6,7 +6,7 @@ import { ErrorResponse, type ItemDefinition } from '@azure/cosmos';
 import { createHash } from 'node:crypto';
 import { ConflictError, StoreBusyError, type CaseItem, type CaseItemType } from '../review/store.js';
 
-const SYSTEM_FIELDS = ['id', 'type', 'caseId', 'pk', 'ttl', '_rid', '_self', '_etag', '_attachments', '_ts'];
+const SYSTEM_FIELDS = ['id', 'type', 'caseId', 'pk', 'ttl', 'nextDueAt', '_rid', '_self', '_etag', '_attachments', '_ts'];
 
 export function strip<T>(item: ItemDefinition): T {
   const copy: Record<string, unknown> = { ...item };
@@ -40,7 +40,7 @@ export const EXPIRY_PK = 'expiry';
 
 /**
  * A case item as the `cases` container keeps it. Its id is prefixed, so it never meets
- * the case (`case`), an audit event (`audit:…`) or a notification (`notification:…`) in
+ * the case (`case`) or an audit event (`audit:…`) in
  * the partition; `type` names the kind of document there, so the item's own type is
  * `itemType`.
  */

@@ -2,7 +2,8 @@ import type { Container, CosmosClient, ItemDefinition } from '@azure/cosmos';
 import type { AuditAction, AuditEvent } from '../review/audit.js';
 import type { CaseRecord } from '../review/case.js';
 import { openContainers, type CosmosStoreOptions } from './cosmos-containers.js';
-import { createCaseOnce, createNotification, holdClaim, pending } from './cosmos-create.js';
+import { createCaseOnce, replaceCase } from './cosmos-create.js';
+import { moveNotifications } from './cosmos-upgrade.js';
 import {
   auditId,
   byAtThenId,
@@ -15,19 +16,7 @@ import {
   toStored,
   type StoredCaseItem,
 } from './cosmos-items.js';
-import {
-  ConflictError,
-  type CaseItem,
-  type CaseItemType,
-  type CaseStore,
-  type Notification,
-  type NotificationKind,
-  type NotificationClaim,
-  type NotificationOutcome,
-  type Page,
-  type Settings,
-  type Versioned,
-} from '../review/store.js';
+import type { CaseItem, CaseItemType, CaseStore, CaseWrite, DueCase, Page, Settings, Versioned } from '../review/store.js';
 
 /** The Azure Cosmos DB for NoSQL store. Open it with `CosmosStore.open`. */
 export class CosmosStore implements CaseStore {
@@ -44,6 +33,7 @@ export class CosmosStore implements CaseStore {
    */
   static async open(options: CosmosStoreOptions): Promise<CosmosStore> {
     const { client, cases, meta } = await openContainers(options);
+    await moveNotifications(cases);
     return new CosmosStore(client, cases, meta);
   }
 
@@ -52,9 +42,8 @@ export class CosmosStore implements CaseStore {
     year: number,
     build: (sequence: number) => CaseRecord,
     actor: string,
-    claims: (record: CaseRecord) => NotificationClaim[] = () => [],
   ): Promise<{ record: CaseRecord; created: boolean }> {
-    return createCaseOnce({ cases: this.cases, meta: this.meta }, { submissionKey, year, build, actor, claims });
+    return createCaseOnce({ cases: this.cases, meta: this.meta }, { submissionKey, year, build, actor });
   }
 
   async getCase(reference: string): Promise<CaseRecord | undefined> {
@@ -77,16 +66,22 @@ export class CosmosStore implements CaseStore {
     return resource ? { value: strip<CaseRecord>(resource), etag } : undefined;
   }
 
-  async replaceCase(record: CaseRecord, etag: string): Promise<string> {
-    const { etag: next } = await guard(`case ${record.reference}`, () =>
-      this.cases
-        .item('case', record.reference)
-        .replace(
-          { ...record, id: 'case', type: 'case', caseId: record.reference },
-          { accessCondition: { type: 'IfMatch', condition: etag } },
-        ),
+  async replaceCase(record: CaseRecord, etag: string, also: CaseWrite = {}): Promise<string> {
+    return replaceCase(this.cases, record, etag, also);
+  }
+
+  async listDueCases(before: string, page: { limit: number; continuation?: string }): Promise<Page<DueCase>> {
+    // Cross-partition: the case documents' indexed next-due time, a page at a time.
+    const iterator = this.cases.items.query<{ caseId: string; nextDueAt: string }>(
+      {
+        query: "SELECT c.caseId, c.nextDueAt FROM c WHERE c.type = 'case' AND c.nextDueAt <= @before ORDER BY c.nextDueAt",
+        parameters: [{ name: '@before', value: before }],
+      },
+      { maxItemCount: page.limit, ...(page.continuation && { continuationToken: page.continuation }) },
     );
-    return next;
+    const { resources, continuationToken } = await guard('due cases', () => iterator.fetchNext());
+    const items = resources.map((r) => ({ reference: r.caseId, dueAt: r.nextDueAt }));
+    return continuationToken ? { items, continuation: continuationToken } : { items };
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
@@ -115,78 +110,6 @@ export class CosmosStore implements CaseStore {
 
   async putSetting<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void> {
     await guard('setting', () => this.meta.items.upsert({ id: key, pk: 'settings', value }));
-  }
-
-  async claimNotification(claim: NotificationClaim): Promise<boolean> {
-    return createNotification(this.cases, pending(claim));
-  }
-
-  async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent, heldUntil?: string): Promise<boolean> {
-    const item = this.cases.item(`notification:${key}`, event.caseId);
-    for (let attempt = 1; ; attempt++) {
-      const { resource, etag } = await guard('notification', () => item.read<Notification & ItemDefinition>());
-      if (resource?.status !== 'pending' || (heldUntil !== undefined && resource.leaseUntil !== heldUntil)) return false;
-      const done: Notification & ItemDefinition = { ...resource, status: outcome.status, completedAt: event.at };
-      if (outcome.status === 'sent') {
-        if (outcome.activityId) done.activityId = outcome.activityId;
-        if (outcome.conversationId) done.conversationId = outcome.conversationId;
-      } else done.error = outcome.error;
-      try {
-        await guard('notification', () => item.replace(done, { accessCondition: { type: 'IfMatch', condition: etag } }));
-        break;
-      } catch (err) {
-        // Changed since it was read (taken over, or done): read it again, a few times.
-        if (!(err instanceof ConflictError) || attempt >= 5) throw err;
-      }
-    }
-    await this.appendAudit(event);
-    return true;
-  }
-
-  async listDueNotifications(
-    before: string,
-    page: { limit: number; continuation?: string },
-  ): Promise<Page<Notification>> {
-    // The one cross-partition query: indexed on type, status and dueAt, read a page at a time.
-    const iterator = this.cases.items.query<Notification & ItemDefinition>(
-      {
-        query:
-          "SELECT * FROM c WHERE c.type = 'notification' AND c.status = 'pending' AND c.dueAt <= @before ORDER BY c.dueAt",
-        parameters: [{ name: '@before', value: before }],
-      },
-      { maxItemCount: page.limit, ...(page.continuation && { continuationToken: page.continuation }) },
-    );
-    const { resources, continuationToken } = await guard('notifications', () => iterator.fetchNext());
-    const items = resources.map((r) => ({ ...strip<Omit<Notification, 'caseId'>>(r), caseId: r.caseId }));
-    return continuationToken ? { items, continuation: continuationToken } : { items };
-  }
-
-  async scheduleNotification(intent: {
-    key: string;
-    caseId: string;
-    kind: NotificationKind;
-    dueAt: string;
-    payload?: Record<string, string>;
-  }): Promise<boolean> {
-    return createNotification(this.cases, {
-      key: intent.key,
-      caseId: intent.caseId,
-      kind: intent.kind,
-      at: intent.dueAt,
-      status: 'pending',
-      dueAt: intent.dueAt,
-      leaseUntil: intent.dueAt,
-      ...(intent.payload && { payload: intent.payload }),
-    });
-  }
-
-  async takeOverNotification(caseId: string, key: string, lease: { now: string; until: string; alsoLetGo?: boolean }): Promise<boolean> {
-    return holdClaim(this.cases, caseId, key, lease, { lapsed: true, letGo: lease.alsoLetGo === true });
-  }
-
-  async getNotification(caseId: string, key: string): Promise<Notification | undefined> {
-    const { resource } = await guard('notification', () => this.cases.item(`notification:${key}`, caseId).read());
-    return resource ? { ...strip<Omit<Notification, 'caseId'>>(resource), caseId } : undefined;
   }
 
   async addCaseItemOnce<T>(item: CaseItem<T>): Promise<boolean> {

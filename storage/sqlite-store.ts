@@ -4,52 +4,18 @@ import { dirname } from 'node:path';
 import type { AuditAction, AuditEvent } from '../review/audit.js';
 import { createdEvent, type CaseRecord } from '../review/case.js';
 import { createSchema } from './sqlite-schema.js';
+import { nextDueAt } from '../review/effects.js';
 import {
   ConflictError,
   type CaseItem,
   type CaseItemType,
-  leaseEnd,
   type CaseStore,
-  type NotificationKind,
-  type Notification,
-  type NotificationClaim,
-  type NotificationOutcome,
+  type CaseWrite,
+  type DueCase,
   type Page,
   type Settings,
   type Versioned,
 } from '../review/store.js';
-
-interface NotificationRow {
-  key: string;
-  case_id: string;
-  kind: string;
-  status: string;
-  activity_id: string | null;
-  conversation_id: string | null;
-  error: string | null;
-  claimed_at: string;
-  due_at: string;
-  completed_at: string | null;
-  lease_until: string;
-  payload: string | null;
-}
-
-function toNotification(r: NotificationRow): Notification {
-  return {
-    key: r.key,
-    caseId: r.case_id,
-    kind: r.kind as Notification['kind'],
-    status: r.status as Notification['status'],
-    at: r.claimed_at,
-    dueAt: r.due_at,
-    leaseUntil: r.lease_until,
-    ...(r.payload !== null && { payload: JSON.parse(r.payload) as Record<string, string> }),
-    ...(r.activity_id !== null && { activityId: r.activity_id }),
-    ...(r.conversation_id !== null && { conversationId: r.conversation_id }),
-    ...(r.error !== null && { error: r.error }),
-    ...(r.completed_at !== null && { completedAt: r.completed_at }),
-  };
-}
 
 interface CaseItemRow {
   case_id: string;
@@ -113,7 +79,6 @@ export class SqliteStore implements CaseStore {
     year: number,
     build: (sequence: number) => CaseRecord,
     actor: string,
-    claims: (record: CaseRecord) => NotificationClaim[] = () => [],
   ): Promise<{ record: CaseRecord; created: boolean }> {
     const create = this.db.transaction(() => {
       const existing = this
@@ -128,10 +93,9 @@ export class SqliteStore implements CaseStore {
         .get(year)!;
       const record = build(last);
       this
-        .prepared('INSERT INTO cases (id, year, sequence, submission_key, doc) VALUES (?, ?, ?, ?, ?)')
-        .run(record.reference, year, last, submissionKey, JSON.stringify(record));
+        .prepared('INSERT INTO cases (id, year, sequence, submission_key, doc, next_due) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(record.reference, year, last, submissionKey, JSON.stringify(record), nextDueAt(record) ?? null);
       this.insertAudit(createdEvent(record, actor));
-      for (const claim of claims(record)) this.insertNotification(claim, claim.at, leaseEnd(claim));
       return { record, created: true };
     });
     return create.immediate();
@@ -161,12 +125,32 @@ export class SqliteStore implements CaseStore {
     return row ? { value: JSON.parse(row.doc) as CaseRecord, etag: String(row.etag) } : undefined;
   }
 
-  async replaceCase(record: CaseRecord, etag: string): Promise<string> {
-    const result = this
-      .prepared('UPDATE cases SET doc = ?, etag = etag + 1 WHERE id = ? AND etag = ?')
-      .run(JSON.stringify(record), record.reference, Number(etag));
-    if (result.changes !== 1) throw new ConflictError(`case ${record.reference}`);
-    return String(Number(etag) + 1);
+  async replaceCase(record: CaseRecord, etag: string, also: CaseWrite = {}): Promise<string> {
+    const replace = this.db.transaction(() => {
+      const result = this
+        .prepared('UPDATE cases SET doc = ?, next_due = ?, etag = etag + 1 WHERE id = ? AND etag = ?')
+        .run(JSON.stringify(record), nextDueAt(record) ?? null, record.reference, Number(etag));
+      if (result.changes !== 1) throw new ConflictError(`case ${record.reference}`);
+      for (const event of also.audit ?? []) this.insertAudit(event);
+      for (const item of also.items ?? []) this.insertItemOnce(item);
+      return String(Number(etag) + 1);
+    });
+    return replace.immediate();
+  }
+
+  async listDueCases(before: string, page: { limit: number; continuation?: string }): Promise<Page<DueCase>> {
+    // Keyset paging on (next_due, id): the continuation is the last row returned.
+    const after: [string, string] = page.continuation ? (JSON.parse(page.continuation) as [string, string]) : ['', ''];
+    const rows = this
+      .prepared<[string, string, string, string, number], { id: string; next_due: string }>(
+        `SELECT id, next_due FROM cases
+         WHERE next_due IS NOT NULL AND next_due <= ? AND (next_due > ? OR (next_due = ? AND id > ?))
+         ORDER BY next_due, id LIMIT ?`,
+      )
+      .all(before, after[0], after[0], after[1], page.limit + 1);
+    const items = rows.slice(0, page.limit).map((r) => ({ reference: r.id, dueAt: r.next_due }));
+    const last = items.at(-1);
+    return rows.length > page.limit && last ? { items, continuation: JSON.stringify([last.dueAt, last.reference]) } : { items };
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
@@ -203,98 +187,11 @@ export class SqliteStore implements CaseStore {
       .run(key, JSON.stringify(value));
   }
 
-  async claimNotification(claim: NotificationClaim): Promise<boolean> {
-    return this.insertNotification(claim, claim.at, leaseEnd(claim));
-  }
-
-  async scheduleNotification(intent: {
-    key: string;
-    caseId: string;
-    kind: NotificationKind;
-    dueAt: string;
-    payload?: Record<string, string>;
-  }): Promise<boolean> {
-    return this.insertNotification({ ...intent, at: intent.dueAt }, intent.dueAt, intent.dueAt);
-  }
-
-  /** Adds a pending notification once: false if its key is taken. */
-  private insertNotification(n: NotificationClaim, dueAt: string, leaseUntil: string): boolean {
-    const result = this
-      .prepared(
-        `INSERT INTO notifications (key, case_id, kind, status, claimed_at, due_at, lease_until, payload)
-         VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)
-         ON CONFLICT (key) DO NOTHING`,
-      )
-      .run(n.key, n.caseId, n.kind, n.at, dueAt, leaseUntil, n.payload ? JSON.stringify(n.payload) : null);
-    return result.changes === 1;
-  }
-
-  async takeOverNotification(caseId: string, key: string, lease: { now: string; until: string; alsoLetGo?: boolean }): Promise<boolean> {
-    const result = this
-      .prepared(
-        `UPDATE notifications SET status = 'pending', lease_until = ?, error = NULL, completed_at = NULL
-         WHERE key = ? AND case_id = ? AND ((status = 'pending' AND lease_until <= ?) OR (? AND status = 'skipped'))`,
-      )
-      .run(lease.until, key, caseId, lease.now, lease.alsoLetGo ? 1 : 0);
-    return result.changes === 1;
-  }
-
-  async completeNotification(key: string, outcome: NotificationOutcome, event: AuditEvent, heldUntil?: string): Promise<boolean> {
-    return this.db.transaction(() => {
-      if (!this.recordOutcome(key, outcome, event.at, heldUntil)) return false;
-      this.insertAudit(event);
-      return true;
-    })();
-  }
-
-  /** Records the outcome of a notification still pending (and held until `heldUntil`, if given): false if it was not. */
-  private recordOutcome(key: string, outcome: NotificationOutcome, at: string, heldUntil: string | undefined): boolean {
-    const result = this
-      .prepared(
-        `UPDATE notifications SET status = ?, activity_id = ?, conversation_id = ?, error = ?, completed_at = ?
-         WHERE key = ? AND status = 'pending' AND (? IS NULL OR lease_until = ?)`,
-      )
-      .run(
-        outcome.status,
-        outcome.status === 'sent' ? (outcome.activityId ?? null) : null,
-        outcome.status === 'sent' ? (outcome.conversationId ?? null) : null,
-        outcome.status === 'sent' ? null : outcome.error,
-        at,
-        key,
-        heldUntil ?? null,
-        heldUntil ?? null,
-      );
-    return result.changes === 1;
-  }
-
-  async listDueNotifications(
-    before: string,
-    page: { limit: number; continuation?: string },
-  ): Promise<Page<Notification>> {
-    // The continuation is the (due_at, key) of the last row returned: keyset paging.
-    const after: [string, string] = page.continuation ? (JSON.parse(page.continuation) as [string, string]) : ['', ''];
-    const rows = this
-      .prepared<[string, string, string, string, number], NotificationRow>(
-        `SELECT * FROM notifications
-         WHERE status = 'pending' AND due_at <= ? AND (due_at > ? OR (due_at = ? AND key > ?))
-         ORDER BY due_at, key LIMIT ?`,
-      )
-      .all(before, after[0], after[0], after[1], page.limit + 1);
-    const items = rows.slice(0, page.limit).map(toNotification);
-    const last = items.at(-1);
-    return rows.length > page.limit && last
-      ? { items, continuation: JSON.stringify([last.dueAt, last.key]) }
-      : { items };
-  }
-
-  async getNotification(caseId: string, key: string): Promise<Notification | undefined> {
-    const row = this
-      .prepared<[string, string], NotificationRow>('SELECT * FROM notifications WHERE key = ? AND case_id = ?')
-      .get(key, caseId);
-    return row ? toNotification(row) : undefined;
-  }
-
   async addCaseItemOnce<T>(item: CaseItem<T>): Promise<boolean> {
+    return this.insertItemOnce(item);
+  }
+
+  private insertItemOnce<T>(item: CaseItem<T>): boolean {
     const result = this
       .prepared(
         `INSERT INTO case_items (case_id, id, type, at, doc) VALUES (?, ?, ?, ?, ?)
@@ -342,7 +239,7 @@ export class SqliteStore implements CaseStore {
         .all(now)
         .map((r) => r.id);
       for (const id of ids) {
-        for (const table of ['audit', 'notifications', 'case_items']) {
+        for (const table of ['audit', 'case_items']) {
           this.prepared(`DELETE FROM ${table} WHERE case_id = ?`).run(id);
         }
         this.prepared('DELETE FROM cases WHERE id = ?').run(id);

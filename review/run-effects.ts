@@ -1,0 +1,341 @@
+/**
+ * The one runner of a case's effects (see effects.ts and docs/effects.md). A turn's
+ * background work calls `run` after its write; the sweep calls it for every case whose
+ * next-due time has come. An effect is taken by a conditional write naming its holder,
+ * done by its performer, and its outcome recorded, with its audit event and any change
+ * it brings, in one write by that holder only. So of several runners (two sweeps, a turn
+ * racing a sweep, several instances) one does each effect; a crash mid-way leaves the
+ * lease to run out, and the next sweep does it again.
+ */
+import type { AuditAction, AuditEvent } from './audit.js';
+import type { CaseRecord } from './case.js';
+import {
+  completed,
+  deferred,
+  effectsOf,
+  holds,
+  IDEMPOTENT,
+  isFree,
+  leased,
+  LEASE_MS,
+  owe,
+  retried,
+  SCHEDULED,
+  type Effect,
+  type EffectKind,
+} from './effects.js';
+import { StoreBusyError, type CaseStore, type Versioned } from './store.js';
+import { updateCaseVersion } from './update-case.js';
+
+/** A failure a performer met while doing an effect; `transient` ones are tried again later. */
+export class EffectFailure extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(message);
+    this.name = 'EffectFailure';
+  }
+}
+
+/** An audit event an outcome records, by the runner ("panel"), now. */
+export interface Audited {
+  action: AuditAction;
+  detail?: string;
+}
+
+/** A change an outcome brings to the case, in the same write (a delivery recorded, a hold ended). */
+export type FollowUp = (record: CaseRecord) => CaseRecord;
+
+/** What doing an effect came to. */
+export type Performed =
+  | { status: 'sent'; activityId?: string; conversationId?: string; audit?: Audited[]; then?: FollowUp }
+  /** Failed for good (the recipient refused, is gone): `notice` is said in the case's thread. */
+  | { status: 'failed'; error: string; audit?: Audited[]; then?: FollowUp; notice?: string }
+  /** No longer needed when its time came. */
+  | { status: 'skipped'; error: string; audit?: Audited[]; then?: FollowUp }
+  /** Try again later; after MAX_ATTEMPTS it fails with `audit` and `notice`. */
+  | { status: 'retry'; error: string; audit?: Audited[]; notice?: string }
+  /** Not now: left pending, untried, until then. */
+  | { status: 'later'; until: string };
+
+export type Performer = (effect: Effect, record: CaseRecord) => Promise<Performed>;
+
+/** Reminders to one person, from one or more cases, sent as one message. */
+export type DigestPerformer = (person: string, items: { effect: Effect; record: CaseRecord }[]) => Promise<Map<string, Performed>>;
+
+export interface EffectLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface EffectRunnerOptions {
+  store: CaseStore;
+  now: () => Date;
+  log: EffectLog;
+  performers: Record<Exclude<EffectKind, 'reminder'>, Performer>;
+  /** Reminders, sent by the sweep only, grouped by person across cases. */
+  digest: DigestPerformer;
+  /** Whether reminders may go at this instant: working hours on working days. */
+  mayRemindAt: (at: Date) => boolean;
+  /** This process, in lease holders' names. */
+  instance: string;
+  random?: () => number;
+  /** Waits between attempts to record an outcome while the store is busy; injected so tests need not wait. */
+  wait?: (ms: number) => Promise<void>;
+}
+
+const PAGE = 50;
+/** Effects one run does before it leaves the rest to the sweep: a bound on a case that keeps changing. */
+const MAX_STEPS = 40;
+/** Attempts to record an outcome while the store is busy, before its lease is left to run out. */
+const RECORD_ATTEMPTS = 6;
+
+export class EffectRunner {
+  private holders = 0;
+  private readonly random: () => number;
+  private readonly wait: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: EffectRunnerOptions) {
+    this.random = options.random ?? Math.random;
+    this.wait = options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /**
+   * Does the case's due effects that nobody holds, one at a time: what people wait for
+   * first, card refreshes last. Reminders and other scheduled effects only when
+   * `scheduled` (the sweep, in working hours). `known` is the version a turn has just
+   * written, to save reading it again.
+   */
+  async run(reference: string, known?: Versioned<CaseRecord>, scheduled = false): Promise<void> {
+    const { store } = this.options;
+    let version = known ?? (await store.getCaseVersion(reference));
+    for (let step = 0; version && step < MAX_STEPS; step++) {
+      const effect = this.next(version.value, scheduled);
+      if (!effect) return;
+      version = IDEMPOTENT.has(effect.kind) ? await this.refresh(version, effect) : await this.doHeld(version, effect);
+    }
+  }
+
+  /**
+   * The sweep: every case with an effect due, a page at a time, then the reminders due
+   * across them as one digest per person. Says how many cases it ran.
+   */
+  async sweep(): Promise<number> {
+    const { store, now, mayRemindAt } = this.options;
+    const at = now();
+    const reminding = mayRemindAt(at);
+    const reminders: Versioned<CaseRecord>[] = [];
+    let count = 0;
+    let continuation: string | undefined;
+    do {
+      const page = await store.listDueCases(at.toISOString(), { limit: PAGE, ...(continuation && { continuation }) });
+      for (const due of page.items) {
+        count++;
+        try {
+          await this.run(due.reference, undefined, reminding);
+          if (reminding) {
+            const version = await store.getCaseVersion(due.reference);
+            if (version && this.dueReminders(version.value).length > 0) reminders.push(version);
+          }
+        } catch (err) {
+          this.options.log.error({ job: 'effects', reference: due.reference, err: errorName(err) }, 'effects of a case failed');
+        }
+      }
+      continuation = page.continuation;
+    } while (continuation);
+    if (reminders.length > 0) await this.sendDigests(reminders);
+    return count;
+  }
+
+  private next(record: CaseRecord, scheduled: boolean): Effect | undefined {
+    const now = this.options.now().toISOString();
+    const due = effectsOf(record)
+      .filter((e) => isFree(e, now) && e.kind !== 'reminder' && (scheduled || !SCHEDULED.has(e.kind)))
+      .sort((a, b) => Number(IDEMPOTENT.has(a.kind)) - Number(IDEMPOTENT.has(b.kind)) || (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0));
+    return due[0];
+  }
+
+  private dueReminders(record: CaseRecord): Effect[] {
+    const now = this.options.now().toISOString();
+    return effectsOf(record).filter((e) => e.kind === 'reminder' && isFree(e, now));
+  }
+
+  private holder(): string {
+    this.holders = (this.holders + 1) % 1e9;
+    return `${this.options.instance}:${this.holders}`;
+  }
+
+  /** Takes the effect for a new holder; undefined if somebody else has it, or the store is busy (the sweep comes back). */
+  private async take(version: Versioned<CaseRecord>, key: string, holder: string): Promise<Versioned<CaseRecord> | undefined> {
+    const now = this.options.now();
+    const lease = { holder, until: new Date(now.getTime() + LEASE_MS).toISOString() };
+    try {
+      const taken = await updateCaseVersion(this.options.store, version.value.reference, (r) => leased(r, key, lease, now.toISOString()) ?? r, { known: version });
+      return taken;
+    } catch (err) {
+      if (err instanceof StoreBusyError) {
+        this.options.log.warn({ job: 'effects', reference: version.value.reference, effect: key }, 'store busy: effect left for the sweep');
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  private async doHeld(version: Versioned<CaseRecord>, effect: Effect): Promise<Versioned<CaseRecord> | undefined> {
+    const holder = this.holder();
+    const taken = await this.take(version, effect.key, holder);
+    if (!taken) return undefined;
+    if (!holds(taken.value, effect.key, holder)) return taken;
+    const performed = await this.perform(effect, taken.value);
+    return this.record(taken, effect.key, performed, (r) => holds(r, effect.key, holder));
+  }
+
+  /** A card refresh: no lease (doing it twice is harmless); recorded only if no change asked for another meanwhile. */
+  private async refresh(version: Versioned<CaseRecord>, effect: Effect): Promise<Versioned<CaseRecord> | undefined> {
+    const performed = await this.perform(effect, version.value);
+    const stillThis = (r: CaseRecord) => {
+      const now = r.effects?.[effect.key];
+      return now?.status === 'pending' && now.armed === effect.armed;
+    };
+    return this.record(version, effect.key, performed, stillThis);
+  }
+
+  private async perform(effect: Effect, record: CaseRecord): Promise<Performed> {
+    const { performers, log } = this.options;
+    try {
+      return await performers[effect.kind as Exclude<EffectKind, 'reminder'>](effect, record);
+    } catch (err) {
+      return this.failure(err, effect, record.reference, log);
+    }
+  }
+
+  private failure(err: unknown, effect: Effect, reference: string, log: EffectLog): Performed {
+    if (err instanceof StoreBusyError) return { status: 'retry', error: 'the store was busy' };
+    if (err instanceof EffectFailure) return err.transient ? { status: 'retry', error: err.message } : { status: 'failed', error: err.message };
+    log.error({ job: 'effects', reference, effect: effect.key, err: errorName(err) }, 'effect failed unexpectedly');
+    return { status: 'retry', error: errorName(err) };
+  }
+
+  /**
+   * Records an outcome, with its audit events and follow-up, while `mine` holds of the
+   * case; a busy store is tried again a few times, with backoff, within the lease.
+   */
+  private async record(
+    version: Versioned<CaseRecord>,
+    key: string,
+    performed: Performed,
+    mine: (record: CaseRecord) => boolean,
+  ): Promise<Versioned<CaseRecord> | undefined> {
+    const reference = version.value.reference;
+    let known: Versioned<CaseRecord> | undefined = version;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await updateCaseVersion(this.options.store, reference, (r) => (mine(r) ? this.outcome(r, key, performed) : r), known ? { known } : {});
+      } catch (err) {
+        if (!(err instanceof StoreBusyError) || attempt >= RECORD_ATTEMPTS) {
+          this.options.log.error({ job: 'effects', reference, effect: key, err: errorName(err) }, 'outcome not recorded: the effect may be done again');
+          return undefined;
+        }
+        known = undefined;
+        await this.wait(Math.floor(this.random() * 200 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** The case with an outcome applied: the effect's new state, its follow-up, a notice owed, and the audit events. */
+  private outcome(record: CaseRecord, key: string, performed: Performed): CaseRecord | { record: CaseRecord; audit: AuditEvent[] } {
+    const now = this.options.now();
+    const at = now.toISOString();
+    const events = (list: Audited[] | undefined): AuditEvent[] =>
+      (list ?? []).map((a) => ({ caseId: record.reference, at, actor: 'panel', action: a.action, ...(a.detail && { detail: a.detail }) }));
+    const noticed = (r: CaseRecord, notice: string | undefined) =>
+      notice ? owe(r, { key: `notice:${key}`, kind: 'threadNotice', dueAt: at, payload: { text: notice } }) : r;
+    switch (performed.status) {
+      case 'later':
+        return deferred(record, key, performed.until);
+      case 'retry': {
+        const next = retried(record, key, performed.error, now, this.random);
+        if (next.effects?.[key]?.status !== 'failed') return next;
+        return { record: noticed(next, performed.notice), audit: events(performed.audit) };
+      }
+      case 'sent': {
+        const { status, activityId, conversationId } = performed;
+        const done = completed(record, key, { status, ...(activityId && { activityId }), ...(conversationId && { conversationId }) }, at);
+        return { record: performed.then ? performed.then(done) : done, audit: events(performed.audit) };
+      }
+      case 'failed':
+      case 'skipped': {
+        const done = completed(record, key, { status: performed.status, error: performed.error }, at);
+        const followed = performed.then ? performed.then(done) : done;
+        return { record: performed.status === 'failed' ? noticed(followed, performed.notice) : followed, audit: events(performed.audit) };
+      }
+    }
+  }
+
+  /** The reminders due in these cases, one digest per person: each case's share taken, sent, and recorded in that case. */
+  private async sendDigests(cases: Versioned<CaseRecord>[]): Promise<void> {
+    const held: { version: Versioned<CaseRecord>; holder: string; effects: Effect[] }[] = [];
+    for (const version of cases) {
+      const holder = this.holder();
+      const now = this.options.now();
+      const lease = { holder, until: new Date(now.getTime() + LEASE_MS).toISOString() };
+      const due = this.dueReminders(version.value).map((e) => e.key);
+      let taken: Versioned<CaseRecord>;
+      try {
+        taken = await updateCaseVersion(
+          this.options.store,
+          version.value.reference,
+          (r) => due.reduce((acc, key) => leased(acc, key, lease, now.toISOString()) ?? acc, r),
+          { known: version },
+        );
+      } catch (err) {
+        if (err instanceof StoreBusyError) continue;
+        throw err;
+      }
+      const mine = due.map((key) => taken.value.effects?.[key]).filter((e): e is Effect => e !== undefined && e.lease?.holder === holder);
+      if (mine.length > 0) held.push({ version: taken, holder, effects: mine });
+    }
+    const byPerson = new Map<string, { effect: Effect; record: CaseRecord }[]>();
+    for (const { version, effects } of held) {
+      for (const effect of effects) {
+        const person = (effect.payload?.aadObjectId ?? '').toLowerCase();
+        byPerson.set(person, [...(byPerson.get(person) ?? []), { effect, record: version.value }]);
+      }
+    }
+    const outcomes = new Map<string, Performed>();
+    for (const [person, items] of byPerson) {
+      let sent: Map<string, Performed>;
+      try {
+        sent = await this.options.digest(person, items);
+      } catch (err) {
+        const failed = this.failure(err, items[0]!.effect, items[0]!.record.reference, this.options.log);
+        sent = new Map(items.map(({ effect, record }) => [`${record.reference} ${effect.key}`, failed]));
+      }
+      for (const [id, performed] of sent) outcomes.set(id, performed);
+    }
+    for (const { version, holder, effects } of held) {
+      const reference = version.value.reference;
+      const apply = (r: CaseRecord) => {
+        let next = r;
+        const audit: AuditEvent[] = [];
+        for (const effect of effects) {
+          const performed = outcomes.get(`${reference} ${effect.key}`);
+          if (!performed || !holds(next, effect.key, holder)) continue;
+          const changed = this.outcome(next, effect.key, performed);
+          next = 'record' in changed ? changed.record : changed;
+          if ('audit' in changed) audit.push(...changed.audit);
+        }
+        return { record: next, audit };
+      };
+      try {
+        await updateCaseVersion(this.options.store, reference, apply, { known: version });
+      } catch (err) {
+        this.options.log.error({ job: 'effects', reference, err: errorName(err) }, 'reminder outcomes not recorded: they may be sent again');
+      }
+    }
+  }
+}
+
+const errorName = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
