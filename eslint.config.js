@@ -16,7 +16,9 @@ import eslintConfigPrettier from 'eslint-config-prettier';
 
 const require = createRequire(import.meta.url);
 const classicTypeScript = require.resolve('@typescript/typescript6');
-const usesClassicTypeScript = new RegExp(`\\${path.sep}node_modules\\${path.sep}(?:@typescript-eslint|typescript-eslint|ts-api-utils)\\${path.sep}`);
+const usesClassicTypeScript = new RegExp(
+  `\\${path.sep}node_modules\\${path.sep}(?:@typescript-eslint|typescript-eslint|ts-api-utils)\\${path.sep}`,
+);
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
   if (request === 'typescript' && parent?.filename && usesClassicTypeScript.test(parent.filename)) {
@@ -29,23 +31,27 @@ const { default: tseslint } = await import('typescript-eslint');
 
 // ---- Import boundaries (built-in no-restricted-imports) ----
 // Patterns are gitignore-style and matched against the import string, e.g. '../bot/deps.js'.
+// Package patterns start with '/' (or contain a '/', as '@azure/cosmos' does) so that they
+// match from the start of the import only: '/botbuilder-*' catches 'botbuilder-core' but
+// not a local '../botbuilder-shim.js'. Folder patterns ('**/bot/**') match at any depth.
 // Each folder block below replaces the rule's options (flat config does not merge them),
 // so every folder block repeats the Teams SDK restriction.
 
 const teamsSdk = {
-  group: ['botbuilder', 'botbuilder/**', 'botbuilder-*', 'botframework-*', '@microsoft/teams-ai', '@microsoft/teams-ai/**'],
-  message: 'The Bot Framework / Teams AI SDK belongs in bot/ only (tests/, bench/ and scripts/ may use it too). Pass what you need in from bot/ instead.',
+  group: ['/botbuilder', '/botbuilder/**', '/botbuilder-*', '/botframework-*', '@microsoft/teams-ai', '@microsoft/teams-ai/**'],
+  message:
+    'The Bot Framework / Teams AI SDK belongs in bot/ only (tests/, bench/ and scripts/ may use it too). Pass what you need in from bot/ instead.',
 };
 const httpServer = {
-  group: ['restify', 'restify/**'],
+  group: ['/restify', '/restify/**'],
   message: 'The HTTP server (restify) belongs in bot/.',
 };
 const dbDrivers = {
-  group: ['@azure/cosmos', '@azure/cosmos/**', 'better-sqlite3', 'better-sqlite3/**'],
+  group: ['@azure/cosmos', '@azure/cosmos/**', '/better-sqlite3', '/better-sqlite3/**'],
   message: 'Database drivers (@azure/cosmos, better-sqlite3) belong in storage/.',
 };
 const cron = {
-  group: ['node-cron', 'node-cron/**'],
+  group: ['/node-cron', '/node-cron/**'],
   message: 'node-cron belongs in scheduler/.',
 };
 const relative = (dirs, message) => ({ group: dirs.flatMap((dir) => [`**/${dir}/*`, `**/${dir}/**`]), message });
@@ -98,7 +104,10 @@ export default defineConfig(
     [
       teamsSdk,
       { ...httpServer, message: 'storage/ must not depend on the HTTP server (restify): that is bot/.' },
-      relative(['bot', 'scheduler', 'cards'], 'storage/ must not import bot/, scheduler/ or cards/: pass configuration and callbacks in from bot/.'),
+      relative(
+        ['bot', 'scheduler', 'cards'],
+        'storage/ must not import bot/, scheduler/ or cards/: pass configuration and callbacks in from bot/.',
+      ),
     ],
   ),
 
@@ -109,7 +118,10 @@ export default defineConfig(
       teamsSdk,
       { ...httpServer, message: 'cards/ only builds card JSON: no HTTP server (restify).' },
       { ...dbDrivers, message: 'cards/ only builds card JSON: no database drivers (@azure/cosmos, better-sqlite3).' },
-      relative(['bot', 'storage', 'scheduler'], 'cards/ must not import bot/, storage/ or scheduler/: cards are built from review/ data only.'),
+      relative(
+        ['bot', 'storage', 'scheduler'],
+        'cards/ must not import bot/, storage/ or scheduler/: cards are built from review/ data only.',
+      ),
     ],
   ),
 
@@ -120,7 +132,10 @@ export default defineConfig(
       teamsSdk,
       { ...httpServer, message: 'scheduler/ only wires cron jobs: no HTTP server (restify).' },
       { ...dbDrivers, message: 'scheduler/ only wires cron jobs: database drivers belong in storage/.' },
-      relative(['bot/handlers'], 'scheduler/ must not import bot/handlers/: take what a job needs from bot/ wiring (e.g. deps), not from message handlers.'),
+      relative(
+        ['bot/handlers'],
+        'scheduler/ must not import bot/handlers/: take what a job needs from bot/ wiring (e.g. deps), not from message handlers.',
+      ),
     ],
   ),
 

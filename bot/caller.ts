@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Caller } from '../review/deps.js';
+import type { Origin } from '../review/owed.js';
 
 /**
  * The person acting, from their Teams identity. Teams sets `from.aadObjectId` for
@@ -48,4 +49,10 @@ export async function personalCaller(context: TurnContext): Promise<Caller | und
   const caller = callerOf(context);
   if (!caller) await context.sendActivity(NO_IDENTITY);
   return caller;
+}
+
+/** The Teams service of the turn that asked, where new one-to-one chats are created. */
+export function originOf(context: TurnContext): Origin {
+  const tenantId = tenantOf(context);
+  return { serviceUrl: context.activity.serviceUrl, ...(tenantId && { tenantId }) };
 }

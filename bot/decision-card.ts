@@ -1,13 +1,10 @@
-import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
+import { CardFactory } from 'botbuilder';
 import { channelDecisionCard, type DecisionCardView, type Viewer } from '../cards/decision-cards.js';
 import { anonymise, type CaseRecord } from '../review/case.js';
 import { closesAs, mayVote, voters } from '../review/decision-actions.js';
-import { closeFormOpen, withBallotCard } from '../review/decision.js';
+import type { CardAddress } from '../review/decision.js';
 import type { ChannelAddress } from '../review/store.js';
-import { updateCase } from '../review/update-case.js';
-import { withConnectorRetry } from './connector-retry.js';
 import type { PanelDeps } from './deps.js';
-import { startThread, threadOf } from './channel-thread.js';
 
 /**
  * Who Teams asks Panel for their own view of a decision card: the voters, and the
@@ -48,33 +45,22 @@ export function viewerOf(deps: PanelDeps, view: DecisionCardView, aadObjectId: s
 
 /**
  * Posts the case's decision card in the panel's channel as a thread of its own, where the
- * panel can talk about the case, and records where it is so that each vote updates it
- * in place.
+ * panel can talk about the case; where it is, for each vote to update it in place.
  */
-export async function postDecisionCard(deps: PanelDeps, channel: ChannelAddress, record: CaseRecord): Promise<void> {
+export async function postDecisionCard(deps: PanelDeps, channel: ChannelAddress, record: CaseRecord): Promise<CardAddress | undefined> {
   const view = decisionView(deps, record);
-  const ballot = record.panel?.ballot;
-  if (!view || !ballot) return;
+  if (!view) return undefined;
   const card = channelDecisionCard(view, await refreshFor(deps));
-  const activityId = await startThread(deps, channel, MessageFactory.attachment(CardFactory.adaptiveCard(card)) as Activity);
-  if (!activityId) return;
-  const address = { serviceUrl: channel.serviceUrl, conversationId: threadOf(channel, activityId), activityId };
-  await updateCase(deps.review.store, record.reference, (r) => withBallotCard(r, ballot.number, address));
+  const thread = await deps.sender.startThread(channel, { type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+  return { serviceUrl: channel.serviceUrl, ...thread };
 }
 
-/**
- * Updates the decision card for everyone to show `record`; Teams then refreshes each
- * voter's view. False when the case has no decision card to update, or while a closer
- * writes the decision: the update would replace their form, and what they typed, with
- * the shared card. Closing (or their going back) updates it.
- */
+/** Updates the decision card for everyone to show `record`; Teams then refreshes each voter's view. False when it has no card. */
 export async function updateDecisionCard(deps: PanelDeps, record: CaseRecord): Promise<boolean> {
   const view = decisionView(deps, record);
   const card = view?.ballot.card;
-  if (!view || !card || closeFormOpen(record, deps.review.now())) return false;
-  const client = await deps.connector.client(card.serviceUrl);
+  if (!view || !card) return false;
   const content = channelDecisionCard(view, await refreshFor(deps));
-  const activity = { type: 'message', id: card.activityId, attachments: [CardFactory.adaptiveCard(content)] } as Activity;
-  await withConnectorRetry(() => client.conversations.updateActivity(card.conversationId, card.activityId, activity));
+  await deps.sender.update(card.serviceUrl, card.conversationId, card.activityId, { attachments: [CardFactory.adaptiveCard(content)] });
   return true;
 }

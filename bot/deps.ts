@@ -1,10 +1,10 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { ReviewDeps } from '../review/deps.js';
 import type { BackgroundWork } from './background.js';
-import type { ChannelCards } from './channel-card.js';
+import type { EffectRunner } from '../review/run-effects.js';
 import type { PersonalChats } from './personal-chats.js';
 import type { TeamsUsers } from './teams-users.js';
-import type { ProactiveConnector } from './proactive-connector.js';
+import type { TeamsSender } from './teams-sender.js';
 import type { Logger } from './logger.js';
 
 /** What every handler may use. Built once at start-up (bot/server.ts). */
@@ -18,14 +18,14 @@ export interface PanelDeps {
   tenantId?: string;
   /** New ids for referral submissions; injected so tests can predict them. */
   newId: () => string;
-  /** Work that follows a turn (channel posts), so the turn is answered at once. */
+  /** Work that follows a turn (its effects), so the turn is answered at once. */
   background: BackgroundWork;
-  /** Bot Connector clients for posts Panel starts itself. */
-  connector: ProactiveConnector;
+  /** The one caller of the Bot Connector for posts Panel starts itself. */
+  sender: TeamsSender;
+  /** Does what cases owe: after a turn, and in the sweep. */
+  effects: EffectRunner;
   /** Where each person's one-to-one chat with Panel is. */
   chats: PersonalChats;
   /** People's Teams user ids, which a card's refresh names them by. */
   users: TeamsUsers;
-  /** Case cards in the business unit's channel, updated in place. */
-  channelCards: ChannelCards;
 }

@@ -13,15 +13,19 @@ import { z } from 'zod';
 import { createWorkingCalendar } from '../review/calendar.js';
 import { createDirectory, parsePartnership, PartnershipFileError, type Partnership } from '../review/partnership.js';
 import { StoreBusyError, type CaseStore } from '../review/store.js';
-import { scheduleOutbox } from '../scheduler/outbox.js';
+import { scheduleEffects } from '../scheduler/effects.js';
+import { EffectRunner } from '../review/run-effects.js';
+import { mayRemindAt } from '../review/reminders.js';
+import { hostname } from 'node:os';
 import { scheduleRetention } from '../scheduler/retention.js';
 import { openStore } from '../storage/open-store.js';
 import { createApp } from './app.js';
 import { BackgroundWork } from './background.js';
-import { ChannelCards } from './channel-card.js';
 import { PersonalChats } from './personal-chats.js';
 import { TeamsUsers } from './teams-users.js';
 import { ProactiveConnector } from './proactive-connector.js';
+import { TeamsSender } from './teams-sender.js';
+import { createPerformers } from './effects/performers.js';
 import type { Config } from './config.js';
 import type { PanelDeps } from './deps.js';
 import { createLogger, loggableError, type Logger } from './logger.js';
@@ -83,24 +87,32 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
   const store = options.store ?? (await openStore(config.store, (message) => log.warn({ store: config.store.kind }, message)));
   const adapter = new TeamsAdapter(authOptions(config));
   const botAppId = config.bot?.appId ?? '';
+  const review = {
+    store,
+    partnership,
+    directory: createDirectory(partnership),
+    calendar: createWorkingCalendar(partnership.nation),
+    now: options.now ?? (() => new Date()),
+  };
   const deps: PanelDeps = {
-    review: {
-      store,
-      partnership,
-      directory: createDirectory(partnership),
-      calendar: createWorkingCalendar(partnership.nation),
-      now: options.now ?? (() => new Date()),
-    },
+    review,
     log,
     adapter,
     botAppId,
     ...(config.tenantId && { tenantId: config.tenantId }),
     newId: options.newId ?? randomUUID,
     background: new BackgroundWork(log),
-    connector: new ProactiveConnector(new ConfigurationBotFrameworkAuthentication(authOptions(config)), botAppId),
+    sender: new TeamsSender(new ProactiveConnector(new ConfigurationBotFrameworkAuthentication(authOptions(config)), botAppId), botAppId),
+    effects: new EffectRunner({
+      store,
+      now: review.now,
+      log,
+      ...createPerformers(() => deps),
+      mayRemindAt: (at) => mayRemindAt(at, partnership.reminders, partnership.timezone, review.calendar),
+      instance: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    }),
     chats: new PersonalChats(),
     users: new TeamsUsers(),
-    channelCards: new ChannelCards(),
   };
   const app = createApp(deps);
 
@@ -155,15 +167,16 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
   await new Promise<void>((resolve) => server.listen(config.port, host, resolve));
   const port = (server.address() as AddressInfo).port;
   log.info({ port, mode: config.localMode ? 'local' : 'teams', store: config.store.kind }, 'Panel is listening');
-  // Finishes what a previous run claimed but did not finish, now and every five minutes.
-  const outbox = scheduleOutbox(deps);
+  // Does what cases owe that a previous run left, now and every sweepEveryMinutes.
+  const sweep = scheduleEffects(deps.effects, { timezone: partnership.timezone, everyMinutes: partnership.reminders.sweepEveryMinutes, log });
+  deps.background.run('effects', () => sweep.started);
 
   return {
     port,
     deps,
     async close() {
       await retention.destroy();
-      await outbox.destroy();
+      await sweep.task.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await deps.background.idle();
       await store.close();

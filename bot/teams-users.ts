@@ -1,7 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { userKey, type ChannelAddress } from '../review/store.js';
 import { callerOf } from './caller.js';
-import { withConnectorRetry } from './connector-retry.js';
 import type { PanelDeps } from './deps.js';
 
 /**
@@ -25,20 +24,7 @@ export class TeamsUsers {
   async rememberTeam(deps: PanelDeps, channel: ChannelAddress): Promise<void> {
     const teamId = channel.teamId;
     if (!teamId) return;
-    const client = await deps.connector.client(channel.serviceUrl);
-    let continuationToken: string | undefined;
-    do {
-      const token = continuationToken;
-      const page = await withConnectorRetry(() =>
-        client.conversations.getConversationPagedMembers(teamId, { pageSize: 500, ...(token && { continuationToken: token }) } as Parameters<
-          typeof client.conversations.getConversationPagedMembers
-        >[1]),
-      );
-      for (const member of page.members ?? []) {
-        if (member.aadObjectId && member.id) await this.learn(deps, member.aadObjectId, member.id);
-      }
-      continuationToken = page.continuationToken || undefined;
-    } while (continuationToken);
+    for await (const member of deps.sender.teamMembers(channel.serviceUrl, teamId)) await this.learn(deps, member.aadObjectId, member.id);
   }
 
   /** The Teams ids Panel knows of these people; someone it has never seen is left out. */

@@ -28,7 +28,6 @@ export type AuditAction =
   | 'agenda.posted'
   | 'agenda.post.failed'
   | 'channel.post.failed'
-  | 'notification.skipped'
   | 'rapidReview.started'
   | 'rapidReview.requestSent'
   | 'rapidReview.requestUndelivered'
@@ -58,4 +57,8 @@ export type AuditAction =
   | 'decision.superseded'
   | 'decision.viewed'
   | 'decision.feedbackSent'
-  | 'decision.feedbackFailed';
+  | 'decision.feedbackFailed'
+  | 'reminder.failed'
+  | 'case.noticePosted'
+  | 'case.noticeFailed'
+  | 'card.updateFailed';

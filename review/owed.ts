@@ -129,3 +129,17 @@ export const withRemindersStopped = (record: CaseRecord, at: string): CaseRecord
 /** The reminders and escalations of one agency's request (or of all), skipped: its return has come, or returns are closed. */
 export const cancelReminders = (record: CaseRecord, agencyId: string | undefined, reason: string, at: string): CaseRecord =>
   cancel(record, (e) => (e.kind === 'reminder' || e.kind === 'escalation') && (agencyId === undefined || e.payload?.agencyId === agencyId), reason, at);
+
+/**
+ * Whether a reminder or escalation is still wanted: the case is not on hold, the request
+ * is open, has no return, is due on the date the reminder was planned for (not moved
+ * since), and, for a reminder, its addressee still answers for the agency.
+ */
+export function stillWanted(record: CaseRecord, effect: Effect): boolean {
+  const p = effect.payload;
+  const review = record.rapidReview;
+  if (!review || review.closed || record.hold || record.closedAt || !p?.agencyId || p.dueOn !== review.dueOn) return false;
+  const request = review.requests.find((r) => r.agencyId === p.agencyId);
+  if (!request || request.current) return false;
+  return effect.kind === 'escalation' || request.addressees.some((a) => a.aadObjectId.toLowerCase() === p.aadObjectId?.toLowerCase());
+}

@@ -47,22 +47,37 @@ export interface Audited {
 /** A change an outcome brings to the case, in the same write (a delivery recorded, a hold ended). */
 export type FollowUp = (record: CaseRecord) => CaseRecord;
 
-/** What doing an effect came to. */
+/** What doing an effect came to; a failure is thrown (an EffectFailure, or a store error). */
 export type Performed =
-  | { status: 'sent'; activityId?: string; conversationId?: string; audit?: Audited[]; then?: FollowUp }
-  /** Failed for good (the recipient refused, is gone): `notice` is said in the case's thread. */
-  | { status: 'failed'; error: string; audit?: Audited[]; then?: FollowUp; notice?: string }
+  | { status: 'sent'; activityId?: string; conversationId?: string; audit?: Audited[]; change?: FollowUp }
   /** No longer needed when its time came. */
-  | { status: 'skipped'; error: string; audit?: Audited[]; then?: FollowUp }
-  /** Try again later; after MAX_ATTEMPTS it fails with `audit` and `notice`. */
-  | { status: 'retry'; error: string; audit?: Audited[]; notice?: string }
+  | { status: 'skipped'; error: string; audit?: Audited[]; change?: FollowUp }
   /** Not now: left pending, untried, until then. */
   | { status: 'later'; until: string };
 
-export type Performer = (effect: Effect, record: CaseRecord) => Promise<Performed>;
+/** What a failure for good records: its audit events, the change it brings, and what the business unit is told in the case's thread. */
+export interface Failed {
+  audit?: Audited[];
+  change?: FollowUp;
+  notice?: string;
+}
 
-/** Reminders to one person, from one or more cases, sent as one message. */
-export type DigestPerformer = (person: string, items: { effect: Effect; record: CaseRecord }[]) => Promise<Map<string, Performed>>;
+/** How one kind of effect is done, and what it records when it fails for good. */
+export interface Performer {
+  perform(effect: Effect, record: CaseRecord): Promise<Performed>;
+  failed(effect: Effect, record: CaseRecord, error: string): Failed;
+}
+
+/**
+ * Reminders to one person, from one or more cases, sent as one message: each item's
+ * outcome, keyed by `digestKey`. A failure is thrown, and is every item's.
+ */
+export interface DigestPerformer {
+  send(person: string, items: { effect: Effect; record: CaseRecord }[]): Promise<Map<string, Performed>>;
+  failed(effect: Effect, record: CaseRecord, error: string): Failed;
+}
+
+export const digestKey = (reference: string, key: string) => `${reference} ${key}`;
 
 export interface EffectLog {
   info(obj: object, msg: string): void;
@@ -202,20 +217,25 @@ export class EffectRunner {
     return this.record(version, effect.key, performed, stillThis);
   }
 
-  private async perform(effect: Effect, record: CaseRecord): Promise<Performed> {
-    const { performers, log } = this.options;
+  private async perform(effect: Effect, record: CaseRecord): Promise<Attempt> {
     try {
-      return await performers[effect.kind as Exclude<EffectKind, 'reminder'>](effect, record);
+      if (effect.kind === 'reminder') throw new EffectFailure('a reminder is sent in a digest', true);
+      return await this.options.performers[effect.kind].perform(effect, record);
     } catch (err) {
-      return this.failure(err, effect, record.reference, log);
+      return this.failure(err, effect, record);
     }
   }
 
-  private failure(err: unknown, effect: Effect, reference: string, log: EffectLog): Performed {
+  private performer(effect: Effect): Pick<Performer, 'failed'> {
+    return effect.kind === 'reminder' ? this.options.digest : this.options.performers[effect.kind];
+  }
+
+  /** A thrown failure: tried again later if transient (a busy store, Teams throttling or down), else failed for good. */
+  private failure(err: unknown, effect: Effect, record: CaseRecord): Attempt {
     if (err instanceof StoreBusyError) return { status: 'retry', error: 'the store was busy' };
-    if (err instanceof EffectFailure) return err.transient ? { status: 'retry', error: err.message } : { status: 'failed', error: err.message };
-    log.error({ job: 'effects', reference, effect: effect.key, err: errorName(err) }, 'effect failed unexpectedly');
-    return { status: 'retry', error: errorName(err) };
+    if (err instanceof EffectFailure) return { status: err.transient ? 'retry' : 'failed', error: err.message };
+    this.options.log.error({ job: 'effects', reference: record.reference, effect: effect.key, err: errorName(err) }, 'effect failed unexpectedly');
+    return { status: 'retry', error: err instanceof Error ? err.name : 'error' };
   }
 
   /**
@@ -225,7 +245,7 @@ export class EffectRunner {
   private async record(
     version: Versioned<CaseRecord>,
     key: string,
-    performed: Performed,
+    performed: Attempt,
     mine: (record: CaseRecord) => boolean,
   ): Promise<Versioned<CaseRecord> | undefined> {
     const reference = version.value.reference;
@@ -245,31 +265,36 @@ export class EffectRunner {
   }
 
   /** The case with an outcome applied: the effect's new state, its follow-up, a notice owed, and the audit events. */
-  private outcome(record: CaseRecord, key: string, performed: Performed): CaseRecord | { record: CaseRecord; audit: AuditEvent[] } {
+  private outcome(record: CaseRecord, key: string, attempt: Attempt): CaseRecord | { record: CaseRecord; audit: AuditEvent[] } {
+    const effect = record.effects?.[key];
+    if (!effect) return record;
     const now = this.options.now();
     const at = now.toISOString();
     const events = (list: Audited[] | undefined): AuditEvent[] =>
       (list ?? []).map((a) => ({ caseId: record.reference, at, actor: 'panel', action: a.action, ...(a.detail && { detail: a.detail }) }));
-    const noticed = (r: CaseRecord, notice: string | undefined) =>
-      notice ? owe(r, { key: `notice:${key}`, kind: 'threadNotice', dueAt: at, payload: { text: notice } }) : r;
-    switch (performed.status) {
+    const failedForGood = (r: CaseRecord, error: string) => {
+      const failed = this.performer(effect).failed(effect, r, error);
+      const followed = failed.change ? failed.change(r) : r;
+      const noticed = failed.notice ? owe(followed, { key: `notice:${key}`, kind: 'threadNotice', dueAt: at, payload: { text: failed.notice } }) : followed;
+      return { record: noticed, audit: events(failed.audit) };
+    };
+    switch (attempt.status) {
       case 'later':
-        return deferred(record, key, performed.until);
+        return deferred(record, key, attempt.until);
       case 'retry': {
-        const next = retried(record, key, performed.error, now, this.random);
-        if (next.effects?.[key]?.status !== 'failed') return next;
-        return { record: noticed(next, performed.notice), audit: events(performed.audit) };
-      }
-      case 'sent': {
-        const { status, activityId, conversationId } = performed;
-        const done = completed(record, key, { status, ...(activityId && { activityId }), ...(conversationId && { conversationId }) }, at);
-        return { record: performed.then ? performed.then(done) : done, audit: events(performed.audit) };
+        const next = retried(record, key, attempt.error, now, this.random);
+        return next.effects?.[key]?.status === 'failed' ? failedForGood(next, attempt.error) : next;
       }
       case 'failed':
+        return failedForGood(completed(record, key, { status: 'failed', error: attempt.error }, at), attempt.error);
+      case 'sent': {
+        const { activityId, conversationId } = attempt;
+        const done = completed(record, key, { status: 'sent', ...(activityId && { activityId }), ...(conversationId && { conversationId }) }, at);
+        return { record: attempt.change ? attempt.change(done) : done, audit: events(attempt.audit) };
+      }
       case 'skipped': {
-        const done = completed(record, key, { status: performed.status, error: performed.error }, at);
-        const followed = performed.then ? performed.then(done) : done;
-        return { record: performed.status === 'failed' ? noticed(followed, performed.notice) : followed, audit: events(performed.audit) };
+        const done = completed(record, key, { status: 'skipped', error: attempt.error }, at);
+        return { record: attempt.change ? attempt.change(done) : done, audit: events(attempt.audit) };
       }
     }
   }
@@ -304,16 +329,16 @@ export class EffectRunner {
         byPerson.set(person, [...(byPerson.get(person) ?? []), { effect, record: version.value }]);
       }
     }
-    const outcomes = new Map<string, Performed>();
+    const outcomes = new Map<string, Attempt>();
     for (const [person, items] of byPerson) {
-      let sent: Map<string, Performed>;
+      let sent: Map<string, Attempt>;
       try {
-        sent = await this.options.digest(person, items);
+        sent = await this.options.digest.send(person, items);
       } catch (err) {
-        const failed = this.failure(err, items[0]!.effect, items[0]!.record.reference, this.options.log);
-        sent = new Map(items.map(({ effect, record }) => [`${record.reference} ${effect.key}`, failed]));
+        const failed = this.failure(err, items[0]!.effect, items[0]!.record);
+        sent = new Map(items.map(({ effect, record }) => [digestKey(record.reference, effect.key), failed]));
       }
-      for (const [id, performed] of sent) outcomes.set(id, performed);
+      for (const [id, attempt] of sent) outcomes.set(id, attempt);
     }
     for (const { version, holder, effects } of held) {
       const reference = version.value.reference;
@@ -321,7 +346,7 @@ export class EffectRunner {
         let next = r;
         const audit: AuditEvent[] = [];
         for (const effect of effects) {
-          const performed = outcomes.get(`${reference} ${effect.key}`);
+          const performed = outcomes.get(digestKey(reference, effect.key));
           if (!performed || !holds(next, effect.key, holder)) continue;
           const changed = this.outcome(next, effect.key, performed);
           next = 'record' in changed ? changed.record : changed;
@@ -338,4 +363,8 @@ export class EffectRunner {
   }
 }
 
-const errorName = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+/** A performer's outcome, or the failure it threw as the runner reads it. */
+type Attempt = Performed | { status: 'retry' | 'failed'; error: string };
+
+/** What a log may say of an error: Panel's own failures by their message (no personal data), anything else by its name only. */
+const errorName = (err: unknown) => (err instanceof EffectFailure ? `${err.name}: ${err.message}` : err instanceof Error ? err.name : typeof err);

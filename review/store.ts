@@ -45,8 +45,8 @@ export const userKey = (aadObjectId: string): `user:${string}` => `user:${aadObj
 /** The setting that holds a person's one-to-one chat. */
 export const chatKey = (aadObjectId: string): `chat:${string}` => `chat:${aadObjectId.toLowerCase()}`;
 
-/** What a case keeps beside its record, each in the case's own partition. */
-export type CaseItemType = 'return' | 'draft' | 'decision';
+/** What a case keeps beside its record, each in the case's own partition (an agenda's marker, in the partnership's). */
+export type CaseItemType = 'return' | 'draft' | 'decision' | 'agenda';
 
 /**
  * Something stored about a case beside its record: an agency's return (each version

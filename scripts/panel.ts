@@ -6,7 +6,7 @@ import { readPartnership } from '../bot/server.js';
 import { createWorkingCalendar } from '../review/calendar.js';
 import { createDirectory, PartnershipFileError } from '../review/partnership.js';
 import { StoreUnavailableError } from '../review/store.js';
-import { previewReminders } from '../scheduler/outbox.js';
+import { previewReminders } from '../review/preview-reminders.js';
 import { openStore } from '../storage/open-store.js';
 
 const USAGE = 'usage: npm run panel -- reminders --dry-run [--at 2026-12-14T09:00]   (--at is partnership time; default now)';

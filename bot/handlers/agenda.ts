@@ -1,4 +1,4 @@
-import type { Activity, TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { date } from '../../cards/labels.js';
 import { agendaOf, allOpenCases, type Agenda } from '../../review/agenda.js';
 import { PARTNERSHIP_AUDIT } from '../../review/audit.js';
@@ -7,13 +7,10 @@ import { KIND_NAMES } from '../../review/referral-model.js';
 import type { Role } from '../../review/roles.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
-import { startThread } from '../channel-thread.js';
-import { postDecisionCard } from '../decision-card.js';
+import { runAfterTurn } from '../after-turn.js';
+import { recordAudit } from '../../review/deps.js';
 import { loggableError } from '../logger.js';
 import { openVotes } from '../../review/decision-actions.js';
-
-/** How long the business unit's `post agenda` holds its claim. */
-const AGENDA_LEASE_MS = 30 * 60_000;
 
 const AGENDA_ROLES: readonly Role[] = ['businessUnit', 'panelMember', 'independentChair', 'admin'];
 export const AGENDA_REFUSED = "Only the business unit and the panel's members can see the agenda.";
@@ -71,45 +68,29 @@ export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise
     await context.sendActivity("No panel channel is chosen yet: say **@Panel use this channel for the panel** in the panel's Teams channel.");
     return;
   }
-  // Claimed by the message's id: a message Teams delivers again posts nothing more. Held
-  // for as long as posting a whole agenda may take, throttled; only then does the outbox
-  // take it for interrupted.
-  const key = `agenda-post:${context.activity.id ?? deps.newId()}`;
-  const at = now();
-  const leaseUntil = new Date(at.getTime() + AGENDA_LEASE_MS).toISOString();
-  if (!(await store.claimNotification({ key, caseId: PARTNERSHIP_AUDIT, kind: 'agendaPost', at: at.toISOString(), leaseUntil }))) {
+  // Once per message: a message Teams delivers again posts nothing more.
+  const marker = { caseId: PARTNERSHIP_AUDIT, id: `agenda:${context.activity.id ?? deps.newId()}`, type: 'agenda' as const, at: now().toISOString(), doc: {} };
+  if (!(await store.addCaseItemOnce(marker))) {
     await context.sendActivity('That agenda is posted already.');
     return;
   }
   const next = await nextAgenda(deps);
   try {
-    await startThread(deps, channel, { type: 'message', textFormat: 'markdown', text: agendaText(next) } as Activity);
-    // Each case's vote opens with its decision card, in a thread of its own, refreshed for
-    // each voter: their Teams ids come from the team's roster (or their own turns).
-    await deps.users.rememberTeam(deps, channel).catch((err: unknown) => {
-      deps.log.warn({ err: loggableError(err) }, "the panel team's roster could not be read");
-    });
-    const opened = await openVotes(deps.review, { caller, references: next.cases.map((c) => c.reference), ...(next.panelDate && { panelDate: next.panelDate }) });
-    for (const record of opened) await postDecisionCard(deps, channel, record);
+    await deps.sender.startThread(channel, { type: 'message', textFormat: 'markdown', text: agendaText(next) });
   } catch (err) {
-    await store.completeNotification(
-      key,
-      { status: 'failed', error: (err as Error).name },
-      { caseId: PARTNERSHIP_AUDIT, at: now().toISOString(), actor: caller.aadObjectId, action: 'agenda.post.failed' },
-    );
+    // Not posted: the same message may try again.
+    await store.deleteCaseItem(PARTNERSHIP_AUDIT, marker.id);
+    await recordAudit(deps.review, PARTNERSHIP_AUDIT, caller.aadObjectId, 'agenda.post.failed', (err as Error).name);
     throw err;
   }
-  await store.completeNotification(
-    key,
-    { status: 'sent' },
-    {
-      caseId: PARTNERSHIP_AUDIT,
-      at: now().toISOString(),
-      actor: caller.aadObjectId,
-      action: 'agenda.posted',
-      detail: `panel=${next.panelDate ?? 'none'} cases=${next.cases.map((c) => c.reference).join(',')}`,
-    },
-  );
+  // Each case's vote opens, owing its decision card: a thread of its own, refreshed for
+  // each voter, whose Teams ids come from the team's roster (or their own turns).
+  await deps.users.rememberTeam(deps, channel).catch((err: unknown) => {
+    deps.log.warn({ err: loggableError(err) }, "the panel team's roster could not be read");
+  });
+  const opened = await openVotes(deps.review, { caller, references: next.cases.map((c) => c.reference), ...(next.panelDate && { panelDate: next.panelDate }) });
+  for (const record of opened) runAfterTurn(deps, record.reference);
+  await recordAudit(deps.review, PARTNERSHIP_AUDIT, caller.aadObjectId, 'agenda.posted', `panel=${next.panelDate ?? 'none'} cases=${next.cases.map((c) => c.reference).join(',')}`);
   deps.log.info({ command: 'post agenda', cases: next.cases.length }, 'agenda posted');
   await context.sendActivity(
     next.cases.length

@@ -7,11 +7,11 @@ import { closeFormOf, closeVote, leaveCloseForm, openCloseForm } from '../../rev
 import { castVote, closesAs, listForPanel, mayVote, reopenVote } from '../../review/decision-actions.js';
 import { noticesFor, outcomeName } from '../../review/decision.js';
 import type { Caller } from '../../review/deps.js';
-import { afterDecision } from '../after-decision.js';
+import { runAfterTurn } from '../after-turn.js';
+import { originOf } from '../caller.js';
 import { progressContext } from '../channel-card.js';
 import { decisionView, viewerOf } from '../decision-card.js';
 import type { PanelDeps } from '../deps.js';
-import { originOf } from '../send-requests.js';
 import { caseAction, NOT_FOUND } from './card-data.js';
 import { BUSINESS_UNIT_ONLY } from './rapid-review.js';
 
@@ -37,9 +37,7 @@ function ownView(deps: PanelDeps, record: CaseRecord, caller: Caller, extra: Par
 
 /** A closer back on the decision card from the close form: the shared card shows the latest again. */
 async function backFromCloseForm(deps: PanelDeps, record: CaseRecord, caller: Caller): Promise<void> {
-  if (await leaveCloseForm(deps.review, record, caller)) {
-    deps.background.run('decision-card', () => deps.channelCards.refreshDecision(deps, record.reference));
-  }
+  if (await leaveCloseForm(deps.review, record, caller)) runAfterTurn(deps, record.reference);
 }
 
 /** The caller's own view, saying the vote cannot close until the quorum has voted. */
@@ -95,7 +93,7 @@ export async function vote(context: TurnContext, deps: PanelDeps, data: Record<s
       });
     default: {
       const reference = result.record.reference;
-      if (result.status !== 'unchanged') deps.background.run('decision-card', () => deps.channelCards.refreshDecision(deps, reference));
+      if (result.status !== 'unchanged') runAfterTurn(deps, reference, result.version);
       const said = result.choice === 'conflict' ? 'You declared a conflict of interest and abstain.' : `Your vote is recorded: ${outcomeName(result.record.kind, result.choice)}.`;
       return ownView(deps, result.record, action.caller, { banner: { text: said, style: 'good' } });
     }
@@ -134,7 +132,7 @@ export async function closeVoteForm(context: TurnContext, deps: PanelDeps, data:
 export async function closeVoteNow(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
-  const result = await closeVote(deps.review, { ...action, data });
+  const result = await closeVote(deps.review, { ...action, data, origin: originOf(context) });
   deps.log.info({ verb: 'decision.close', reference: action.reference, outcome: result.status }, 'decision');
   switch (result.status) {
     case 'refused':
@@ -142,13 +140,10 @@ export async function closeVoteNow(context: TurnContext, deps: PanelDeps, data: 
     case 'notFound':
       return NOT_FOUND;
     case 'closed': {
-      // Pressed again, or redelivered: what follows the decision is done once (each step is
-      // claimed or scheduled once), so a crash after the close cannot leave the referrer untold.
-      const { record, decision } = result;
-      if (decision) {
-        const origin = originOf(context);
-        deps.background.run('after-decision', () => afterDecision(deps, record, decision, origin));
-      }
+      // Pressed again, or redelivered: what follows the decision was owed in its own write,
+      // so this does only what a crash left undone.
+      const { record } = result;
+      runAfterTurn(deps, record.reference);
       return ownView(deps, record, action.caller);
     }
     case 'noQuorum':
@@ -160,9 +155,8 @@ export async function closeVoteNow(context: TurnContext, deps: PanelDeps, data: 
       return view ? closeVoteCard(view, result.form, result.errors) : NO_VOTE;
     }
     case 'decided': {
-      const { record, decision } = result;
-      const origin = originOf(context);
-      deps.background.run('after-decision', () => afterDecision(deps, record, decision, origin));
+      const { record } = result;
+      runAfterTurn(deps, record.reference);
       return ownView(deps, record, action.caller, { banner: { text: 'The decision is recorded. The referrer is being told.', style: 'good' } });
     }
   }
@@ -176,7 +170,7 @@ export async function reopen(context: TurnContext, deps: PanelDeps, data: Record
   deps.log.info({ verb: 'decision.reopen', reference: action.reference, outcome: result.status }, 'decision');
   if (!('record' in result)) return result.status === 'refused' ? closersOnly(deps) : NOT_FOUND;
   const reference = result.record.reference;
-  if (result.status === 'reopened') deps.background.run('decision-card', () => deps.channelCards.refreshDecision(deps, reference));
+  if (result.status === 'reopened') runAfterTurn(deps, reference);
   return ownView(deps, result.record, action.caller);
 }
 
@@ -188,6 +182,6 @@ export async function listCase(context: TurnContext, deps: PanelDeps, data: Reco
   deps.log.info({ verb: 'case.listForPanel', reference: action.reference, outcome: result.status }, 'listing');
   if (!('record' in result)) return result.status === 'refused' ? BUSINESS_UNIT_ONLY : NOT_FOUND;
   const reference = result.record.reference;
-  if (result.status === 'listed') deps.background.run('channel-card', () => deps.channelCards.refresh(deps, reference));
+  if (result.status === 'listed') runAfterTurn(deps, reference);
   return channelCaseCard(anonymise(result.record), progressContext(deps));
 }

@@ -6,8 +6,7 @@ import { putOnHold, takeOffHold } from '../../review/hold-actions.js';
 import { localDateOf } from '../../review/local-date.js';
 import { progressContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
-import { replanReminders, scheduleHoldEnd } from '../reminders.js';
-import { planReviewReminders } from '../after-decision.js';
+import { runAfterTurn } from '../after-turn.js';
 import { BUSINESS_UNIT_ONLY, businessUnitCase } from './rapid-review.js';
 import { caseAction, NOT_FOUND } from './card-data.js';
 
@@ -25,7 +24,7 @@ export async function chooseHold(context: TurnContext, deps: PanelDeps, data: Re
 
 /**
  * `case.confirmHold`: puts the case on hold, once however often it is pressed. A hold
- * with an end date ends by itself then, through the outbox sweep.
+ * with an end date ends by itself then, through the effects sweep.
  */
 export async function confirmHold(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
@@ -37,16 +36,8 @@ export async function confirmHold(context: TurnContext, deps: PanelDeps, data: R
     return holdCard({ record: anonymise(result.record), form: result.form, errors: result.errors, earliest: earliest(deps) });
   }
   const { record } = result;
-  if (result.status === 'held') await scheduleHoldEnd(deps, record);
-  deps.background.run('channel-card', () => deps.channelCards.refresh(deps, record.reference));
+  if (result.status === 'held') runAfterTurn(deps, record.reference);
   return caseCard(deps, record);
-}
-
-/** After a hold ends: the reminders resume from the moved due dates, and the card shows it. */
-export async function afterRelease(deps: PanelDeps, record: CaseRecord): Promise<void> {
-  await replanReminders(deps, record);
-  await planReviewReminders(deps, record);
-  await deps.channelCards.refresh(deps, record.reference);
 }
 
 /** `case.release`: takes the case off hold; its deadlines move on by the working days it was held. */
@@ -59,6 +50,6 @@ export async function releaseHold(context: TurnContext, deps: PanelDeps, data: R
   if (result.status === 'notFound') return NOT_FOUND;
   const record = result.status === 'released' ? result.record : await deps.review.store.getCase(action.reference);
   if (!record) return NOT_FOUND;
-  if (result.status === 'released') deps.background.run('hold-released', () => afterRelease(deps, record));
+  if (result.status === 'released') runAfterTurn(deps, record.reference);
   return caseCard(deps, record);
 }

@@ -4,12 +4,12 @@ import { collationCard, rapidReviewStartCard } from '../../cards/rapid-review-ca
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise, type CaseRecord } from '../../review/case.js';
 import { localDateOf } from '../../review/local-date.js';
-import { coreAgencies, proposedReturnsDue, unreached, withPanelAfterRequests } from '../../review/rapid-review.js';
-import { closeReturns, collation, startRapidReview } from '../../review/rapid-review-actions.js';
-import { conversationKind, PERSONAL_ONLY } from '../caller.js';
+import { coreAgencies, proposedReturnsDue, withPanelAfterRequests } from '../../review/rapid-review.js';
+import { closeReturns, collation, resendUndelivered, startRapidReview } from '../../review/rapid-review-actions.js';
+import { conversationKind, originOf, PERSONAL_ONLY } from '../caller.js';
+import { runAfterTurn } from '../after-turn.js';
 import { progressContext, reviewContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
-import { allTargets, originOf, reportAgenciesWithoutLeads, sendRequests } from '../send-requests.js';
 import { caseAction, commandReference, NOT_FOUND } from './card-data.js';
 
 export const BUSINESS_UNIT_ONLY = 'Only the business unit can do that.';
@@ -68,7 +68,7 @@ export async function confirmRapidReview(
 ): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
-  const result = await startRapidReview(deps.review, { ...action, data });
+  const result = await startRapidReview(deps.review, { ...action, data, origin: originOf(context) });
   deps.log.info({ verb: 'rapidReview.confirm', reference: action.reference, outcome: result.status }, 'rapid review');
   switch (result.status) {
     case 'refused':
@@ -85,43 +85,32 @@ export async function confirmRapidReview(
         earliest: calendar.addWorkingDays(localDateOf(now(), partnership.timezone), 1),
       });
     }
-    case 'alreadyStarted': {
-      // A repeat (a redelivery, a second press) also sends what a crash may have left
-      // unsent since the start was stored: each send is claimed, so none goes twice.
-      const record = result.record;
-      const origin = originOf(context);
-      deps.background.run('lead-requests', () => sendRequests(deps, record.reference, allTargets(record), origin));
-      return caseCard(deps, record);
-    }
-    case 'started': {
-      const origin = originOf(context);
-      const reference = result.record.reference;
-      deps.background.run('lead-requests', async () => {
-        await sendRequests(deps, reference, allTargets(result.record), origin);
-        await reportAgenciesWithoutLeads(deps, result.record);
-      });
+    case 'alreadyStarted':
+    case 'started':
+      // The requests were owed in the start's own write; a repeat (a redelivery, a second
+      // press) finds them done or under way, and does only what a crash left.
+      runAfterTurn(deps, result.record.reference);
       return caseCard(deps, result.record);
-    }
   }
 }
 
 /**
  * `rapidReview.resend`: tries again to reach the leads Panel could not (once they have
- * opened Panel in Teams). Each attempt is claimed, so pressing twice sends once.
+ * opened Panel in Teams). Each attempt is owed once, so pressing twice sends once.
  */
 export async function resendRequests(
   context: TurnContext,
   deps: PanelDeps,
   data: Record<string, unknown>,
 ): Promise<AdaptiveCardJson | string> {
-  const record = await businessUnitCase(context, deps, data);
-  if (typeof record === 'string') return record;
-  if (!record.rapidReview) return NOT_FOUND;
-  const targets = unreached(record.rapidReview).map((t) => ({ ...t, attempt: t.attempt + 1 }));
-  deps.log.info({ verb: 'rapidReview.resend', reference: record.reference, targets: targets.length }, 'rapid review');
-  const origin = originOf(context);
-  if (targets.length > 0) deps.background.run('lead-requests', () => sendRequests(deps, record.reference, targets, origin));
-  return caseCard(deps, record);
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const result = await resendUndelivered(deps.review, { ...action, origin: originOf(context) });
+  if (result.status === 'refused') return BUSINESS_UNIT_ONLY;
+  if (result.status !== 'resent') return NOT_FOUND;
+  deps.log.info({ verb: 'rapidReview.resend', reference: action.reference, targets: result.count }, 'rapid review');
+  runAfterTurn(deps, action.reference);
+  return caseCard(deps, result.record);
 }
 
 /** `rapidReview.close`: the business unit closes returns; the card shows them collated. */
@@ -142,7 +131,7 @@ export async function closeReturnsNow(
         : 'The rapid review of this case has not started.';
   }
   const reference = result.record.reference;
-  if (result.status === 'closed') deps.background.run('channel-card', () => deps.channelCards.refresh(deps, reference));
+  if (result.status === 'closed') runAfterTurn(deps, reference);
   return caseCard(deps, result.record);
 }
 

@@ -10,9 +10,9 @@ import { localDateOf, type LocalDate } from '../../review/local-date.js';
 import { requestFor, type AnswerRefusal } from '../../review/rapid-review.js';
 import { colleaguesOf, delegateRequest, isLeadOf, viewRequest } from '../../review/rapid-review-actions.js';
 import { entitled, openReturn, saveReturnDraft, submitReturn } from '../../review/return-actions.js';
-import { callerOf, NO_IDENTITY } from '../caller.js';
+import { callerOf, NO_IDENTITY, originOf } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
-import { originOf, sendRequests } from '../send-requests.js';
+import { runAfterTurn } from '../after-turn.js';
 
 /**
  * Which case and agency a request card is about. It never says who may answer: that
@@ -124,10 +124,8 @@ export async function openReturnForm(context: TurnContext, deps: PanelDeps, data
   return formFor(deps, result.record, request.agencyId, { values: result.form, ...(notice && { notice }) });
 }
 
-/** After a return is recorded: the case's channel card shows it, for everyone. */
-function afterReturn(deps: PanelDeps, reference: string): void {
-  deps.background.run('channel-card', () => deps.channelCards.refresh(deps, reference));
-}
+/** After a return is recorded: the case's channel card shows it, for everyone, and its reminders stop. */
+const afterReturn = (deps: PanelDeps, reference: string): void => runAfterTurn(deps, reference);
 
 /** `return.submit`: records the return, or shows the form again with its problems beside their fields. */
 export async function submitReturnForm(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
@@ -197,7 +195,7 @@ export async function chooseDelegate(context: TurnContext, deps: PanelDeps, data
 export async function delegate(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
   const request = parseRequest(context, data);
   if (typeof request === 'string') return request;
-  const result = await delegateRequest(deps.review, { ...request, to: data.colleague });
+  const result = await delegateRequest(deps.review, { ...request, to: data.colleague, origin: originOf(context) });
   deps.log.info({ verb: 'return.delegate', reference: request.reference, agency: request.agencyId, outcome: result.status }, 'delegation');
   if (result.status === 'notFound' || result.status === 'refused') return refusal(result, request.reference);
   if (result.status === 'notLead') return ONLY_LEADS_HAND_ON;
@@ -211,8 +209,6 @@ export async function delegate(context: TurnContext, deps: PanelDeps, data: Reco
       error: result.error,
     });
   }
-  const origin = originOf(context);
-  const target = { agencyId: request.agencyId, aadObjectId: result.to.aadObjectId, attempt: 1 };
-  deps.background.run('lead-requests', () => sendRequests(deps, request.reference, [target], origin));
+  runAfterTurn(deps, request.reference);
   return requestCardFor(deps, request.caller, result.record, request.agencyId, { kind: 'handedOver', toName: result.to.name });
 }

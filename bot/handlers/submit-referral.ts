@@ -4,11 +4,11 @@ import { referralKindCard } from '../../cards/referral-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise } from '../../review/case.js';
 import { REVIEW_KINDS, typedForm } from '../../review/referral.js';
-import { channelPostKey, StoreBusyError } from '../../review/store.js';
+import { StoreBusyError } from '../../review/store.js';
 import { submitReferral as submit } from '../../review/submit-referral.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
-import { postClaimedReferral } from '../post-to-channel.js';
+import { runAfterTurn } from '../after-turn.js';
 import { referralEnvelope, STALE_CARD } from './card-data.js';
 import { referralForm } from '../referral-form.js';
 
@@ -46,11 +46,10 @@ export async function submitReferral(
     deps.log.info({ verb: 'referral.submit', outcome: 'invalid', fields: Object.keys(result.errors) }, 'referral needs changes');
     return referralForm(deps, { kind, submissionId, values: result.form, errors: result.errors });
   }
-  const { record, created, heldUntil } = result;
+  const { record, created } = result;
   deps.log.info({ verb: 'referral.submit', reference: record.reference, created }, 'referral stored');
-  const card = anonymise(record);
-  // The referrer is answered now; the channel hears of it straight after, from the
-  // delivery that holds the post's claim.
-  if (created) deps.background.run('channel-post', () => postClaimedReferral(deps, channelPostKey(record.reference), card, heldUntil));
-  return acknowledgementCard(card);
+  // The referrer is answered now; the channel hears of it straight after (a delivery
+  // again finds the post done, or under way).
+  runAfterTurn(deps, record.reference);
+  return acknowledgementCard(anonymise(record));
 }

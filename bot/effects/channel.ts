@@ -1,0 +1,86 @@
+/**
+ * Effects said in the business unit's channel: a new case's card, its updates, and what
+ * is said in its thread (notices, escalations, a review's reminders). By reference,
+ * descriptor and agency only, never about the person.
+ */
+import { CardFactory } from 'botbuilder';
+import { outcomeName, currentDecision } from '../../review/decision.js';
+import { dueWords, date } from '../../cards/labels.js';
+import { CHANNEL_POST, effectOf, type Effect } from '../../review/effects.js';
+import { localDateOf } from '../../review/local-date.js';
+import { stillWanted } from '../../review/owed.js';
+import { EffectFailure, type Performer } from '../../review/run-effects.js';
+import type { CaseRecord } from '../../review/case.js';
+import { caseCardOf, replyInCaseThread, updateCaseCard } from '../channel-card.js';
+import type { PanelDeps } from '../deps.js';
+
+const NO_THREAD = "the case has no card in the business unit's channel";
+const today = (deps: PanelDeps) => localDateOf(deps.review.now(), deps.review.partnership.timezone);
+const agencyName = (deps: PanelDeps, id: string | undefined) => deps.review.partnership.agencies.find((a) => a.id === id)?.name ?? id ?? '';
+
+/** A new case's anonymised card, a new thread in the business unit's channel. */
+export const channelPost = (deps: PanelDeps): Performer => ({
+  async perform(_effect, record) {
+    const channel = await deps.review.store.getSetting('referralChannel');
+    if (!channel) throw new EffectFailure('no referral channel has been chosen', false);
+    const thread = await deps.sender.startThread(channel, { type: 'message', attachments: [CardFactory.adaptiveCard(caseCardOf(deps, record))] });
+    return { status: 'sent', ...thread, audit: [{ action: 'channel.posted' }] };
+  },
+  failed: (_effect, _record, error) => ({ audit: [{ action: 'channel.post.failed', detail: error }] }),
+});
+
+/** The case's card brought up to date, after its post; doing it twice is harmless. */
+export const caseCard = (deps: PanelDeps): Performer => ({
+  async perform(_effect, record) {
+    const post = effectOf(record, CHANNEL_POST);
+    // Its post is still to come (or under way): it will show the case as it is then.
+    if (post?.status === 'pending') return { status: 'later', until: post.lease?.until ?? post.dueAt };
+    if (!(await updateCaseCard(deps, record))) return { status: 'skipped', error: 'the case has no card to update' };
+    return { status: 'sent' };
+  },
+  failed: (_effect, _record, error) => ({ audit: [{ action: 'card.updateFailed', detail: `card=case ${error}` }] }),
+});
+
+/** Something the business unit must hear of, in the case's thread. */
+export const threadNotice = (deps: PanelDeps): Performer => ({
+  async perform(effect, record) {
+    if (!(await replyInCaseThread(deps, record, effect.payload?.text ?? ''))) throw new EffectFailure(NO_THREAD, false);
+    return { status: 'sent', audit: [{ action: 'case.noticePosted', detail: effect.key }] };
+  },
+  // Nowhere else to say it: logged and audited, by key.
+  failed: (effect, _record, error) => ({ audit: [{ action: 'case.noticeFailed', detail: `${effect.key} ${error}` }] }),
+});
+
+/** A return overdue: the business unit hears of it in the case's thread, unless it came meanwhile. */
+export const escalation = (deps: PanelDeps): Performer => ({
+  async perform(effect, record) {
+    const agencyId = effect.payload?.agencyId;
+    if (!stillWanted(record, effect)) return { status: 'skipped', error: 'no longer needed', audit: [{ action: 'reminder.skipped', detail: `agency=${agencyId}` }] };
+    const text = `${record.reference}: ${agencyName(deps, agencyId)}'s return is ${dueWords(record.rapidReview!.dueOn, today(deps), deps.review.calendar)}. Panel has reminded its leads each working day.`;
+    if (!(await replyInCaseThread(deps, record, text))) throw new EffectFailure(NO_THREAD, false);
+    return { status: 'sent', audit: [{ action: 'reminder.escalated', detail: `agency=${agencyId}` }] };
+  },
+  failed: (effect, _record, error) => ({ audit: [{ action: 'reminder.failed', detail: `escalation agency=${effect.payload?.agencyId} reason=${error}` }] }),
+});
+
+/** Whether a review's reminder still stands: the same decision, due date unmoved, not held or closed. */
+function reviewStillDue(record: CaseRecord, effect: Effect): boolean {
+  const decision = currentDecision(record);
+  return Boolean(
+    decision && !record.hold && !record.closedAt && String(decision.number) === effect.payload?.decision && record.clocks.reviewDue === effect.payload.dueOn,
+  );
+}
+
+/** A review's due date, said in the case's thread. */
+export const reviewReminder = (deps: PanelDeps): Performer => ({
+  async perform(effect, record) {
+    if (!reviewStillDue(record, effect)) return { status: 'skipped', error: 'no longer needed', audit: [{ action: 'reminder.skipped', detail: 'review' }] };
+    const decision = currentDecision(record)!;
+    const dueOn = record.clocks.reviewDue!;
+    const when = dueOn === today(deps) ? 'today' : `on ${date(dueOn)}`;
+    const text = `${record.reference} (${record.descriptor}): the ${outcomeName(record.kind, decision.outcome).toLowerCase()} the panel decided is due ${when}.`;
+    if (!(await replyInCaseThread(deps, record, text))) throw new EffectFailure(NO_THREAD, false);
+    return { status: 'sent', audit: [{ action: 'reminder.sent', detail: 'review' }] };
+  },
+  failed: (_effect, _record, error) => ({ audit: [{ action: 'reminder.failed', detail: `review reason=${error}` }] }),
+});

@@ -1,0 +1,63 @@
+/**
+ * Effects of the panel's vote: the decision card posted when the vote opens, kept up to
+ * date as votes come, and the decision told to the referrer.
+ */
+import { CardFactory } from 'botbuilder';
+import { feedbackCard } from '../../cards/feedback-cards.js';
+import { anonymise } from '../../review/case.js';
+import { CLOSE_FORM_HOLD_MINUTES, closeFormOpen, openBallot, withBallotCard } from '../../review/decision.js';
+import { EffectFailure, type Performer } from '../../review/run-effects.js';
+import { postDecisionCard, updateDecisionCard } from '../decision-card.js';
+import type { PanelDeps } from '../deps.js';
+import { sendToPerson } from '../personal-chats.js';
+
+/** The referrer is told the decision, one to one; if Panel cannot reach them, the business unit is told to tell them another way. */
+export const feedback = (deps: PanelDeps): Performer => ({
+  async perform(effect, record) {
+    const p = effect.payload ?? {};
+    const decision = record.panel?.decisions.find((d) => String(d.number) === p.decision);
+    if (!decision || !p.serviceUrl) {
+      return { status: 'skipped', error: 'the decision is not stored', audit: [{ action: 'decision.feedbackFailed', detail: 'no decision' }] };
+    }
+    const activityId = await sendToPerson(
+      deps,
+      { aadObjectId: record.referrerAadObjectId, serviceUrl: p.serviceUrl, ...(p.tenantId && { tenantId: p.tenantId }) },
+      { attachments: [CardFactory.adaptiveCard(feedbackCard(anonymise(record), decision))], summary: `Panel decision on ${record.reference}` },
+    );
+    return { status: 'sent', ...(activityId && { activityId }), audit: [{ action: 'decision.feedbackSent', detail: `decision=${decision.number}` }] };
+  },
+  failed: (effect, record, error) => ({
+    audit: [{ action: 'decision.feedbackFailed', detail: `decision=${effect.payload?.decision} reason=${error}` }],
+    notice: `${record.reference}: Panel could not tell the referrer of the panel's decision: ${error}. Please tell them another way.`,
+  }),
+});
+
+/** The case's decision card, a thread of its own in the panel's channel, when its vote opens. */
+export const decisionPost = (deps: PanelDeps): Performer => ({
+  async perform(effect, record) {
+    const number = Number(effect.payload?.ballot);
+    if (openBallot(record)?.number !== number) return { status: 'skipped', error: 'the vote is no longer open' };
+    const channel = await deps.review.store.getSetting('panelChannel');
+    if (!channel) throw new EffectFailure('no panel channel has been chosen', false);
+    const address = await postDecisionCard(deps, channel, record);
+    if (!address) return { status: 'skipped', error: 'the vote is no longer open' };
+    return { status: 'sent', activityId: address.activityId, conversationId: address.conversationId, change: (r) => withBallotCard(r, number, address) };
+  },
+  failed: (effect, _record, error) => ({ audit: [{ action: 'agenda.post.failed', detail: `ballot=${effect.payload?.ballot} ${error}` }] }),
+});
+
+/**
+ * The decision card brought up to date for everyone (Teams then refreshes each voter's
+ * view), except while a closer writes the decision: the update would replace their form,
+ * and what they typed. Closing, or their going back, asks for it again.
+ */
+export const decisionCard = (deps: PanelDeps): Performer => ({
+  async perform(_effect, record) {
+    const now = deps.review.now();
+    const since = openBallot(record)?.closing?.since;
+    if (since && closeFormOpen(record, now)) return { status: 'later', until: new Date(Date.parse(since) + CLOSE_FORM_HOLD_MINUTES * 60_000).toISOString() };
+    if (!(await updateDecisionCard(deps, record))) return { status: 'skipped', error: 'the case has no decision card' };
+    return { status: 'sent' };
+  },
+  failed: (_effect, _record, error) => ({ audit: [{ action: 'card.updateFailed', detail: `card=decision ${error}` }] }),
+});

@@ -1,0 +1,51 @@
+import { release } from '../../review/hold-actions.js';
+import type { EffectKind } from '../../review/effects.js';
+import type { DigestPerformer, Performer } from '../../review/run-effects.js';
+import type { PanelDeps } from '../deps.js';
+import { caseCard, channelPost, escalation, reviewReminder, threadNotice } from './channel.js';
+import { decisionCard, decisionPost, feedback } from './decision.js';
+import { leadRequest, reminderDigest } from './requests.js';
+
+/** A hold's end date has come: the case comes off hold, if it is still that hold. */
+const holdEnd = (deps: PanelDeps): Performer => ({
+  async perform(effect, record) {
+    const since = effect.payload?.since;
+    const released = release(deps.review, record, since);
+    if (!released) return { status: 'skipped', error: 'the hold had already ended', audit: [{ action: 'case.holdEnded', detail: 'already ended' }] };
+    return {
+      status: 'sent',
+      audit: [{ action: 'case.offHold', detail: `workingDays=${released.heldWorkingDays}` }, { action: 'case.holdEnded' }],
+      change: (r) => release(deps.review, r, since)?.record ?? r,
+    };
+  },
+  failed: (_effect, _record, error) => ({ audit: [{ action: 'case.holdEnded', detail: `failed ${error}` }] }),
+});
+
+/**
+ * How each kind of effect is done, for the runner. `deps` is read when an effect is done,
+ * as the runner is itself part of the deps the performers use.
+ */
+export function createPerformers(deps: () => PanelDeps): { performers: Record<Exclude<EffectKind, 'reminder'>, Performer>; digest: DigestPerformer } {
+  const lazy = (make: (d: PanelDeps) => Performer): Performer => ({
+    perform: (effect, record) => make(deps()).perform(effect, record),
+    failed: (effect, record, error) => make(deps()).failed(effect, record, error),
+  });
+  return {
+    performers: {
+      channelPost: lazy(channelPost),
+      caseCard: lazy(caseCard),
+      threadNotice: lazy(threadNotice),
+      escalation: lazy(escalation),
+      reviewReminder: lazy(reviewReminder),
+      leadRequest: lazy(leadRequest),
+      feedback: lazy(feedback),
+      decisionPost: lazy(decisionPost),
+      decisionCard: lazy(decisionCard),
+      holdEnd: lazy(holdEnd),
+    },
+    digest: {
+      send: (person, items) => reminderDigest(deps()).send(person, items),
+      failed: (effect, record, error) => reminderDigest(deps()).failed(effect, record, error),
+    },
+  };
+}
