@@ -3,10 +3,12 @@
 // TypeScript 7 note: the repo's `typescript` package is TypeScript 7 (the native
 // compiler), whose main export is only `{ version }`, and typescript-eslint 8 needs
 // the classic TypeScript API (it throws "typescript-eslint does not support TS 7.0").
-// So @typescript/typescript6 (Microsoft's side-by-side TS 6 API package) is a
-// devDependency, and the hook below makes `require('typescript')` from
-// typescript-eslint's own packages load it; `tsc` (npm test) is still TS 7. The
-// package.json "overrides" entry only lets npm accept typescript-eslint's
+// So TypeScript 6 is a devDependency under the alias `typescript6`, and the hook below
+// makes `require('typescript')` from typescript-eslint's own packages load it.
+// `tsc` (npm test) is still TS 7: node_modules/.bin/tsc is linked to `typescript`, which
+// npm links before `typescript6` (an alias sorting before "typescript", such as
+// @typescript/typescript6's `@typescript/old`, would take over `tsc`: don't use one).
+// The package.json "overrides" entry only lets npm accept typescript-eslint's
 // `typescript <6.1` peer range next to TS 7 (without it `npm ci` fails, ERESOLVE).
 // The rules are syntactic (tseslint.configs.recommended, no type information).
 import Module, { createRequire } from 'node:module';
@@ -15,7 +17,7 @@ import { defineConfig } from 'eslint/config';
 import eslintConfigPrettier from 'eslint-config-prettier';
 
 const require = createRequire(import.meta.url);
-const classicTypeScript = require.resolve('@typescript/typescript6');
+const classicTypeScript = require.resolve('typescript6');
 const usesClassicTypeScript = new RegExp(
   `\\${path.sep}node_modules\\${path.sep}(?:@typescript-eslint|typescript-eslint|ts-api-utils)\\${path.sep}`,
 );

@@ -14,9 +14,6 @@ import { createWorkingCalendar } from '../review/calendar.js';
 import { createDirectory, parsePartnership, PartnershipFileError, type Partnership } from '../review/partnership.js';
 import { StoreBusyError, type CaseStore } from '../review/store.js';
 import { scheduleEffects } from '../scheduler/effects.js';
-import { EffectRunner } from '../review/run-effects.js';
-import { mayRemindAt } from '../review/reminders.js';
-import { hostname } from 'node:os';
 import { scheduleRetention } from '../scheduler/retention.js';
 import { openStore } from '../storage/open-store.js';
 import { createApp } from './app.js';
@@ -25,7 +22,7 @@ import { PersonalChats } from './personal-chats.js';
 import { TeamsUsers } from './teams-users.js';
 import { ProactiveConnector } from './proactive-connector.js';
 import { TeamsSender } from './teams-sender.js';
-import { createPerformers } from './effects/performers.js';
+import { createEffectRunner } from './effects/performers.js';
 import type { Config } from './config.js';
 import type { PanelDeps } from './deps.js';
 import { createLogger, loggableError, type Logger } from './logger.js';
@@ -103,14 +100,7 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     newId: options.newId ?? randomUUID,
     background: new BackgroundWork(log),
     sender: new TeamsSender(new ProactiveConnector(new ConfigurationBotFrameworkAuthentication(authOptions(config)), botAppId), botAppId),
-    effects: new EffectRunner({
-      store,
-      now: review.now,
-      log,
-      ...createPerformers(() => deps),
-      mayRemindAt: (at) => mayRemindAt(at, partnership.reminders, partnership.timezone, review.calendar),
-      instance: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    }),
+    effects: createEffectRunner(() => deps, review, log),
     chats: new PersonalChats(),
     users: new TeamsUsers(),
   };

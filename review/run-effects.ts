@@ -104,6 +104,8 @@ export interface EffectRunnerOptions {
 const PAGE = 50;
 /** Effects one run does before it leaves the rest to the sweep: a bound on a case that keeps changing. */
 const MAX_STEPS = 40;
+/** Puts of one card refresh, when the case keeps changing under it. */
+const REFRESH_PUTS = 5;
 /** Attempts to record an outcome while the store is busy, before its lease is left to run out. */
 const RECORD_ATTEMPTS = 6;
 
@@ -207,14 +209,25 @@ export class EffectRunner {
     return this.record(taken, effect.key, performed, (r) => holds(r, effect.key, holder));
   }
 
-  /** A card refresh: no lease (doing it twice is harmless); recorded only if no change asked for another meanwhile. */
+  /**
+   * A card refresh: no lease (doing it twice is harmless), recorded only if no change
+   * asked for another meanwhile. If one did, this put may have landed after a newer one
+   * (another instance's): the card is put again from the case as it is now, a few times
+   * at most, so it ends on the latest state unless the case changes faster than that.
+   */
   private async refresh(version: Versioned<CaseRecord>, effect: Effect): Promise<Versioned<CaseRecord> | undefined> {
-    const performed = await this.perform(effect, version.value);
-    const stillThis = (r: CaseRecord) => {
-      const now = r.effects?.[effect.key];
-      return now?.status === 'pending' && now.armed === effect.armed;
-    };
-    return this.record(version, effect.key, performed, stillThis);
+    let current: Versioned<CaseRecord> | undefined = version;
+    let rendered = effect;
+    for (let put = 0; current && put < REFRESH_PUTS; put++) {
+      const performed = await this.perform(rendered, current.value);
+      const armed = rendered.armed;
+      const stillThis = (r: CaseRecord) => r.effects?.[effect.key]?.status === 'pending' && r.effects[effect.key]?.armed === armed;
+      current = await this.record(current, effect.key, performed, stillThis);
+      const now = current?.value.effects?.[effect.key];
+      if (!now || now.armed === armed || performed.status !== 'sent') return current;
+      rendered = now;
+    }
+    return current;
   }
 
   private async perform(effect: Effect, record: CaseRecord): Promise<Attempt> {

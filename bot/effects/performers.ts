@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { ReviewDeps } from '../../review/deps.js';
 import { release } from '../../review/hold-actions.js';
+import { mayRemindAt } from '../../review/reminders.js';
+import { EffectRunner, type EffectLog } from '../../review/run-effects.js';
 import type { EffectKind } from '../../review/effects.js';
 import type { DigestPerformer, Performer } from '../../review/run-effects.js';
 import type { PanelDeps } from '../deps.js';
@@ -48,4 +53,17 @@ export function createPerformers(deps: () => PanelDeps): { performers: Record<Ex
       failed: (effect, record, error) => reminderDigest(deps()).failed(effect, record, error),
     },
   };
+}
+
+/** The runner of this process: its performers, and its name in lease holders (host, process, and a random part). */
+export function createEffectRunner(deps: () => PanelDeps, review: ReviewDeps, log: EffectLog): EffectRunner {
+  const { store, now, partnership, calendar } = review;
+  return new EffectRunner({
+    store,
+    now,
+    log,
+    ...createPerformers(deps),
+    mayRemindAt: (at) => mayRemindAt(at, partnership.reminders, partnership.timezone, calendar),
+    instance: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  });
 }

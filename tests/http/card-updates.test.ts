@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ChannelCards } from '../../bot/channel-card.js';
+import { createEffectRunner } from '../../bot/effects/performers.js';
 import { VERBS } from '../../cards/verbs.js';
 import { castVote } from '../../review/decision-actions.js';
 import { cardAction, channelMention, PANEL_CHANNEL, PEOPLE, personalMessage, type PersonKey } from '../support/activities.js';
@@ -9,9 +9,8 @@ import { httpSuite, STORES } from '../support/http-suite.js';
 import { validReferralForm } from '../support/referral-form.js';
 
 /**
- * Two Panel instances update one decision card: each orders its own updates, but
- * neither sees the other's queue, so an update made from an older state can land after
- * one made from a newer state. The card must still end on the case as stored.
+ * Two Panel instances update one decision card: an update made from an older state can
+ * land after one made from a newer state. The card must still end on the case as stored.
  */
 describe.each(STORES)('a card updated by two instances at once, on $name', ({ store }) => {
   const { connector, panel, serviceUrl } = httpSuite({}, store);
@@ -48,15 +47,16 @@ describe.each(STORES)('a card updated by two instances at once, on $name', ({ st
       if (call.method === 'PUT' && ofCard.test(call.path) && puts().length === 1) await held;
       return undefined;
     });
-    const [first, second] = [new ChannelCards(), new ChannelCards()];
+    const deps = panel.panel.deps;
+    const [first, second] = [createEffectRunner(() => deps, deps.review, deps.log), createEffectRunner(() => deps, deps.review, deps.log)];
     try {
       expect((await vote('priya', reference)).status).toBe('voted');
       // Instance one puts the card with one vote, and Teams is slow to answer.
-      const slow = first.refreshDecision(panel.panel.deps, reference);
+      const slow = first.run(reference);
       await connector.waitFor((call) => call.method === 'PUT' && ofCard.test(call.path));
       // Meanwhile a second vote lands, and instance two puts the card with two.
       expect((await vote('noor', reference)).status).toBe('voted');
-      await second.refreshDecision(panel.panel.deps, reference);
+      await second.run(reference);
       expect(shown(1)).toMatch(/2 of 9 have voted/);
       release();
       await slow;
@@ -64,7 +64,7 @@ describe.each(STORES)('a card updated by two instances at once, on $name', ({ st
       release();
       connector.respondWith(() => undefined);
     }
-    // Instance one's put landed last, with one vote; it saw the case had moved on and put it again.
+    // Instance one's put landed last, with one vote; it saw a newer refresh asked for meanwhile and put it again.
     expect(shown(0)).toMatch(/1 of 9 have voted/);
     expect(puts()).toHaveLength(3);
     expect(shown(2)).toMatch(/2 of 9 have voted/);

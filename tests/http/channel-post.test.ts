@@ -27,9 +27,9 @@ describe('posting a referral to the business unit channel', () => {
     expect(posts()).toHaveLength(0);
     const audit = await panel.store.listAudit('REF-2026-0001');
     expect(audit.at(-1)).toMatchObject({ action: 'channel.post.failed', detail: 'no referral channel has been chosen' });
-    expect(await panel.store.getNotification('REF-2026-0001', 'channel-post:REF-2026-0001')).toMatchObject({ status: 'failed' });
+    expect((await panel.store.getCase('REF-2026-0001'))?.effects?.['channel-post']).toMatchObject({ status: 'failed' });
     // Recorded, and out of the sweep's way.
-    expect((await panel.store.listDueNotifications('2100-01-01T00:00:00.000Z', { limit: 10 })).items).toEqual([]);
+    expect((await panel.store.listDueCases('2100-01-01T00:00:00.000Z', { limit: 10 })).items).toEqual([]);
   });
 
   it('Teams throttling (429, then 201) is retried: one post, recorded on the case', async () => {
@@ -59,14 +59,14 @@ describe('posting a referral to the business unit channel', () => {
     expect(texts(answer.value).join('\n')).toMatch(/Referral received: REF-2026-0003/);
     expect(posts().length - before).toBe(1);
     const audit = await panel.store.listAudit('REF-2026-0003');
-    expect(audit.at(-1)).toMatchObject({ action: 'channel.post.failed', detail: 'Bot Connector answered 403' });
+    expect(audit.at(-1)).toMatchObject({ action: 'channel.post.failed', detail: expect.stringMatching(/^Teams refused \(403\)/) });
   });
 
   it("a case's card is updated in its own thread after the business unit chooses another channel", async () => {
     const answer = await submit();
     await panel.idle();
     const reference = /REF-\d{4}-\d{4}/.exec(texts(answer.value).join('\n'))![0];
-    const post = await panel.store.getNotification(reference, `channel-post:${reference}`);
+    const post = (await panel.store.getCase(reference))?.effects?.['channel-post'];
     expect(post).toMatchObject({ status: 'sent', conversationId: `${REFERRALS_CHANNEL};messageid=${post?.activityId}` });
 
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals', OTHER_CHANNEL));

@@ -6,7 +6,7 @@ import type { DecisionRecord } from '../../review/decision.js';
 import { cardAction, channelMention, PANEL_CHANNEL, PEOPLE, personalMessage, type PersonKey } from '../support/activities.js';
 import { actions, cardOf, errorUnder, input, texts, type Json } from '../support/cards.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
-import { sweepOutbox } from '../../scheduler/outbox.js';
+
 import { PERSONAL_VALUES, validReferralForm } from '../support/referral-form.js';
 
 /** Everyone who may vote in the demo partnership: eight panel members; Jo Reed chairs. */
@@ -305,13 +305,13 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
 
   it("a review's clock runs from the decision, with a reminder in the case's thread before it is due", async () => {
     // Partnership review of A, decided Tue 1 Dec 2026: due Mon 1 Mar 2027; reminded 10 working days before.
-    const due = await panel.store.listDueNotifications('2027-03-02T00:00:00Z', { limit: 100 });
-    expect(due.items.filter((n) => n.kind === 'reviewReminder' && n.caseId === ref.a).map((n) => n.dueAt)).toEqual([
+    const effects = Object.values((await panel.store.getCase(ref.a))?.effects ?? {});
+    expect(effects.filter((e) => e.kind === 'reviewReminder' && e.status === 'pending').map((e) => e.dueAt)).toEqual([
       '2027-02-15T09:00:00.000Z',
       '2027-03-01T09:00:00.000Z',
     ]);
     const before = connector.calls.length;
-    await sweepOutbox(panel.panel.deps);
+    await panel.panel.deps.effects.sweep();
     const said = connector.calls
       .slice(before)
       .filter((c) => c.method === 'POST' && c.path.startsWith('/v3/conversations/19:referrals@thread.tacv2;messageid='))

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
-import { previewReminders, sweepOutbox } from '../../scheduler/outbox.js';
+import { previewReminders } from '../../review/preview-reminders.js';
 import { cardAction, channelMention, PEOPLE, personalMessage, REFERRALS_CHANNEL, type PersonKey } from '../support/activities.js';
 import { actions, errorUnder, input, texts } from '../support/cards.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
@@ -42,7 +42,7 @@ describe.each(STORES)('reminders, on $name', ({ store }) => {
   /** Two sweeps at once, as two Panel instances on one store would run them, at `iso`. */
   async function sweepAt(iso: string): Promise<void> {
     panel.clock = new Date(iso);
-    await Promise.all([sweepOutbox(panel.panel.deps), sweepOutbox(panel.panel.deps)]);
+    await Promise.all([panel.panel.deps.effects.sweep(), panel.panel.deps.effects.sweep()]);
   }
   /** The reminders each person was sent during `run`. */
   async function remindersDuring(run: () => Promise<void>): Promise<Record<string, string[]>> {
@@ -176,7 +176,7 @@ describe('a case on hold', () => {
 
   const sweepAt = async (iso: string) => {
     panel.clock = new Date(iso);
-    await sweepOutbox(panel.panel.deps);
+    await panel.panel.deps.effects.sweep();
     await panel.idle();
   };
   const remindersToAlex = () =>
@@ -264,7 +264,7 @@ describe('three weeks over Christmas and New Year, with an outage and a restart'
   const escalations: { on: string; text: string }[] = [];
 
   /** A sweep at 09:05 on a day (twice at once, as two instances would), noting what went out. */
-  async function dayAt(on: string, run: () => Promise<unknown> = () => Promise.all([sweepOutbox(panel.panel.deps), sweepOutbox(panel.panel.deps)])) {
+  async function dayAt(on: string, run: () => Promise<unknown> = () => Promise.all([panel.panel.deps.effects.sweep(), panel.panel.deps.effects.sweep()])) {
     panel.clock = new Date(`${on}T09:05:00Z`);
     const before = connector.calls.length;
     await run();

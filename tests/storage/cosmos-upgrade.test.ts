@@ -2,6 +2,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CosmosStore } from '../../storage/cosmos-store.js';
 import { startCosmosTestServer, TEST_KEY, type CosmosTestServer } from '../support/cosmos-test-server.js';
+import { caseRecord } from '../unit/fixtures.js';
 
 /** The indexing policy of the first Cosmos DB release: only the referral and items' documents excluded. */
 const FIRST_RELEASE = {
@@ -55,6 +56,42 @@ describe('a Cosmos DB container from an earlier release', () => {
     server.refuseAll(() => false);
     expect(warnings).toEqual([expect.stringMatching(/indexing policy is older than this release, and Panel may not replace it \(403\)/)]);
     expect(await store.getSetting('panelChannel')).toBeUndefined();
+    await store.close();
+    client.dispose();
+  });
+
+  it('moves each case’s notification documents into the case as effects, and deletes them', async () => {
+    const { client, cases } = await made('upgrade-3');
+    const reference = 'REF-2026-0001';
+    await cases.items.create({ ...caseRecord({ reference, sequence: 1 }), id: 'case', type: 'case', caseId: reference });
+    await cases.items.create({
+      id: `notification:lead-request:${reference}:police:alex:1`,
+      type: 'notification',
+      caseId: reference,
+      key: `lead-request:${reference}:police:alex:1`,
+      kind: 'leadRequest',
+      status: 'pending',
+      at: '2026-12-01T10:00:00.000Z',
+      dueAt: '2026-12-01T10:00:00.000Z',
+      leaseUntil: '2026-12-01T10:02:00.000Z',
+      payload: { agencyId: 'police', aadObjectId: 'alex', attempt: '1', serviceUrl: 'https://smba.example' },
+    });
+    await cases.items.create({ id: 'notification:agenda-post:m1', type: 'notification', caseId: 'partnership', key: 'agenda-post:m1', kind: 'agendaPost', status: 'pending', dueAt: '2026-12-01T10:00:00.000Z' });
+    const store = await CosmosStore.open({ endpoint: server.endpoint, database: 'upgrade-3', key: TEST_KEY, agent: server.agent });
+    expect((await store.getCase(reference))?.effects).toEqual({
+      'lead-request:police:alex:1': {
+        key: 'lead-request:police:alex:1',
+        kind: 'leadRequest',
+        status: 'pending',
+        dueAt: '2026-12-01T10:00:00.000Z',
+        attempts: 0,
+        lease: { holder: 'before-upgrade', until: '2026-12-01T10:02:00.000Z' },
+        payload: { agencyId: 'police', aadObjectId: 'alex', attempt: '1', serviceUrl: 'https://smba.example' },
+      },
+    });
+    expect(await store.listDueCases('2026-12-02T00:00:00.000Z', { limit: 10 })).toEqual({ items: [{ reference, dueAt: '2026-12-01T10:02:00.000Z' }] });
+    const { resources } = await cases.items.query("SELECT c.id FROM c WHERE c.type = 'notification'").fetchAll();
+    expect(resources).toEqual([]);
     await store.close();
     client.dispose();
   });

@@ -47,7 +47,8 @@ describe('retention of closed cases (SQLite, scheduled purge)', () => {
     if (closed.status !== 'accepted' || open.status !== 'accepted') throw new Error('both referrals are valid');
     const reference = closed.record.reference;
 
-    expect(await closeCase(deps, reference, sam)).toBe('2028-12-01T10:00:00.000Z');
+    const result = await closeCase(deps, { caller: sam, reference });
+    expect(result).toMatchObject({ status: 'closed', record: { expiresAt: '2028-12-01T10:00:00.000Z' } });
     expect((await store.listAudit(reference)).map((e) => e.action)).toEqual(['case.created', 'case.closed']);
 
     now = new Date('2028-11-30T23:00:00Z');

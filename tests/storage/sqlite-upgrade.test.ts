@@ -8,15 +8,16 @@ import { SqliteStore } from '../../storage/sqlite-store.js';
 import { caseRecord } from '../unit/fixtures.js';
 
 /**
- * A SQLite file made by the first release (no expiry, due date, lease, payload or
- * thread columns) opens with this one: the columns are added, and what it held still works.
+ * A SQLite file made by the first release (no expiry or next-due columns, side effects
+ * in a notifications table of their own) opens with this one: the columns are added, and
+ * each case's notifications move into it as effects.
  */
 describe('a SQLite file from the first release', () => {
   const dir = mkdtempSync(join(tmpdir(), 'panel-upgrade-'));
   const path = join(dir, 'panel.db');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is upgraded in place, and its pending notification becomes due', async () => {
+  it('is upgraded in place, and its pending notification becomes its case\'s due effect', async () => {
     const old = new Database(path);
     old.exec(`
       CREATE TABLE cases (id TEXT PRIMARY KEY, year INTEGER NOT NULL, sequence INTEGER NOT NULL,
@@ -33,26 +34,27 @@ describe('a SQLite file from the first release', () => {
       'k',
       JSON.stringify(caseRecord({ reference, sequence: 1 })),
     );
-    old.prepare("INSERT INTO notifications (key, case_id, kind, status, claimed_at) VALUES ('channel-post:x', ?, 'channelPost', 'pending', '2026-12-01T10:00:00.000Z')").run(reference);
+    const sent = formatReference(2026, 2);
+    old.prepare('INSERT INTO cases (id, year, sequence, submission_key, doc) VALUES (?, 2026, 2, ?, ?)').run(sent, 'k2', JSON.stringify(caseRecord({ reference: sent, sequence: 2 })));
+    const notification = old.prepare('INSERT INTO notifications (key, case_id, kind, status, claimed_at, activity_id, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    notification.run(`channel-post:${reference}`, reference, 'channelPost', 'pending', '2026-12-01T10:00:00.000Z', null, null);
+    notification.run(`channel-post:${sent}`, sent, 'channelPost', 'sent', '2026-12-01T10:00:00.000Z', 'a1', '2026-12-01T10:00:01.000Z');
+    // The business unit's agenda belonged to no case: it is dropped.
+    notification.run('agenda-post:m1', 'partnership', 'agendaPost', 'pending', '2026-12-01T10:00:00.000Z', null, null);
     old.close();
 
     const store = new SqliteStore(path);
     expect((await store.getCase(reference))?.reference).toBe(reference);
-    expect((await store.listOpenCases({ limit: 10 })).items.map((c) => c.reference)).toEqual([reference]);
-    const due = await store.listDueNotifications('2026-12-02T00:00:00.000Z', { limit: 10 });
-    expect(due.items).toMatchObject([{ key: 'channel-post:x', dueAt: '2026-12-01T10:00:00.000Z', status: 'pending' }]);
-    expect(await store.takeOverNotification(reference, 'channel-post:x', { now: '2026-12-02T00:00:00.000Z', until: '2026-12-02T00:02:00.000Z' })).toBe(true);
-    // The post's thread, a column added since, is kept and read back.
-    await store.completeNotification(
-      'channel-post:x',
-      { status: 'sent', activityId: 'a1', conversationId: '19:c@thread.tacv2;messageid=a1' },
-      { caseId: reference, at: '2026-12-02T00:01:00.000Z', actor: 'panel', action: 'channel.posted' },
-    );
-    expect(await store.getNotification(reference, 'channel-post:x')).toMatchObject({
-      status: 'sent',
-      activityId: 'a1',
-      conversationId: '19:c@thread.tacv2;messageid=a1',
+    expect((await store.listOpenCases({ limit: 10 })).items.map((c) => c.reference)).toEqual([reference, sent]);
+    // The pending post moved into its case, due; the sent one is kept with its message.
+    expect((await store.getCase(reference))?.effects).toEqual({
+      'channel-post': { key: 'channel-post', kind: 'channelPost', status: 'pending', dueAt: '2026-12-01T10:00:00.000Z', attempts: 0 },
     });
+    expect((await store.getCase(sent))?.effects?.['channel-post']).toMatchObject({ status: 'sent', activityId: 'a1', doneAt: '2026-12-01T10:00:01.000Z' });
+    const due = await store.listDueCases('2026-12-02T00:00:00.000Z', { limit: 10 });
+    expect(due.items).toEqual([{ reference, dueAt: '2026-12-01T10:00:00.000Z' }]);
+    const tables = new Database(path, { readonly: true }).prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'notifications'").all();
+    expect(tables).toEqual([]);
     await store.setExpiry(reference, '2030-01-01T00:00:00.000Z');
     await store.close();
   });
