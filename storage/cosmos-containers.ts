@@ -21,7 +21,7 @@ const CONTAINERS = {
  * hold's reason) is never queried, so it is not indexed: cheaper writes, and nothing
  * personal in the index. Everything else is (the default), for the few queries there are.
  */
-const CASES_INDEXING: IndexingPolicy = {
+export const CASES_INDEXING: IndexingPolicy = {
   indexingMode: 'consistent',
   automatic: true,
   includedPaths: [{ path: '/*' }],

@@ -42,7 +42,8 @@ const auditOperation = (event: { caseId: string; at: string }, id = auditId(even
  */
 async function batch(cases: Container, caseId: string, operations: OperationInput[], etagBefore: string | undefined): Promise<string> {
   try {
-    const { result } = await cases.items.batch(operations, caseId);
+    // The test server wants the partition key on every operation; Cosmos DB takes it too.
+    const { result } = await cases.items.batch(operations.map((o) => ({ ...o, partitionKey: caseId })), caseId);
     const first = result?.[0];
     if (first && result.every((r) => r.statusCode < 400)) return first.eTag ?? '';
   } catch (err) {

@@ -64,6 +64,8 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
     ref.b = await collatedCase();
     ref.c = await collatedCase();
     expect(await say('sam', 'post agenda')).toMatch(/decision card for each case/);
+    // Each case's card is an effect of its vote opening, posted straight after the answer.
+    await panel.idle();
     for (const reference of Object.values(ref)) {
       const card = sharedCard(reference);
       expect(texts(card).join('\n')).toMatch(/Voting is open: 0 of 9 have voted\. Votes stay hidden until the vote closes\. 2 votes are needed/);
