@@ -135,8 +135,8 @@ export default defineConfig(
       { ...httpServer, message: 'scheduler/ only wires cron jobs: no HTTP server (restify).' },
       { ...dbDrivers, message: 'scheduler/ only wires cron jobs: database drivers belong in storage/.' },
       relative(
-        ['bot/handlers'],
-        'scheduler/ must not import bot/handlers/: take what a job needs from bot/ wiring (e.g. deps), not from message handlers.',
+        ['bot', 'storage', 'cards'],
+        'scheduler/ must not import bot/, storage/ or cards/: it wires cron jobs to what it is given (the effects runner, the store port).',
       ),
     ],
   ),

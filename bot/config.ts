@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { formatPath } from '../review/issues.js';
+import type { StoreConfig } from '../storage/open-store.js';
 
 export const DEMO_PARTNERSHIP_FILE = fileURLToPath(new URL('../partnership/demo.yaml', import.meta.url));
 
@@ -58,11 +59,6 @@ const envSchema = z.object({
       .default('info'),
   ),
 });
-
-/** Where cases are kept. Cosmos DB without a key signs in with Microsoft Entra ID. */
-export type StoreConfig =
-  | { kind: 'sqlite'; path: string; synchronous: 'normal' | 'full' }
-  | { kind: 'cosmos'; endpoint: string; database: string; key?: string };
 
 export type BotCredentials = {
   appId: string;

@@ -1,6 +1,10 @@
 import { schedule, type ScheduledTask } from 'node-cron';
-import { loggableError, type Logger } from '../bot/logger.js';
 import type { CaseStore } from '../review/store.js';
+
+interface Logger {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
 
 /** Every night at 02:30, partnership time: outside working hours. */
 export const RETENTION_SCHEDULE = '30 2 * * *';
@@ -28,7 +32,7 @@ export function scheduleRetention(options: {
       try {
         await purgeExpiredCases(options.store, options.now, options.log);
       } catch (err) {
-        options.log.error({ job: 'retention', err: loggableError(err) }, 'retention purge failed');
+        options.log.error({ job: 'retention', err: err instanceof Error ? err.name : 'error' }, 'retention purge failed');
       }
     },
     { name: 'retention', timezone: options.timezone, noOverlap: true },

@@ -1,8 +1,12 @@
 import { DefaultAzureCredential } from '@azure/identity';
-import type { StoreConfig } from '../bot/config.js';
 import { StoreUnavailableError, type CaseStore } from '../review/store.js';
 import { CosmosStore } from './cosmos-store.js';
 import { SqliteStore } from './sqlite-store.js';
+
+/** Where cases are kept. Cosmos DB without a key signs in with Microsoft Entra ID. */
+export type StoreConfig =
+  | { kind: 'sqlite'; path: string; synchronous: 'normal' | 'full' }
+  | { kind: 'cosmos'; endpoint: string; database: string; key?: string };
 
 /**
  * The store the configuration names. Cosmos DB without a key signs in with
