@@ -29,7 +29,11 @@ const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 /** A whole number of at least `min` from the environment, or `fallback`: anything else stops the bench, saying which. */
 function setting(name: string, fallback: number, min: number): number {
   // Unset is the fallback; set but empty is a mistake (z.coerce would read it as 0).
-  const parsed = z.coerce.number().int().min(min).safeParse(process.env[name]?.trim() === '' ? Number.NaN : (process.env[name] ?? fallback));
+  const parsed = z.coerce
+    .number()
+    .int()
+    .min(min)
+    .safeParse(process.env[name]?.trim() === '' ? Number.NaN : (process.env[name] ?? fallback));
   if (!parsed.success) throw new Error(`${name} must be a whole number of at least ${min}`);
   return parsed.data;
 }
@@ -98,7 +102,10 @@ async function caseBeforePanel(url: string, serviceUrl: string): Promise<string>
   const ack = await answer(url, referral(serviceUrl)());
   const reference = /REF-\d{4}-\d{4}/.exec(ack)?.[0];
   if (!reference) throw new Error('the benchmark case was not referred');
-  await answer(url, cardAction(serviceUrl, 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police', dueOn: '2026-12-11' }, 'channel'));
+  await answer(
+    url,
+    cardAction(serviceUrl, 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police', dueOn: '2026-12-11' }, 'channel'),
+  );
   await answer(url, cardAction(serviceUrl, 'alex', VERBS.nilReturn, { reference, agencyId: 'police', submissionId: randomUUID() }));
   await post(url, personalMessage(serviceUrl, 'sam', 'post agenda'));
   return reference;
@@ -126,7 +133,11 @@ async function checkVoted(url: string, serviceUrl: string, reference: string): P
 
 /** Fails loudly if a submission is not accepted: a benchmark of the error path is no use. */
 async function checkAccepted(url: string, serviceUrl: string): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(referral(serviceUrl)()) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(referral(serviceUrl)()),
+  });
   const text = await res.text();
   if (!text.includes('Referral received')) throw new Error(`the benchmark's referral was not accepted: ${text.slice(0, 200)}`);
 }
@@ -201,8 +212,13 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const perRound = (t: number, to = ECHO) => rounds.map((round) => (round[t]!.requests.average / round[to]!.requests.average).toFixed(2)).join(', ');
-  process.stdout.write(`Ratio to echo in each round: ${TARGETS.slice(1).map((target, i) => `${target.name} ${perRound(i + 1)}`).join('; ')}\n`);
+  const perRound = (t: number, to = ECHO) =>
+    rounds.map((round) => (round[t]!.requests.average / round[to]!.requests.average).toFixed(2)).join(', ');
+  process.stdout.write(
+    `Ratio to echo in each round: ${TARGETS.slice(1)
+      .map((target, i) => `${target.name} ${perRound(i + 1)}`)
+      .join('; ')}\n`,
+  );
   const ok = ratio(REFERRAL_SQLITE, ECHO) >= 0.7 && errorsOf(REFERRAL_SQLITE) === 0;
   process.stdout.write(`SQLite target (>= 0.7 of the echo baseline, no errors): ${ok ? 'met' : 'NOT met'}\n`);
   process.stdout.write(

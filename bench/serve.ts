@@ -1,4 +1,11 @@
-import { CardFactory, ConfigurationBotFrameworkAuthentication, CloudAdapter, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
+import {
+  CardFactory,
+  ConfigurationBotFrameworkAuthentication,
+  CloudAdapter,
+  MessageFactory,
+  type Activity,
+  type TurnContext,
+} from 'botbuilder';
 import { ProactiveConnector } from '../bot/proactive-connector.js';
 import { channelCaseCard } from '../cards/case-cards.js';
 import { anonymise } from '../review/case.js';
@@ -32,7 +39,9 @@ async function startEchoBot(post: boolean): Promise<number> {
   const auth = new ConfigurationBotFrameworkAuthentication({});
   const adapter = new CloudAdapter(auth);
   const connector = new ProactiveConnector(auth, '');
-  const card = CardFactory.adaptiveCard(channelCaseCard(anonymise(caseRecord()), { today: caseRecord().receivedOn, agencyNames: new Map() }));
+  const card = CardFactory.adaptiveCard(
+    channelCaseCard(anonymise(caseRecord()), { today: caseRecord().receivedOn, agencyNames: new Map() }),
+  );
   const server = restify.createServer();
   server.use(restify.plugins.bodyParser());
   server.post('/api/messages', async (req, res) => {

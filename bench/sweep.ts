@@ -28,7 +28,13 @@ async function fill(store: CaseStore, cases: number): Promise<void> {
     await store.createCaseOnce(
       `bench:${i}`,
       2026,
-      () => owe(caseRecord({ reference, sequence: i }), { key: KEY, kind: 'reminder', dueAt: i <= DUE ? '2026-12-14T09:00:00.000Z' : LATER, payload: { agencyId: 'police' } }),
+      () =>
+        owe(caseRecord({ reference, sequence: i }), {
+          key: KEY,
+          kind: 'reminder',
+          dueAt: i <= DUE ? '2026-12-14T09:00:00.000Z' : LATER,
+          payload: { agencyId: 'police' },
+        }),
       'bench',
     );
   }

@@ -19,15 +19,7 @@ import {
   resendRequests,
   viewCollation,
 } from './handlers/rapid-review.js';
-import {
-  chooseDelegate,
-  delegate,
-  openReturnForm,
-  saveDraft,
-  showRequest,
-  submitNilReturn,
-  submitReturnForm,
-} from './handlers/returns.js';
+import { chooseDelegate, delegate, openReturnForm, saveDraft, showRequest, submitNilReturn, submitReturnForm } from './handlers/returns.js';
 import { agenda, postAgenda } from './handlers/agenda.js';
 import { closeVoteForm, closeVoteNow, listCase, reopen, showDecision, vote } from './handlers/decision.js';
 import { myTasks } from './handlers/my-tasks.js';
@@ -35,11 +27,7 @@ import { status } from './handlers/status.js';
 import { submitReferral } from './handlers/submit-referral.js';
 import { useChannel } from './handlers/use-channel.js';
 
-type CardHandler = (
-  context: TurnContext,
-  deps: PanelDeps,
-  data: Record<string, unknown>,
-) => Promise<AdaptiveCardJson | string>;
+type CardHandler = (context: TurnContext, deps: PanelDeps, data: Record<string, unknown>) => Promise<AdaptiveCardJson | string>;
 
 /** One handler per card verb. */
 const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {

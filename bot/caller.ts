@@ -13,8 +13,7 @@ export function callerOf(context: TurnContext): Caller | undefined {
   return { aadObjectId: from.aadObjectId, displayName: typeof from.name === 'string' ? from.name : '' };
 }
 
-export const NO_IDENTITY =
-  'Panel could not tell who you are. Use Panel from Microsoft Teams, signed in with your work account.';
+export const NO_IDENTITY = 'Panel could not tell who you are. Use Panel from Microsoft Teams, signed in with your work account.';
 
 export type ConversationKind = 'personal' | 'channel' | 'groupChat' | 'unknown';
 
@@ -34,8 +33,7 @@ export function tenantOf(context: TurnContext): string | undefined {
 }
 
 /** Said where case details must not go: anywhere but a personal chat. */
-export const PERSONAL_ONLY =
-  'Referrals and case details stay private: open a personal chat with Panel and type it there.';
+export const PERSONAL_ONLY = 'Referrals and case details stay private: open a personal chat with Panel and type it there.';
 
 /**
  * The caller of a command that works only in a personal chat. Anywhere else, or

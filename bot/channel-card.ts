@@ -35,14 +35,20 @@ async function caseThread(deps: PanelDeps, record: CaseRecord) {
   // Its thread as recorded when it was posted: the business unit may have chosen another
   // channel since. For a post recorded before Panel kept its thread, today's channel is
   // the best guess. Teams keeps one service URL per tenant and region.
-  return { serviceUrl: channel.serviceUrl, activityId: post.activityId, conversationId: post.conversationId ?? threadOf(channel, post.activityId) };
+  return {
+    serviceUrl: channel.serviceUrl,
+    activityId: post.activityId,
+    conversationId: post.conversationId ?? threadOf(channel, post.activityId),
+  };
 }
 
 /** Updates the case's card in the business unit's channel to show `record`; false if it was never posted. */
 export async function updateCaseCard(deps: PanelDeps, record: CaseRecord): Promise<boolean> {
   const thread = await caseThread(deps, record);
   if (!thread) return false;
-  await deps.sender.update(thread.serviceUrl, thread.conversationId, thread.activityId, { attachments: [CardFactory.adaptiveCard(caseCardOf(deps, record))] });
+  await deps.sender.update(thread.serviceUrl, thread.conversationId, thread.activityId, {
+    attachments: [CardFactory.adaptiveCard(caseCardOf(deps, record))],
+  });
   return true;
 }
 

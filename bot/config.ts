@@ -29,7 +29,7 @@ const envSchema = z.object({
       .refine((n) => n <= 65535, 'must be a port number, 0 to 65535 (0 for a free port)')
       .default('3978'),
   ),
-  BOT_ID: optionalText.pipe(z.string().uuid('must be the Azure Bot\'s Microsoft App ID (a GUID)').optional()),
+  BOT_ID: optionalText.pipe(z.string().uuid("must be the Azure Bot's Microsoft App ID (a GUID)").optional()),
   BOT_PASSWORD: optionalText,
   BOT_TENANT_ID: optionalText.pipe(z.string().uuid('must be your Microsoft Entra tenant id (a GUID)').optional()),
   BOT_TYPE: z.preprocess(
@@ -45,7 +45,7 @@ const envSchema = z.object({
     z.enum(['normal', 'full'], { message: 'must be normal or full' }).default('normal'),
   ),
   COSMOS_ENDPOINT: optionalText.pipe(
-    z.string().url('must be the account\'s URI, like https://<account>.documents.azure.com:443/').optional(),
+    z.string().url("must be the account's URI, like https://<account>.documents.azure.com:443/").optional(),
   ),
   COSMOS_DATABASE: optionalText.transform((v) => v ?? 'panel'),
   COSMOS_KEY: optionalText,
@@ -120,7 +120,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     problems.push(`BOT_TENANT_ID is required when BOT_TYPE=${e.BOT_TYPE}`);
   }
   if (e.STORE === 'cosmos' && !e.COSMOS_ENDPOINT) {
-    problems.push('COSMOS_ENDPOINT is required when STORE=cosmos: the Cosmos DB account\'s URI');
+    problems.push("COSMOS_ENDPOINT is required when STORE=cosmos: the Cosmos DB account's URI");
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const store: StoreConfig =

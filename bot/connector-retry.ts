@@ -15,7 +15,9 @@ interface RestLikeError {
 function leftToRetry(err: RestLikeError): boolean {
   if (err.statusCode === 412) return true;
   const headers = err.response?.headers;
-  return err.statusCode === 429 && ['retry-after', 'retry-after-ms', 'x-ms-retry-after-ms'].every((name) => headers?.get(name) === undefined);
+  return (
+    err.statusCode === 429 && ['retry-after', 'retry-after-ms', 'x-ms-retry-after-ms'].every((name) => headers?.get(name) === undefined)
+  );
 }
 
 export interface RetryOptions {

@@ -40,7 +40,11 @@ export function viewerOf(deps: PanelDeps, view: DecisionCardView, aadObjectId: s
   const me = aadObjectId.toLowerCase();
   const votes = view.decision?.votes ?? view.ballot.votes;
   const choice = votes.find((v) => v.voter === me)?.choice;
-  return { mayVote: mayVote(deps.review, aadObjectId), mayClose: closesAs(deps.review, aadObjectId) !== undefined, ...(choice && { choice }) };
+  return {
+    mayVote: mayVote(deps.review, aadObjectId),
+    mayClose: closesAs(deps.review, aadObjectId) !== undefined,
+    ...(choice && { choice }),
+  };
 }
 
 /**

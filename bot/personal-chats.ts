@@ -53,7 +53,12 @@ export async function sendToPerson(
     }
   }
   const conversationId = await deps.sender.createPersonalChat(to);
-  const chat: PersonalChat = { conversationId, serviceUrl: to.serviceUrl, ...(to.tenantId && { tenantId: to.tenantId }), at: deps.review.now().toISOString() };
+  const chat: PersonalChat = {
+    conversationId,
+    serviceUrl: to.serviceUrl,
+    ...(to.tenantId && { tenantId: to.tenantId }),
+    at: deps.review.now().toISOString(),
+  };
   await store.putSetting(key, chat);
   return deps.sender.post(chat.serviceUrl, chat.conversationId, activity);
 }

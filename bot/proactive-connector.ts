@@ -1,9 +1,4 @@
-import {
-  AuthenticationConstants,
-  ClaimsIdentity,
-  type BotFrameworkAuthentication,
-  type ConnectorClient,
-} from 'botframework-connector';
+import { AuthenticationConstants, ClaimsIdentity, type BotFrameworkAuthentication, type ConnectorClient } from 'botframework-connector';
 
 /**
  * Connector clients for proactive posts (a referral's card in the business unit's

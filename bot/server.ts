@@ -158,7 +158,11 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
   const port = (server.address() as AddressInfo).port;
   log.info({ port, mode: config.localMode ? 'local' : 'teams', store: config.store.kind }, 'Panel is listening');
   // Does what cases owe that a previous run left, now and every sweepEveryMinutes.
-  const sweep = scheduleEffects(deps.effects, { timezone: partnership.timezone, everyMinutes: partnership.reminders.sweepEveryMinutes, log });
+  const sweep = scheduleEffects(deps.effects, {
+    timezone: partnership.timezone,
+    everyMinutes: partnership.reminders.sweepEveryMinutes,
+    log,
+  });
   deps.background.run('effects', () => sweep.started);
 
   return {

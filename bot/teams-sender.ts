@@ -34,9 +34,11 @@ export function classify(err: unknown): TeamsError {
   if (err instanceof TeamsError) return err;
   const status = (err as { statusCode?: number }).statusCode;
   if (status === 429) return new TeamsError('throttled', status, 'Teams is throttling Panel (429)');
-  if (status === 403) return new TeamsError('forbidden', status, 'Teams refused (403): Panel is not installed for them, or they have blocked it');
+  if (status === 403)
+    return new TeamsError('forbidden', status, 'Teams refused (403): Panel is not installed for them, or they have blocked it');
   if (status === 404) return new TeamsError('notFound', status, 'Teams could not find them or their chat with Panel (404)');
-  if (status !== undefined && status >= 400 && status < 500) return new TeamsError('refused', status, `the Bot Connector answered ${status}`);
+  if (status !== undefined && status >= 400 && status < 500)
+    return new TeamsError('refused', status, `the Bot Connector answered ${status}`);
   if (status !== undefined) return new TeamsError('transient', status, `the Bot Connector answered ${status}`);
   return new TeamsError('transient', undefined, 'the Bot Connector could not be reached');
 }
@@ -48,7 +50,8 @@ export interface Thread {
 }
 
 /** The conversation of the thread a channel post started: "<channel>;messageid=<the post>". */
-export const threadOf = (channel: Pick<ChannelAddress, 'channelId'>, activityId: string): string => `${channel.channelId};messageid=${activityId}`;
+export const threadOf = (channel: Pick<ChannelAddress, 'channelId'>, activityId: string): string =>
+  `${channel.channelId};messageid=${activityId}`;
 
 /**
  * The one module that calls the Bot Connector for posts Panel starts itself: new channel
@@ -92,7 +95,9 @@ export class TeamsSender {
 
   /** Posts in a conversation (a thread, a one-to-one chat); the message's id. */
   async post(serviceUrl: string, conversationId: string, activity: Partial<Activity>): Promise<string | undefined> {
-    const sent = await this.call(serviceUrl, (client) => client.conversations.sendToConversation(conversationId, { type: 'message', ...activity } as Activity));
+    const sent = await this.call(serviceUrl, (client) =>
+      client.conversations.sendToConversation(conversationId, { type: 'message', ...activity } as Activity),
+    );
     return sent.id;
   }
 
@@ -122,11 +127,13 @@ export class TeamsSender {
     do {
       const token = continuationToken;
       const page = await this.call(serviceUrl, (client) =>
-        client.conversations.getConversationPagedMembers(teamId, { pageSize: 500, ...(token && { continuationToken: token }) } as Parameters<
-          typeof client.conversations.getConversationPagedMembers
-        >[1]),
+        client.conversations.getConversationPagedMembers(teamId, {
+          pageSize: 500,
+          ...(token && { continuationToken: token }),
+        } as Parameters<typeof client.conversations.getConversationPagedMembers>[1]),
       );
-      for (const member of page.members ?? []) if (member.aadObjectId && member.id) yield { aadObjectId: member.aadObjectId, id: member.id };
+      for (const member of page.members ?? [])
+        if (member.aadObjectId && member.id) yield { aadObjectId: member.aadObjectId, id: member.id };
       continuationToken = page.continuationToken || undefined;
     } while (continuationToken);
   }

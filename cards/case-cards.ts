@@ -20,8 +20,7 @@ import documentTemplate from './templates/document.json' with { type: 'json' };
 import summaryTemplate from './templates/case-summary.json' with { type: 'json' };
 import { VERBS } from './verbs.js';
 
-const SAFETY_ADVICE =
-  'The referrer says someone may be at immediate risk. Check the details now and make sure the right agency is acting.';
+const SAFETY_ADVICE = 'The referrer says someone may be at immediate risk. Check the details now and make sure the right agency is acting.';
 
 interface CardAction {
   title: string;
@@ -102,7 +101,8 @@ export function acknowledgementCard(record: AnonymousCase): AdaptiveCardJson {
     heading: `Referral received: ${record.reference}`,
     intro: `Thank you. Your referral is recorded as ${record.reference} and the person is referred to as ${record.descriptor} from now on.`,
     nextSteps: nextSteps(record),
-    safetyAdvice: 'You said someone may be at immediate risk. A referral is not an emergency service: if anyone is in danger now, call 999 and follow your agency\'s procedures.',
+    safetyAdvice:
+      "You said someone may be at immediate risk. A referral is not an emergency service: if anyone is in danger now, call 999 and follow your agency's procedures.",
   });
 }
 
@@ -117,7 +117,8 @@ export function channelCaseCard(record: AnonymousCase, progress: ProgressContext
   const actions: CardAction[] = [{ title: 'View details', verb: VERBS.viewCaseDetails, reference }];
   if (!review) actions.push({ title: 'Start rapid review', verb: VERBS.startRapidReview, reference });
   else if (!review.closed) {
-    if (review.requests.some((request) => request.undelivered)) actions.push({ title: 'Resend undelivered requests', verb: VERBS.resendRequests, reference });
+    if (review.requests.some((request) => request.undelivered))
+      actions.push({ title: 'Resend undelivered requests', verb: VERBS.resendRequests, reference });
     actions.push({ title: 'Close returns', verb: VERBS.closeReturns, reference });
   } else {
     actions.push({ title: 'View collation', verb: VERBS.viewCollation, reference });
@@ -186,10 +187,7 @@ function detailGroups(r: Referral): DocumentGroup[] {
         ...opt('Care and support needs', s.careAndSupportNeeds && YES_NO_NOT_KNOWN_NAMES[s.careAndSupportNeeds]),
         ...opt('Relationship to suspected perpetrator', s.relationshipToPerpetrator),
         ...opt('Aged 16 or over', s.victimAged16Plus === undefined ? undefined : s.victimAged16Plus ? 'Yes' : 'No'),
-        ...opt(
-          'Parallel processes',
-          r.parallelProcesses.length ? r.parallelProcesses.map((p) => PROCESS_NAMES[p]).join(', ') : undefined,
-        ),
+        ...opt('Parallel processes', r.parallelProcesses.length ? r.parallelProcesses.map((p) => PROCESS_NAMES[p]).join(', ') : undefined),
       ],
     },
     { title: "Summary of the agency's involvement", facts: [], text: r.summary },

@@ -65,7 +65,11 @@ export function returnsSummary(review: ReviewProgress | undefined, agencyNames: 
   if (!review) return [{ title: 'Rapid review', value: 'None: listed by the business unit' }];
   return review.requests.map((r) => {
     const c = r.current;
-    const value = !c ? 'No return' : c.involved ? `Involved${c.criteriaView ? `; ${CRITERIA_NAMES[c.criteriaView].toLowerCase()}` : ''}` : 'Nil return: not involved';
+    const value = !c
+      ? 'No return'
+      : c.involved
+        ? `Involved${c.criteriaView ? `; ${CRITERIA_NAMES[c.criteriaView].toLowerCase()}` : ''}`
+        : 'Nil return: not involved';
     return { title: `${agencyNames.get(r.agencyId) ?? r.agencyId} return`, value };
   });
 }
@@ -137,23 +141,25 @@ export const channelDecisionCard = (view: DecisionCardView, refreshFor: readonly
 
 /** The card everyone sees, without the refresh: for someone who may not vote or close, with what to tell them. */
 export function decisionCard(view: DecisionCardView, note = ''): AdaptiveCardJson {
-  const outcomes = outcomesFor(view.record.kind).map((o) => `• ${outcomeName(view.record.kind, o)}`).join('\n');
+  const outcomes = outcomesFor(view.record.kind)
+    .map((o) => `• ${outcomeName(view.record.kind, o)}`)
+    .join('\n');
   return documentCard({
-      heading: heading(view),
-      notice: note ? `${note} ${statusLine(view)}` : statusLine(view),
-      immediateSafety: view.record.immediateSafety,
-      facts: anonymousFacts(view.record),
-      groups: [
-        { title: 'Rapid review returns', facts: returnsSummary(view.record.rapidReview, view.agencyNames), text: '' },
-        ...(view.decision ? [] : [{ title: 'Outcomes open to the panel', facts: [], text: outcomes }]),
-        { title: view.decision ? 'Result' : 'The vote', facts: resultFacts(view), text: '' },
-      ],
-      // Teams shows each voter their own view by itself; the button is for a client that does not.
-      actions: [
-        ...(view.decision ? [] : [{ title: 'Open my vote', verb: VERBS.showDecision, data: { reference: view.record.reference } }]),
-        ...collationAction(view),
-      ],
-    });
+    heading: heading(view),
+    notice: note ? `${note} ${statusLine(view)}` : statusLine(view),
+    immediateSafety: view.record.immediateSafety,
+    facts: anonymousFacts(view.record),
+    groups: [
+      { title: 'Rapid review returns', facts: returnsSummary(view.record.rapidReview, view.agencyNames), text: '' },
+      ...(view.decision ? [] : [{ title: 'Outcomes open to the panel', facts: [], text: outcomes }]),
+      { title: view.decision ? 'Result' : 'The vote', facts: resultFacts(view), text: '' },
+    ],
+    // Teams shows each voter their own view by itself; the button is for a client that does not.
+    actions: [
+      ...(view.decision ? [] : [{ title: 'Open my vote', verb: VERBS.showDecision, data: { reference: view.record.reference } }]),
+      ...collationAction(view),
+    ],
+  });
 }
 
 /**
@@ -183,7 +189,12 @@ export function voterCard(view: DecisionCardView, viewer: Viewer): AdaptiveCardJ
   }
   const actions: FormAction[] = [];
   if (viewer.mayVote) {
-    actions.push({ title: viewer.choice ? 'Change my vote' : 'Vote', verb: VERBS.castVote, data: { reference, ballot }, style: 'positive' });
+    actions.push({
+      title: viewer.choice ? 'Change my vote' : 'Vote',
+      verb: VERBS.castVote,
+      data: { reference, ballot },
+      style: 'positive',
+    });
   }
   if (viewer.mayClose) actions.push({ title: 'Close the vote', verb: VERBS.closeVoteForm, data: { reference, ballot }, inputs: 'none' });
   actions.push(...collationAction(view).map((a) => ({ ...a, inputs: 'none' as const })));
@@ -236,8 +247,13 @@ export function closeVoteCard(view: DecisionCardView, form: CloseForm, errors: C
       : {
           key: 'outcome',
           title: 'Your casting decision',
-          intro: t.leaders.length > 1 ? 'The vote is tied: choose between the outcomes with most votes.' : 'No outcome has a majority: choose the outcome.',
-          fields: [{ id: 'outcome', label: 'Casting decision', type: 'choice', choiceStyle: 'expanded', required: true, choices: castingChoices }],
+          intro:
+            t.leaders.length > 1
+              ? 'The vote is tied: choose between the outcomes with most votes.'
+              : 'No outcome has a majority: choose the outcome.',
+          fields: [
+            { id: 'outcome', label: 'Casting decision', type: 'choice', choiceStyle: 'expanded', required: true, choices: castingChoices },
+          ],
         },
     {
       key: 'rationale',
@@ -272,7 +288,14 @@ export function closeVoteCard(view: DecisionCardView, form: CloseForm, errors: C
             key: 'notices',
             title: 'Notifications due',
             intro: 'Who the business unit must tell of this decision.',
-            fields: [{ id: 'notices' as const, label: 'Notify', type: 'multichoice' as const, choices: notices.map((n) => ({ title: NOTICE_NAMES[n], value: n })) }],
+            fields: [
+              {
+                id: 'notices' as const,
+                label: 'Notify',
+                type: 'multichoice' as const,
+                choices: notices.map((n) => ({ title: NOTICE_NAMES[n], value: n })),
+              },
+            ],
           },
         ]
       : []),
@@ -281,7 +304,9 @@ export function closeVoteCard(view: DecisionCardView, form: CloseForm, errors: C
           {
             key: 'holdUntil',
             title: 'On hold until',
-            intro: majority ? 'Leave it empty to hold until further notice.' : 'If your decision is on hold: leave it empty to hold until further notice.',
+            intro: majority
+              ? 'Leave it empty to hold until further notice.'
+              : 'If your decision is on hold: leave it empty to hold until further notice.',
             fields: [{ id: 'holdUntil' as const, label: 'Review date', type: 'date' as const }],
           },
         ]

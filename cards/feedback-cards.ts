@@ -14,7 +14,7 @@ function nextSteps(d: DecisionRecord): string {
   const due = d.reviewDue ? ` It is due to finish by ${date(d.reviewDue)}.` : '';
   switch (d.outcome) {
     case 'noReview':
-      return 'No review will be held; the panel\'s reasons are below. If you learn something new, tell the business unit: the case can be considered again.';
+      return "No review will be held; the panel's reasons are below. If you learn something new, tell the business unit: the case can be considered again.";
     case 'actionLearning':
       return `The agencies will act on the learning from the rapid review.${due}`;
     case 'singleAgency':
@@ -40,7 +40,7 @@ export function feedbackCard(record: AnonymousCase, d: DecisionRecord): Adaptive
     facts: [
       { title: 'Reference', value: record.reference },
       { title: 'Decision', value: outcomeName(d.kind, d.outcome) },
-      ...(d.supersedes ? [{ title: 'Replaces', value: 'the panel\'s earlier decision' }] : []),
+      ...(d.supersedes ? [{ title: 'Replaces', value: "the panel's earlier decision" }] : []),
     ],
     groups: [
       { title: 'What happens next', facts: [], text: nextSteps(d) },

@@ -43,13 +43,7 @@ const CLOCK_TITLES: Record<keyof IntakeClocks, string> = {
   dhrDecisionDue: 'DHR decision due',
   reviewDue: 'Review due',
 };
-const CLOCK_ORDER: (keyof IntakeClocks)[] = [
-  'nationalPanelNotificationDue',
-  'rapidReviewDue',
-  'dhrDecisionDue',
-  'panelDate',
-  'reviewDue',
-];
+const CLOCK_ORDER: (keyof IntakeClocks)[] = ['nationalPanelNotificationDue', 'rapidReviewDue', 'dhrDecisionDue', 'panelDate', 'reviewDue'];
 
 export const date = (d: LocalDate) => formatLongDate(d);
 /** "Fri 12 Dec": a date this year or next, where the year goes without saying. */

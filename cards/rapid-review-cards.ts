@@ -24,7 +24,7 @@ export function rapidReviewStartCard(view: {
     {
       key: 'agencies',
       title: 'Agencies to ask',
-      intro: 'The core agencies are chosen already. Each agency\'s safeguarding leads get the request one to one.',
+      intro: "The core agencies are chosen already. Each agency's safeguarding leads get the request one to one.",
       fields: [
         {
           id: 'agencies',
@@ -37,7 +37,7 @@ export function rapidReviewStartCard(view: {
     {
       key: 'due',
       title: 'When returns are due',
-      intro: 'Panel proposes a date from the case\'s clocks; you may move it.',
+      intro: "Panel proposes a date from the case's clocks; you may move it.",
       fields: [{ id: 'dueOn', label: 'Returns due', type: 'date', required: true }],
     },
   ];
@@ -120,7 +120,9 @@ export function requestCard(view: {
   ];
   return documentCard({
     heading: `Rapid review request: ${reference}`,
-    notice: statusText[view.status.kind] || `The business unit asks what ${view.agencyName} knew. Please answer by ${date(view.dueOn)}. Confidential: for you only.`,
+    notice:
+      statusText[view.status.kind] ||
+      `The business unit asks what ${view.agencyName} knew. Please answer by ${date(view.dueOn)}. Confidential: for you only.`,
     immediateSafety: record.referral.incident.immediateSafety,
     facts: [
       { title: 'Reference', value: reference },

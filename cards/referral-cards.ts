@@ -12,7 +12,13 @@ import {
   type ReviewKind,
 } from '../review/referral.js';
 import kindTemplate from './templates/referral-kind.json' with { type: 'json' };
-import { formCard, problemsBanner, type Choice, type FieldSpec as GenericFieldSpec, type SectionSpec as GenericSectionSpec } from './form.js';
+import {
+  formCard,
+  problemsBanner,
+  type Choice,
+  type FieldSpec as GenericFieldSpec,
+  type SectionSpec as GenericSectionSpec,
+} from './form.js';
 import { renderCard, type AdaptiveCardJson } from './render.js';
 import { VERBS } from './verbs.js';
 

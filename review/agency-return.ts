@@ -157,9 +157,7 @@ function toReturn(form: ReturnForm, ctx: ReturnContext): AgencyReturn {
   return r;
 }
 
-export type ReturnValidation =
-  | { ok: true; value: AgencyReturn }
-  | { ok: false; errors: ReturnErrors; form: ReturnDraft };
+export type ReturnValidation = { ok: true; value: AgencyReturn } | { ok: false; errors: ReturnErrors; form: ReturnDraft };
 
 const PROVIDER_FIELDS: ReadonlySet<string> = new Set(PROVIDER_SLOTS.flatMap(providerFields));
 
@@ -172,9 +170,7 @@ const PROVIDER_FIELDS: ReadonlySet<string> = new Set(PROVIDER_SLOTS.flatMap(prov
 export function validateReturn(input: Record<string, unknown>, ctx: ReturnContext): ReturnValidation {
   const data = ctx.collatesHealth ? input : Object.fromEntries(Object.entries(input).filter(([k]) => !PROVIDER_FIELDS.has(k)));
   const parsed = formShape
-    .superRefine((form, issues) =>
-      checkReturn(form, ctx, (path, message) => issues.addIssue({ code: 'custom', path: [path], message })),
-    )
+    .superRefine((form, issues) => checkReturn(form, ctx, (path, message) => issues.addIssue({ code: 'custom', path: [path], message })))
     .transform((form) => toReturn(form, ctx))
     .safeParse(data);
   if (parsed.success) return { ok: true, value: parsed.data };

@@ -26,6 +26,9 @@ export function readCardForm<F extends string>(
   if (parsed.success) return { form: parsed.data as Record<F, string>, errors: {} };
   const errors: Partial<Record<F, string>> = {};
   for (const issue of parsed.error.issues) errors[issue.path[0] as F] ??= issue.message;
-  const form = Object.fromEntries(fields.map((f) => [f, typeof data[f] === 'string' ? (data[f] as string).trim() : ''])) as Record<F, string>;
+  const form = Object.fromEntries(fields.map((f) => [f, typeof data[f] === 'string' ? (data[f] as string).trim() : ''])) as Record<
+    F,
+    string
+  >;
   return { form, errors };
 }

@@ -98,7 +98,14 @@ export function anonymise(record: CaseRecord): AnonymousCase {
     listed: record.panel !== undefined,
     ...(record.rapidReview && { rapidReview: reviewProgress(record.rapidReview) }),
     ...(record.hold && { onHold: record.hold.until ? { until: record.hold.until } : {} }),
-    ...(decision && { decision: { number: decision.number, outcome: decision.outcome, at: decision.closedAt, ...(decision.reviewDue && { reviewDue: decision.reviewDue }) } }),
+    ...(decision && {
+      decision: {
+        number: decision.number,
+        outcome: decision.outcome,
+        at: decision.closedAt,
+        ...(decision.reviewDue && { reviewDue: decision.reviewDue }),
+      },
+    }),
   };
 }
 

@@ -117,7 +117,9 @@ export async function leaveCloseForm(deps: ReviewDeps, record: CaseRecord, calle
   // Unless the form has been opened again since (by them, or another closer). The shared card catches up.
   const same = (r: CaseRecord) => openBallot(r)?.closing?.since === closing.since && openBallot(r)?.closing?.by === by;
   const at = deps.now().toISOString();
-  await updateCase(deps.store, record.reference, (r) => (same(r) ? refreshCard(withClosing(r, openBallot(r)!.number, undefined), DECISION_CARD, at) : r));
+  await updateCase(deps.store, record.reference, (r) =>
+    same(r) ? refreshCard(withClosing(r, openBallot(r)!.number, undefined), DECISION_CARD, at) : r,
+  );
   return true;
 }
 
@@ -134,7 +136,8 @@ export async function closeVote(
   const closedAs = closesAs(deps, actor);
   const current = await deps.store.getCase(input.reference);
   if (!closedAs) {
-    if (current) await deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'vote.close.refused' });
+    if (current)
+      await deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'vote.close.refused' });
     return { status: 'refused' };
   }
   if (!current) return { status: 'notFound' };
@@ -156,7 +159,8 @@ export async function closeVote(
     if (!outcome) errors.outcome ??= 'There is no majority: give your casting decision';
   }
   if (form.rationale === '') errors.rationale ??= 'Give the reasons for the decision: the referrer is told them';
-  else if (form.rationale.length > RATIONALE_MAX) errors.rationale = `Keep this to ${RATIONALE_MAX} characters or fewer (now ${form.rationale.length})`;
+  else if (form.rationale.length > RATIONALE_MAX)
+    errors.rationale = `Keep this to ${RATIONALE_MAX} characters or fewer (now ${form.rationale.length})`;
   let reviewer: Reviewer | undefined;
   const needs = outcome && reviewerFor(outcome);
   if (needs === 'independent') reviewer = 'independent';
@@ -209,7 +213,10 @@ export async function closeVote(
     const final = tally(open.votes);
     if (final.majority !== counted.majority || final.cast < quorum) return r;
     const recorded = { ...decision, votes: open.votes };
-    return { record: afterDecision(deps, withDecision(r, recorded, today(deps), deps.calendar), recorded, input.origin), ...decisionWrites(recorded, previous) };
+    return {
+      record: afterDecision(deps, withDecision(r, recorded, today(deps), deps.calendar), recorded, input.origin),
+      ...decisionWrites(recorded, previous),
+    };
   });
   const recorded = record.panel?.decisions.at(-1);
   if (recorded?.number !== decision.number || recorded.closedAt !== closedAt || recorded.closedBy !== actor) {
@@ -250,9 +257,17 @@ function decisionWrites(decision: DecisionRecord, previous: DecisionRecord | und
   const { reference: caseId, closedAt: at, closedBy: actor } = decision;
   const counted = tally(decision.votes);
   const audit: AuditEvent[] = [
-    { caseId, at, actor, action: 'decision.recorded', detail: `decision=${decision.number} outcome=${decision.outcome} votes=${counted.cast} conflicts=${counted.conflicts} casting=${decision.casting}` },
+    {
+      caseId,
+      at,
+      actor,
+      action: 'decision.recorded',
+      detail: `decision=${decision.number} outcome=${decision.outcome} votes=${counted.cast} conflicts=${counted.conflicts} casting=${decision.casting}`,
+    },
   ];
-  if (previous) audit.push({ caseId, at, actor, action: 'decision.superseded', detail: `decision=${previous.number} by=${decision.number}` });
-  if (CLOSING_OUTCOMES.has(decision.outcome)) audit.push({ caseId, at, actor: 'panel', action: 'case.closed', detail: `decision=${decision.number}` });
+  if (previous)
+    audit.push({ caseId, at, actor, action: 'decision.superseded', detail: `decision=${previous.number} by=${decision.number}` });
+  if (CLOSING_OUTCOMES.has(decision.outcome))
+    audit.push({ caseId, at, actor: 'panel', action: 'case.closed', detail: `decision=${decision.number}` });
   return { audit, items: [{ caseId, id: `decision:${decision.number}`, type: 'decision', at, doc: decision }] };
 }

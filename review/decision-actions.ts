@@ -39,7 +39,10 @@ export const voters = (deps: ReviewDeps): string[] =>
  * Opens the vote on each case the business unit brings to a panel (posting its agenda).
  * A case whose vote is open keeps it; a case decided on hold gets a new one.
  */
-export async function openVotes(deps: ReviewDeps, input: { caller: Caller; references: string[]; panelDate?: LocalDate }): Promise<CaseRecord[]> {
+export async function openVotes(
+  deps: ReviewDeps,
+  input: { caller: Caller; references: string[]; panelDate?: LocalDate },
+): Promise<CaseRecord[]> {
   const opened: CaseRecord[] = [];
   for (const reference of input.references) {
     const at = deps.now().toISOString();
@@ -49,8 +52,20 @@ export async function openVotes(deps: ReviewDeps, input: { caller: Caller; refer
       const number = next.panel?.ballot?.number ?? 0;
       // Its decision card is posted in the panel's channel, a thread of its own.
       return {
-        record: refreshCard(owe(next, { key: `decision-post:${number}`, kind: 'decisionPost', dueAt: at, payload: { ballot: String(number) } }), CASE_CARD, at),
-        audit: [{ caseId: reference, at, actor: input.caller.aadObjectId, action: 'vote.opened', detail: `ballot=${number} panel=${input.panelDate ?? 'none'}` }],
+        record: refreshCard(
+          owe(next, { key: `decision-post:${number}`, kind: 'decisionPost', dueAt: at, payload: { ballot: String(number) } }),
+          CASE_CARD,
+          at,
+        ),
+        audit: [
+          {
+            caseId: reference,
+            at,
+            actor: input.caller.aadObjectId,
+            action: 'vote.opened',
+            detail: `ballot=${number} panel=${input.panelDate ?? 'none'}`,
+          },
+        ],
       };
     });
     if (openBallot(record)) opened.push(record);
@@ -94,7 +109,10 @@ export type VoteResult =
   | { status: 'voted' | 'changed' | 'unchanged'; record: CaseRecord; version: Versioned<CaseRecord>; choice: Choice };
 
 /** A voter votes, or changes their vote, while the vote is open. Only their own vote. */
-export async function castVote(deps: ReviewDeps, input: { caller: Caller; reference: string; data: Record<string, unknown> }): Promise<VoteResult> {
+export async function castVote(
+  deps: ReviewDeps,
+  input: { caller: Caller; reference: string; data: Record<string, unknown> },
+): Promise<VoteResult> {
   const actor = input.caller.aadObjectId;
   const current = await deps.store.getCase(input.reference);
   const refuse = async (why: string) =>
@@ -134,7 +152,15 @@ export async function castVote(deps: ReviewDeps, input: { caller: Caller; refere
       // The shared card shows the count: refreshed from the vote's own write.
       return {
         record: refreshCard(next, DECISION_CARD, vote.at),
-        audit: [{ caseId: r.reference, at: vote.at, actor, action: before === undefined ? 'vote.cast' : 'vote.changed', detail: `ballot=${ballot} choice=${vote.choice}` }],
+        audit: [
+          {
+            caseId: r.reference,
+            at: vote.at,
+            actor,
+            action: before === undefined ? 'vote.cast' : 'vote.changed',
+            detail: `ballot=${ballot} choice=${vote.choice}`,
+          },
+        ],
       };
     },
     { attempts: VOTE_ATTEMPTS },

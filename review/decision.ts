@@ -221,7 +221,13 @@ export function withBallot(record: CaseRecord, at: string, panelDate: LocalDate 
   if (openBallot(record)) return record;
   const panel = record.panel ?? { decisions: [] };
   const number = (panel.ballot?.number ?? 0) + 1;
-  const ballot: Ballot = { number, openedAt: at, votes: [], ...(panelDate && { panelDate }), ...(panel.ballot?.card && { card: panel.ballot.card }) };
+  const ballot: Ballot = {
+    number,
+    openedAt: at,
+    votes: [],
+    ...(panelDate && { panelDate }),
+    ...(panel.ballot?.card && { card: panel.ballot.card }),
+  };
   return { ...record, panel: { ...panel, ballot } };
 }
 
@@ -291,7 +297,12 @@ export function withDecision(record: CaseRecord, decision: DecisionRecord, today
 }
 
 /** When the review a decision starts is due: months from the decision, on the working day before if need be. */
-export function reviewDueOn(outcome: Outcome, decidedOn: LocalDate, clocks: ClockSettings, calendar: WorkingCalendar): LocalDate | undefined {
+export function reviewDueOn(
+  outcome: Outcome,
+  decidedOn: LocalDate,
+  clocks: ClockSettings,
+  calendar: WorkingCalendar,
+): LocalDate | undefined {
   const months = reviewMonths(outcome, clocks);
   return months === undefined ? undefined : calendar.onOrBefore(addMonths(decidedOn, months));
 }

@@ -98,7 +98,14 @@ export function owe(record: CaseRecord, ...owed: Owed[]): CaseRecord {
   let next = record;
   for (const o of owed) {
     if (next.effects?.[o.key]) continue;
-    next = withEffect(next, { key: o.key, kind: o.kind, status: 'pending', dueAt: o.dueAt, attempts: 0, ...(o.payload && { payload: o.payload }) });
+    next = withEffect(next, {
+      key: o.key,
+      kind: o.kind,
+      status: 'pending',
+      dueAt: o.dueAt,
+      attempts: 0,
+      ...(o.payload && { payload: o.payload }),
+    });
   }
   return next;
 }
@@ -108,11 +115,19 @@ export function refreshCard(record: CaseRecord, key: typeof CASE_CARD | typeof D
   // A decision card exists once a vote has opened and its card was posted.
   if (key === DECISION_CARD && !record.panel?.ballot?.card) return record;
   const armed = (record.effects?.[key]?.armed ?? 0) + 1;
-  return withEffect(record, { key, kind: key === CASE_CARD ? 'caseCard' : 'decisionCard', status: 'pending', dueAt: at, attempts: 0, armed });
+  return withEffect(record, {
+    key,
+    kind: key === CASE_CARD ? 'caseCard' : 'decisionCard',
+    status: 'pending',
+    dueAt: at,
+    attempts: 0,
+    armed,
+  });
 }
 
 /** Both of a case's cards. */
-export const refreshCards = (record: CaseRecord, at: string): CaseRecord => refreshCard(refreshCard(record, CASE_CARD, at), DECISION_CARD, at);
+export const refreshCards = (record: CaseRecord, at: string): CaseRecord =>
+  refreshCard(refreshCard(record, CASE_CARD, at), DECISION_CARD, at);
 
 /** Pending effects that match, skipped now with a reason: reminders a return or a hold makes needless. */
 export function cancel(record: CaseRecord, which: (effect: Effect) => boolean, reason: string, at: string): CaseRecord {
@@ -139,9 +154,7 @@ export function leased(record: CaseRecord, key: string, lease: Lease, now: strin
 /** Whether `holder` still holds the effect (its outcome is theirs to record). */
 export const holds = (record: CaseRecord, key: string, holder: string): boolean => record.effects?.[key]?.lease?.holder === holder;
 
-export type Outcome =
-  | { status: 'sent'; activityId?: string; conversationId?: string }
-  | { status: 'failed' | 'skipped'; error: string };
+export type Outcome = { status: 'sent'; activityId?: string; conversationId?: string } | { status: 'failed' | 'skipped'; error: string };
 
 /** Records how an effect ended; its lease ends with it. */
 export function completed(record: CaseRecord, key: string, outcome: Outcome, at: string): CaseRecord {

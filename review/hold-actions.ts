@@ -34,7 +34,8 @@ export async function putOnHold(
   if (current.hold) return { status: 'alreadyHeld', record: current };
   const { form, errors } = readCardForm(['reason', 'until'], input.data);
   if (form.reason === '') errors.reason ??= 'Say why the case is on hold';
-  else if (form.reason.length > HOLD_REASON_MAX) errors.reason = `Keep this to ${HOLD_REASON_MAX} characters or fewer (now ${form.reason.length})`;
+  else if (form.reason.length > HOLD_REASON_MAX)
+    errors.reason = `Keep this to ${HOLD_REASON_MAX} characters or fewer (now ${form.reason.length})`;
   const until = form.until === '' ? undefined : parseLocalDate(form.until);
   if (form.until !== '' && !until) errors.until = 'Enter a real date, or leave it empty to hold until further notice';
   else if (until && until <= today(deps)) errors.until = 'Choose a date after today';
@@ -50,7 +51,15 @@ export async function putOnHold(
     const owed = owe(withRemindersStopped(held, since), ...holdEndOwed(held, deps.partnership));
     return {
       record: refreshCards(owed, since),
-      audit: [{ caseId: r.reference, at: since, actor: input.caller.aadObjectId, action: 'case.onHold', detail: `until=${until ?? 'further notice'}` }],
+      audit: [
+        {
+          caseId: r.reference,
+          at: since,
+          actor: input.caller.aadObjectId,
+          action: 'case.onHold',
+          detail: `until=${until ?? 'further notice'}`,
+        },
+      ],
     };
   });
   if (record.hold?.since !== since || record.hold.by !== input.caller.aadObjectId) return { status: 'alreadyHeld', record };
@@ -58,8 +67,7 @@ export async function putOnHold(
 }
 
 export type ReleaseResult =
-  | { status: 'refused' | 'notFound' | 'notHeld' }
-  | { status: 'released'; record: CaseRecord; heldWorkingDays: number };
+  { status: 'refused' | 'notFound' | 'notHeld' } | { status: 'released'; record: CaseRecord; heldWorkingDays: number };
 
 /**
  * Takes a case off hold: by a business-unit member, or by Panel (`'panel'`) when its date

@@ -26,7 +26,12 @@ export function withHold(record: CaseRecord, hold: Hold): CaseRecord {
 }
 
 /** The clocks that are deadlines still to come: they move when a hold ends. */
-const MOVING_CLOCKS = ['nationalPanelNotificationDue', 'rapidReviewDue', 'dhrDecisionDue', 'reviewDue'] as const satisfies readonly (keyof IntakeClocks)[];
+const MOVING_CLOCKS = [
+  'nationalPanelNotificationDue',
+  'rapidReviewDue',
+  'dhrDecisionDue',
+  'reviewDue',
+] as const satisfies readonly (keyof IntakeClocks)[];
 
 /**
  * Takes a case off hold on `today`: every deadline not yet passed when it was put on

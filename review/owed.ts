@@ -27,11 +27,14 @@ export interface RequestTarget {
 type Plan = Pick<Partnership, 'reminders' | 'timezone'> & { calendar: WorkingCalendar };
 
 /** One send of one request to one person. */
-export const requestKey = (target: RequestTarget) => `lead-request:${target.agencyId}:${target.aadObjectId.toLowerCase()}:${target.attempt}`;
+export const requestKey = (target: RequestTarget) =>
+  `lead-request:${target.agencyId}:${target.aadObjectId.toLowerCase()}:${target.attempt}`;
 
 /** Everyone a case's requests are addressed to, for the first time. */
 export function allTargets(record: CaseRecord): RequestTarget[] {
-  return (record.rapidReview?.requests ?? []).flatMap((r) => r.addressees.map((a) => ({ agencyId: r.agencyId, aadObjectId: a.aadObjectId, attempt: 1 })));
+  return (record.rapidReview?.requests ?? []).flatMap((r) =>
+    r.addressees.map((a) => ({ agencyId: r.agencyId, aadObjectId: a.aadObjectId, attempt: 1 })),
+  );
 }
 
 /** The requests a change owes, from the turn's Teams service. */
@@ -51,7 +54,12 @@ export function requestsOwed(targets: RequestTarget[], origin: Origin, at: strin
 }
 
 /** The next reminder to one addressee after `after`, and the request's escalation. */
-export function remindersOwed(record: CaseRecord, target: { agencyId: string; aadObjectId: string } & Origin, after: LocalDate, plan: Plan): Owed[] {
+export function remindersOwed(
+  record: CaseRecord,
+  target: { agencyId: string; aadObjectId: string } & Origin,
+  after: LocalDate,
+  plan: Plan,
+): Owed[] {
   const review = record.rapidReview;
   if (!review || review.closed || record.hold) return [];
   const { reminders, timezone, calendar } = plan;
@@ -84,14 +92,23 @@ export function remindersOwed(record: CaseRecord, target: { agencyId: string; aa
 
 /** The request sent to each addressee still awaited, with the Teams service it was sent through. */
 function awaited(record: CaseRecord): ({ agencyId: string; aadObjectId: string } & Origin)[] {
-  const sent = effectsOf(record).filter((e): e is Effect & { payload: Record<string, string> } => e.kind === 'leadRequest' && e.status === 'sent' && e.payload !== undefined);
+  const sent = effectsOf(record).filter(
+    (e): e is Effect & { payload: Record<string, string> } => e.kind === 'leadRequest' && e.status === 'sent' && e.payload !== undefined,
+  );
   const out = new Map<string, { agencyId: string; aadObjectId: string } & Origin>();
   for (const request of record.rapidReview?.requests.filter((r) => !r.current) ?? []) {
     for (const a of request.addressees) {
-      const effect = sent.find((e) => e.payload.agencyId === request.agencyId && e.payload.aadObjectId?.toLowerCase() === a.aadObjectId.toLowerCase());
+      const effect = sent.find(
+        (e) => e.payload.agencyId === request.agencyId && e.payload.aadObjectId?.toLowerCase() === a.aadObjectId.toLowerCase(),
+      );
       if (!effect?.payload.serviceUrl) continue;
       const tenantId = effect.payload.tenantId;
-      out.set(`${request.agencyId} ${a.aadObjectId.toLowerCase()}`, { agencyId: request.agencyId, aadObjectId: a.aadObjectId, serviceUrl: effect.payload.serviceUrl, ...(tenantId && { tenantId }) });
+      out.set(`${request.agencyId} ${a.aadObjectId.toLowerCase()}`, {
+        agencyId: request.agencyId,
+        aadObjectId: a.aadObjectId,
+        serviceUrl: effect.payload.serviceUrl,
+        ...(tenantId && { tenantId }),
+      });
     }
   }
   return [...out.values()];
@@ -112,7 +129,14 @@ export function reviewRemindersOwed(record: CaseRecord, today: LocalDate, plan: 
   return [...reminders.reviewBeforeDueWorkingDays, 0].flatMap((before) => {
     const on = calendar.addWorkingDays(dueOn, -before);
     if (on < today) return [];
-    return [{ key: `review-reminder:${decision.number}:${dueOn}:${before}`, kind: 'reviewReminder' as const, dueAt: sendingInstant(on, reminders, timezone), payload: { decision: String(decision.number), dueOn } }];
+    return [
+      {
+        key: `review-reminder:${decision.number}:${dueOn}:${before}`,
+        kind: 'reviewReminder' as const,
+        dueAt: sendingInstant(on, reminders, timezone),
+        payload: { decision: String(decision.number), dueOn },
+      },
+    ];
   });
 }
 
@@ -120,15 +144,28 @@ export function reviewRemindersOwed(record: CaseRecord, today: LocalDate, plan: 
 export function holdEndOwed(record: CaseRecord, plan: Pick<Plan, 'reminders' | 'timezone'>): Owed[] {
   const hold = record.hold;
   if (!hold?.until) return [];
-  return [{ key: `hold-end:${hold.since}`, kind: 'holdEnd', dueAt: sendingInstant(hold.until, plan.reminders, plan.timezone), payload: { since: hold.since } }];
+  return [
+    {
+      key: `hold-end:${hold.since}`,
+      kind: 'holdEnd',
+      dueAt: sendingInstant(hold.until, plan.reminders, plan.timezone),
+      payload: { since: hold.since },
+    },
+  ];
 }
 
 /** While a case is on hold its reminders stop: those pending are skipped, and planned again when it comes off hold. */
-export const withRemindersStopped = (record: CaseRecord, at: string): CaseRecord => cancel(record, (e) => SCHEDULED.has(e.kind), 'the case is on hold', at);
+export const withRemindersStopped = (record: CaseRecord, at: string): CaseRecord =>
+  cancel(record, (e) => SCHEDULED.has(e.kind), 'the case is on hold', at);
 
 /** The reminders and escalations of one agency's request (or of all), skipped: its return has come, or returns are closed. */
 export const cancelReminders = (record: CaseRecord, agencyId: string | undefined, reason: string, at: string): CaseRecord =>
-  cancel(record, (e) => (e.kind === 'reminder' || e.kind === 'escalation') && (agencyId === undefined || e.payload?.agencyId === agencyId), reason, at);
+  cancel(
+    record,
+    (e) => (e.kind === 'reminder' || e.kind === 'escalation') && (agencyId === undefined || e.payload?.agencyId === agencyId),
+    reason,
+    at,
+  );
 
 /**
  * Whether a reminder or escalation is still wanted: the case is not on hold, the request

@@ -11,10 +11,7 @@ const calendarDate = z
   .transform((s) => s as LocalDate);
 
 // YAML reads an unquoted 2026-12-10 as a Date; accept that as well as a string.
-const yamlDate = z.preprocess(
-  (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
-  calendarDate,
-);
+const yamlDate = z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), calendarDate);
 
 const timezone = z.string().refine(
   (tz) => {
@@ -41,7 +38,7 @@ const agencySchema = z
 const personSchema = z
   .object({
     name: z.string().trim().min(1),
-    aadObjectId: z.string().uuid('must be the person\'s Microsoft Entra object id (a GUID)'),
+    aadObjectId: z.string().uuid("must be the person's Microsoft Entra object id (a GUID)"),
     /** None for a colleague who is listed only so that a lead can hand a request to them. */
     roles: z.array(z.enum(ROLES)).default([]),
     agency: z.string().optional(),
@@ -200,7 +197,11 @@ export const partnershipSchema = z
     const voters = p.people.filter((person) => person.roles.some((r) => VOTING_ROLES.includes(r))).length;
     // A file that lists no panel yet (while a partnership sets up) has nobody to vote.
     if (voters > 0 && voters < p.panel.quorum) {
-      ctx.addIssue({ code: 'custom', path: ['panel', 'quorum'], message: `the quorum is ${p.panel.quorum} but ${voters} people may vote (panelMember or independentChair)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['panel', 'quorum'],
+        message: `the quorum is ${p.panel.quorum} but ${voters} people may vote (panelMember or independentChair)`,
+      });
     }
     const closers = p.panel.businessUnitCloses ? p.people.filter((person) => person.roles.includes('businessUnit')).length : 0;
     if (voters + closers > MAX_CARD_VIEWERS) {

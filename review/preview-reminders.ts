@@ -10,7 +10,10 @@ import type { ReviewDeps } from './deps.js';
  * reminder or escalation due, by reference, agency and staff member. For
  * `npm run panel -- reminders --dry-run`.
  */
-export async function previewReminders(deps: Pick<ReviewDeps, 'store' | 'partnership' | 'calendar' | 'directory'>, at: Date): Promise<string[]> {
+export async function previewReminders(
+  deps: Pick<ReviewDeps, 'store' | 'partnership' | 'calendar' | 'directory'>,
+  at: Date,
+): Promise<string[]> {
   const { store, partnership, calendar, directory } = deps;
   const open = mayRemindAt(at, partnership.reminders, partnership.timezone, calendar);
   const lines = [
@@ -30,7 +33,10 @@ export async function previewReminders(deps: Pick<ReviewDeps, 'store' | 'partner
         .sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.key < b.key ? -1 : 1));
       for (const e of effects) {
         const agency = partnership.agencies.find((a) => a.id === e.payload?.agencyId)?.name ?? e.payload?.agencyId ?? '';
-        const to = e.kind === 'escalation' ? "the business unit's channel" : (directory.find(e.payload?.aadObjectId)?.name ?? e.payload?.aadObjectId ?? '');
+        const to =
+          e.kind === 'escalation'
+            ? "the business unit's channel"
+            : (directory.find(e.payload?.aadObjectId)?.name ?? e.payload?.aadObjectId ?? '');
         const late = e.payload?.on && e.payload.on < today ? ', late' : '';
         const skipped = stillWanted(record, e) ? '' : ' (would be skipped: no longer needed)';
         lines.push(`${record.reference}  ${e.kind}  ${agency}  to ${to}${late}${skipped}`);

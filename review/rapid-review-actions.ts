@@ -27,7 +27,14 @@ export interface StartForm {
 export type StartErrors = Partial<Record<keyof StartForm, string>>;
 
 /** The agencies a multi-select sent ("la,police"), each once. */
-const agenciesIn = (value: string): string[] => [...new Set(value.split(',').map((a) => a.trim()).filter(Boolean))];
+const agenciesIn = (value: string): string[] => [
+  ...new Set(
+    value
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
+  ),
+];
 
 function checkStart(deps: ReviewDeps, data: Record<string, unknown>): { form: StartForm; errors: StartErrors } {
   const { form, errors } = readCardForm(['agencies', 'dueOn'], data);
@@ -72,7 +79,11 @@ export async function startRapidReview(
   const record = await updateCase(deps.store, input.reference, (r) => {
     startedNow = !r.rapidReview;
     if (r.rapidReview) return r;
-    const listed = withPanelAfterRequests(r, today(deps), { panel: deps.partnership.panel, settings: deps.partnership.clocks, calendar: deps.calendar });
+    const listed = withPanelAfterRequests(r, today(deps), {
+      panel: deps.partnership.panel,
+      settings: deps.partnership.clocks,
+      calendar: deps.calendar,
+    });
     const started = withRapidReview(listed, { agencies, dueOn, by: input.caller.aadObjectId, at }, deps.partnership);
     const nobody: Owed[] = (started.rapidReview?.requests ?? [])
       .filter((req) => req.addressees.length === 0)
@@ -86,7 +97,15 @@ export async function startRapidReview(
       }));
     return {
       record: refreshCard(owe(started, ...requestsOwed(allTargets(started), input.origin, at), ...nobody), CASE_CARD, at),
-      audit: [{ caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'rapidReview.started', detail: `agencies=${agencies.join(',')} due=${dueOn}` }],
+      audit: [
+        {
+          caseId: r.reference,
+          at,
+          actor: input.caller.aadObjectId,
+          action: 'rapidReview.started',
+          detail: `agencies=${agencies.join(',')} due=${dueOn}`,
+        },
+      ],
     };
   });
   return { status: startedNow ? 'started' : 'alreadyStarted', record };
@@ -100,7 +119,10 @@ export type ResendResult = { status: 'refused' | 'notFound' | 'notStarted' } | {
  * The business unit tries again to reach the leads Panel could not (once they have opened
  * Panel in Teams): each a new attempt, owed once however often it is pressed.
  */
-export async function resendUndelivered(deps: ReviewDeps, input: { caller: Caller; reference: string; origin: Origin }): Promise<ResendResult> {
+export async function resendUndelivered(
+  deps: ReviewDeps,
+  input: { caller: Caller; reference: string; origin: Origin },
+): Promise<ResendResult> {
   if (!isBusinessUnit(deps, input.caller)) return { status: 'refused' };
   const current = await deps.store.getCase(input.reference);
   if (!current) return { status: 'notFound' };
@@ -118,9 +140,7 @@ export async function resendUndelivered(deps: ReviewDeps, input: { caller: Calle
 
 /** The colleagues of an agency a request can be handed to: everyone listed with it, but the caller. */
 export function colleaguesOf(deps: Pick<ReviewDeps, 'partnership'>, agencyId: string, caller: Caller): Person[] {
-  return deps.partnership.people.filter(
-    (p) => p.agency === agencyId && p.aadObjectId.toLowerCase() !== caller.aadObjectId.toLowerCase(),
-  );
+  return deps.partnership.people.filter((p) => p.agency === agencyId && p.aadObjectId.toLowerCase() !== caller.aadObjectId.toLowerCase());
 }
 
 export type DelegateResult =
@@ -169,17 +189,31 @@ export async function delegateRequest(
     (p) => typeof input.to === 'string' && p.aadObjectId.toLowerCase() === input.to.toLowerCase(),
   );
   if (!to) return { status: 'invalid', record: standing.record, error: 'Choose a colleague from the list' };
-  const already = requestFor(standing.record, input.agencyId)?.addressees.some(
-    (a) => a.aadObjectId.toLowerCase() === to.aadObjectId.toLowerCase(),
-  ) ?? false;
+  const already =
+    requestFor(standing.record, input.agencyId)?.addressees.some((a) => a.aadObjectId.toLowerCase() === to.aadObjectId.toLowerCase()) ??
+    false;
   const at = deps.now().toISOString();
   const target = { agencyId: input.agencyId, aadObjectId: to.aadObjectId, attempt: 1 };
   let added = false;
   const record = await updateCase(deps.store, input.reference, (r) => {
     added = !requestFor(r, input.agencyId)?.addressees.some((a) => a.aadObjectId.toLowerCase() === to.aadObjectId.toLowerCase());
-    const next = owe(withDelegate(r, input.agencyId, { to: to.aadObjectId, by: input.caller.aadObjectId, at }), ...requestsOwed([target], input.origin, at));
+    const next = owe(
+      withDelegate(r, input.agencyId, { to: to.aadObjectId, by: input.caller.aadObjectId, at }),
+      ...requestsOwed([target], input.origin, at),
+    );
     if (!added) return next;
-    return { record: next, audit: [{ caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'rapidReview.delegated', detail: `agency=${input.agencyId} to=${to.aadObjectId}` }] };
+    return {
+      record: next,
+      audit: [
+        {
+          caseId: r.reference,
+          at,
+          actor: input.caller.aadObjectId,
+          action: 'rapidReview.delegated',
+          detail: `agency=${input.agencyId} to=${to.aadObjectId}`,
+        },
+      ],
+    };
   });
   return { status: 'delegated', record, to, already: already || !added };
 }
@@ -199,7 +233,9 @@ export async function closeReturns(deps: ReviewDeps, input: { caller: Caller; re
     if (closed === r || closed.rapidReview?.closed?.at !== at) return r;
     return {
       record: refreshCard(cancelReminders(closed, undefined, 'returns are closed', at), CASE_CARD, at),
-      audit: [{ caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'rapidReview.closed', detail: 'reason=closedByBusinessUnit' }],
+      audit: [
+        { caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'rapidReview.closed', detail: 'reason=closedByBusinessUnit' },
+      ],
     };
   });
   if (record.rapidReview?.closed?.at !== at) return { status: 'alreadyClosed', record };
@@ -207,8 +243,7 @@ export async function closeReturns(deps: ReviewDeps, input: { caller: Caller; re
 }
 
 export type CollationResult =
-  | { status: 'refused' | 'notFound' | 'notReady' }
-  | { status: 'collated'; record: CaseRecord; returns: Map<string, StoredReturn> };
+  { status: 'refused' | 'notFound' | 'notReady' } | { status: 'collated'; record: CaseRecord; returns: Map<string, StoredReturn> };
 
 /**
  * The collated returns, agency by agency, for the business unit and the panel's

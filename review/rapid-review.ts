@@ -26,8 +26,7 @@ export interface Addressee {
 
 /** Whether Panel's message reached an addressee, at its latest attempt (1, 2, …). */
 export type Delivery =
-  | { status: 'sent'; at: string; attempt: number }
-  | { status: 'unreachable'; reason: string; at: string; attempt: number };
+  { status: 'sent'; at: string; attempt: number } | { status: 'unreachable'; reason: string; at: string; attempt: number };
 
 /** The agency's current return: the latest one recorded. */
 export interface CurrentReturn {
@@ -109,9 +108,7 @@ export function coreAgencies(partnership: Pick<Partnership, 'agencies'>): string
 
 /** The partnership's leads for an agency. */
 export function leadsOf(partnership: Pick<Partnership, 'people'>, agencyId: string): string[] {
-  return partnership.people
-    .filter((p) => p.agency === agencyId && p.roles.includes('lead'))
-    .map((p) => p.aadObjectId);
+  return partnership.people.filter((p) => p.agency === agencyId && p.roles.includes('lead')).map((p) => p.aadObjectId);
 }
 
 /** The case with its rapid review begun: one request per agency, to that agency's leads. */
@@ -173,20 +170,13 @@ export function withReturn(record: CaseRecord, agencyId: string, current: Curren
 }
 
 /** Adds a colleague the request is handed to (once, however often it is asked). */
-export function withDelegate(
-  record: CaseRecord,
-  agencyId: string,
-  delegate: { to: string; by: string; at: string },
-): CaseRecord {
+export function withDelegate(record: CaseRecord, agencyId: string, delegate: { to: string; by: string; at: string }): CaseRecord {
   return withRequest(record, agencyId, (r) =>
     r.addressees.some((a) => same(a.aadObjectId, delegate.to))
       ? r
       : {
           ...r,
-          addressees: [
-            ...r.addressees,
-            { aadObjectId: delegate.to, as: 'delegate', delegatedBy: delegate.by, addedAt: delegate.at },
-          ],
+          addressees: [...r.addressees, { aadObjectId: delegate.to, as: 'delegate', delegatedBy: delegate.by, addedAt: delegate.at }],
         },
   );
 }
@@ -240,7 +230,9 @@ export function unreached(review: RapidReview): { agencyId: string; aadObjectId:
       ? []
       : r.addressees.flatMap((a) => {
           const delivery = r.deliveries[a.aadObjectId.toLowerCase()];
-          return delivery?.status === 'unreachable' ? [{ agencyId: r.agencyId, aadObjectId: a.aadObjectId, attempt: delivery.attempt }] : [];
+          return delivery?.status === 'unreachable'
+            ? [{ agencyId: r.agencyId, aadObjectId: a.aadObjectId, attempt: delivery.attempt }]
+            : [];
         }),
   );
 }
@@ -282,7 +274,9 @@ export function reviewProgress(review: RapidReview): ReviewProgress {
       const deliveries = Object.values(r.deliveries);
       return {
         agencyId: r.agencyId,
-        ...(r.current && { current: { involved: r.current.involved, ...(r.current.criteriaView && { criteriaView: r.current.criteriaView }) } }),
+        ...(r.current && {
+          current: { involved: r.current.involved, ...(r.current.criteriaView && { criteriaView: r.current.criteriaView }) },
+        }),
         noLead: r.addressees.length === 0,
         reached: deliveries.some((d) => d.status === 'sent'),
         undelivered: !r.current && r.addressees.some((a) => r.deliveries[a.aadObjectId.toLowerCase()]?.status === 'unreachable'),

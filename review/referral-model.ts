@@ -23,14 +23,7 @@ export const HARMS = ['died', 'seriouslyHarmed', 'significantHarm'] as const;
 export const ABUSE_OR_NEGLECT = ['known', 'suspected', 'notSuspected'] as const;
 export const YES_NO = ['yes', 'no'] as const;
 export const YES_NO_NOT_KNOWN = ['yes', 'no', 'notKnown'] as const;
-export const PARALLEL_PROCESSES = [
-  'criminalInvestigation',
-  'inquest',
-  'section42',
-  'complaint',
-  'leder',
-  'other',
-] as const;
+export const PARALLEL_PROCESSES = ['criminalInvestigation', 'inquest', 'section42', 'complaint', 'leder', 'other'] as const;
 export type ParallelProcess = (typeof PARALLEL_PROCESSES)[number];
 
 /** The card has room for three family members and three professionals. */
@@ -40,15 +33,9 @@ export type Slot = (typeof SLOTS)[number];
 /** One side of A4, roughly: the limit the guidance sets for the contextual summary. */
 export const SUMMARY_MAX = 3500;
 
-export const familyFields = (i: Slot) =>
-  [`family${i}Name`, `family${i}Relationship`, `family${i}Dob`, `family${i}Address`] as const;
+export const familyFields = (i: Slot) => [`family${i}Name`, `family${i}Relationship`, `family${i}Dob`, `family${i}Address`] as const;
 export const professionalFields = (i: Slot) =>
-  [
-    `professional${i}Name`,
-    `professional${i}Agency`,
-    `professional${i}Dates`,
-    `professional${i}Involvement`,
-  ] as const;
+  [`professional${i}Name`, `professional${i}Agency`, `professional${i}Dates`, `professional${i}Involvement`] as const;
 
 /** Every input of the referral card, by id. The card and the schema share these names. */
 export const REFERRAL_FIELDS = [

@@ -79,12 +79,14 @@ const formShape = z.object({
 const email = z.string().email();
 
 export function referralSchema(ctx: ReferralContext) {
-  return formShape
-    .superRefine((form, issues) =>
-      checkReferral(form, ctx, (path, message) => issues.addIssue({ code: 'custom', path: [path], message })),
-    )
-    // Runs only when every check passed, so the kind is one of REVIEW_KINDS.
-    .transform((form) => toReferral(form as ReferralForm & { kind: ReviewKind }, ctx));
+  return (
+    formShape
+      .superRefine((form, issues) =>
+        checkReferral(form, ctx, (path, message) => issues.addIssue({ code: 'custom', path: [path], message })),
+      )
+      // Runs only when every check passed, so the kind is one of REVIEW_KINDS.
+      .transform((form) => toReferral(form as ReferralForm & { kind: ReviewKind }, ctx))
+  );
 }
 
 type Problem = (field: ReferralField | 'kind', message: string) => void;
@@ -221,7 +223,10 @@ function checkReferral(form: ReferralForm & { kind: string }, ctx: ReferralConte
 }
 
 function splitChoices(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 const opt = (s: string) => (s === '' ? undefined : s);
@@ -229,8 +234,7 @@ const opt = (s: string) => (s === '' ? undefined : s);
 function toReferral(form: ReferralForm & { kind: ReviewKind }, ctx: ReferralContext): Referral {
   const kind = form.kind;
   const asks = (f: ReferralField) => KIND_QUESTIONS[kind].includes(f);
-  const agencyName =
-    form.referrerAgency === OTHER_AGENCY ? form.referrerAgencyOther : ctx.agencies.get(form.referrerAgency) ?? '';
+  const agencyName = form.referrerAgency === OTHER_AGENCY ? form.referrerAgencyOther : (ctx.agencies.get(form.referrerAgency) ?? '');
   return {
     kind,
     referrer: {
@@ -257,12 +261,14 @@ function toReferral(form: ReferralForm & { kind: ReviewKind }, ctx: ReferralCont
       ...(form.immediateSafety === 'yes' && { immediateSafetyDetails: form.immediateSafetyDetails }),
     },
     specific: {
-      ...(asks('nationalPanelNotified') && opt(form.nationalPanelNotified) && {
-        nationalPanelNotified: form.nationalPanelNotified as 'yes' | 'no' | 'notKnown',
-      }),
-      ...(asks('careAndSupportNeeds') && opt(form.careAndSupportNeeds) && {
-        careAndSupportNeeds: form.careAndSupportNeeds as 'yes' | 'no' | 'notKnown',
-      }),
+      ...(asks('nationalPanelNotified') &&
+        opt(form.nationalPanelNotified) && {
+          nationalPanelNotified: form.nationalPanelNotified as 'yes' | 'no' | 'notKnown',
+        }),
+      ...(asks('careAndSupportNeeds') &&
+        opt(form.careAndSupportNeeds) && {
+          careAndSupportNeeds: form.careAndSupportNeeds as 'yes' | 'no' | 'notKnown',
+        }),
       ...(asks('relationshipToPerpetrator') && { relationshipToPerpetrator: form.relationshipToPerpetrator }),
       ...(asks('victimAged16Plus') && { victimAged16Plus: form.victimAged16Plus === 'true' }),
       ...(asks('reflectiveLearning') && { reflectiveLearning: form.reflectiveLearning }),
@@ -298,8 +304,7 @@ function toReferral(form: ReferralForm & { kind: ReviewKind }, ctx: ReferralCont
 }
 
 export type ReferralValidation =
-  | { ok: true; referral: Referral }
-  | { ok: false; errors: FieldErrors; form: Partial<ReferralForm> & { kind?: string } };
+  { ok: true; referral: Referral } | { ok: false; errors: FieldErrors; form: Partial<ReferralForm> & { kind?: string } };
 
 /**
  * Checks what a card sent. Unknown keys are ignored; on failure the form comes back

@@ -77,12 +77,7 @@ export function sendingInstant(on: LocalDate, plan: Pick<ReminderPlan, 'workingH
  * Whether Panel may send reminders at `now`: a working day, within working hours, in the
  * partnership's timezone. Never at weekends or on bank holidays.
  */
-export function mayRemindAt(
-  now: Date,
-  plan: Pick<ReminderPlan, 'workingHours'>,
-  timeZone: string,
-  calendar: WorkingCalendar,
-): boolean {
+export function mayRemindAt(now: Date, plan: Pick<ReminderPlan, 'workingHours'>, timeZone: string, calendar: WorkingCalendar): boolean {
   if (!calendar.isWorkingDay(localDateOf(now, timeZone))) return false;
   const time = DateTime.fromJSDate(now, { zone: timeZone }).toFormat('HH:mm');
   return time >= plan.workingHours.start && time < plan.workingHours.end;
@@ -101,7 +96,7 @@ export function reminderDueToday(
   calendar: WorkingCalendar,
 ): (PlannedReminder & { late: boolean }) | undefined {
   let latest: PlannedReminder | undefined;
-  for (let next = nextReminder(dueOn, after, plan, calendar); next && next.on <= today; ) {
+  for (let next = nextReminder(dueOn, after, plan, calendar); next && next.on <= today;) {
     latest = next;
     next = nextReminder(dueOn, next.on, plan, calendar);
   }

@@ -87,16 +87,32 @@ export async function submitReturn(
     amended = request?.current !== undefined && request.current.itemId !== id;
     linked = !closedMeanwhile && !request?.returns.includes(id);
     if (closedMeanwhile) return r;
-    const returned = withReturn(r, input.agencyId, { itemId: id, by: kept.by, at: kept.at, involved: kept.involved, ...(kept.criteriaView && { criteriaView: kept.criteriaView }) });
+    const returned = withReturn(r, input.agencyId, {
+      itemId: id,
+      by: kept.by,
+      at: kept.at,
+      involved: kept.involved,
+      ...(kept.criteriaView && { criteriaView: kept.criteriaView }),
+    });
     if (!linked) return returned;
     // Audited, and its reminders stopped, by the delivery that linked it, which after a crash may be a redelivery.
     const audit: AuditEvent[] = [
-      { caseId: r.reference, at, actor: input.caller.aadObjectId, action: amended ? 'return.amended' : 'return.submitted', detail: `agency=${input.agencyId} involved=${kept.involved ? 'yes' : 'no'}` },
+      {
+        caseId: r.reference,
+        at,
+        actor: input.caller.aadObjectId,
+        action: amended ? 'return.amended' : 'return.submitted',
+        detail: `agency=${input.agencyId} involved=${kept.involved ? 'yes' : 'no'}`,
+      },
     ];
     if (returned.rapidReview?.closed?.reason === 'allReturned' && returned.rapidReview.closed.at === kept.at) {
       audit.push({ caseId: r.reference, at, actor: 'panel', action: 'rapidReview.closed', detail: 'reason=allReturned' });
     }
-    const cards = refreshCard(refreshCard(cancelReminders(returned, input.agencyId, 'the return has come', at), CASE_CARD, at), DECISION_CARD, at);
+    const cards = refreshCard(
+      refreshCard(cancelReminders(returned, input.agencyId, 'the return has come', at), CASE_CARD, at),
+      DECISION_CARD,
+      at,
+    );
     return { record: cards, audit };
   });
   if (closedMeanwhile) {
@@ -136,10 +152,7 @@ export async function saveReturnDraft(
 export type OpenResult = Refused | { status: 'open'; record: CaseRecord; form: ReturnDraft; from: 'draft' | 'return' | 'new' };
 
 /** The return form as the agency left it: its draft, else its current return to amend, else empty. */
-export async function openReturn(
-  deps: ReviewDeps,
-  input: { caller: Caller; reference: string; agencyId: string },
-): Promise<OpenResult> {
+export async function openReturn(deps: ReviewDeps, input: { caller: Caller; reference: string; agencyId: string }): Promise<OpenResult> {
   const standing = await entitled(deps, input, false);
   if (standing.status !== 'ok') return standing;
   const { record } = standing;

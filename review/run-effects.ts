@@ -170,7 +170,9 @@ export class EffectRunner {
     const now = this.options.now().toISOString();
     const due = effectsOf(record)
       .filter((e) => isFree(e, now) && e.kind !== 'reminder' && (scheduled || !SCHEDULED.has(e.kind)))
-      .sort((a, b) => Number(IDEMPOTENT.has(a.kind)) - Number(IDEMPOTENT.has(b.kind)) || (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0));
+      .sort(
+        (a, b) => Number(IDEMPOTENT.has(a.kind)) - Number(IDEMPOTENT.has(b.kind)) || (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0),
+      );
     return due[0];
   }
 
@@ -189,7 +191,12 @@ export class EffectRunner {
     const now = this.options.now();
     const lease = { holder, until: new Date(now.getTime() + LEASE_MS).toISOString() };
     try {
-      const taken = await updateCaseVersion(this.options.store, version.value.reference, (r) => leased(r, key, lease, now.toISOString()) ?? r, { known: version });
+      const taken = await updateCaseVersion(
+        this.options.store,
+        version.value.reference,
+        (r) => leased(r, key, lease, now.toISOString()) ?? r,
+        { known: version },
+      );
       return taken;
     } catch (err) {
       if (err instanceof StoreBusyError) {
@@ -247,7 +254,10 @@ export class EffectRunner {
   private failure(err: unknown, effect: Effect, record: CaseRecord): Attempt {
     if (err instanceof StoreBusyError) return { status: 'retry', error: 'the store was busy' };
     if (err instanceof EffectFailure) return { status: err.transient ? 'retry' : 'failed', error: err.message };
-    this.options.log.error({ job: 'effects', reference: record.reference, effect: effect.key, err: errorName(err) }, 'effect failed unexpectedly');
+    this.options.log.error(
+      { job: 'effects', reference: record.reference, effect: effect.key, err: errorName(err) },
+      'effect failed unexpectedly',
+    );
     return { status: 'retry', error: err instanceof Error ? err.name : 'error' };
   }
 
@@ -265,10 +275,18 @@ export class EffectRunner {
     let known: Versioned<CaseRecord> | undefined = version;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await updateCaseVersion(this.options.store, reference, (r) => (mine(r) ? this.outcome(r, key, performed) : r), known ? { known } : {});
+        return await updateCaseVersion(
+          this.options.store,
+          reference,
+          (r) => (mine(r) ? this.outcome(r, key, performed) : r),
+          known ? { known } : {},
+        );
       } catch (err) {
         if (!(err instanceof StoreBusyError) || attempt >= RECORD_ATTEMPTS) {
-          this.options.log.error({ job: 'effects', reference, effect: key, err: errorName(err) }, 'outcome not recorded: the effect may be done again');
+          this.options.log.error(
+            { job: 'effects', reference, effect: key, err: errorName(err) },
+            'outcome not recorded: the effect may be done again',
+          );
           return undefined;
         }
         known = undefined;
@@ -288,7 +306,9 @@ export class EffectRunner {
     const failedForGood = (r: CaseRecord, error: string) => {
       const failed = this.performer(effect).failed(effect, r, error);
       const followed = failed.change ? failed.change(r) : r;
-      const noticed = failed.notice ? owe(followed, { key: `notice:${key}`, kind: 'threadNotice', dueAt: at, payload: { text: failed.notice } }) : followed;
+      const noticed = failed.notice
+        ? owe(followed, { key: `notice:${key}`, kind: 'threadNotice', dueAt: at, payload: { text: failed.notice } })
+        : followed;
       return { record: noticed, audit: events(failed.audit) };
     };
     switch (attempt.status) {
@@ -302,7 +322,12 @@ export class EffectRunner {
         return failedForGood(completed(record, key, { status: 'failed', error: attempt.error }, at), attempt.error);
       case 'sent': {
         const { activityId, conversationId } = attempt;
-        const done = completed(record, key, { status: 'sent', ...(activityId && { activityId }), ...(conversationId && { conversationId }) }, at);
+        const done = completed(
+          record,
+          key,
+          { status: 'sent', ...(activityId && { activityId }), ...(conversationId && { conversationId }) },
+          at,
+        );
         return { record: attempt.change ? attempt.change(done) : done, audit: events(attempt.audit) };
       }
       case 'skipped': {
@@ -370,7 +395,10 @@ export class EffectRunner {
       try {
         await updateCaseVersion(this.options.store, reference, apply, { known: version });
       } catch (err) {
-        this.options.log.error({ job: 'effects', reference, err: errorName(err) }, 'reminder outcomes not recorded: they may be sent again');
+        this.options.log.error(
+          { job: 'effects', reference, err: errorName(err) },
+          'reminder outcomes not recorded: they may be sent again',
+        );
       }
     }
   }
@@ -380,4 +408,5 @@ export class EffectRunner {
 type Attempt = Performed | { status: 'retry' | 'failed'; error: string };
 
 /** What a log may say of an error: Panel's own failures by their message (no personal data), anything else by its name only. */
-const errorName = (err: unknown) => (err instanceof EffectFailure ? `${err.name}: ${err.message}` : err instanceof Error ? err.name : typeof err);
+const errorName = (err: unknown) =>
+  err instanceof EffectFailure ? `${err.name}: ${err.message}` : err instanceof Error ? err.name : typeof err;

@@ -41,17 +41,17 @@ export async function submitReferral(
     (sequence) => {
       const reference = formatReference(year, sequence);
       const record: CaseRecord = {
-      reference,
-      year,
-      sequence,
-      descriptor: describeAnonymously(referral.subject.ageGroup, sequence),
-      kind: referral.kind,
-      stage: 'referred',
-      receivedAt: now.toISOString(),
-      receivedOn: today,
-      referrerAadObjectId: input.caller.aadObjectId,
-      clocks,
-      referral,
+        reference,
+        year,
+        sequence,
+        descriptor: describeAnonymously(referral.subject.ageGroup, sequence),
+        kind: referral.kind,
+        stage: 'referred',
+        receivedAt: now.toISOString(),
+        receivedOn: today,
+        referrerAadObjectId: input.caller.aadObjectId,
+        clocks,
+        referral,
       };
       return owe(record, { key: CHANNEL_POST, kind: 'channelPost', dueAt: now.toISOString() });
     },

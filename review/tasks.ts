@@ -43,7 +43,13 @@ export function tasksFor(caller: Caller, cases: readonly CaseRecord[], directory
           request.addressees.some((a) => a.aadObjectId.toLowerCase() === me) ||
           (person?.agency === request.agencyId && person.roles.includes('lead'));
         if (mine && !request.current) {
-          tasks.owed.push({ reference: record.reference, descriptor: record.descriptor, agencyId: request.agencyId, dueOn: review.dueOn, onHold: record.hold !== undefined });
+          tasks.owed.push({
+            reference: record.reference,
+            descriptor: record.descriptor,
+            agencyId: request.agencyId,
+            dueOn: review.dueOn,
+            onHold: record.hold !== undefined,
+          });
         }
       }
     }
@@ -53,7 +59,9 @@ export function tasksFor(caller: Caller, cases: readonly CaseRecord[], directory
     }
     if (!businessUnit) continue;
     if (review && !review.closed && !record.hold) {
-      const late = progressOf(reviewProgress(review), today).filter((p) => p.state === 'overdue').map((p) => p.agencyId);
+      const late = progressOf(reviewProgress(review), today)
+        .filter((p) => p.state === 'overdue')
+        .map((p) => p.agencyId);
       if (late.length > 0) tasks.overdue.push({ reference: record.reference, agencyIds: late, dueOn: review.dueOn });
     }
     if (awaitsPanel(record)) tasks.awaitingPanel.push({ reference: record.reference, descriptor: record.descriptor });

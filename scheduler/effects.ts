@@ -10,7 +10,10 @@ interface Log {
  * and every `everyMinutes` in the partnership's timezone, never two at once in one
  * process. Several instances may sweep at once: each effect is taken by one of them.
  */
-export function scheduleEffects(runner: EffectRunner, options: { timezone: string; everyMinutes: number; log: Log }): { task: ScheduledTask; started: Promise<void> } {
+export function scheduleEffects(
+  runner: EffectRunner,
+  options: { timezone: string; everyMinutes: number; log: Log },
+): { task: ScheduledTask; started: Promise<void> } {
   const run = async () => {
     try {
       await runner.sweep();

@@ -20,12 +20,7 @@ export async function purgeExpiredCases(store: CaseStore, now: () => Date, log: 
  * The nightly retention purge. With several instances on one store each may run it;
  * deleting what is already deleted is harmless, so it needs no lease.
  */
-export function scheduleRetention(options: {
-  store: CaseStore;
-  timezone: string;
-  now: () => Date;
-  log: Logger;
-}): ScheduledTask {
+export function scheduleRetention(options: { store: CaseStore; timezone: string; now: () => Date; log: Logger }): ScheduledTask {
   return schedule(
     RETENTION_SCHEDULE,
     async () => {

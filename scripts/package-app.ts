@@ -76,16 +76,12 @@ export async function buildAppPackage(options: BuildAppPackageOptions): Promise<
   findPlaceholders(manifestJson, '', problems);
   problems.push(...(await validateAgainstBundledSchema(manifestJson)));
   if (typeof manifestJson.version === 'string' && !APP_VERSION.test(manifestJson.version)) {
-    problems.push(
-      `/version: must be MAJOR.MINOR.PATCH such as 1.0.0, got ${JSON.stringify(manifestJson.version)}`,
-    );
+    problems.push(`/version: must be MAJOR.MINOR.PATCH such as 1.0.0, got ${JSON.stringify(manifestJson.version)}`);
   }
   const icons = await readIcons(manifestJson, manifestDir, problems);
 
   if (problems.length > 0) {
-    throw new Error(
-      `Cannot build the Teams app package from ${manifestFile}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
+    throw new Error(`Cannot build the Teams app package from ${manifestFile}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 
   const files: Zippable = {
@@ -223,9 +219,7 @@ async function readIcons(manifest: { [key: string]: Json }, manifestDir: string,
     if (!dimensions) {
       problems.push(`${pointer}: ${entryName} is not a PNG file`);
     } else if (dimensions.width !== size || dimensions.height !== size) {
-      problems.push(
-        `${pointer}: ${entryName} must be ${size}×${size} pixels, is ${dimensions.width}×${dimensions.height}`,
-      );
+      problems.push(`${pointer}: ${entryName} must be ${size}×${size} pixels, is ${dimensions.width}×${dimensions.height}`);
     } else {
       icons.push({ entryName, bytes });
     }

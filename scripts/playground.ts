@@ -58,7 +58,10 @@ export async function startPlayground(options: {
   const url = `http://127.0.0.1:${port}`;
   // Listening comes a moment before the app is ready to answer; ask until it is.
   for (let attempt = 0; ; attempt++) {
-    const pong = await fetch(`${url}/_debug/ping`).then((r) => r.text(), () => '');
+    const pong = await fetch(`${url}/_debug/ping`).then(
+      (r) => r.text(),
+      () => '',
+    );
     if (pong.includes('pong')) break;
     if (attempt > 100) throw new Error('the Agents Playground did not answer /_debug/ping');
     await Promise.race([delay(100), exited]);

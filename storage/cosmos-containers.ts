@@ -79,9 +79,7 @@ async function keepIndexingPolicy(cases: Container, warn: ((message: string) => 
  * Connects, and creates the database and containers if they are missing, with their
  * partition keys and indexing policy; an older indexing policy is brought up to date.
  */
-export async function openContainers(
-  options: CosmosStoreOptions,
-): Promise<{ client: CosmosClient; cases: Container; meta: Container }> {
+export async function openContainers(options: CosmosStoreOptions): Promise<{ client: CosmosClient; cases: Container; meta: Container }> {
   const client = new CosmosClient({
     endpoint: options.endpoint,
     ...(options.key ? { key: options.key } : options.credential && { aadCredentials: options.credential }),

@@ -43,7 +43,10 @@ const auditOperation = (event: { caseId: string; at: string }, id = auditId(even
 async function batch(cases: Container, caseId: string, operations: OperationInput[], etagBefore: string | undefined): Promise<string> {
   try {
     // The test server wants the partition key on every operation; Cosmos DB takes it too.
-    const { result } = await cases.items.batch(operations.map((o) => ({ ...o, partitionKey: caseId })), caseId);
+    const { result } = await cases.items.batch(
+      operations.map((o) => ({ ...o, partitionKey: caseId })),
+      caseId,
+    );
     const first = result?.[0];
     if (first && result.every((r) => r.statusCode < 400)) return first.eTag ?? '';
   } catch (err) {
@@ -57,7 +60,10 @@ async function batch(cases: Container, caseId: string, operations: OperationInpu
 /** `CaseStore.replaceCase`: a plain conditional replace, or a batch when something is written beside it. */
 export async function replaceCase(cases: Container, record: CaseRecord, etag: string, also: CaseWrite): Promise<string> {
   const doc = caseDocument(record);
-  const beside = [...(also.audit ?? []).map((e) => auditOperation(e)), ...(also.items ?? []).map((i): OperationInput => ({ operationType: 'Create', resourceBody: toStored(i) as unknown as JSONObject }))];
+  const beside = [
+    ...(also.audit ?? []).map((e) => auditOperation(e)),
+    ...(also.items ?? []).map((i): OperationInput => ({ operationType: 'Create', resourceBody: toStored(i) as unknown as JSONObject })),
+  ];
   if (beside.length === 0) {
     const { etag: next } = await guard(`case ${record.reference}`, () =>
       cases.item('case', record.reference).replace(doc, { accessCondition: { type: 'IfMatch', condition: etag } }),
@@ -106,7 +112,12 @@ async function ensureCase(cases: Container, record: CaseRecord, actor: string): 
 async function makeCase(cases: Container, record: CaseRecord, actor: string): Promise<{ record: CaseRecord; created: boolean }> {
   const caseId = record.reference;
   try {
-    await batch(cases, caseId, [{ operationType: 'Create', resourceBody: caseDocument(record) }, auditOperation(createdEvent(record, actor), 'audit:0:created')], undefined);
+    await batch(
+      cases,
+      caseId,
+      [{ operationType: 'Create', resourceBody: caseDocument(record) }, auditOperation(createdEvent(record, actor), 'audit:0:created')],
+      undefined,
+    );
     return { record, created: true };
   } catch (err) {
     // The read-back found a case: another delivery's write won.

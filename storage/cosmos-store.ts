@@ -85,9 +85,7 @@ export class CosmosStore implements CaseStore {
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
-    await guard('audit', () =>
-      this.cases.items.create({ ...event, id: auditId(event.at), type: 'audit', caseId: event.caseId }),
-    );
+    await guard('audit', () => this.cases.items.create({ ...event, id: auditId(event.at), type: 'audit', caseId: event.caseId }));
   }
 
   async listAudit(caseId: string): Promise<AuditEvent[]> {
@@ -139,13 +137,16 @@ export class CosmosStore implements CaseStore {
   async listCaseItems<T>(caseId: string, type: CaseItemType): Promise<CaseItem<T>[]> {
     const { resources } = await guard('case items', () =>
       this.cases.items
-        .query<StoredCaseItem>({
-          query: "SELECT * FROM c WHERE c.caseId = @caseId AND c.type = 'caseItem' AND c.itemType = @type",
-          parameters: [
-            { name: '@caseId', value: caseId },
-            { name: '@type', value: type },
-          ],
-        }, { partitionKey: caseId })
+        .query<StoredCaseItem>(
+          {
+            query: "SELECT * FROM c WHERE c.caseId = @caseId AND c.type = 'caseItem' AND c.itemType = @type",
+            parameters: [
+              { name: '@caseId', value: caseId },
+              { name: '@type', value: type },
+            ],
+          },
+          { partitionKey: caseId },
+        )
         .fetchAll(),
     );
     return resources.map((r) => fromStored<T>(r)).sort(byAtThenId);

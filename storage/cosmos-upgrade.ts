@@ -23,7 +23,9 @@ export async function moveNotifications(cases: Container): Promise<number> {
       if (!resource) break;
       const { record } = withNotifications(strip<CaseRecord>(resource), old);
       try {
-        await guard('case', () => cases.item('case', caseId).replace(caseDocument(record), { accessCondition: { type: 'IfMatch', condition: etag } }));
+        await guard('case', () =>
+          cases.item('case', caseId).replace(caseDocument(record), { accessCondition: { type: 'IfMatch', condition: etag } }),
+        );
         break;
       } catch (err) {
         if (!(err instanceof ConflictError) || attempt === 5) throw err;

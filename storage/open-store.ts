@@ -5,8 +5,7 @@ import { SqliteStore } from './sqlite-store.js';
 
 /** Where cases are kept. Cosmos DB without a key signs in with Microsoft Entra ID. */
 export type StoreConfig =
-  | { kind: 'sqlite'; path: string; synchronous: 'normal' | 'full' }
-  | { kind: 'cosmos'; endpoint: string; database: string; key?: string };
+  { kind: 'sqlite'; path: string; synchronous: 'normal' | 'full' } | { kind: 'cosmos'; endpoint: string; database: string; key?: string };
 
 /**
  * The store the configuration names. Cosmos DB without a key signs in with

@@ -81,20 +81,21 @@ export class SqliteStore implements CaseStore {
     actor: string,
   ): Promise<{ record: CaseRecord; created: boolean }> {
     const create = this.db.transaction(() => {
-      const existing = this
-        .prepared<[string], { doc: string }>('SELECT doc FROM cases WHERE submission_key = ?')
-        .get(submissionKey);
+      const existing = this.prepared<[string], { doc: string }>('SELECT doc FROM cases WHERE submission_key = ?').get(submissionKey);
       if (existing) return { record: JSON.parse(existing.doc) as CaseRecord, created: false };
-      const { last } = this
-        .prepared<[number], { last: number }>(
-          `INSERT INTO sequences (year, last) VALUES (?, 1)
+      const { last } = this.prepared<[number], { last: number }>(
+        `INSERT INTO sequences (year, last) VALUES (?, 1)
            ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
-        )
-        .get(year)!;
+      ).get(year)!;
       const record = build(last);
-      this
-        .prepared('INSERT INTO cases (id, year, sequence, submission_key, doc, next_due) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(record.reference, year, last, submissionKey, JSON.stringify(record), nextDueAt(record) ?? null);
+      this.prepared('INSERT INTO cases (id, year, sequence, submission_key, doc, next_due) VALUES (?, ?, ?, ?, ?, ?)').run(
+        record.reference,
+        year,
+        last,
+        submissionKey,
+        JSON.stringify(record),
+        nextDueAt(record) ?? null,
+      );
       this.insertAudit(createdEvent(record, actor));
       return { record, created: true };
     });
@@ -108,28 +109,27 @@ export class SqliteStore implements CaseStore {
 
   async listOpenCases(page: { limit: number; continuation?: string }): Promise<Page<CaseRecord>> {
     // Keyset paging on the reference; the continuation is the last one returned.
-    const rows = this
-      .prepared<[string, number], { id: string; doc: string }>(
-        'SELECT id, doc FROM cases WHERE closed_at IS NULL AND id > ? ORDER BY id LIMIT ?',
-      )
-      .all(page.continuation ?? '', page.limit + 1);
+    const rows = this.prepared<[string, number], { id: string; doc: string }>(
+      'SELECT id, doc FROM cases WHERE closed_at IS NULL AND id > ? ORDER BY id LIMIT ?',
+    ).all(page.continuation ?? '', page.limit + 1);
     const items = rows.slice(0, page.limit).map((r) => JSON.parse(r.doc) as CaseRecord);
     const last = items.at(-1);
     return rows.length > page.limit && last ? { items, continuation: last.reference } : { items };
   }
 
   async getCaseVersion(reference: string): Promise<Versioned<CaseRecord> | undefined> {
-    const row = this
-      .prepared<[string], { doc: string; etag: number }>('SELECT doc, etag FROM cases WHERE id = ?')
-      .get(reference);
+    const row = this.prepared<[string], { doc: string; etag: number }>('SELECT doc, etag FROM cases WHERE id = ?').get(reference);
     return row ? { value: JSON.parse(row.doc) as CaseRecord, etag: String(row.etag) } : undefined;
   }
 
   async replaceCase(record: CaseRecord, etag: string, also: CaseWrite = {}): Promise<string> {
     const replace = this.db.transaction(() => {
-      const result = this
-        .prepared('UPDATE cases SET doc = ?, next_due = ?, etag = etag + 1 WHERE id = ? AND etag = ?')
-        .run(JSON.stringify(record), nextDueAt(record) ?? null, record.reference, Number(etag));
+      const result = this.prepared('UPDATE cases SET doc = ?, next_due = ?, etag = etag + 1 WHERE id = ? AND etag = ?').run(
+        JSON.stringify(record),
+        nextDueAt(record) ?? null,
+        record.reference,
+        Number(etag),
+      );
       if (result.changes !== 1) throw new ConflictError(`case ${record.reference}`);
       for (const event of also.audit ?? []) this.insertAudit(event);
       for (const item of also.items ?? []) this.insertItemOnce(item);
@@ -141,13 +141,11 @@ export class SqliteStore implements CaseStore {
   async listDueCases(before: string, page: { limit: number; continuation?: string }): Promise<Page<DueCase>> {
     // Keyset paging on (next_due, id): the continuation is the last row returned.
     const after: [string, string] = page.continuation ? (JSON.parse(page.continuation) as [string, string]) : ['', ''];
-    const rows = this
-      .prepared<[string, string, string, string, number], { id: string; next_due: string }>(
-        `SELECT id, next_due FROM cases
+    const rows = this.prepared<[string, string, string, string, number], { id: string; next_due: string }>(
+      `SELECT id, next_due FROM cases
          WHERE next_due IS NOT NULL AND next_due <= ? AND (next_due > ? OR (next_due = ? AND id > ?))
          ORDER BY next_due, id LIMIT ?`,
-      )
-      .all(before, after[0], after[0], after[1], page.limit + 1);
+    ).all(before, after[0], after[0], after[1], page.limit + 1);
     const items = rows.slice(0, page.limit).map((r) => ({ reference: r.id, dueAt: r.next_due }));
     const last = items.at(-1);
     return rows.length > page.limit && last ? { items, continuation: JSON.stringify([last.dueAt, last.reference]) } : { items };
@@ -158,14 +156,17 @@ export class SqliteStore implements CaseStore {
   }
 
   private insertAudit(event: AuditEvent): void {
-    this
-      .prepared('INSERT INTO audit (case_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(event.caseId, event.at, event.actor, event.action, event.detail ?? null);
+    this.prepared('INSERT INTO audit (case_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)').run(
+      event.caseId,
+      event.at,
+      event.actor,
+      event.action,
+      event.detail ?? null,
+    );
   }
 
   async listAudit(caseId: string): Promise<AuditEvent[]> {
-    return this
-      .prepared<[string], AuditRow>('SELECT case_id, at, actor, action, detail FROM audit WHERE case_id = ? ORDER BY id')
+    return this.prepared<[string], AuditRow>('SELECT case_id, at, actor, action, detail FROM audit WHERE case_id = ? ORDER BY id')
       .all(caseId)
       .map((r) => ({
         caseId: r.case_id,
@@ -182,9 +183,10 @@ export class SqliteStore implements CaseStore {
   }
 
   async putSetting<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void> {
-    this
-      .prepared('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-      .run(key, JSON.stringify(value));
+    this.prepared('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+      key,
+      JSON.stringify(value),
+    );
   }
 
   async addCaseItemOnce<T>(item: CaseItem<T>): Promise<boolean> {
@@ -192,34 +194,27 @@ export class SqliteStore implements CaseStore {
   }
 
   private insertItemOnce<T>(item: CaseItem<T>): boolean {
-    const result = this
-      .prepared(
-        `INSERT INTO case_items (case_id, id, type, at, doc) VALUES (?, ?, ?, ?, ?)
+    const result = this.prepared(
+      `INSERT INTO case_items (case_id, id, type, at, doc) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (case_id, id) DO NOTHING`,
-      )
-      .run(item.caseId, item.id, item.type, item.at, JSON.stringify(item.doc));
+    ).run(item.caseId, item.id, item.type, item.at, JSON.stringify(item.doc));
     return result.changes === 1;
   }
 
   async putCaseItem<T>(item: CaseItem<T>): Promise<void> {
-    this
-      .prepared(
-        `INSERT INTO case_items (case_id, id, type, at, doc) VALUES (?, ?, ?, ?, ?)
+    this.prepared(
+      `INSERT INTO case_items (case_id, id, type, at, doc) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (case_id, id) DO UPDATE SET type = excluded.type, at = excluded.at, doc = excluded.doc`,
-      )
-      .run(item.caseId, item.id, item.type, item.at, JSON.stringify(item.doc));
+    ).run(item.caseId, item.id, item.type, item.at, JSON.stringify(item.doc));
   }
 
   async getCaseItem<T>(caseId: string, id: string): Promise<CaseItem<T> | undefined> {
-    const row = this
-      .prepared<[string, string], CaseItemRow>('SELECT * FROM case_items WHERE case_id = ? AND id = ?')
-      .get(caseId, id);
+    const row = this.prepared<[string, string], CaseItemRow>('SELECT * FROM case_items WHERE case_id = ? AND id = ?').get(caseId, id);
     return row ? toCaseItem<T>(row) : undefined;
   }
 
   async listCaseItems<T>(caseId: string, type: CaseItemType): Promise<CaseItem<T>[]> {
-    return this
-      .prepared<[string, string], CaseItemRow>('SELECT * FROM case_items WHERE case_id = ? AND type = ? ORDER BY at, id')
+    return this.prepared<[string, string], CaseItemRow>('SELECT * FROM case_items WHERE case_id = ? AND type = ? ORDER BY at, id')
       .all(caseId, type)
       .map((r) => toCaseItem<T>(r));
   }
@@ -234,8 +229,7 @@ export class SqliteStore implements CaseStore {
 
   async purgeExpired(now: string): Promise<number> {
     const purge = this.db.transaction(() => {
-      const ids = this
-        .prepared<[string], { id: string }>('SELECT id FROM cases WHERE expires_at IS NOT NULL AND expires_at <= ?')
+      const ids = this.prepared<[string], { id: string }>('SELECT id FROM cases WHERE expires_at IS NOT NULL AND expires_at <= ?')
         .all(now)
         .map((r) => r.id);
       for (const id of ids) {

@@ -73,9 +73,7 @@ describe('buildAppPackage', () => {
     expect(manifest.$schema).toContain(`/v${manifest.manifestVersion}/MicrosoftTeams.schema.json`);
 
     expect(Buffer.from(entries['color.png']!).equals(await readFile(path.join(manifestDir, 'color.png')))).toBe(true);
-    expect(Buffer.from(entries['outline.png']!).equals(await readFile(path.join(manifestDir, 'outline.png')))).toBe(
-      true,
-    );
+    expect(Buffer.from(entries['outline.png']!).equals(await readFile(path.join(manifestDir, 'outline.png')))).toBe(true);
   });
 
   it('produces the same bytes for the same inputs', async () => {
@@ -109,9 +107,9 @@ describe('buildAppPackage', () => {
     const dir = await manifestCopy('bad-version', (manifest) => {
       manifest.version = 'not-a-version';
     });
-    await expect(
-      buildAppPackage({ botId: BOT_ID, outFile: path.join(tmp, 'bad-version.zip'), manifestDir: dir }),
-    ).rejects.toThrow(/\/version: must be MAJOR\.MINOR\.PATCH such as 1\.0\.0, got "not-a-version"/);
+    await expect(buildAppPackage({ botId: BOT_ID, outFile: path.join(tmp, 'bad-version.zip'), manifestDir: dir })).rejects.toThrow(
+      /\/version: must be MAJOR\.MINOR\.PATCH such as 1\.0\.0, got "not-a-version"/,
+    );
   });
 
   it('lists every problem, each with its path', async () => {
@@ -137,8 +135,8 @@ describe('buildAppPackage', () => {
   it('rejects icons of the wrong size', async () => {
     const dir = await manifestCopy('big-outline', () => {});
     await cp(path.join(dir, 'color.png'), path.join(dir, 'outline.png'));
-    await expect(
-      buildAppPackage({ botId: BOT_ID, outFile: path.join(tmp, 'big-outline.zip'), manifestDir: dir }),
-    ).rejects.toThrow(/\/icons\/outline: outline\.png must be 32×32 pixels, is 192×192/);
+    await expect(buildAppPackage({ botId: BOT_ID, outFile: path.join(tmp, 'big-outline.zip'), manifestDir: dir })).rejects.toThrow(
+      /\/icons\/outline: outline\.png must be 32×32 pixels, is 192×192/,
+    );
   });
 });

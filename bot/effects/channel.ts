@@ -23,7 +23,10 @@ export const channelPost = (deps: PanelDeps): Performer => ({
   async perform(_effect, record) {
     const channel = await deps.review.store.getSetting('referralChannel');
     if (!channel) throw new EffectFailure('no referral channel has been chosen', false);
-    const thread = await deps.sender.startThread(channel, { type: 'message', attachments: [CardFactory.adaptiveCard(caseCardOf(deps, record))] });
+    const thread = await deps.sender.startThread(channel, {
+      type: 'message',
+      attachments: [CardFactory.adaptiveCard(caseCardOf(deps, record))],
+    });
     return { status: 'sent', ...thread, audit: [{ action: 'channel.posted' }] };
   },
   failed: (_effect, _record, error) => ({ audit: [{ action: 'channel.post.failed', detail: error }] }),
@@ -55,26 +58,34 @@ export const threadNotice = (deps: PanelDeps): Performer => ({
 export const escalation = (deps: PanelDeps): Performer => ({
   async perform(effect, record) {
     const agencyId = effect.payload?.agencyId;
-    if (!stillWanted(record, effect)) return { status: 'skipped', error: 'no longer needed', audit: [{ action: 'reminder.skipped', detail: `agency=${agencyId}` }] };
+    if (!stillWanted(record, effect))
+      return { status: 'skipped', error: 'no longer needed', audit: [{ action: 'reminder.skipped', detail: `agency=${agencyId}` }] };
     const text = `${record.reference}: ${agencyName(deps, agencyId)}'s return is ${dueWords(record.rapidReview!.dueOn, today(deps), deps.review.calendar)}. Panel has reminded its leads each working day.`;
     if (!(await replyInCaseThread(deps, record, text))) throw new EffectFailure(NO_THREAD, false);
     return { status: 'sent', audit: [{ action: 'reminder.escalated', detail: `agency=${agencyId}` }] };
   },
-  failed: (effect, _record, error) => ({ audit: [{ action: 'reminder.failed', detail: `escalation agency=${effect.payload?.agencyId} reason=${error}` }] }),
+  failed: (effect, _record, error) => ({
+    audit: [{ action: 'reminder.failed', detail: `escalation agency=${effect.payload?.agencyId} reason=${error}` }],
+  }),
 });
 
 /** Whether a review's reminder still stands: the same decision, due date unmoved, not held or closed. */
 function reviewStillDue(record: CaseRecord, effect: Effect): boolean {
   const decision = currentDecision(record);
   return Boolean(
-    decision && !record.hold && !record.closedAt && String(decision.number) === effect.payload?.decision && record.clocks.reviewDue === effect.payload.dueOn,
+    decision &&
+    !record.hold &&
+    !record.closedAt &&
+    String(decision.number) === effect.payload?.decision &&
+    record.clocks.reviewDue === effect.payload.dueOn,
   );
 }
 
 /** A review's due date, said in the case's thread. */
 export const reviewReminder = (deps: PanelDeps): Performer => ({
   async perform(effect, record) {
-    if (!reviewStillDue(record, effect)) return { status: 'skipped', error: 'no longer needed', audit: [{ action: 'reminder.skipped', detail: 'review' }] };
+    if (!reviewStillDue(record, effect))
+      return { status: 'skipped', error: 'no longer needed', audit: [{ action: 'reminder.skipped', detail: 'review' }] };
     const decision = currentDecision(record)!;
     const dueOn = record.clocks.reviewDue!;
     const when = dueOn === today(deps) ? 'today' : `on ${date(dueOn)}`;

@@ -17,14 +17,25 @@ export const feedback = (deps: PanelDeps): Performer => ({
     const p = effect.payload ?? {};
     const decision = record.panel?.decisions.find((d) => String(d.number) === p.decision);
     if (!decision || !p.serviceUrl) {
-      return { status: 'skipped', error: 'the decision is not stored', audit: [{ action: 'decision.feedbackFailed', detail: 'no decision' }] };
+      return {
+        status: 'skipped',
+        error: 'the decision is not stored',
+        audit: [{ action: 'decision.feedbackFailed', detail: 'no decision' }],
+      };
     }
     const activityId = await sendToPerson(
       deps,
       { aadObjectId: record.referrerAadObjectId, serviceUrl: p.serviceUrl, ...(p.tenantId && { tenantId: p.tenantId }) },
-      { attachments: [CardFactory.adaptiveCard(feedbackCard(anonymise(record), decision))], summary: `Panel decision on ${record.reference}` },
+      {
+        attachments: [CardFactory.adaptiveCard(feedbackCard(anonymise(record), decision))],
+        summary: `Panel decision on ${record.reference}`,
+      },
     );
-    return { status: 'sent', ...(activityId && { activityId }), audit: [{ action: 'decision.feedbackSent', detail: `decision=${decision.number}` }] };
+    return {
+      status: 'sent',
+      ...(activityId && { activityId }),
+      audit: [{ action: 'decision.feedbackSent', detail: `decision=${decision.number}` }],
+    };
   },
   failed: (effect, record, error) => ({
     audit: [{ action: 'decision.feedbackFailed', detail: `decision=${effect.payload?.decision} reason=${error}` }],
@@ -41,7 +52,12 @@ export const decisionPost = (deps: PanelDeps): Performer => ({
     if (!channel) throw new EffectFailure('no panel channel has been chosen', false);
     const address = await postDecisionCard(deps, channel, record);
     if (!address) return { status: 'skipped', error: 'the vote is no longer open' };
-    return { status: 'sent', activityId: address.activityId, conversationId: address.conversationId, change: (r) => withBallotCard(r, number, address) };
+    return {
+      status: 'sent',
+      activityId: address.activityId,
+      conversationId: address.conversationId,
+      change: (r) => withBallotCard(r, number, address),
+    };
   },
   failed: (effect, _record, error) => ({ audit: [{ action: 'agenda.post.failed', detail: `ballot=${effect.payload?.ballot} ${error}` }] }),
 });
@@ -55,7 +71,8 @@ export const decisionCard = (deps: PanelDeps): Performer => ({
   async perform(_effect, record) {
     const now = deps.review.now();
     const since = openBallot(record)?.closing?.since;
-    if (since && closeFormOpen(record, now)) return { status: 'later', until: new Date(Date.parse(since) + CLOSE_FORM_HOLD_MINUTES * 60_000).toISOString() };
+    if (since && closeFormOpen(record, now))
+      return { status: 'later', until: new Date(Date.parse(since) + CLOSE_FORM_HOLD_MINUTES * 60_000).toISOString() };
     if (!(await updateDecisionCard(deps, record))) return { status: 'skipped', error: 'the case has no decision card' };
     return { status: 'sent' };
   },

@@ -16,7 +16,8 @@ const holdEnd = (deps: PanelDeps): Performer => ({
   async perform(effect, record) {
     const since = effect.payload?.since;
     const released = release(deps.review, record, since);
-    if (!released) return { status: 'skipped', error: 'the hold had already ended', audit: [{ action: 'case.holdEnded', detail: 'already ended' }] };
+    if (!released)
+      return { status: 'skipped', error: 'the hold had already ended', audit: [{ action: 'case.holdEnded', detail: 'already ended' }] };
     return {
       status: 'sent',
       audit: [{ action: 'case.offHold', detail: `workingDays=${released.heldWorkingDays}` }, { action: 'case.holdEnded' }],
@@ -30,7 +31,10 @@ const holdEnd = (deps: PanelDeps): Performer => ({
  * How each kind of effect is done, for the runner. `deps` is read when an effect is done,
  * as the runner is itself part of the deps the performers use.
  */
-export function createPerformers(deps: () => PanelDeps): { performers: Record<Exclude<EffectKind, 'reminder'>, Performer>; digest: DigestPerformer } {
+export function createPerformers(deps: () => PanelDeps): {
+  performers: Record<Exclude<EffectKind, 'reminder'>, Performer>;
+  digest: DigestPerformer;
+} {
   const lazy = (make: (d: PanelDeps) => Performer): Performer => ({
     perform: (effect, record) => make(deps()).perform(effect, record),
     failed: (effect, record, error) => make(deps()).failed(effect, record, error),

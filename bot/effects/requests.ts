@@ -50,7 +50,10 @@ export const leadRequest = (deps: PanelDeps): Performer => ({
       submissionId: deps.newId(),
       canHandOn: isLeadOf(deps.review, { aadObjectId: target.aadObjectId, displayName: '' }, target.agencyId),
     });
-    const activityId = await sendToPerson(deps, target, { attachments: [CardFactory.adaptiveCard(card)], summary: `Rapid review request ${record.reference}` });
+    const activityId = await sendToPerson(deps, target, {
+      attachments: [CardFactory.adaptiveCard(card)],
+      summary: `Rapid review request ${record.reference}`,
+    });
     const at = deps.review.now().toISOString();
     const plan = { ...deps.review.partnership, calendar: deps.review.calendar };
     return {
@@ -68,7 +71,12 @@ export const leadRequest = (deps: PanelDeps): Performer => ({
     const at = deps.review.now().toISOString();
     return {
       audit: [{ action: 'rapidReview.requestUndelivered', detail: `agency=${target.agencyId} to=${target.aadObjectId} reason=${error}` }],
-      change: (r) => refreshCard(withDelivery(r, target.agencyId, target.aadObjectId, { status: 'unreachable', reason: error, at, attempt: target.attempt }), CASE_CARD, at),
+      change: (r) =>
+        refreshCard(
+          withDelivery(r, target.agencyId, target.aadObjectId, { status: 'unreachable', reason: error, at, attempt: target.attempt }),
+          CASE_CARD,
+          at,
+        ),
       notice:
         `${record.reference}: Panel could not deliver the rapid review request to a safeguarding lead of ${agencyName(deps, target.agencyId)}: ${error}. ` +
         "The request is kept on the case. Ask them to open Panel in Teams, then press Resend undelivered requests on the case's card.",
@@ -109,11 +117,18 @@ export const reminderDigest = (deps: PanelDeps): DigestPerformer => ({
     await sendToPerson(
       deps,
       { aadObjectId: person, serviceUrl: chat?.serviceUrl ?? first.serviceUrl, ...(first.tenantId && { tenantId: first.tenantId }) },
-      { textFormat: 'markdown', text: ['**Reminder from Panel**: rapid review returns you owe. Open the request card to answer.', ...lines].join('\n') },
+      {
+        textFormat: 'markdown',
+        text: ['**Reminder from Panel**: rapid review returns you owe. Open the request card to answer.', ...lines].join('\n'),
+      },
     );
     for (const { effect, record } of wanted) {
       const detail = `agency=${effect.payload?.agencyId} to=${effect.payload?.aadObjectId}${late(effect) ? ' late=yes' : ''}`;
-      outcomes.set(digestKey(record.reference, effect.key), { status: 'sent', audit: [{ action: 'reminder.sent', detail }], change: planNext(deps, effect) });
+      outcomes.set(digestKey(record.reference, effect.key), {
+        status: 'sent',
+        audit: [{ action: 'reminder.sent', detail }],
+        change: planNext(deps, effect),
+      });
     }
     return outcomes;
   },

@@ -22,11 +22,16 @@ async function nextAgenda(deps: PanelDeps): Promise<Agenda> {
 
 /** The agenda as text: references, descriptors and kinds only, so it may be shown in a channel. */
 function agendaText(agenda: Agenda): string {
-  const heading = agenda.panelDate ? `**Agenda for the panel on ${date(agenda.panelDate)}**` : '**Agenda for the next panel** (no panel date is set)';
+  const heading = agenda.panelDate
+    ? `**Agenda for the panel on ${date(agenda.panelDate)}**`
+    : '**Agenda for the next panel** (no panel date is set)';
   if (agenda.cases.length === 0) {
     return `${heading}\nNo case is listed yet: a case is listed once its rapid review returns are collated, or when the business unit lists it.`;
   }
-  return [heading, ...agenda.cases.map((c) => `- ${c.reference} (${c.descriptor}): ${KIND_NAMES[c.kind]}${c.onHold ? ', on hold' : ''}`)].join('\n');
+  return [
+    heading,
+    ...agenda.cases.map((c) => `- ${c.reference} (${c.descriptor}): ${KIND_NAMES[c.kind]}${c.onHold ? ', on hold' : ''}`),
+  ].join('\n');
 }
 
 /** `agenda`: the next panel's cases, for the business unit and the panel. */
@@ -65,11 +70,19 @@ export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise
   const { store, now } = deps.review;
   const channel = await store.getSetting('panelChannel');
   if (!channel) {
-    await context.sendActivity("No panel channel is chosen yet: say **@Panel use this channel for the panel** in the panel's Teams channel.");
+    await context.sendActivity(
+      "No panel channel is chosen yet: say **@Panel use this channel for the panel** in the panel's Teams channel.",
+    );
     return;
   }
   // Once per message: a message Teams delivers again posts nothing more.
-  const marker = { caseId: PARTNERSHIP_AUDIT, id: `agenda:${context.activity.id ?? deps.newId()}`, type: 'agenda' as const, at: now().toISOString(), doc: {} };
+  const marker = {
+    caseId: PARTNERSHIP_AUDIT,
+    id: `agenda:${context.activity.id ?? deps.newId()}`,
+    type: 'agenda' as const,
+    at: now().toISOString(),
+    doc: {},
+  };
   if (!(await store.addCaseItemOnce(marker))) {
     await context.sendActivity('That agenda is posted already.');
     return;
@@ -88,9 +101,19 @@ export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise
   await deps.users.rememberTeam(deps, channel).catch((err: unknown) => {
     deps.log.warn({ err: loggableError(err) }, "the panel team's roster could not be read");
   });
-  const opened = await openVotes(deps.review, { caller, references: next.cases.map((c) => c.reference), ...(next.panelDate && { panelDate: next.panelDate }) });
+  const opened = await openVotes(deps.review, {
+    caller,
+    references: next.cases.map((c) => c.reference),
+    ...(next.panelDate && { panelDate: next.panelDate }),
+  });
   for (const record of opened) runAfterTurn(deps, record.reference);
-  await recordAudit(deps.review, PARTNERSHIP_AUDIT, caller.aadObjectId, 'agenda.posted', `panel=${next.panelDate ?? 'none'} cases=${next.cases.map((c) => c.reference).join(',')}`);
+  await recordAudit(
+    deps.review,
+    PARTNERSHIP_AUDIT,
+    caller.aadObjectId,
+    'agenda.posted',
+    `panel=${next.panelDate ?? 'none'} cases=${next.cases.map((c) => c.reference).join(',')}`,
+  );
   deps.log.info({ command: 'post agenda', cases: next.cases.length }, 'agenda posted');
   await context.sendActivity(
     next.cases.length

@@ -11,13 +11,11 @@ import { parseReference } from '../../review/case.js';
 export const referralEnvelope = z.object({ submissionId: z.string().uuid() }).passthrough();
 
 export const caseEnvelope = z.object({
-  reference: z
-    .string()
-    .transform((s, ctx) => {
-      const ref = parseReference(s);
-      if (!ref) ctx.addIssue({ code: 'custom', message: 'not a case reference' });
-      return ref ?? '';
-    }),
+  reference: z.string().transform((s, ctx) => {
+    const ref = parseReference(s);
+    if (!ref) ctx.addIssue({ code: 'custom', message: 'not a case reference' });
+    return ref ?? '';
+  }),
 });
 
 /** For a case that does not exist, or a button whose data names none. */

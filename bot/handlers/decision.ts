@@ -43,7 +43,10 @@ async function backFromCloseForm(deps: PanelDeps, record: CaseRecord, caller: Ca
 /** The caller's own view, saying the vote cannot close until the quorum has voted. */
 const tooFewVotes = (deps: PanelDeps, record: CaseRecord, caller: Caller, cast: number) =>
   ownView(deps, record, caller, {
-    banner: { text: `The vote cannot close yet: ${deps.review.partnership.panel.quorum} votes are needed and ${cast} have been cast.`, style: 'attention' },
+    banner: {
+      text: `The vote cannot close yet: ${deps.review.partnership.panel.quorum} votes are needed and ${cast} have been cast.`,
+      style: 'attention',
+    },
   });
 
 /**
@@ -52,7 +55,11 @@ const tooFewVotes = (deps: PanelDeps, record: CaseRecord, caller: Caller, cast: 
  * who may close), their own view; for the rest of the business unit, the card everyone
  * sees, told who votes. Anyone else is only told who votes.
  */
-export async function showDecision(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+export async function showDecision(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const { aadObjectId } = action.caller;
@@ -66,7 +73,13 @@ export async function showDecision(context: TurnContext, deps: PanelDeps, data: 
   // A voter's view of a decided vote holds its rationale, which may name people: a view to record.
   const decided = record.panel?.ballot?.closedAt !== undefined;
   if (decided && (mayVote(deps.review, aadObjectId) || closesAs(deps.review, aadObjectId))) {
-    await store.appendAudit({ caseId: record.reference, at: now().toISOString(), actor: aadObjectId, action: 'decision.viewed', detail: `decision=${record.panel?.ballot?.number}` });
+    await store.appendAudit({
+      caseId: record.reference,
+      at: now().toISOString(),
+      actor: aadObjectId,
+      action: 'decision.viewed',
+      detail: `decision=${record.panel?.ballot?.number}`,
+    });
   }
   return view;
 }
@@ -94,7 +107,10 @@ export async function vote(context: TurnContext, deps: PanelDeps, data: Record<s
     default: {
       const reference = result.record.reference;
       if (result.status !== 'unchanged') runAfterTurn(deps, reference, result.version);
-      const said = result.choice === 'conflict' ? 'You declared a conflict of interest and abstain.' : `Your vote is recorded: ${outcomeName(result.record.kind, result.choice)}.`;
+      const said =
+        result.choice === 'conflict'
+          ? 'You declared a conflict of interest and abstain.'
+          : `Your vote is recorded: ${outcomeName(result.record.kind, result.choice)}.`;
       return ownView(deps, result.record, action.caller, { banner: { text: said, style: 'good' } });
     }
   }
@@ -105,7 +121,11 @@ export async function vote(context: TurnContext, deps: PanelDeps, data: Record<s
  * they close or go back, the shared card is held still, so an update does not take the
  * form (and what they typed) from them.
  */
-export async function closeVoteForm(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+export async function closeVoteForm(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const result = await openCloseForm(deps.review, action);
@@ -129,7 +149,11 @@ export async function closeVoteForm(context: TurnContext, deps: PanelDeps, data:
  * `decision.close`: records the decision once, with every vote; the result shows on the
  * card; the referrer is told; the business unit's card updates.
  */
-export async function closeVoteNow(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+export async function closeVoteNow(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const result = await closeVote(deps.review, { ...action, data, origin: originOf(context) });
@@ -157,7 +181,9 @@ export async function closeVoteNow(context: TurnContext, deps: PanelDeps, data: 
     case 'decided': {
       const { record } = result;
       runAfterTurn(deps, record.reference);
-      return ownView(deps, record, action.caller, { banner: { text: 'The decision is recorded. The referrer is being told.', style: 'good' } });
+      return ownView(deps, record, action.caller, {
+        banner: { text: 'The decision is recorded. The referrer is being told.', style: 'good' },
+      });
     }
   }
 }

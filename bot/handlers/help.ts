@@ -30,7 +30,7 @@ export async function help(context: TurnContext, deps: PanelDeps): Promise<void>
       '- **View details** on a referral card in that channel: the full referral, shown to you alone',
       '- **Start rapid review** on that card: ask the agencies what they knew; the card shows their returns as they arrive',
       '- **Close returns**, then **View collation** (or **collation REF-…** here): the returns, agency by agency',
-      '- **Put on hold** and **Take off hold** on that card: the case\'s clocks and reminders stop, then resume',
+      "- **Put on hold** and **Take off hold** on that card: the case's clocks and reminders stop, then resume",
       "- **@Panel use this channel for the panel** in the panel's channel, then **agenda** and **post agenda** (which opens each case's vote)",
       '- **List for panel** on a case card: on the next agenda before its returns are in',
     );

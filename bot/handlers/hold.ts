@@ -26,7 +26,11 @@ export async function chooseHold(context: TurnContext, deps: PanelDeps, data: Re
  * `case.confirmHold`: puts the case on hold, once however often it is pressed. A hold
  * with an end date ends by itself then, through the effects sweep.
  */
-export async function confirmHold(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+export async function confirmHold(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const result = await putOnHold(deps.review, { ...action, data });
@@ -41,7 +45,11 @@ export async function confirmHold(context: TurnContext, deps: PanelDeps, data: R
 }
 
 /** `case.release`: takes the case off hold; its deadlines move on by the working days it was held. */
-export async function releaseHold(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+export async function releaseHold(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const result = await takeOffHold(deps.review, action);

@@ -17,16 +17,26 @@ export async function myTasks(context: TurnContext, deps: PanelDeps): Promise<vo
   const agency = (id: string) => partnership.agencies.find((a) => a.id === id)?.name ?? id;
   const sections: string[][] = [
     tasks.owed.length
-      ? ['**Returns you owe**', ...tasks.owed.map((o) => `- ${o.reference} (${o.descriptor}), ${agency(o.agencyId)}: ${o.onHold ? 'the case is on hold' : dueWords(o.dueOn, today, calendar)}`)]
+      ? [
+          '**Returns you owe**',
+          ...tasks.owed.map(
+            (o) =>
+              `- ${o.reference} (${o.descriptor}), ${agency(o.agencyId)}: ${o.onHold ? 'the case is on hold' : dueWords(o.dueOn, today, calendar)}`,
+          ),
+        ]
       : [],
     tasks.overdue.length
-      ? ['**Overdue returns**', ...tasks.overdue.map((o) => `- ${o.reference}: ${o.agencyIds.map(agency).join(', ')} (${dueWords(o.dueOn, today, calendar)})`)]
+      ? [
+          '**Overdue returns**',
+          ...tasks.overdue.map((o) => `- ${o.reference}: ${o.agencyIds.map(agency).join(', ')} (${dueWords(o.dueOn, today, calendar)})`),
+        ]
       : [],
-    tasks.awaitingPanel.length
-      ? ['**Awaiting the panel**', ...tasks.awaitingPanel.map((c) => `- ${c.reference} (${c.descriptor})`)]
-      : [],
+    tasks.awaitingPanel.length ? ['**Awaiting the panel**', ...tasks.awaitingPanel.map((c) => `- ${c.reference} (${c.descriptor})`)] : [],
     tasks.votes.length
-      ? ["**Votes waiting for you** (on the decision card in the panel's channel)", ...tasks.votes.map((c) => `- ${c.reference} (${c.descriptor})`)]
+      ? [
+          "**Votes waiting for you** (on the decision card in the panel's channel)",
+          ...tasks.votes.map((c) => `- ${c.reference} (${c.descriptor})`),
+        ]
       : [],
     tasks.onHold.length
       ? ['**On hold**', ...tasks.onHold.map((c) => `- ${c.reference}: ${c.until ? `until ${date(c.until)}` : 'until further notice'}`)]

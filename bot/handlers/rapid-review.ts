@@ -19,11 +19,7 @@ export const COLLATION_REFUSED = 'Only the business unit and the panel can read 
 const caseCard = (deps: PanelDeps, record: CaseRecord) => channelCaseCard(anonymise(record), progressContext(deps));
 
 /** The case a business-unit member's button is about, or the answer to give anyone else. */
-export async function businessUnitCase(
-  context: TurnContext,
-  deps: PanelDeps,
-  data: Record<string, unknown>,
-): Promise<CaseRecord | string> {
+export async function businessUnitCase(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<CaseRecord | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   if (!deps.review.directory.hasRole(action.caller.aadObjectId, 'businessUnit')) return BUSINESS_UNIT_ONLY;
@@ -150,9 +146,7 @@ export async function collationCommand(context: TurnContext, deps: PanelDeps): P
     return;
   }
   const answer = await viewCollation(context, deps, { reference });
-  await context.sendActivity(
-    typeof answer === 'string' ? answer : { type: 'message', attachments: [CardFactory.adaptiveCard(answer)] },
-  );
+  await context.sendActivity(typeof answer === 'string' ? answer : { type: 'message', attachments: [CardFactory.adaptiveCard(answer)] });
 }
 
 /**

@@ -32,7 +32,8 @@ const ONLY_LEADS_HAND_ON = "Only the agency's safeguarding lead can hand the req
 const REFUSALS: Record<AnswerRefusal, (reference: string) => string> = {
   notRequested: () => NOT_ENTITLED,
   notEntitled: () => NOT_ENTITLED,
-  closed: (reference) => `The business unit has closed returns for ${reference}. Nothing was changed; contact them if something is missing.`,
+  closed: (reference) =>
+    `The business unit has closed returns for ${reference}. Nothing was changed; contact them if something is missing.`,
   pastDue: (reference) =>
     `The due date for ${reference} has passed, so the return can no longer be amended. Contact the business unit if something is missing.`,
 };
@@ -66,13 +67,7 @@ function statusOf(deps: PanelDeps, record: CaseRecord, agencyId: string): Reques
   return { kind: 'open' };
 }
 
-function requestCardFor(
-  deps: PanelDeps,
-  caller: Caller,
-  record: CaseRecord,
-  agencyId: string,
-  status?: RequestStatus,
-): AdaptiveCardJson {
+function requestCardFor(deps: PanelDeps, caller: Caller, record: CaseRecord, agencyId: string, status?: RequestStatus): AdaptiveCardJson {
   return requestCard({
     canHandOn: isLeadOf(deps.review, caller, agencyId),
     record,
@@ -106,7 +101,11 @@ function formFor(
 }
 
 /** `return.showRequest`: back to the request card. */
-export async function showRequest(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+export async function showRequest(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
   const request = parseRequest(context, data);
   if (typeof request === 'string') return request;
   const standing = await viewRequest(deps.review, request);
@@ -115,7 +114,11 @@ export async function showRequest(context: TurnContext, deps: PanelDeps, data: R
 }
 
 /** `return.open`: the return form, from the agency's draft, or its current return to amend. */
-export async function openReturnForm(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+export async function openReturnForm(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
   const request = parseRequest(context, data);
   if (typeof request === 'string') return request;
   const result = await openReturn(deps.review, request);
@@ -128,7 +131,11 @@ export async function openReturnForm(context: TurnContext, deps: PanelDeps, data
 const afterReturn = (deps: PanelDeps, reference: string): void => runAfterTurn(deps, reference);
 
 /** `return.submit`: records the return, or shows the form again with its problems beside their fields. */
-export async function submitReturnForm(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+export async function submitReturnForm(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
   const caller = callerOf(context);
   if (!caller) return NO_IDENTITY;
   const envelope = submissionEnvelope.safeParse(data);
@@ -145,7 +152,11 @@ export async function submitReturnForm(context: TurnContext, deps: PanelDeps, da
 }
 
 /** `return.nil`: "we had no involvement", in one press. */
-export async function submitNilReturn(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+export async function submitNilReturn(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
   const caller = callerOf(context);
   if (!caller) return NO_IDENTITY;
   const envelope = submissionEnvelope.safeParse(data);
@@ -177,7 +188,11 @@ export async function saveDraft(context: TurnContext, deps: PanelDeps, data: Rec
 }
 
 /** `return.chooseDelegate`: the colleagues of the agency the request can be handed to. */
-export async function chooseDelegate(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+export async function chooseDelegate(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
   const request = parseRequest(context, data);
   if (typeof request === 'string') return request;
   const standing = await entitled(deps.review, request, true);

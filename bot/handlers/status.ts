@@ -25,6 +25,9 @@ export async function status(context: TurnContext, deps: PanelDeps): Promise<voi
     await context.sendActivity(`There is no case ${reference} that you can see.`);
     return;
   }
-  const card = view.access === 'details' ? caseDetailsCard(view.record, { inChannel: false, rapidReview: reviewContext(deps) }) : caseStatusCard(anonymise(view.record));
+  const card =
+    view.access === 'details'
+      ? caseDetailsCard(view.record, { inChannel: false, rapidReview: reviewContext(deps) })
+      : caseStatusCard(anonymise(view.record));
   await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
 }

@@ -30,7 +30,10 @@ const PURPOSES = {
       "This is the panel's channel now. The business unit can post each panel's agenda here: references, anonymous descriptors " +
       'and kinds of review; never a name, date of birth or address.',
   },
-} as const satisfies Record<string, { setting: 'referralChannel' | 'panelChannel'; audit: AuditAction; roles: readonly Role[]; refused: string; chosen: string }>;
+} as const satisfies Record<
+  string,
+  { setting: 'referralChannel' | 'panelChannel'; audit: AuditAction; roles: readonly Role[]; refused: string; chosen: string }
+>;
 
 export type ChannelPurpose = keyof typeof PURPOSES;
 

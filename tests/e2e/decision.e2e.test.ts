@@ -6,7 +6,14 @@ import { VERBS } from '../../cards/verbs.js';
 import type { DecisionRecord } from '../../review/decision.js';
 import { cardAction, personalMessage, type PersonKey } from '../support/activities.js';
 import { PERSONAL_VALUES, validReferralForm } from '../support/referral-form.js';
-import { cardFiller, openPlayground, PLAYGROUND, samChoosesChannel, SCREENSHOTS, type PlaygroundSession } from '../support/playground-session.js';
+import {
+  cardFiller,
+  openPlayground,
+  PLAYGROUND,
+  samChoosesChannel,
+  SCREENSHOTS,
+  type PlaygroundSession,
+} from '../support/playground-session.js';
 
 /**
  * The panel decides in the Agents Playground's team channel, with Priya Shah (a panel
@@ -57,7 +64,10 @@ describe('the panel votes in the Agents Playground', () => {
     await card.waitFor();
     // Teams asks for her own view by itself (refresh); the Playground does not, so she asks.
     await card.getByRole('button', { name: 'Open my vote' }).click();
-    await card.getByRole('radiogroup', { name: /Outcome/ }).getByRole('radio', { name: 'Partnership review', exact: true }).check();
+    await card
+      .getByRole('radiogroup', { name: /Outcome/ })
+      .getByRole('radio', { name: 'Partnership review', exact: true })
+      .check();
     await card.getByRole('button', { name: 'Vote' }).click();
     // Everyone's card updates in place ("1 of 9 have voted"); Teams would then refresh hers.
     await session.dev.panel.deps.background.idle();
@@ -80,7 +90,10 @@ describe('the panel votes in the Agents Playground', () => {
     });
     expect(closed).toMatch(/Decided: Partnership review/);
     await session.dev.panel.deps.background.idle();
-    await decisionCard().getByText(/Decided: Partnership review/).first().waitFor();
+    await decisionCard()
+      .getByText(/Decided: Partnership review/)
+      .first()
+      .waitFor();
     const text = (await decisionCard().textContent()) ?? '';
     for (const value of PERSONAL_VALUES) expect(text).not.toContain(value);
     await decisionCard().screenshot({ path: join(SCREENSHOTS, 'decision-result.png') });

@@ -14,7 +14,7 @@ import { validReferralForm } from '../support/referral-form.js';
  * start come through Panel's endpoint as the other people; the request reaches Alex's
  * chat in the Playground, and Alex answers it there.
  */
-describe("a lead answers a rapid review request in the Agents Playground", () => {
+describe('a lead answers a rapid review request in the Agents Playground', () => {
   let session: PlaygroundSession;
   let page: Page;
   let reference = '';
@@ -41,13 +41,24 @@ describe("a lead answers a rapid review request in the Agents Playground", () =>
     await compose.click();
     await page.keyboard.type('help');
     await page.getByRole('button', { name: 'Send Message' }).click();
-    await page.getByText(/rapid review/i).first().waitFor();
+    await page
+      .getByText(/rapid review/i)
+      .first()
+      .waitFor();
 
     expect((await samChoosesChannel(session)).status).toBe(200);
-    const ack = await invoke(cardAction(session.serviceUrl, 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+    const ack = await invoke(
+      cardAction(session.serviceUrl, 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+    );
     reference = /REF-\d{4}-\d{4}/.exec(ack)![0];
     const started = await invoke(
-      cardAction(session.serviceUrl, 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police,education', dueOn: '2026-12-11' }, 'channel'),
+      cardAction(
+        session.serviceUrl,
+        'sam',
+        VERBS.confirmRapidReview,
+        { reference, agencies: 'police,education', dueOn: '2026-12-11' },
+        'channel',
+      ),
     );
     expect(started).toMatch(/0 of 2 returns/);
   }, 60_000);
@@ -64,7 +75,10 @@ describe("a lead answers a rapid review request in the Agents Playground", () =>
     const filler = cardFiller(page, form);
     await filler.radio(/Was your agency involved/, 'Yes');
     await filler.pickDate(/Involved from/, '2025-09-01');
-    await filler.fill(form.getByRole('textbox', { name: /Brief overview/ }), 'Two call-outs to the home in October; a DASH risk assessment was done.');
+    await filler.fill(
+      form.getByRole('textbox', { name: /Brief overview/ }),
+      'Two call-outs to the home in October; a DASH risk assessment was done.',
+    );
     await filler.radio(/criteria for a review met/, 'The criteria for a review are met');
     await filler.fill(form.getByRole('textbox', { name: /^Why/ }), 'Police and the school both held information that was not shared.');
     await filler.picture(form, 'return-form.png');
@@ -73,7 +87,9 @@ describe("a lead answers a rapid review request in the Agents Playground", () =>
     const received = page.locator('.ac-adaptiveCard', { hasText: "Police's return was received" });
     await received.waitFor();
     const stored = await session.dev.panel.deps.review.store.listCaseItems<StoredReturn>(reference, 'return');
-    expect(stored.map((i) => i.doc)).toMatchObject([{ agencyId: 'police', involved: true, involvedFrom: '2025-09-01', criteriaView: 'met' }]);
+    expect(stored.map((i) => i.doc)).toMatchObject([
+      { agencyId: 'police', involved: true, involvedFrom: '2025-09-01', criteriaView: 'met' },
+    ]);
   }, 60_000);
 
   it('the case card in the Referrals channel shows the progress, without the name', async () => {

@@ -14,7 +14,9 @@ describe("the panel's channel and agenda", () => {
 
   const reply = async (who: PersonKey, text: string, where: 'personal' | 'panel' = 'personal') => {
     const before = connector.calls.length;
-    await panel.send(where === 'personal' ? personalMessage(serviceUrl(), who, text) : channelMention(serviceUrl(), who, text, PANEL_CHANNEL));
+    await panel.send(
+      where === 'personal' ? personalMessage(serviceUrl(), who, text) : channelMention(serviceUrl(), who, text, PANEL_CHANNEL),
+    );
     const to = where === 'personal' ? `/v3/conversations/a:personal-${who}/activities` : `/v3/conversations/${PANEL_CHANNEL};messageid=`;
     return String(connector.calls.slice(before).find((c) => c.method === 'POST' && c.path.startsWith(to))?.body.text);
   };
@@ -27,10 +29,14 @@ describe("the panel's channel and agenda", () => {
   });
 
   it('a case goes on the agenda of its panel once its returns are collated', async () => {
-    const ack = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+    const ack = await panel.invoke(
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+    );
     reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
     expect(await reply('priya', 'agenda')).toMatch(/No case is listed yet/);
-    await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police', dueOn: '2026-12-11' }, 'channel'));
+    await panel.invoke(
+      cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police', dueOn: '2026-12-11' }, 'channel'),
+    );
     await panel.idle();
     await panel.invoke(cardAction(serviceUrl(), 'alex', VERBS.nilReturn, { reference, agencyId: 'police', submissionId: randomUUID() }));
     // Received Tue 1 Dec: the 25 Dec panel, a bank holiday, sits on Tue 29 Dec.
@@ -49,7 +55,11 @@ describe("the panel's channel and agenda", () => {
     expect(posted?.body).toMatchObject({ channelData: { channel: { id: PANEL_CHANNEL } } });
     expect(String((posted?.body.activity as { text?: string }).text)).toContain(reference);
     const audit = await panel.store.listAudit('partnership');
-    expect(audit.at(-1)).toMatchObject({ action: 'agenda.posted', actor: PEOPLE.sam.aadObjectId, detail: `panel=2026-12-29 cases=${reference}` });
+    expect(audit.at(-1)).toMatchObject({
+      action: 'agenda.posted',
+      actor: PEOPLE.sam.aadObjectId,
+      detail: `panel=2026-12-29 cases=${reference}`,
+    });
   });
 
   it('the same message delivered twice posts the agenda once', async () => {

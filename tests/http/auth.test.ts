@@ -75,7 +75,9 @@ describe('with BOT_TENANT_ID set', () => {
 
   it('a card action from another tenant is refused with 403', async () => {
     const res = await panel.send(
-      elsewhere(cardAction(serviceUrl(), 'dana', VERBS.chooseReferralKind, { submissionId: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b', kind: 'sar' })),
+      elsewhere(
+        cardAction(serviceUrl(), 'dana', VERBS.chooseReferralKind, { submissionId: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b', kind: 'sar' }),
+      ),
     );
     expect(res.status).toBe(403);
   });

@@ -70,9 +70,13 @@ describe('posting a referral to the business unit channel', () => {
     expect(post).toMatchObject({ status: 'sent', conversationId: `${REFERRALS_CHANNEL};messageid=${post?.activityId}` });
 
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals', OTHER_CHANNEL));
-    await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police', dueOn: '2026-12-11' }, 'channel'));
+    await panel.invoke(
+      cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police', dueOn: '2026-12-11' }, 'channel'),
+    );
     await panel.idle();
     const updates = connector.matching('PUT', new RegExp(`/activities/${post?.activityId}$`));
-    expect(updates.map((c) => c.path)).toEqual([`/v3/conversations/${REFERRALS_CHANNEL};messageid=${post?.activityId}/activities/${post?.activityId}`]);
+    expect(updates.map((c) => c.path)).toEqual([
+      `/v3/conversations/${REFERRALS_CHANNEL};messageid=${post?.activityId}/activities/${post?.activityId}`,
+    ]);
   });
 });

@@ -10,7 +10,8 @@ import type { CosmosTestServer } from '../support/cosmos-test-server.js';
 import { NOW } from '../support/panel-harness.js';
 import { validReferralForm } from '../support/referral-form.js';
 
-const actAs = ({ panel, serviceUrl }: HttpSuite) =>
+const actAs =
+  ({ panel, serviceUrl }: HttpSuite) =>
   (who: PersonKey, verb: string, data: Record<string, unknown>, where: 'personal' | 'channel' | 'panel' = 'panel') =>
     panel.invoke(cardAction(serviceUrl(), who, verb, data, where));
 
@@ -67,7 +68,9 @@ describe.each(STORES)("the chair's close form, kept while they write, on $name",
 
     // A late vote is counted, and the card the chair is writing on is left alone.
     const before = puts().length;
-    expect(texts((await vote('ellis', reference, 'noReview')).value)).toContain('Your vote is recorded: No LCSPR: the criteria are not met.');
+    expect(texts((await vote('ellis', reference, 'noReview')).value)).toContain(
+      'Your vote is recorded: No LCSPR: the criteria are not met.',
+    );
     await panel.idle();
     expect((await ballot())?.votes).toHaveLength(3);
     expect(puts()).toHaveLength(before);
@@ -90,7 +93,13 @@ describe.each(STORES)("the chair's close form, kept while they write, on $name",
       // The close updates the card for everyone.
       await act('jo', VERBS.closeVoteForm, { reference, ballot: '1' });
       const rationale = 'Agencies missed chances to share what they knew; a review will find the learning.';
-      const done = await act('jo', VERBS.closeVote, { reference, ballot: '1', rationale, reviewer: 'local', notices: 'nationalPanel,ofsted' });
+      const done = await act('jo', VERBS.closeVote, {
+        reference,
+        ballot: '1',
+        rationale,
+        reviewer: 'local',
+        notices: 'nationalPanel,ofsted',
+      });
       expect(texts(done.value).join('\n')).toMatch(/Decided: Partnership review\./);
       await panel.idle();
       expect(shown()).toMatch(/Decided: Partnership review\./);

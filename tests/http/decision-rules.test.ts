@@ -40,7 +40,9 @@ describe("the panel's vote as the partnership file sets it", () => {
     reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
     await act('sam', VERBS.listForPanel, { reference }, 'channel');
     await panel.send(personalMessage(serviceUrl(), 'sam', 'post agenda'));
-    const posted = connector.calls.find((c) => c.path === '/v3/conversations' && JSON.stringify(c.body).includes(`Panel decision: ${reference}`));
+    const posted = connector.calls.find(
+      (c) => c.path === '/v3/conversations' && JSON.stringify(c.body).includes(`Panel decision: ${reference}`),
+    );
     const card = cardOf(posted!.body.activity as Json);
     expect(texts(card).join('\n')).toContain('Rapid review: None: listed by the business unit');
     // The business unit may close, so Teams shows them their own view too. Jo has not

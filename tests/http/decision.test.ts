@@ -28,10 +28,16 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
   const say = async (who: PersonKey, text: string) => {
     const before = connector.calls.length;
     await panel.send(personalMessage(serviceUrl(), who, text));
-    return String(connector.calls.slice(before).find((c) => c.method === 'POST' && c.path.startsWith(`/v3/conversations/a:personal-${who}/activities`))?.body.text);
+    return String(
+      connector.calls.slice(before).find((c) => c.method === 'POST' && c.path.startsWith(`/v3/conversations/a:personal-${who}/activities`))
+        ?.body.text,
+    );
   };
   /** Everything Panel posted or updated in the panel's channel. */
-  const panelChannelCalls = () => connector.calls.filter((c) => c.path.startsWith(`/v3/conversations/${PANEL_CHANNEL}`) || JSON.stringify(c.body).includes(PANEL_CHANNEL));
+  const panelChannelCalls = () =>
+    connector.calls.filter(
+      (c) => c.path.startsWith(`/v3/conversations/${PANEL_CHANNEL}`) || JSON.stringify(c.body).includes(PANEL_CHANNEL),
+    );
   /** The case's decision card as everyone in the channel last saw it. */
   const sharedCard = (reference: string): Json => {
     const cards = panelChannelCalls()
@@ -68,7 +74,9 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
     await panel.idle();
     for (const reference of Object.values(ref)) {
       const card = sharedCard(reference);
-      expect(texts(card).join('\n')).toMatch(/Voting is open: 0 of 9 have voted\. Votes stay hidden until the vote closes\. 2 votes are needed/);
+      expect(texts(card).join('\n')).toMatch(
+        /Voting is open: 0 of 9 have voted\. Votes stay hidden until the vote closes\. 2 votes are needed/,
+      );
       expect(texts(card)).toContain('Police return: Nil return: not involved');
       expect(texts(card).join('\n')).toContain('Local child safeguarding practice review (LCSPR) with an independent reviewer');
       const refresh = card.refresh as { action: Json; userIds: string[] };
@@ -130,7 +138,13 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
     expect(await decisionOf(ref.a)).toBeUndefined();
 
     const rationale = 'Two agencies missed chances to share information; a partnership review will find the learning.';
-    const done = await act('jo', VERBS.closeVote, { reference: ref.a, ballot: '1', rationale, reviewer: 'independent', notices: 'nationalPanel,ofsted' });
+    const done = await act('jo', VERBS.closeVote, {
+      reference: ref.a,
+      ballot: '1',
+      rationale,
+      reviewer: 'independent',
+      notices: 'nationalPanel,ofsted',
+    });
     expect(texts(done.value).join('\n')).toMatch(/Decided: Partnership review\./);
     expect(texts(done.value)).toContain(rationale);
     const decision = await decisionOf(ref.a);
@@ -197,20 +211,30 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
     // Her own view of the decided vote shows the rationale: recorded as a view.
     const seen = await act('sasha', VERBS.showDecision, { reference: ref.a });
     expect(texts(seen.value).join('\n')).toContain('Two agencies missed');
-    expect((await panel.store.listAudit(ref.a)).at(-1)).toMatchObject({ action: 'decision.viewed', actor: PEOPLE.sasha.aadObjectId, detail: 'decision=1' });
+    expect((await panel.store.listAudit(ref.a)).at(-1)).toMatchObject({
+      action: 'decision.viewed',
+      actor: PEOPLE.sasha.aadObjectId,
+      detail: 'decision=1',
+    });
   });
 
   it('a vote by someone without a panel role is refused; only the chair closes', async () => {
     for (const who of ['alex', 'sam', 'dana'] as const) {
       expect((await vote(who, ref.b, 'noReview')).value).toBe(VOTERS_ONLY);
     }
-    expect((await act('priya', VERBS.closeVote, { reference: ref.b, ballot: '1', rationale: 'x' })).value).toBe('Only the independent chair can close the vote.');
+    expect((await act('priya', VERBS.closeVote, { reference: ref.b, ballot: '1', rationale: 'x' })).value).toBe(
+      'Only the independent chair can close the vote.',
+    );
     expect((await panel.store.getCase(ref.b))?.panel?.ballot?.votes).toEqual([]);
     // Whether a reference exists is not said to someone who may not vote.
     expect((await vote('alex', 'REF-2026-9999', 'noReview')).value).toBe(VOTERS_ONLY);
 
     const audit = await panel.store.listAudit(ref.b);
-    expect(audit.filter((e) => e.action === 'vote.refused').map((e) => e.actor)).toEqual([PEOPLE.alex.aadObjectId, PEOPLE.sam.aadObjectId, PEOPLE.dana.aadObjectId]);
+    expect(audit.filter((e) => e.action === 'vote.refused').map((e) => e.actor)).toEqual([
+      PEOPLE.alex.aadObjectId,
+      PEOPLE.sam.aadObjectId,
+      PEOPLE.dana.aadObjectId,
+    ]);
     expect(audit.map((e) => e.action)).toContain('vote.close.refused');
   });
 
@@ -254,7 +278,8 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
 
   it('eight members voting within the same 100 ms are all counted, with no error', async () => {
     const answers = await Promise.all(MEMBERS.map((who) => vote(who, ref.c, 'onHold')));
-    for (const answer of answers) expect(texts(answer.value)).toContain('Your vote is recorded: On hold: listed again at every panel until decided.');
+    for (const answer of answers)
+      expect(texts(answer.value)).toContain('Your vote is recorded: On hold: listed again at every panel until decided.');
     const votes = (await panel.store.getCase(ref.c))?.panel?.ballot?.votes;
     expect(votes?.map((v) => v.voter).sort()).toEqual(MEMBERS.map((who) => PEOPLE[who].aadObjectId).sort());
     expect((await panel.store.listAudit(ref.c)).filter((e) => e.action === 'vote.cast')).toHaveLength(8);
@@ -263,7 +288,12 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
   });
 
   it('on hold: the case is held, and listed again at the next panel, where a new decision supersedes it', async () => {
-    await act('jo', VERBS.closeVote, { reference: ref.c, ballot: '1', rationale: 'Awaiting the outcome of the criminal investigation.', holdUntil: '' });
+    await act('jo', VERBS.closeVote, {
+      reference: ref.c,
+      ballot: '1',
+      rationale: 'Awaiting the outcome of the criminal investigation.',
+      holdUntil: '',
+    });
     const held = await panel.store.getCase(ref.c);
     expect(held).toMatchObject({ stage: 'decided', hold: { by: PEOPLE.jo.aadObjectId } });
     expect(held?.hold?.until).toBeUndefined();
@@ -280,7 +310,13 @@ describe.each(STORES)('the panel decision, over HTTP, on $name', ({ store }) => 
     expect((await panel.store.getCase(ref.c))?.panel?.ballot).toMatchObject({ number: 2, panelDate: '2027-01-25', votes: [] });
     await vote('priya', ref.c, 'singleAgency', '2');
     await vote('quinn', ref.c, 'singleAgency', '2');
-    await act('jo', VERBS.closeVote, { reference: ref.c, ballot: '2', rationale: 'The investigation has concluded.', reviewer: 'local', notices: '' });
+    await act('jo', VERBS.closeVote, {
+      reference: ref.c,
+      ballot: '2',
+      rationale: 'The investigation has concluded.',
+      reviewer: 'local',
+      notices: '',
+    });
     const decided = await panel.store.getCase(ref.c);
     expect(decided?.hold).toBeUndefined();
     expect(decided?.panel?.decisions.map((d) => [d.number, d.outcome, d.supersedes])).toEqual([

@@ -13,8 +13,7 @@ describe.each(STORES)('submitting a referral more than once, on $name', ({ store
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
   });
 
-  const referenceIn = (body: { value: unknown }) =>
-    /Referral received: (REF-\d{4}-\d{4})/.exec(texts(body.value).join('\n'))?.[1];
+  const referenceIn = (body: { value: unknown }) => /Referral received: (REF-\d{4}-\d{4})/.exec(texts(body.value).join('\n'))?.[1];
   const channelPosts = async () => {
     await panel.idle();
     return connector.matching('POST', /^\/v3\/conversations$/).length;
@@ -50,9 +49,7 @@ describe.each(STORES)('submitting a referral more than once, on $name', ({ store
 
   it('the same submission id from another person is their own referral', async () => {
     const submissionId = randomUUID();
-    const mine = await panel.invoke(
-      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId }),
-    );
+    const mine = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId }));
     const theirs = await panel.invoke(
       cardAction(serviceUrl(), 'alex', VERBS.submitReferral, {
         ...validReferralForm({ referrerName: 'Alex Jones', referrerAgency: 'police' }),
@@ -65,9 +62,7 @@ describe.each(STORES)('submitting a referral more than once, on $name', ({ store
   it('twenty referrals at once get twenty distinct references, without errors', async () => {
     const answers = await Promise.all(
       Array.from({ length: 20 }, () =>
-        panel.invoke(
-          cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
-        ),
+        panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() })),
       ),
     );
     const references = answers.map(referenceIn);

@@ -29,14 +29,19 @@ describe('effects left undone by a crash', () => {
       submission,
       2026,
       (n) => {
-        const made = owe(caseRecord({ reference: formatReference(2026, n), sequence: n }), { key: 'channel-post', kind: 'channelPost', dueAt: TEN_MINUTES_AGO });
+        const made = owe(caseRecord({ reference: formatReference(2026, n), sequence: n }), {
+          key: 'channel-post',
+          kind: 'channelPost',
+          dueAt: TEN_MINUTES_AGO,
+        });
         return lease ? { ...made, effects: { 'channel-post': { ...made.effects!['channel-post']!, lease } } } : made;
       },
       'x',
     );
     return record.reference;
   }
-  const channelPosts = () => connector.matching('POST', /^\/v3\/conversations$/).filter((c) => JSON.stringify(c.body).includes(REFERRALS_CHANNEL));
+  const channelPosts = () =>
+    connector.matching('POST', /^\/v3\/conversations$/).filter((c) => JSON.stringify(c.body).includes(REFERRALS_CHANNEL));
 
   it('a channel post whose runner died is posted once, however many sweeps run; one still held waits', async () => {
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
@@ -59,7 +64,11 @@ describe('effects left undone by a crash', () => {
     const target = { agencyId: 'la', aadObjectId: PEOPLE.lee.aadObjectId, attempt: 1 };
     await updateCase(panel.store, reference, (r) =>
       owe(
-        withRapidReview(r, { agencies: ['la'], dueOn: localDate('2026-12-11'), by: PEOPLE.sam.aadObjectId, at: TEN_MINUTES_AGO }, partnership),
+        withRapidReview(
+          r,
+          { agencies: ['la'], dueOn: localDate('2026-12-11'), by: PEOPLE.sam.aadObjectId, at: TEN_MINUTES_AGO },
+          partnership,
+        ),
         ...requestsOwed([target], { serviceUrl: serviceUrl() }, TEN_MINUTES_AGO),
       ),
     );

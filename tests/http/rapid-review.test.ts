@@ -109,7 +109,9 @@ describe.each(STORES)('a rapid review, over HTTP, on $name', ({ store }) => {
     await panel.idle();
     for (const who of Object.values(LEADS)) expect(await requestsTo(who), who).toHaveLength(1);
     // Chris's chat was created for the request, addressed by their Entra object id.
-    const created = connector.matching('POST', /^\/v3\/conversations$/).find((c) => JSON.stringify(c.body.members).includes(PEOPLE.chris.aadObjectId));
+    const created = connector
+      .matching('POST', /^\/v3\/conversations$/)
+      .find((c) => JSON.stringify(c.body.members).includes(PEOPLE.chris.aadObjectId));
     expect(created?.body).toMatchObject({ isGroup: false });
     const audit = await panel.store.listAudit(reference);
     expect(audit.filter((e) => e.action === 'rapidReview.started')).toHaveLength(1);
@@ -142,7 +144,10 @@ describe.each(STORES)('a rapid review, over HTTP, on $name', ({ store }) => {
   it('a full return', async () => {
     const form = await answer('lee', 'la', VERBS.openReturn);
     expect(input(form.value, 'involved').value).toBe('');
-    const card = await answer('lee', 'la', VERBS.submitReturn, { ...fullReturn('Known to children’s social care since March.'), submissionId: randomUUID() });
+    const card = await answer('lee', 'la', VERBS.submitReturn, {
+      ...fullReturn('Known to children’s social care since March.'),
+      submissionId: randomUUID(),
+    });
     expect(texts(card.value).join('\n')).toMatch(/Local Authority's return was received. You can amend it until Fri 11 Dec 2026/);
     await panel.idle();
     expect(progress()).toMatch(/2 of 5 returns: Local Authority ✓/);
@@ -150,7 +155,9 @@ describe.each(STORES)('a rapid review, over HTTP, on $name', ({ store }) => {
 
   it('an incomplete return names each problem beside its field and keeps what was typed', async () => {
     const submissionId = randomUUID();
-    const card = (await answer('morgan', 'mh', VERBS.submitReturn, { involved: 'yes', overview: '', involvedFrom: '2099-01-01', submissionId })).value;
+    const card = (
+      await answer('morgan', 'mh', VERBS.submitReturn, { involved: 'yes', overview: '', involvedFrom: '2099-01-01', submissionId })
+    ).value;
     expect(errorUnder(card, 'overview')).toMatch(/overview/);
     expect(errorUnder(card, 'involvedFrom')).toMatch(/future/);
     expect(errorUnder(card, 'criteriaView')).toMatch(/view/);
@@ -159,7 +166,12 @@ describe.each(STORES)('a rapid review, over HTTP, on $name', ({ store }) => {
   });
 
   it('a draft is saved, found again, then completed; the ICB adds other health providers', async () => {
-    const draft = { involved: 'yes', overview: 'Health visiting: started', provider1Name: 'Riverside GP practice', provider1Summary: 'Two appointments missed.' };
+    const draft = {
+      involved: 'yes',
+      overview: 'Health visiting: started',
+      provider1Name: 'Riverside GP practice',
+      provider1Summary: 'Two appointments missed.',
+    };
     const saved = await answer('ravi', 'icb', VERBS.saveReturnDraft, draft);
     expect(texts(saved.value).join('\n')).toMatch(/Draft saved/);
     const reopened = await answer('ravi', 'icb', VERBS.openReturn);
@@ -179,7 +191,10 @@ describe.each(STORES)('a rapid review, over HTTP, on $name', ({ store }) => {
   it('an amendment replaces the current return and keeps the first', async () => {
     const form = await answer('lee', 'la', VERBS.openReturn);
     expect(input(form.value, 'overview').value).toBe('Known to children’s social care since March.');
-    await answer('lee', 'la', VERBS.submitReturn, { ...fullReturn('Known since March; a strategy meeting in May.'), submissionId: randomUUID() });
+    await answer('lee', 'la', VERBS.submitReturn, {
+      ...fullReturn('Known since March; a strategy meeting in May.'),
+      submissionId: randomUUID(),
+    });
     const la = (await panel.store.listCaseItems<StoredReturn>(reference, 'return')).filter((i) => i.doc.agencyId === 'la');
     expect(la).toHaveLength(2);
     const current = (await panel.store.getCase(reference))?.rapidReview?.requests.find((r) => r.agencyId === 'la')?.current;
@@ -285,7 +300,9 @@ describe('a rapid review, when answers and leads go wrong', () => {
   it('a lead who cannot be reached (403, then a chat that is gone: 404) is reported to the business unit and recorded', async () => {
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
     await panel.send(personalMessage(serviceUrl(), 'lee', 'help'));
-    const ack = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+    const ack = await panel.invoke(
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+    );
     reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
     await panel.idle();
     const isFor = (call: ConnectorCall, who: PersonKey) => JSON.stringify(call.body.members ?? []).includes(PEOPLE[who].aadObjectId);
@@ -297,7 +314,15 @@ describe('a rapid review, when answers and leads go wrong', () => {
       if (call.path === '/v3/conversations' && isFor(call, 'lee')) return { status: 404, body: { error: { code: 'NotFound' } } };
       return undefined;
     });
-    await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'la,police,education', dueOn: '2026-12-11' }, 'channel'));
+    await panel.invoke(
+      cardAction(
+        serviceUrl(),
+        'sam',
+        VERBS.confirmRapidReview,
+        { reference, agencies: 'la,police,education', dueOn: '2026-12-11' },
+        'channel',
+      ),
+    );
     await panel.idle();
     connector.respondWith(() => undefined);
 
@@ -334,7 +359,9 @@ describe('a rapid review, when answers and leads go wrong', () => {
     await Promise.all([press(), press()]);
     await panel.idle();
     for (const who of ['lee', 'chris'] as const) {
-      const sent = connector.calls.slice(before).filter((c) => c.path === chatPath(who) && JSON.stringify(c.body).includes('Rapid review request'));
+      const sent = connector.calls
+        .slice(before)
+        .filter((c) => c.path === chatPath(who) && JSON.stringify(c.body).includes('Rapid review request'));
       expect(sent, who).toHaveLength(1);
     }
     const review = (await panel.store.getCase(reference))!.rapidReview!;
@@ -342,14 +369,18 @@ describe('a rapid review, when answers and leads go wrong', () => {
     const card = cardOf(connector.matching('PUT', /messageid=/).at(-1)!.body);
     expect(texts(card).join('\n')).not.toMatch(/not reached/);
     expect(actions(card).map((a) => a.verb)).not.toContain(VERBS.resendRequests);
-    expect((await panel.invoke(cardAction(serviceUrl(), 'alex', VERBS.resendRequests, { reference }, 'channel'))).value).toMatch(/Only the business unit/);
+    expect((await panel.invoke(cardAction(serviceUrl(), 'alex', VERBS.resendRequests, { reference }, 'channel'))).value).toMatch(
+      /Only the business unit/,
+    );
   });
 
   it('a return from someone who is not a lead of a requested agency is refused, audited, and nothing is stored', async () => {
     const data = { reference, submissionId: randomUUID(), ...fullReturn('Not mine to give') };
     const byPanelMember = await panel.invoke(cardAction(serviceUrl(), 'priya', VERBS.submitReturn, { ...data, agencyId: 'police' }));
     const byOtherLead = await panel.invoke(cardAction(serviceUrl(), 'alex', VERBS.submitReturn, { ...data, agencyId: 'la' }));
-    const forUnaskedAgency = await panel.invoke(cardAction(serviceUrl(), 'ravi', VERBS.nilReturn, { reference, agencyId: 'icb', submissionId: randomUUID() }));
+    const forUnaskedAgency = await panel.invoke(
+      cardAction(serviceUrl(), 'ravi', VERBS.nilReturn, { reference, agencyId: 'icb', submissionId: randomUUID() }),
+    );
     for (const answer of [byPanelMember, byOtherLead, forUnaskedAgency]) expect(answer.value).toBe(NOT_ENTITLED);
     expect(await panel.store.listCaseItems(reference, 'return')).toEqual([]);
     const refusals = (await panel.store.listAudit(reference)).filter((e) => e.action === 'return.refused');
@@ -362,7 +393,9 @@ describe('a rapid review, when answers and leads go wrong', () => {
 
   it('throttled sends (429, then 201) are retried: each lead gets exactly one message', async () => {
     for (const who of ['ravi', 'morgan'] as const) await panel.send(personalMessage(serviceUrl(), who, 'help'));
-    const ack = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+    const ack = await panel.invoke(
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+    );
     const second = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
     await panel.idle();
     const throttled = new Set<string>();
@@ -372,7 +405,15 @@ describe('a rapid review, when answers and leads go wrong', () => {
       return { status: 429, headers: { 'retry-after': '0' }, body: { error: { code: 'TooManyRequests' } } };
     });
     const before = connector.calls.length;
-    await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference: second, agencies: 'icb,police,mh', dueOn: '2026-12-11' }, 'channel'));
+    await panel.invoke(
+      cardAction(
+        serviceUrl(),
+        'sam',
+        VERBS.confirmRapidReview,
+        { reference: second, agencies: 'icb,police,mh', dueOn: '2026-12-11' },
+        'channel',
+      ),
+    );
     await panel.idle();
     connector.respondWith(() => undefined);
     for (const who of ['ravi', 'alex', 'morgan'] as const) {
@@ -384,13 +425,29 @@ describe('a rapid review, when answers and leads go wrong', () => {
   });
 
   it('an agency with no lead listed is reported once, when the requests go out', async () => {
-    const ack = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+    const ack = await panel.invoke(
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+    );
     const third = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
     await panel.idle();
     const before = connector.calls.length;
-    await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference: third, agencies: 'probation,police', dueOn: '2026-12-11' }, 'channel'));
+    await panel.invoke(
+      cardAction(
+        serviceUrl(),
+        'sam',
+        VERBS.confirmRapidReview,
+        { reference: third, agencies: 'probation,police', dueOn: '2026-12-11' },
+        'channel',
+      ),
+    );
     await panel.idle();
-    await panel.invoke(cardAction(serviceUrl(), 'alex', VERBS.delegateRequest, { reference: third, agencyId: 'police', colleague: PEOPLE.taylor.aadObjectId }));
+    await panel.invoke(
+      cardAction(serviceUrl(), 'alex', VERBS.delegateRequest, {
+        reference: third,
+        agencyId: 'police',
+        colleague: PEOPLE.taylor.aadObjectId,
+      }),
+    );
     await panel.idle();
     const reports = connector.calls
       .slice(before)
@@ -409,15 +466,26 @@ describe('two leads of one agency answering at once', () => {
   const { panel, serviceUrl } = httpSuite({ PARTNERSHIP_FILE: file });
 
   it('both returns are kept in the history, the later is current, and neither gets an error', async () => {
-    const ack = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+    const ack = await panel.invoke(
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+    );
     const reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
-    await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police,la', dueOn: '2026-12-11' }, 'channel'));
+    await panel.invoke(
+      cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police,la', dueOn: '2026-12-11' }, 'channel'),
+    );
     await panel.idle();
     const review = (await panel.store.getCase(reference))!.rapidReview!;
     expect(review.requests[0]!.addressees.map((a) => a.as)).toEqual(['lead', 'lead']);
 
     const submit = (who: PersonKey, overview: string) =>
-      panel.invoke(cardAction(serviceUrl(), who, VERBS.submitReturn, { reference, agencyId: 'police', submissionId: randomUUID(), ...fullReturn(overview) }));
+      panel.invoke(
+        cardAction(serviceUrl(), who, VERBS.submitReturn, {
+          reference,
+          agencyId: 'police',
+          submissionId: randomUUID(),
+          ...fullReturn(overview),
+        }),
+      );
     const answers = await Promise.all([submit('alex', 'From Alex'), submit('taylor', 'From Taylor')]);
     for (const answer of answers) expect(texts(answer.value).join('\n')).toMatch(/Police's return was received/);
     const items = await panel.store.listCaseItems<StoredReturn>(reference, 'return');

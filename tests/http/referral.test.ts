@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DETAILS_REFUSED } from '../../bot/handlers/case-details.js';
 import { VERBS } from '../../cards/verbs.js';
-import {
-  cardAction,
-  channelMention,
-  personalMessage,
-  PEOPLE,
-  REFERRALS_CHANNEL,
-} from '../support/activities.js';
+import { cardAction, channelMention, personalMessage, PEOPLE, REFERRALS_CHANNEL } from '../support/activities.js';
 import { actions, cardOf, errorUnder, input, texts, type Json } from '../support/cards.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
 import { PERSONAL_VALUES, validReferralForm } from '../support/referral-form.js';
@@ -82,9 +76,7 @@ describe.each(STORES)('a referral, over HTTP, on $name', ({ store }) => {
   });
 
   it('choosing the kind gives the form, with the referrer named from Teams', async () => {
-    const res = await panel.invoke(
-      cardAction(serviceUrl(), 'dana', VERBS.chooseReferralKind, { submissionId, kind: 'lcspr' }),
-    );
+    const res = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.chooseReferralKind, { submissionId, kind: 'lcspr' }));
     expect(res.type).toBe('application/vnd.microsoft.card.adaptive');
     const card = res.value;
     expect(input(card, 'referrerName').value).toBe('Dana Evans');
@@ -108,9 +100,7 @@ describe.each(STORES)('a referral, over HTTP, on $name', ({ store }) => {
   });
 
   it('a valid submit stores the case and acknowledges it with its reference and dates', async () => {
-    const res = await panel.invoke(
-      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId }),
-    );
+    const res = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId }));
     const shown = texts(res.value).join('\n');
     reference = 'REF-2026-0001';
     expect(shown).toMatch(/Referral received: REF-2026-0001/);
@@ -143,9 +133,7 @@ describe.each(STORES)('a referral, over HTTP, on $name', ({ store }) => {
   });
 
   it('View details shows the whole referral to a business-unit member alone, and is audited', async () => {
-    const res = await panel.invoke(
-      cardAction(serviceUrl(), 'sam', VERBS.viewCaseDetails, { reference }, 'channel'),
-    );
+    const res = await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.viewCaseDetails, { reference }, 'channel'));
     const shown = texts(res.value).join('\n');
     expect(shown).toMatch(/Charlie Brook/);
     expect(shown).toMatch(/Morgan Brook/);
@@ -155,9 +143,7 @@ describe.each(STORES)('a referral, over HTTP, on $name', ({ store }) => {
   });
 
   it('View details is refused to anyone else, and the refusal is audited', async () => {
-    const res = await panel.invoke(
-      cardAction(serviceUrl(), 'priya', VERBS.viewCaseDetails, { reference }, 'channel'),
-    );
+    const res = await panel.invoke(cardAction(serviceUrl(), 'priya', VERBS.viewCaseDetails, { reference }, 'channel'));
     expect(res.type).toBe('application/vnd.microsoft.activity.message');
     expect(res.value).toBe(DETAILS_REFUSED);
     const audit = await panel.store.listAudit(reference);

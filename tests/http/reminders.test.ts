@@ -15,8 +15,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** `npm run panel -- …`, as a separate process. */
 function panelCommand(args: string[], env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/panel.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
-      resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      ['scripts/panel.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, ...env } },
+      (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -68,10 +71,14 @@ describe.each(STORES)('reminders, on $name', ({ store }) => {
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
     for (const who of ['alex', 'lee'] as PersonKey[]) await panel.send(personalMessage(serviceUrl(), who, 'help'));
     for (let i = 0; i < 2; i++) {
-      const ack = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+      const ack = await panel.invoke(
+        cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+      );
       const reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
       references.push(reference);
-      await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police,la', dueOn: '2026-12-11' }, 'channel'));
+      await panel.invoke(
+        cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police,la', dueOn: '2026-12-11' }, 'channel'),
+      );
       await panel.idle();
     }
     // Nothing is due yet on Tue 1 Dec, nor the next Monday.
@@ -106,7 +113,9 @@ describe.each(STORES)('reminders, on $name', ({ store }) => {
   it('once the local authority returns, its lead is not reminded again', async () => {
     panel.clock = new Date('2026-12-09T11:00:00Z');
     for (const reference of references) {
-      await panel.invoke(cardAction(serviceUrl(), 'lee', VERBS.submitReturn, { reference, agencyId: 'la', submissionId: randomUUID(), ...fullReturn }));
+      await panel.invoke(
+        cardAction(serviceUrl(), 'lee', VERBS.submitReturn, { reference, agencyId: 'la', submissionId: randomUUID(), ...fullReturn }),
+      );
     }
     await panel.idle();
     // Wed 9 Dec has no reminder; Panel is down on Thu 10 Dec (1 working day before).
@@ -131,10 +140,13 @@ describe.each(STORES)('reminders, on $name', ({ store }) => {
     const reply = async (who: PersonKey) => {
       const before = connector.calls.length;
       await panel.send(personalMessage(serviceUrl(), who, 'my tasks'));
-      return String(connector.calls.slice(before).find((c) => c.path.startsWith(`/v3/conversations/a:personal-${who}/activities`))?.body.text);
+      return String(
+        connector.calls.slice(before).find((c) => c.path.startsWith(`/v3/conversations/a:personal-${who}/activities`))?.body.text,
+      );
     };
     const alex = await reply('alex');
-    for (const reference of references) expect(alex).toMatch(new RegExp(`${reference} \\(Young Person \\w\\), Police: 1 working day overdue`));
+    for (const reference of references)
+      expect(alex).toMatch(new RegExp(`${reference} \\(Young Person \\w\\), Police: 1 working day overdue`));
     expect(await reply('lee')).toBe('You have nothing to do in Panel just now.');
     const sam = await reply('sam');
     expect(sam).toMatch(/\*\*Overdue returns\*\*/);
@@ -148,7 +160,9 @@ describe.each(STORES)('reminders, on $name', ({ store }) => {
       sent = await remindersDuring(() => sweepAt('2026-12-15T09:05:00Z'));
     });
     expect(sent.alex).toEqual([expect.stringMatching(/2 working days overdue/)]);
-    expect(escalations.sort()).toEqual(references.map((r) => expect.stringMatching(new RegExp(`^${r}: Police's return is 2 working days overdue`))));
+    expect(escalations.sort()).toEqual(
+      references.map((r) => expect.stringMatching(new RegExp(`^${r}: Police's return is 2 working days overdue`))),
+    );
     const audit = await panel.store.listAudit(references[0]!);
     expect(audit.filter((e) => e.action === 'reminder.escalated')).toHaveLength(1);
   });
@@ -156,7 +170,9 @@ describe.each(STORES)('reminders, on $name', ({ store }) => {
   it('once the police return, nothing more is sent', async () => {
     panel.clock = new Date('2026-12-15T12:00:00Z');
     for (const reference of references) {
-      await panel.invoke(cardAction(serviceUrl(), 'alex', VERBS.submitReturn, { reference, agencyId: 'police', submissionId: randomUUID(), ...fullReturn }));
+      await panel.invoke(
+        cardAction(serviceUrl(), 'alex', VERBS.submitReturn, { reference, agencyId: 'police', submissionId: randomUUID(), ...fullReturn }),
+      );
     }
     await panel.idle();
     expect(await remindersDuring(() => sweepAt('2026-12-16T09:05:00Z'))).toEqual({});
@@ -180,16 +196,22 @@ describe('a case on hold', () => {
     await panel.idle();
   };
   const remindersToAlex = () =>
-    connector.calls.filter((c) => c.path === '/v3/conversations/a:personal-alex/activities' && String(c.body.text).startsWith('**Reminder'));
+    connector.calls.filter(
+      (c) => c.path === '/v3/conversations/a:personal-alex/activities' && String(c.body.text).startsWith('**Reminder'),
+    );
   const hold = (who: PersonKey, data: Record<string, unknown>) =>
     panel.invoke(cardAction(serviceUrl(), who, VERBS.confirmHold, { reference, ...data }, 'channel'));
 
   it('only the business unit puts it on hold, with a reason; the channel sees the date, never the reason', async () => {
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
     await panel.send(personalMessage(serviceUrl(), 'alex', 'help'));
-    const ack = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+    const ack = await panel.invoke(
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+    );
     reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
-    await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police,la', dueOn: '2026-12-11' }, 'channel'));
+    await panel.invoke(
+      cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police,la', dueOn: '2026-12-11' }, 'channel'),
+    );
     await panel.idle();
 
     panel.clock = new Date('2026-12-07T10:00:00Z');
@@ -230,7 +252,10 @@ describe('a case on hold', () => {
 
   it('npm run panel -- reminders --dry-run --at … prints the reminders due then', async () => {
     // Run alongside the server (not blocking it), as an operator would.
-    const run = await panelCommand(['reminders', '--dry-run', '--at', '2026-12-17T09:00'], { LOCAL_MODE: 'true', SQLITE_PATH: panel.dbPath });
+    const run = await panelCommand(['reminders', '--dry-run', '--at', '2026-12-17T09:00'], {
+      LOCAL_MODE: 'true',
+      SQLITE_PATH: panel.dbPath,
+    });
     expect(run.stderr).toBe('');
     expect(run.stdout.split('\n')).toEqual([
       // 1 working day before Fri 18 Dec; oldest first, then by key.
@@ -249,7 +274,9 @@ describe('a case on hold', () => {
     await hold('sam', { reason: 'Family liaison in progress', until: '' });
     expect((await panel.store.getCase(reference))?.hold).toMatchObject({ sinceOn: '2026-12-15' });
     panel.clock = new Date('2026-12-17T11:00:00Z');
-    expect((await panel.invoke(cardAction(serviceUrl(), 'alex', VERBS.releaseHold, { reference }, 'channel'))).value).toMatch(/Only the business unit/);
+    expect((await panel.invoke(cardAction(serviceUrl(), 'alex', VERBS.releaseHold, { reference }, 'channel'))).value).toMatch(
+      /Only the business unit/,
+    );
     const released = await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.releaseHold, { reference }, 'channel'));
     expect(actions(released.value).map((a) => a.verb)).toContain(VERBS.holdCase);
     // Held Tue 15 to Thu 17 Dec: 2 working days, so due Fri 18 Dec becomes Tue 22 Dec.
@@ -264,7 +291,10 @@ describe('three weeks over Christmas and New Year, with an outage and a restart'
   const escalations: { on: string; text: string }[] = [];
 
   /** A sweep at 09:05 on a day (twice at once, as two instances would), noting what went out. */
-  async function dayAt(on: string, run: () => Promise<unknown> = () => Promise.all([panel.panel.deps.effects.sweep(), panel.panel.deps.effects.sweep()])) {
+  async function dayAt(
+    on: string,
+    run: () => Promise<unknown> = () => Promise.all([panel.panel.deps.effects.sweep(), panel.panel.deps.effects.sweep()]),
+  ) {
     panel.clock = new Date(`${on}T09:05:00Z`);
     const before = connector.calls.length;
     await run();
@@ -272,12 +302,14 @@ describe('three weeks over Christmas and New Year, with an outage and a restart'
     for (const call of connector.calls.slice(before)) {
       const to = /^\/v3\/conversations\/a:personal-(\w+)\/activities$/.exec(call.path)?.[1];
       if (to && String(call.body.text).startsWith('**Reminder')) sent.push({ on, to, text: String(call.body.text) });
-      if (call.path.startsWith(`/v3/conversations/${REFERRALS_CHANNEL};messageid=`) && call.method === 'POST') escalations.push({ on, text: String(call.body.text) });
+      if (call.path.startsWith(`/v3/conversations/${REFERRALS_CHANNEL};messageid=`) && call.method === 'POST')
+        escalations.push({ on, text: String(call.body.text) });
     }
   }
   const days = (from: string, to: string) => {
     const out: string[] = [];
-    for (let t = Date.parse(`${from}T12:00:00Z`); t <= Date.parse(`${to}T12:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+    for (let t = Date.parse(`${from}T12:00:00Z`); t <= Date.parse(`${to}T12:00:00Z`); t += 86_400_000)
+      out.push(new Date(t).toISOString().slice(0, 10));
     return out;
   };
 
@@ -286,10 +318,14 @@ describe('three weeks over Christmas and New Year, with an outage and a restart'
     await panel.send(personalMessage(serviceUrl(), 'alex', 'help'));
     panel.clock = new Date('2026-12-17T10:00:00Z');
     for (let i = 0; i < 2; i++) {
-      const ack = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+      const ack = await panel.invoke(
+        cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+      );
       const reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
       references.push(reference);
-      await panel.invoke(cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police', dueOn: '2027-01-06' }, 'channel'));
+      await panel.invoke(
+        cardAction(serviceUrl(), 'sam', VERBS.confirmRapidReview, { reference, agencies: 'police', dueOn: '2027-01-06' }, 'channel'),
+      );
       await panel.idle();
     }
     expect(references).toHaveLength(2);
@@ -317,12 +353,14 @@ describe('three weeks over Christmas and New Year, with an outage and a restart'
     for (const on of days('2027-01-07', '2027-01-11')) await dayAt(on);
     panel.clock = new Date('2027-01-11T14:00:00Z');
     for (const reference of references) {
-      await panel.invoke(cardAction(serviceUrl(), 'alex', VERBS.submitReturn, {
-        reference,
-        agencyId: 'police',
-        submissionId: randomUUID(),
-        involved: 'no',
-      }));
+      await panel.invoke(
+        cardAction(serviceUrl(), 'alex', VERBS.submitReturn, {
+          reference,
+          agencyId: 'police',
+          submissionId: randomUUID(),
+          involved: 'no',
+        }),
+      );
     }
     for (const on of days('2027-01-12', '2027-01-15')) await dayAt(on);
     expect(sent.map((s) => s.on)).toEqual(['2026-12-31', '2027-01-06', '2027-01-07', '2027-01-08', '2027-01-11']);

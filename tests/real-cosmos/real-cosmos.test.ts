@@ -10,27 +10,31 @@ import { storeContract } from '../storage/store-contract.js';
  */
 const endpoint = process.env.COSMOS_ENDPOINT ?? '';
 const key = process.env.COSMOS_KEY;
-const open = () =>
-  CosmosStore.open({ endpoint, database: `panel-test-${randomUUID()}`, ...(key && { key }) });
+const open = () => CosmosStore.open({ endpoint, database: `panel-test-${randomUUID()}`, ...(key && { key }) });
 
 storeContract('a real Cosmos DB', () => ({ open, stop: async () => undefined }));
 
 describe('TTL on a real Cosmos DB', () => {
   it('an expired case is no longer returned, with everything in its partition', async () => {
     const store = await open();
-    const { record } = await store.createCaseOnce(`ttl:${randomUUID()}`, 2026, (n) => ({
-      reference: `REF-2026-${String(n).padStart(4, '0')}`,
-      year: 2026,
-      sequence: n,
-      descriptor: 'Adult A',
-      kind: 'sar',
-      stage: 'referred',
-      receivedAt: new Date().toISOString(),
-      receivedOn: '2026-12-01' as never,
-      referrerAadObjectId: 'x',
-      clocks: {},
-      referral: {} as never,
-    }), 'actor');
+    const { record } = await store.createCaseOnce(
+      `ttl:${randomUUID()}`,
+      2026,
+      (n) => ({
+        reference: `REF-2026-${String(n).padStart(4, '0')}`,
+        year: 2026,
+        sequence: n,
+        descriptor: 'Adult A',
+        kind: 'sar',
+        stage: 'referred',
+        receivedAt: new Date().toISOString(),
+        receivedOn: '2026-12-01' as never,
+        referrerAadObjectId: 'x',
+        clocks: {},
+        referral: {} as never,
+      }),
+      'actor',
+    );
     await store.appendAudit({ caseId: record.reference, at: new Date().toISOString(), actor: 'x', action: 'case.closed' });
     await store.setExpiry(record.reference, new Date(Date.now() + 1000).toISOString());
     // Cosmos DB stops returning an item once its TTL has passed: wait for the service, not a fixed time.

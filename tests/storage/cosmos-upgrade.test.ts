@@ -37,7 +37,9 @@ describe('a Cosmos DB container from an earlier release', () => {
     const { client, cases } = await made('upgrade-1');
     const store = await CosmosStore.open({ endpoint: server.endpoint, database: 'upgrade-1', key: TEST_KEY, agent: server.agent });
     const { resource } = await cases.read();
-    expect(resource?.indexingPolicy?.excludedPaths?.map((p) => p.path)).toEqual(expect.arrayContaining(['/panel/*', '/hold/*', '/referral/*', '/doc/*']));
+    expect(resource?.indexingPolicy?.excludedPaths?.map((p) => p.path)).toEqual(
+      expect.arrayContaining(['/panel/*', '/hold/*', '/referral/*', '/doc/*']),
+    );
     expect(resource?.defaultTtl).toBe(-1);
     await store.close();
     client.dispose();
@@ -78,7 +80,15 @@ describe('a Cosmos DB container from an earlier release', () => {
       leaseUntil: '2026-12-01T10:02:00.000Z',
       payload: { agencyId: 'police', aadObjectId: 'alex', attempt: '1', serviceUrl: 'https://smba.example' },
     });
-    await cases.items.create({ id: 'notification:agenda-post:m1', type: 'notification', caseId: 'partnership', key: 'agenda-post:m1', kind: 'agendaPost', status: 'pending', dueAt: '2026-12-01T10:00:00.000Z' });
+    await cases.items.create({
+      id: 'notification:agenda-post:m1',
+      type: 'notification',
+      caseId: 'partnership',
+      key: 'agenda-post:m1',
+      kind: 'agendaPost',
+      status: 'pending',
+      dueAt: '2026-12-01T10:00:00.000Z',
+    });
     const store = await CosmosStore.open({ endpoint: server.endpoint, database: 'upgrade-3', key: TEST_KEY, agent: server.agent });
     expect((await store.getCase(reference))?.effects).toEqual({
       'lead-request:police:alex:1': {
@@ -91,7 +101,9 @@ describe('a Cosmos DB container from an earlier release', () => {
         payload: { agencyId: 'police', aadObjectId: 'alex', attempt: '1', serviceUrl: 'https://smba.example' },
       },
     });
-    expect(await store.listDueCases('2026-12-02T00:00:00.000Z', { limit: 10 })).toEqual({ items: [{ reference, dueAt: '2026-12-01T10:02:00.000Z' }] });
+    expect(await store.listDueCases('2026-12-02T00:00:00.000Z', { limit: 10 })).toEqual({
+      items: [{ reference, dueAt: '2026-12-01T10:02:00.000Z' }],
+    });
     const { resources } = await cases.items.query("SELECT c.id FROM c WHERE c.type = 'notification'").fetchAll();
     expect(resources).toEqual([]);
     await store.close();

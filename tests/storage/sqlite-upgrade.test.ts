@@ -17,7 +17,7 @@ describe('a SQLite file from the first release', () => {
   const path = join(dir, 'panel.db');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is upgraded in place, and its pending notification becomes its case\'s due effect', async () => {
+  it("is upgraded in place, and its pending notification becomes its case's due effect", async () => {
     const old = new Database(path);
     old.exec(`
       CREATE TABLE cases (id TEXT PRIMARY KEY, year INTEGER NOT NULL, sequence INTEGER NOT NULL,
@@ -29,14 +29,16 @@ describe('a SQLite file from the first release', () => {
         activity_id TEXT, error TEXT, claimed_at TEXT NOT NULL, completed_at TEXT);
     `);
     const reference = formatReference(2026, 1);
-    old.prepare('INSERT INTO cases (id, year, sequence, submission_key, doc) VALUES (?, 2026, 1, ?, ?)').run(
-      reference,
-      'k',
-      JSON.stringify(caseRecord({ reference, sequence: 1 })),
-    );
+    old
+      .prepare('INSERT INTO cases (id, year, sequence, submission_key, doc) VALUES (?, 2026, 1, ?, ?)')
+      .run(reference, 'k', JSON.stringify(caseRecord({ reference, sequence: 1 })));
     const sent = formatReference(2026, 2);
-    old.prepare('INSERT INTO cases (id, year, sequence, submission_key, doc) VALUES (?, 2026, 2, ?, ?)').run(sent, 'k2', JSON.stringify(caseRecord({ reference: sent, sequence: 2 })));
-    const notification = old.prepare('INSERT INTO notifications (key, case_id, kind, status, claimed_at, activity_id, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    old
+      .prepare('INSERT INTO cases (id, year, sequence, submission_key, doc) VALUES (?, 2026, 2, ?, ?)')
+      .run(sent, 'k2', JSON.stringify(caseRecord({ reference: sent, sequence: 2 })));
+    const notification = old.prepare(
+      'INSERT INTO notifications (key, case_id, kind, status, claimed_at, activity_id, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     notification.run(`channel-post:${reference}`, reference, 'channelPost', 'pending', '2026-12-01T10:00:00.000Z', null, null);
     notification.run(`channel-post:${sent}`, sent, 'channelPost', 'sent', '2026-12-01T10:00:00.000Z', 'a1', '2026-12-01T10:00:01.000Z');
     // The business unit's agenda belonged to no case: it is dropped.
@@ -50,10 +52,16 @@ describe('a SQLite file from the first release', () => {
     expect((await store.getCase(reference))?.effects).toEqual({
       'channel-post': { key: 'channel-post', kind: 'channelPost', status: 'pending', dueAt: '2026-12-01T10:00:00.000Z', attempts: 0 },
     });
-    expect((await store.getCase(sent))?.effects?.['channel-post']).toMatchObject({ status: 'sent', activityId: 'a1', doneAt: '2026-12-01T10:00:01.000Z' });
+    expect((await store.getCase(sent))?.effects?.['channel-post']).toMatchObject({
+      status: 'sent',
+      activityId: 'a1',
+      doneAt: '2026-12-01T10:00:01.000Z',
+    });
     const due = await store.listDueCases('2026-12-02T00:00:00.000Z', { limit: 10 });
     expect(due.items).toEqual([{ reference, dueAt: '2026-12-01T10:00:00.000Z' }]);
-    const tables = new Database(path, { readonly: true }).prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'notifications'").all();
+    const tables = new Database(path, { readonly: true })
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'notifications'")
+      .all();
     expect(tables).toEqual([]);
     await store.setExpiry(reference, '2030-01-01T00:00:00.000Z');
     await store.close();

@@ -77,9 +77,7 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
     });
 
     it('the same submission at once makes one case', async () => {
-      const made = await Promise.all(
-        Array.from({ length: 5 }, () => store.createCaseOnce('same', 2029, (n) => record(2029, n), 'actor')),
-      );
+      const made = await Promise.all(Array.from({ length: 5 }, () => store.createCaseOnce('same', 2029, (n) => record(2029, n), 'actor')));
       expect(new Set(made.map((m) => m.record.reference))).toEqual(new Set(['REF-2029-0001']));
       expect(made.filter((m) => m.created)).toHaveLength(1);
     });
@@ -89,7 +87,9 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       const build = (n: number) => owe(record(2036, n), { key: 'channel-post', kind: 'channelPost', dueAt: at });
       const made = await Promise.all(Array.from({ length: 3 }, () => store.createCaseOnce('claimed', 2036, build, 'actor')));
       expect(made.filter((m) => m.created)).toHaveLength(1);
-      expect((await store.getCase('REF-2036-0001'))?.effects).toEqual({ 'channel-post': { key: 'channel-post', kind: 'channelPost', status: 'pending', dueAt: at, attempts: 0 } });
+      expect((await store.getCase('REF-2036-0001'))?.effects).toEqual({
+        'channel-post': { key: 'channel-post', kind: 'channelPost', status: 'pending', dueAt: at, attempts: 0 },
+      });
       expect((await store.listDueCases(at, { limit: 100 })).items).toContainEqual({ reference: 'REF-2036-0001', dueAt: at });
       expect((await store.listAudit('REF-2036-0001')).map((e) => e.action)).toEqual(['case.created']);
     });
@@ -97,14 +97,23 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
     it('a change is written with its audit events and items, all or nothing', async () => {
       const { record: made } = await store.createCaseOnce('beside', 2037, (n) => record(2037, n), 'actor');
       const read = await store.getCaseVersion(made.reference);
-      const event = { caseId: made.reference, at: '2037-01-02T10:00:00.000Z', actor: 'x', action: 'vote.cast' as const, detail: 'ballot=1' };
+      const event = {
+        caseId: made.reference,
+        at: '2037-01-02T10:00:00.000Z',
+        actor: 'x',
+        action: 'vote.cast' as const,
+        detail: 'ballot=1',
+      };
       const item = { caseId: made.reference, id: 'decision:1', type: 'decision' as const, at: event.at, doc: { n: 1 } };
       await store.replaceCase({ ...read!.value, descriptor: 'Young Person Y' }, read!.etag, { audit: [event], items: [item] });
       expect((await store.listAudit(made.reference)).map((e) => e.action)).toEqual(['case.created', 'vote.cast']);
       expect(await store.getCaseItem(made.reference, 'decision:1')).toEqual(item);
       // With a stale etag, nothing beside it is written either.
       await expect(
-        store.replaceCase({ ...read!.value, descriptor: 'Lost' }, read!.etag, { audit: [{ ...event, action: 'vote.changed' }], items: [{ ...item, id: 'decision:2' }] }),
+        store.replaceCase({ ...read!.value, descriptor: 'Lost' }, read!.etag, {
+          audit: [{ ...event, action: 'vote.changed' }],
+          items: [{ ...item, id: 'decision:2' }],
+        }),
       ).rejects.toBeInstanceOf(ConflictError);
       expect((await store.listAudit(made.reference)).map((e) => e.action)).toEqual(['case.created', 'vote.cast']);
       expect(await store.getCaseItem(made.reference, 'decision:2')).toBeUndefined();
@@ -113,14 +122,23 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
 
     it('an effect is taken by one of several runners at once', async () => {
       const at = '2038-01-05T10:00:00.000Z';
-      const { record: made } = await store.createCaseOnce('leased', 2038, (n) => owe(record(2038, n), { key: 'feedback:1', kind: 'feedback', dueAt: at }), 'actor');
-      const take = (holder: string) => updateCaseVersion(store, made.reference, (r) => leased(r, 'feedback:1', { holder, until: '2038-01-05T10:05:00.000Z' }, at) ?? r);
+      const { record: made } = await store.createCaseOnce(
+        'leased',
+        2038,
+        (n) => owe(record(2038, n), { key: 'feedback:1', kind: 'feedback', dueAt: at }),
+        'actor',
+      );
+      const take = (holder: string) =>
+        updateCaseVersion(store, made.reference, (r) => leased(r, 'feedback:1', { holder, until: '2038-01-05T10:05:00.000Z' }, at) ?? r);
       const taken = await Promise.all(['a', 'b', 'c', 'd'].map(take));
       const holders = new Set(taken.map((t) => t.value.effects?.['feedback:1']?.lease?.holder));
       expect(holders.size).toBe(1);
       // Held: due again only when its lease runs out.
       expect((await store.listDueCases(at, { limit: 100 })).items.map((d) => d.reference)).not.toContain(made.reference);
-      expect((await store.listDueCases('2038-01-05T10:05:00.000Z', { limit: 100 })).items).toContainEqual({ reference: made.reference, dueAt: '2038-01-05T10:05:00.000Z' });
+      expect((await store.listDueCases('2038-01-05T10:05:00.000Z', { limit: 100 })).items).toContainEqual({
+        reference: made.reference,
+        dueAt: '2038-01-05T10:05:00.000Z',
+      });
     });
 
     it('a replace with a stale etag is a conflict', async () => {
@@ -129,9 +147,7 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       const changed = { ...read!.value, descriptor: 'Young Person Z' };
       const etag = await store.replaceCase(changed, read!.etag);
       expect(etag).not.toBe(read!.etag);
-      await expect(store.replaceCase({ ...read!.value, descriptor: 'Lost' }, read!.etag)).rejects.toBeInstanceOf(
-        ConflictError,
-      );
+      await expect(store.replaceCase({ ...read!.value, descriptor: 'Lost' }, read!.etag)).rejects.toBeInstanceOf(ConflictError);
       expect((await store.getCase('REF-2026-0001'))?.descriptor).toBe('Young Person Z');
     });
 
@@ -179,7 +195,9 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       const { record: doomed } = await store.createCaseOnce('r:1', 2031, (n) => record(2031, n), 'actor');
       const { record: kept } = await store.createCaseOnce('r:2', 2031, (n) => record(2031, n), 'actor');
       await store.appendAudit({ caseId: doomed.reference, at: '2026-12-01T10:00:00.000Z', actor: 'x', action: 'case.closed' });
-      await updateCase(store, doomed.reference, (c) => owe(c, { key: 'channel-post', kind: 'channelPost', dueAt: '2031-01-01T00:00:00.000Z' }));
+      await updateCase(store, doomed.reference, (c) =>
+        owe(c, { key: 'channel-post', kind: 'channelPost', dueAt: '2031-01-01T00:00:00.000Z' }),
+      );
       const item = (caseId: string, id: string, type: CaseItemType) =>
         ({ caseId, id, type, at: '2031-02-01T10:00:00.000Z', doc: { text: id } }) as const;
       await store.addCaseItemOnce(item(doomed.reference, 'return:police:1', 'return'));
@@ -210,11 +228,19 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
     it('the due-cases query pages through cases with a pending effect due, soonest first', async () => {
       for (let i = 0; i < 7; i++) {
         const at = `2026-12-02T09:0${i}:00.000Z`;
-        await store.createCaseOnce(`due:${i}`, 2030, (n) => owe(record(2030, n), { key: 'channel-post', kind: 'channelPost', dueAt: at }), 'actor');
+        await store.createCaseOnce(
+          `due:${i}`,
+          2030,
+          (n) => owe(record(2030, n), { key: 'channel-post', kind: 'channelPost', dueAt: at }),
+          'actor',
+        );
       }
       // Done, or failed: no longer due.
       const done = async (reference: string, status: 'sent' | 'failed') =>
-        updateCase(store, reference, (r) => ({ ...r, effects: { ...r.effects, 'channel-post': { ...r.effects!['channel-post']!, status } } }));
+        updateCase(store, reference, (r) => ({
+          ...r,
+          effects: { ...r.effects, 'channel-post': { ...r.effects!['channel-post']!, status } },
+        }));
       await done('REF-2030-0002', 'sent');
       await done('REF-2030-0003', 'failed');
 
@@ -246,8 +272,13 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       expect(seen).toEqual(['REF-2035-0001', 'REF-2035-0003', 'REF-2035-0004', 'REF-2035-0005']);
     });
 
-    const caseItem = <T>(caseId: string, id: string, at: string, doc: T, type: CaseItemType = 'return'): CaseItem<T> =>
-      ({ caseId, id, type, at, doc });
+    const caseItem = <T>(caseId: string, id: string, at: string, doc: T, type: CaseItemType = 'return'): CaseItem<T> => ({
+      caseId,
+      id,
+      type,
+      at,
+      doc,
+    });
 
     it('an item is added once: a redelivery is refused and the first is kept', async () => {
       const caseId = formatReference(2032, 1);

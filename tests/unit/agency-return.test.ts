@@ -50,7 +50,9 @@ describe('an agency return', () => {
   });
 
   it('refuses a future date, an end before the start, and an unknown view', () => {
-    const errors = errorsOf(validateReturn({ ...full, involvedFrom: '2026-12-02', involvedTo: '2026-12-01', criteriaView: 'maybe' }, police));
+    const errors = errorsOf(
+      validateReturn({ ...full, involvedFrom: '2026-12-02', involvedTo: '2026-12-01', criteriaView: 'maybe' }, police),
+    );
     expect(errors).toMatchObject({
       involvedFrom: 'This date is in the future',
       criteriaView: 'Choose one of the options',
@@ -80,7 +82,9 @@ describe('an agency return', () => {
     const result = validateReturn(withProvider, icb);
     expect(result.ok && result.value.providers).toEqual([{ name: 'Riverside GP practice', summary: 'Two missed appointments.' }]);
     expect(errorsOf(validateReturn({ ...full, provider2Summary: 'Seen once.' }, icb))).toEqual({ provider2Name: 'Name the provider' });
-    expect(errorsOf(validateReturn({ ...full, provider3Name: 'Acute trust' }, icb))).toEqual({ provider3Summary: 'Say what this provider returned' });
+    expect(errorsOf(validateReturn({ ...full, provider3Name: 'Acute trust' }, icb))).toEqual({
+      provider3Summary: 'Say what this provider returned',
+    });
   });
 
   it("any other agency's ignores them", () => {
@@ -151,7 +155,16 @@ describe('an agency return', () => {
   it('names every over-long answer with its own limit, counted after trimming', () => {
     const over = (f: keyof typeof RETURN_LIMITS) => 'x'.repeat(RETURN_LIMITS[f] + 1);
     const errors = errorsOf(
-      validateReturn({ ...full, significantEvents: over('significantEvents'), learning: over('learning'), provider1Name: over('provider1Name'), provider1Summary: 'Seen.' }, icb),
+      validateReturn(
+        {
+          ...full,
+          significantEvents: over('significantEvents'),
+          learning: over('learning'),
+          provider1Name: over('provider1Name'),
+          provider1Summary: 'Seen.',
+        },
+        icb,
+      ),
     );
     expect(errors).toEqual({
       significantEvents: `Keep this to 3000 characters or fewer (now 3001)`,
@@ -165,11 +178,16 @@ describe('an agency return', () => {
   });
 
   it('anything not text is named, read as empty, and every other problem is still shown', () => {
-    const errors = errorsOf(validateReturn({ involved: 'yes', involvedFrom: 20250301, overview: ['a'], criteriaView: { met: true } }, police));
+    const errors = errorsOf(
+      validateReturn({ involved: 'yes', involvedFrom: 20250301, overview: ['a'], criteriaView: { met: true } }, police),
+    );
     expect(errors).toEqual({ involvedFrom: 'Must be text', overview: 'Must be text', criteriaView: 'Must be text' });
     expect(errorsOf(validateReturn({ involved: true }, police))).toEqual({ involved: 'Must be text' });
     // Missing and null inputs are simply empty.
-    expect(validateReturn({ involved: 'no', overview: null, learning: undefined }, police)).toEqual({ ok: true, value: nilReturn('police') });
+    expect(validateReturn({ involved: 'no', overview: null, learning: undefined }, police)).toEqual({
+      ok: true,
+      value: nilReturn('police'),
+    });
   });
 
   it('comes back as typed, text only, when it fails', () => {
@@ -182,8 +200,13 @@ describe('an agency return', () => {
   });
 
   it("the ICB's providers: a name without a summary, or a summary without a name, is refused; blanks are skipped", () => {
-    expect(errorsOf(validateReturn({ ...full, provider1Name: '   ', provider1Summary: 'Seen.' }, icb))).toEqual({ provider1Name: 'Name the provider' });
-    const result = validateReturn({ ...full, provider2Name: 'Acute trust', provider2Summary: 'A&E twice.', provider3Name: 'GP', provider3Summary: 'Seen once.' }, icb);
+    expect(errorsOf(validateReturn({ ...full, provider1Name: '   ', provider1Summary: 'Seen.' }, icb))).toEqual({
+      provider1Name: 'Name the provider',
+    });
+    const result = validateReturn(
+      { ...full, provider2Name: 'Acute trust', provider2Summary: 'A&E twice.', provider3Name: 'GP', provider3Summary: 'Seen once.' },
+      icb,
+    );
     expect(result.ok && result.value.providers).toEqual([
       { name: 'Acute trust', summary: 'A&E twice.' },
       { name: 'GP', summary: 'Seen once.' },

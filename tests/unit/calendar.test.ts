@@ -188,13 +188,13 @@ describe('working calendar', () => {
       expect(sct.isWorkingDay(d('2027-03-29'))).toBe(true);
     });
 
-    it('Scotland has Christmas 2026 like England, and St Andrew\'s Day', () => {
+    it("Scotland has Christmas 2026 like England, and St Andrew's Day", () => {
       expect(sct.bankHolidays(2026)).toEqual(expect.arrayContaining(['2026-11-30', '2026-12-25', '2026-12-26', '2026-12-28']));
       expect(sct.isWorkingDay(d('2026-11-30'))).toBe(false);
       expect(eng.isWorkingDay(d('2026-11-30'))).toBe(true);
     });
 
-    it('Wales follows England; Northern Ireland adds St Patrick\'s Day and the Twelfth', () => {
+    it("Wales follows England; Northern Ireland adds St Patrick's Day and the Twelfth", () => {
       expect(wls.bankHolidays(2027)).toEqual(eng.bankHolidays(2027));
       expect(nir.isWorkingDay(d('2027-03-17'))).toBe(false);
       expect(nir.isWorkingDay(d('2027-07-12'))).toBe(false);
@@ -202,7 +202,7 @@ describe('working calendar', () => {
       expect(eng.isWorkingDay(d('2027-07-12'))).toBe(true);
     });
 
-    it('observances such as Mother\'s Day are not bank holidays', () => {
+    it("observances such as Mother's Day are not bank holidays", () => {
       expect(eng.bankHolidays(2027)).not.toContain('2027-03-07');
       expect(eng.bankHolidays(2027)).not.toContain('2027-03-28'); // Easter Sunday
     });
@@ -333,9 +333,13 @@ describe('working calendar properties, 2025-2030, every nation', () => {
 
     it('adding then subtracting n working days from a working day returns the start', () => {
       fc.assert(
-        fc.property(anyDate.map((x) => cal.onOrAfter(x)), anyN, (start, n) => {
-          expect(cal.addWorkingDays(cal.addWorkingDays(start, n), -n)).toBe(start);
-        }),
+        fc.property(
+          anyDate.map((x) => cal.onOrAfter(x)),
+          anyN,
+          (start, n) => {
+            expect(cal.addWorkingDays(cal.addWorkingDays(start, n), -n)).toBe(start);
+          },
+        ),
       );
     });
 

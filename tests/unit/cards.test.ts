@@ -1,11 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import {
-  acknowledgementCard,
-  caseDetailsCard,
-  caseStatusCard,
-  channelCaseCard,
-} from '../../cards/case-cards.js';
+import { acknowledgementCard, caseDetailsCard, caseStatusCard, channelCaseCard } from '../../cards/case-cards.js';
 import { referralFormCard, referralKindCard, type ReferralFormView } from '../../cards/referral-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { VERBS } from '../../cards/verbs.js';
@@ -100,9 +95,7 @@ const withSafety = (immediateSafety: boolean): CaseRecord => {
   return caseRecord({
     referral: {
       ...referral,
-      incident: immediateSafety
-        ? referral.incident
-        : { ...referral.incident, immediateSafety: false, immediateSafetyDetails: undefined },
+      incident: immediateSafety ? referral.incident : { ...referral.incident, immediateSafety: false, immediateSafetyDetails: undefined },
     },
   });
 };
@@ -142,7 +135,12 @@ interface Built {
   verbs: string[];
 }
 
-const evilForm: Partial<ReferralForm> = { referrerName: EVIL.referrer, subjectName: EVIL.subject, summary: EVIL.summary, family1Name: EVIL.family };
+const evilForm: Partial<ReferralForm> = {
+  referrerName: EVIL.referrer,
+  subjectName: EVIL.subject,
+  summary: EVIL.summary,
+  family1Name: EVIL.family,
+};
 
 const BUILT: Built[] = [
   { name: 'referralKindCard', card: referralKindCard({ submissionId: SUBMISSION_ID }), userText: [], verbs: [VERBS.chooseReferralKind] },
@@ -177,8 +175,18 @@ const BUILT: Built[] = [
   },
   { name: 'acknowledgementCard, immediate risk', card: acknowledgementCard(anonymise(withSafety(true))), userText: [], verbs: [] },
   { name: 'acknowledgementCard, no immediate risk', card: acknowledgementCard(anonymise(withSafety(false))), userText: [], verbs: [] },
-  { name: 'channelCaseCard, immediate risk', card: channelCaseCard(anonymise(withSafety(true)), PROGRESS), userText: [], verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase] },
-  { name: 'channelCaseCard, no immediate risk', card: channelCaseCard(anonymise(withSafety(false)), PROGRESS), userText: [], verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase] },
+  {
+    name: 'channelCaseCard, immediate risk',
+    card: channelCaseCard(anonymise(withSafety(true)), PROGRESS),
+    userText: [],
+    verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase],
+  },
+  {
+    name: 'channelCaseCard, no immediate risk',
+    card: channelCaseCard(anonymise(withSafety(false)), PROGRESS),
+    userText: [],
+    verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase],
+  },
   { name: 'caseStatusCard', card: caseStatusCard(anonymise(caseRecord())), userText: [], verbs: [] },
   {
     name: 'caseStatusCard without a panel date',
@@ -186,9 +194,24 @@ const BUILT: Built[] = [
     userText: [],
     verbs: [],
   },
-  { name: 'caseDetailsCard in a channel', card: caseDetailsCard(caseRecord(), { inChannel: true }), userText: [], verbs: [VERBS.hideCaseDetails] },
-  { name: 'caseDetailsCard one to one', card: caseDetailsCard(caseRecord(), { inChannel: false }), userText: [], verbs: [VERBS.startRapidReview] },
-  { name: 'caseDetailsCard, no immediate risk', card: caseDetailsCard(withSafety(false), { inChannel: false }), userText: [], verbs: [VERBS.startRapidReview] },
+  {
+    name: 'caseDetailsCard in a channel',
+    card: caseDetailsCard(caseRecord(), { inChannel: true }),
+    userText: [],
+    verbs: [VERBS.hideCaseDetails],
+  },
+  {
+    name: 'caseDetailsCard one to one',
+    card: caseDetailsCard(caseRecord(), { inChannel: false }),
+    userText: [],
+    verbs: [VERBS.startRapidReview],
+  },
+  {
+    name: 'caseDetailsCard, no immediate risk',
+    card: caseDetailsCard(withSafety(false), { inChannel: false }),
+    userText: [],
+    verbs: [VERBS.startRapidReview],
+  },
   {
     name: 'caseDetailsCard with template-like user text',
     card: caseDetailsCard(evilRecord(), { inChannel: true }),
@@ -292,13 +315,13 @@ describe('referralFormCard', () => {
     expect(submit?.data).toEqual({ kind: 'sar', submissionId: SUBMISSION_ID });
   });
 
-  it('prefills the referrer\'s name as the value of referrerName', () => {
+  it("prefills the referrer's name as the value of referrerName", () => {
     const card = referralFormCard(formView('lcspr', { referrerName: 'Dana Evans' }));
     expect(inputOf(card, 'referrerName').value).toBe('Dana Evans');
     expect(inputOf(card, 'subjectName').value).toBe('');
   });
 
-  it('lists the partnership\'s agencies, then Other', () => {
+  it("lists the partnership's agencies, then Other", () => {
     const agency = inputOf(referralFormCard(formView('lcspr')), 'referrerAgency');
     expect((agency.choices as Json[]).map((c) => c.value)).toEqual([...AGENCIES.keys(), 'other']);
     expect((agency.choices as Json[])[0]).toEqual({ title: 'Local Authority', value: 'la' });
@@ -508,10 +531,9 @@ describe('caseDetailsCard', () => {
 
   it('shows what people typed as plain text runs, never as markdown', () => {
     const referral = childReferral();
-    const card = caseDetailsCard(
-      caseRecord({ referral: { ...referral, summary: 'See [this form](https://phish.example) **now**' } }),
-      { inChannel: false },
-    );
+    const card = caseDetailsCard(caseRecord({ referral: { ...referral, summary: 'See [this form](https://phish.example) **now**' } }), {
+      inChannel: false,
+    });
     const runs: string[] = [];
     const blocks: string[] = [];
     walk(card, (o) => {
@@ -546,7 +568,11 @@ describe('card sizes', () => {
       specific: { ...r.specific, reflectiveLearning: at('reflectiveLearning'), relationshipToPerpetrator: at('relationshipToPerpetrator') },
       summary: at('summary'),
       reasons: at('reasons'),
-      family: SLOTS.map((i) => ({ name: at(`family${i}Name`), relationship: at(`family${i}Relationship`), address: at(`family${i}Address`) })),
+      family: SLOTS.map((i) => ({
+        name: at(`family${i}Name`),
+        relationship: at(`family${i}Relationship`),
+        address: at(`family${i}Address`),
+      })),
       professionals: SLOTS.map((i) => ({
         name: at(`professional${i}Name`),
         agency: at(`professional${i}Agency`),

@@ -99,7 +99,7 @@ describe('intakeClocks', () => {
     });
 
     it.each([
-      ['2026-12-01', '2026-12-31', '1 January 2027 is New Year\'s Day'],
+      ['2026-12-01', '2026-12-31', "1 January 2027 is New Year's Day"],
       ['2026-11-28', '2026-12-24', '28 December 2026 is the Boxing Day substitute'],
       ['2027-01-28', '2027-02-26', '28 February 2027 is a Sunday'],
       ['2027-01-31', '2027-02-26', '31 January + 1 month clamps to Sunday 28 February'],
@@ -113,7 +113,7 @@ describe('intakeClocks', () => {
       expect(clocks.dhrDecisionDue).toBe('2027-03-25');
     });
 
-    it('uses the nation\'s holidays: 4 January 2027 is a working day in England, not in Scotland', () => {
+    it("uses the nation's holidays: 4 January 2027 is a working day in England, not in Scotland", () => {
       const received = d('2026-12-04');
       const referred = referral('dhr', 'adult', '2026-11-30');
       expect(intakeClocks(referred, received, rules()).dhrDecisionDue).toBe('2027-01-04');
@@ -165,17 +165,17 @@ describe('panelDateFor', () => {
     panelDateFor(schedule, d(received), minDays, calendar);
 
   describe('a monthly rule: panels on the 25th, cut-off on the 15th', () => {
-    it('received on the 15th: that month\'s panel, 10 days later', () => {
+    it("received on the 15th: that month's panel, 10 days later", () => {
       expect(monthly('2026-11-15')).toBe('2026-11-25');
       expect(monthly('2027-01-15')).toBe('2027-01-25');
     });
 
-    it('received on the 16th: the following month\'s panel', () => {
+    it("received on the 16th: the following month's panel", () => {
       expect(monthly('2026-10-16')).toBe('2026-11-25');
       expect(monthly('2027-01-16')).toBe('2027-02-25');
     });
 
-    it('received on the 1st: that month\'s panel', () => {
+    it("received on the 1st: that month's panel", () => {
       expect(monthly('2027-02-01')).toBe('2027-02-25');
     });
 

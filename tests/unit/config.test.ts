@@ -38,7 +38,14 @@ describe('loadConfig', () => {
     });
 
     it('blank values count as unset', () => {
-      const config = loadConfig({ ...LOCAL, SQLITE_PATH: '  ', SQLITE_SYNCHRONOUS: '', PARTNERSHIP_FILE: '', BOT_ID: '', BOT_PASSWORD: '' });
+      const config = loadConfig({
+        ...LOCAL,
+        SQLITE_PATH: '  ',
+        SQLITE_SYNCHRONOUS: '',
+        PARTNERSHIP_FILE: '',
+        BOT_ID: '',
+        BOT_PASSWORD: '',
+      });
       expect(config.store).toEqual({ kind: 'sqlite', path: './data/panel.db', synchronous: 'normal' });
       expect(config.partnershipFile).toMatch(/partnership\/demo\.yaml$/);
       expect(config.bot).toBeUndefined();

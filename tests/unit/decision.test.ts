@@ -53,7 +53,15 @@ const opened = (): CaseRecord => withBallot(collated(), AT, localDate('2026-12-2
 
 describe('the outcomes open to each kind, in its wording', () => {
   it('an LCSPR may end in no review, learning, a review of four kinds, on hold or another process; no DHR', () => {
-    expect(outcomesFor('lcspr')).toEqual(['noReview', 'actionLearning', 'singleAgency', 'partnership', 'independent', 'onHold', 'otherProcess']);
+    expect(outcomesFor('lcspr')).toEqual([
+      'noReview',
+      'actionLearning',
+      'singleAgency',
+      'partnership',
+      'independent',
+      'onHold',
+      'otherProcess',
+    ]);
     expect(outcomeName('lcspr', 'independent')).toMatch(/LCSPR\) with an independent reviewer/);
     expect(outcomeName('sar', 'independent')).toMatch(/Safeguarding adults review \(SAR\)/);
     expect(outcomeName('dhr', 'noReview')).toMatch(/the Home Office is told/);
@@ -82,7 +90,13 @@ describe('the outcomes open to each kind, in its wording', () => {
 describe('the tally', () => {
   it('a majority is more than half of the votes cast; conflicts of interest are not votes', () => {
     const t = tally([vote('a', 'partnership'), vote('b', 'partnership'), vote('c', 'noReview'), vote('d', 'conflict')]);
-    expect(t).toEqual({ counts: { partnership: 2, noReview: 1 }, cast: 3, conflicts: 1, leaders: ['partnership'], majority: 'partnership' });
+    expect(t).toEqual({
+      counts: { partnership: 2, noReview: 1 },
+      cast: 3,
+      conflicts: 1,
+      leaders: ['partnership'],
+      majority: 'partnership',
+    });
   });
 
   it('a tie, or a plurality short of half, has no majority', () => {

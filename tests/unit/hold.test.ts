@@ -24,7 +24,10 @@ describe('a hold', () => {
   it('moves the deadlines still to come by the working days held, across Christmas', () => {
     // Held Mon 21 Dec to Tue 5 Jan: 22, 23, 24, 29, 30, 31 Dec, 4, 5 Jan are 8 working days.
     const record = withHold(
-      caseRecord({ clocks: { nationalPanelNotificationDue: d('2026-11-30'), rapidReviewDue: d('2026-12-23'), panelDate: d('2026-12-29') }, rapidReview: review('2026-12-22') }),
+      caseRecord({
+        clocks: { nationalPanelNotificationDue: d('2026-11-30'), rapidReviewDue: d('2026-12-23'), panelDate: d('2026-12-29') },
+        rapidReview: review('2026-12-22'),
+      }),
       hold('2026-12-21'),
     );
     const { record: released, heldWorkingDays } = withoutHold(record, d('2027-01-05'), calendar);

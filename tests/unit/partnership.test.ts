@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  createDirectory,
-  parsePartnership,
-  partnershipSchema,
-  PartnershipFileError,
-  type Partnership,
-} from '../../review/partnership.js';
+import { createDirectory, parsePartnership, partnershipSchema, PartnershipFileError, type Partnership } from '../../review/partnership.js';
 import { ROLES } from '../../review/roles.js';
 import { DEFAULT_CLOCKS } from './fixtures.js';
 
@@ -108,7 +102,7 @@ describe('parsePartnership', () => {
     expect(parsed.clocks).toEqual(DEFAULT_CLOCKS);
   });
 
-  it('takes the partnership\'s own clock lengths, keeping defaults for the rest', () => {
+  it("takes the partnership's own clock lengths, keeping defaults for the rest", () => {
     const parsed = parseData({ ...partnershipData(), clocks: { rapidReviewWorkingDays: 10, panelMinDaysAfterRequests: 14 } });
     expect(parsed.clocks).toEqual({ ...DEFAULT_CLOCKS, rapidReviewWorkingDays: 10, panelMinDaysAfterRequests: 14 });
   });
@@ -132,7 +126,11 @@ describe('parsePartnership', () => {
       const problems = problemsAfter((data) => {
         data.panel = { ...(data.panel as Entry), businessUnitCloses: true };
         for (let i = 0; i < 59; i++) {
-          data.people.push({ name: `Member ${i}`, aadObjectId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, roles: ['panelMember'] });
+          data.people.push({
+            name: `Member ${i}`,
+            aadObjectId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+            roles: ['panelMember'],
+          });
         }
       });
       expect(problems).toEqual(["people: 63 people vote on or close the panel's vote; Teams shows a card's own view to 60 at most"]);
@@ -140,26 +138,35 @@ describe('parsePartnership', () => {
   });
 
   describe('panel dates', () => {
-    const withPanel = (panelYaml: string) =>
-      `name: P\nnation: ENG\nagencies: [{ id: la, name: LA }]\npeople: []\n${panelYaml}\n`;
+    const withPanel = (panelYaml: string) => `name: P\nnation: ENG\nagencies: [{ id: la, name: LA }]\npeople: []\n${panelYaml}\n`;
 
     it('unquoted YAML dates (2026-12-10) are read as dates', () => {
       const parsed = parsePartnership(withPanel('panel:\n  dates: [2026-12-10, 2027-01-14]'), SOURCE);
-      expect(parsed.panel).toEqual({ dates: ['2026-12-10', '2027-01-14'] , quorum: 3, hiddenVotes: true, businessUnitCloses: false });
+      expect(parsed.panel).toEqual({ dates: ['2026-12-10', '2027-01-14'], quorum: 3, hiddenVotes: true, businessUnitCloses: false });
     });
 
     it('YAML 1.1 timestamps, which the parser turns into Date objects, are read as dates', () => {
       const parsed = parsePartnership(`%YAML 1.1\n---\n${withPanel('panel:\n  dates: [2026-12-10, 2027-01-14]')}`, SOURCE);
-      expect(parsed.panel).toEqual({ dates: ['2026-12-10', '2027-01-14'] , quorum: 3, hiddenVotes: true, businessUnitCloses: false });
+      expect(parsed.panel).toEqual({ dates: ['2026-12-10', '2027-01-14'], quorum: 3, hiddenVotes: true, businessUnitCloses: false });
     });
 
     it('a Date given to the schema directly becomes its calendar date', () => {
       const result = partnershipSchema.safeParse({ ...partnershipData(), panel: { dates: [new Date('2026-12-10T00:00:00Z')], quorum: 2 } });
-      expect(result.success && result.data.panel).toEqual({ dates: ['2026-12-10'] , quorum: 2, hiddenVotes: true, businessUnitCloses: false });
+      expect(result.success && result.data.panel).toEqual({
+        dates: ['2026-12-10'],
+        quorum: 2,
+        hiddenVotes: true,
+        businessUnitCloses: false,
+      });
     });
 
     it('quoted dates work too', () => {
-      expect(parsePartnership(withPanel('panel: { dates: ["2026-12-10"] }'), SOURCE).panel).toEqual({ dates: ['2026-12-10'] , quorum: 3, hiddenVotes: true, businessUnitCloses: false });
+      expect(parsePartnership(withPanel('panel: { dates: ["2026-12-10"] }'), SOURCE).panel).toEqual({
+        dates: ['2026-12-10'],
+        quorum: 3,
+        hiddenVotes: true,
+        businessUnitCloses: false,
+      });
     });
 
     it.each([
@@ -180,7 +187,10 @@ describe('parsePartnership', () => {
       ['monthly', 'panel: give { day, cutoffDay } for a monthly panel, or { dates: [...] } for listed dates'],
       [{ day: 25 }, 'panel.cutoffDay: required for a monthly panel'],
       [{ dates: ['2026-02-30'] }, 'panel.dates[0]: must be a date written YYYY-MM-DD'],
-      [{ day: 25, cutoffDay: 15, dates: ['2026-12-10'] }, 'panel: not both: give { day, cutoffDay } for a monthly panel, or { dates: [...] } for listed dates'],
+      [
+        { day: 25, cutoffDay: 15, dates: ['2026-12-10'] },
+        'panel: not both: give { day, cutoffDay } for a monthly panel, or { dates: [...] } for listed dates',
+      ],
       [{ day: 32, cutoffDay: 15 }, 'panel.day: Number must be less than or equal to 31'],
     ])('a panel of %j says what is allowed', (panel, message) => {
       expect(problemsAfter((data) => (data.panel = panel))).toEqual([message]);

@@ -34,8 +34,14 @@ describe('rapid review cards within Teams’ size limit', () => {
   it("the ICB's return form, every answer at its limit", () => {
     const values = Object.fromEntries(RETURN_FIELDS.map((f) => [f, full(RETURN_LIMITS[f])])) as ReturnDraft;
     const card = returnFormCard({
-      reference: 'REF-2026-0007', descriptor: 'Young Person G', agencyId: 'icb', agencyName: 'Integrated Care Board',
-      collatesHealth: true, values, submissionId: 's', today: TODAY,
+      reference: 'REF-2026-0007',
+      descriptor: 'Young Person G',
+      agencyId: 'icb',
+      agencyName: 'Integrated Care Board',
+      collatesHealth: true,
+      values,
+      submissionId: 's',
+      today: TODAY,
     });
     expect(JSON.stringify(card).length).toBeLessThan(TEAMS_LIMIT);
   });

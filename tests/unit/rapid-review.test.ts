@@ -63,9 +63,7 @@ describe('the returns due date Panel proposes', () => {
 
   it('is never sooner than returnsMinimumWorkingDays from today', () => {
     // A panel on Thu 3 Dec would make returns due Wed 2 Dec; 3 working days from Tue 1 Dec is Fri 4 Dec.
-    expect(proposedReturnsDue(caseRecord({ clocks: { panelDate: d('2026-12-03') } }), TODAY, calendar, DEFAULT_CLOCKS)).toBe(
-      '2026-12-04',
-    );
+    expect(proposedReturnsDue(caseRecord({ clocks: { panelDate: d('2026-12-03') } }), TODAY, calendar, DEFAULT_CLOCKS)).toBe('2026-12-04');
   });
 
   it('skips Christmas Day and the Boxing Day substitute', () => {
@@ -249,21 +247,18 @@ describe('recording returns', () => {
   it('closes exactly when every requested agency has a current return, and each return is kept once', () => {
     const agencies = ['police', 'la', 'icb'];
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.constantFrom(...agencies), fc.constantFrom('1', '2')), { maxLength: 10 }),
-        (steps) => {
-          const record = steps.reduce((r, [agencyId, n]) => returned(r, agencyId, `return:${agencyId}:${n}`), started(agencies));
-          const review = record.rapidReview!;
-          const returnedAgencies = new Set(steps.map(([agencyId]) => agencyId));
-          expect(review.closed !== undefined).toBe(returnedAgencies.size === agencies.length);
-          expect(record.stage).toBe(returnedAgencies.size === agencies.length ? 'collated' : 'rapidReview');
-          for (const r of review.requests) {
-            const ids = steps.filter(([a]) => a === r.agencyId).map(([a, n]) => `return:${a}:${n}`);
-            expect(r.returns).toEqual([...new Set(ids)]);
-            expect(r.current?.itemId).toBe(r.returns.at(-1));
-          }
-        },
-      ),
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...agencies), fc.constantFrom('1', '2')), { maxLength: 10 }), (steps) => {
+        const record = steps.reduce((r, [agencyId, n]) => returned(r, agencyId, `return:${agencyId}:${n}`), started(agencies));
+        const review = record.rapidReview!;
+        const returnedAgencies = new Set(steps.map(([agencyId]) => agencyId));
+        expect(review.closed !== undefined).toBe(returnedAgencies.size === agencies.length);
+        expect(record.stage).toBe(returnedAgencies.size === agencies.length ? 'collated' : 'rapidReview');
+        for (const r of review.requests) {
+          const ids = steps.filter(([a]) => a === r.agencyId).map(([a, n]) => `return:${a}:${n}`);
+          expect(r.returns).toEqual([...new Set(ids)]);
+          expect(r.current?.itemId).toBe(r.returns.at(-1));
+        }
+      }),
     );
   });
 
@@ -283,7 +278,12 @@ describe('recording returns', () => {
 
   it('a delegate is recorded with the lead who handed it over; the id is compared without case', () => {
     const once = withDelegate(started(), 'police', { to: ID.taylor, by: ID.alex, at: AT });
-    expect(once.rapidReview!.requests[0]!.addressees[1]).toEqual({ aadObjectId: ID.taylor, as: 'delegate', delegatedBy: ID.alex, addedAt: AT });
+    expect(once.rapidReview!.requests[0]!.addressees[1]).toEqual({
+      aadObjectId: ID.taylor,
+      as: 'delegate',
+      delegatedBy: ID.alex,
+      addedAt: AT,
+    });
     expect(withDelegate(once, 'police', { to: ID.taylor.toUpperCase(), by: ID.alex, at: AT })).toEqual(once);
     // Handing it to a lead already addressed adds nothing either.
     expect(withDelegate(started(), 'police', { to: ID.alex.toUpperCase(), by: ID.alex, at: AT })).toEqual(started());
@@ -342,7 +342,7 @@ describe('who may answer for an agency', () => {
     expect(refusal(closed, 'police', ID.alex)).toBe('closed');
   });
 
-  it("someone who has left the agency loses the request they were sent", () => {
+  it('someone who has left the agency loses the request they were sent', () => {
     const moved = createDirectory({ ...demo, people: demo.people.map((p) => (p.aadObjectId === ID.alex ? { ...p, agency: 'la' } : p)) });
     expect(answerRefusal(started(), 'police', caller(ID.alex), moved, TODAY)).toBe('notEntitled');
   });
@@ -416,23 +416,28 @@ describe('progress', () => {
       fc.record({ kind: fc.constant('delivery' as const), agencyId: fc.constantFrom(...agencies), ok: fc.boolean() }),
     );
     fc.assert(
-      fc.property(fc.subarray(agencies, { minLength: 1 }), fc.array(step, { maxLength: 15 }), fc.integer({ min: 0, max: 20 }), (asked, steps, day) => {
-        let record = started(asked);
-        for (const s of steps) {
-          if (!asked.includes(s.agencyId)) continue;
-          record =
-            s.kind === 'return'
-              ? returned(record, s.agencyId, `return:${s.agencyId}:${s.n}`, s.involved)
-              : withDelivery(record, s.agencyId, leadOf(s.agencyId), s.ok ? sent : gone);
-        }
-        const progress = progressOf(reviewProgress(record.rapidReview!), addDays(d('2026-12-01'), day));
-        expect(progress.map((p) => p.agencyId)).toEqual(asked);
-        expect(progress.every((p) => p.dueOn === '2026-12-11')).toBe(true);
-        const count = (...states: string[]) => progress.filter((p) => states.includes(p.state)).length;
-        const withReturns = record.rapidReview!.requests.filter((r) => r.current).length;
-        expect(count('returned', 'nilReturn')).toBe(withReturns);
-        expect(count('returned', 'nilReturn', 'due', 'overdue', 'notReached')).toBe(asked.length);
-      }),
+      fc.property(
+        fc.subarray(agencies, { minLength: 1 }),
+        fc.array(step, { maxLength: 15 }),
+        fc.integer({ min: 0, max: 20 }),
+        (asked, steps, day) => {
+          let record = started(asked);
+          for (const s of steps) {
+            if (!asked.includes(s.agencyId)) continue;
+            record =
+              s.kind === 'return'
+                ? returned(record, s.agencyId, `return:${s.agencyId}:${s.n}`, s.involved)
+                : withDelivery(record, s.agencyId, leadOf(s.agencyId), s.ok ? sent : gone);
+          }
+          const progress = progressOf(reviewProgress(record.rapidReview!), addDays(d('2026-12-01'), day));
+          expect(progress.map((p) => p.agencyId)).toEqual(asked);
+          expect(progress.every((p) => p.dueOn === '2026-12-11')).toBe(true);
+          const count = (...states: string[]) => progress.filter((p) => states.includes(p.state)).length;
+          const withReturns = record.rapidReview!.requests.filter((r) => r.current).length;
+          expect(count('returned', 'nilReturn')).toBe(withReturns);
+          expect(count('returned', 'nilReturn', 'due', 'overdue', 'notReached')).toBe(asked.length);
+        },
+      ),
     );
   });
 
@@ -455,7 +460,10 @@ describe('progress', () => {
       ['education', false, true],
     ]);
     const text = JSON.stringify(view);
-    const ids = record.rapidReview!.requests.flatMap((r) => [...r.addressees.map((a) => a.aadObjectId), ...(r.current ? [r.current.by] : [])]);
+    const ids = record.rapidReview!.requests.flatMap((r) => [
+      ...r.addressees.map((a) => a.aadObjectId),
+      ...(r.current ? [r.current.by] : []),
+    ]);
     expect(ids.length).toBeGreaterThan(0);
     for (const id of [...ids, record.rapidReview!.startedBy]) expect(text).not.toContain(id);
   });

@@ -73,9 +73,7 @@ describe('validateReferral: a valid form becomes a structured referral', () => {
           address: '12 Elm Row, Exampletown EX1 2AB',
         },
       ],
-      professionals: [
-        { name: 'Class teacher', agency: 'Elm Row Primary', dates: 'Sept 2025 to Oct 2026', involvement: 'Daily contact' },
-      ],
+      professionals: [{ name: 'Class teacher', agency: 'Elm Row Primary', dates: 'Sept 2025 to Oct 2026', involvement: 'Daily contact' }],
     });
   });
 
@@ -150,7 +148,7 @@ describe('validateReferral: a valid form becomes a structured referral', () => {
     expect(accepted(validate(form)).specific).toEqual(specific);
   });
 
-  it('resolves the agency name from the partnership\'s agencies', () => {
+  it("resolves the agency name from the partnership's agencies", () => {
     expect(accepted(validate(validForm('sar', { referrerAgency: 'police' }))).referrer).toMatchObject({
       agencyId: 'police',
       agencyName: 'Police',
@@ -180,9 +178,7 @@ describe('validateReferral: a valid form becomes a structured referral', () => {
   });
 
   it('trims what was typed, including each parallel process', () => {
-    const referral = accepted(
-      validate(validForm('sar', { referrerName: '  Dana Evans ', parallelProcesses: ' inquest , section42 ,' })),
-    );
+    const referral = accepted(validate(validForm('sar', { referrerName: '  Dana Evans ', parallelProcesses: ' inquest , section42 ,' })));
     expect(referral.referrer.name).toBe('Dana Evans');
     expect(referral.parallelProcesses).toEqual(['inquest', 'section42']);
   });
@@ -211,7 +207,7 @@ describe('validateReferral: a valid form becomes a structured referral', () => {
     expect(referral.referrer).not.toHaveProperty('phone');
   });
 
-  it('ignores keys it does not know, such as the action\'s verb and submission id', () => {
+  it("ignores keys it does not know, such as the action's verb and submission id", () => {
     const referral = accepted(validate(validForm('sar', { verb: 'referral.submit', submissionId: 'sub-123', extra: { nested: 1 } })));
     expect(JSON.stringify(referral)).not.toMatch(/sub-123|referral\.submit|nested/);
   });
@@ -231,57 +227,257 @@ describe('validateReferral: each problem is reported against its field', () => {
     { rule: 'missing email', data: validForm('sar', { referrerEmail: '' }), errors: ['referrerEmail'], message: /email/ },
     { rule: 'bad email', data: validForm('sar', { referrerEmail: 'dana at school' }), errors: ['referrerEmail'], message: /email/ },
     { rule: 'missing agency', data: validForm('sar', { referrerAgency: '' }), errors: ['referrerAgency'], message: /Choose your agency/ },
-    { rule: 'an agency not in the list', data: validForm('sar', { referrerAgency: 'nhs' }), errors: ['referrerAgency'], message: /from the list, or Other/ },
-    { rule: 'Other agency without its name', data: validForm('sar', { referrerAgency: 'other' }), errors: ['referrerAgencyOther'], message: /Name your agency/ },
+    {
+      rule: 'an agency not in the list',
+      data: validForm('sar', { referrerAgency: 'nhs' }),
+      errors: ['referrerAgency'],
+      message: /from the list, or Other/,
+    },
+    {
+      rule: 'Other agency without its name',
+      data: validForm('sar', { referrerAgency: 'other' }),
+      errors: ['referrerAgencyOther'],
+      message: /Name your agency/,
+    },
     { rule: 'bad phone', data: validForm('sar', { referrerPhone: 'call me' }), errors: ['referrerPhone'], message: /phone number/ },
-    { rule: 'manager not consulted', data: validForm('sar', { managerConsulted: 'false' }), errors: ['managerConsulted'], message: /line manager or designated safeguarding lead/ },
-    { rule: 'manager consultation not answered', data: validForm('sar', { managerConsulted: '' }), errors: ['managerConsulted'], message: /Consult/ },
-    { rule: 'missing name of the person', data: validForm('sar', { subjectName: '' }), errors: ['subjectName'], message: /name of the child or adult/ },
-    { rule: 'a name over 100 characters', data: validForm('sar', { subjectName: 'x'.repeat(101) }), errors: ['subjectName'], message: /100 characters or fewer \(now 101\)/ },
+    {
+      rule: 'manager not consulted',
+      data: validForm('sar', { managerConsulted: 'false' }),
+      errors: ['managerConsulted'],
+      message: /line manager or designated safeguarding lead/,
+    },
+    {
+      rule: 'manager consultation not answered',
+      data: validForm('sar', { managerConsulted: '' }),
+      errors: ['managerConsulted'],
+      message: /Consult/,
+    },
+    {
+      rule: 'missing name of the person',
+      data: validForm('sar', { subjectName: '' }),
+      errors: ['subjectName'],
+      message: /name of the child or adult/,
+    },
+    {
+      rule: 'a name over 100 characters',
+      data: validForm('sar', { subjectName: 'x'.repeat(101) }),
+      errors: ['subjectName'],
+      message: /100 characters or fewer \(now 101\)/,
+    },
     { rule: 'missing age group', data: validForm('notSure', { ageGroup: '' }), errors: ['ageGroup'], message: /Choose an age group/ },
-    { rule: 'an unknown age group', data: validForm('notSure', { ageGroup: 'toddler' }), errors: ['ageGroup'], message: /Choose an age group/ },
-    { rule: 'date of birth after the incident', data: validForm('lcspr', { subjectDob: '2026-11-21' }), errors: ['subjectDob'], message: /after the incident/ },
-    { rule: 'date of birth making a "baby" 12', data: validForm('lcspr', { ageGroup: 'baby' }), errors: ['ageGroup'], message: /makes them 12 at the incident/ },
-    { rule: 'date of birth making a "young person" 18', data: validForm('lcspr', { subjectDob: '2008-11-20' }), errors: ['ageGroup'], message: /makes them 18/ },
-    { rule: 'date of birth making an "adult" 16', data: validForm('sar', { subjectDob: '2009-10-03' }), errors: ['ageGroup'], message: /makes them 16/ },
-    { rule: 'date of birth making a "baby" 2', data: validForm('notSure', { subjectDob: '2024-11-02' }), errors: ['ageGroup'], message: /makes them 2/ },
-    { rule: 'incident in the future', data: validForm('lcspr', { incidentDate: '2026-12-02', awareDate: '2026-12-02' }), errors: ['incidentDate', 'awareDate'], message: /in the future/ },
-    { rule: 'aware date in the future', data: validForm('lcspr', { awareDate: '2026-12-02' }), errors: ['awareDate'], message: /in the future/ },
-    { rule: 'aware before the incident', data: validForm('lcspr', { awareDate: '2026-11-19' }), errors: ['awareDate'], message: /aware before the incident/ },
-    { rule: 'a date written dd/mm/yyyy', data: validForm('lcspr', { incidentDate: '20/11/2026' }), errors: ['incidentDate'], message: /YYYY-MM-DD/ },
+    {
+      rule: 'an unknown age group',
+      data: validForm('notSure', { ageGroup: 'toddler' }),
+      errors: ['ageGroup'],
+      message: /Choose an age group/,
+    },
+    {
+      rule: 'date of birth after the incident',
+      data: validForm('lcspr', { subjectDob: '2026-11-21' }),
+      errors: ['subjectDob'],
+      message: /after the incident/,
+    },
+    {
+      rule: 'date of birth making a "baby" 12',
+      data: validForm('lcspr', { ageGroup: 'baby' }),
+      errors: ['ageGroup'],
+      message: /makes them 12 at the incident/,
+    },
+    {
+      rule: 'date of birth making a "young person" 18',
+      data: validForm('lcspr', { subjectDob: '2008-11-20' }),
+      errors: ['ageGroup'],
+      message: /makes them 18/,
+    },
+    {
+      rule: 'date of birth making an "adult" 16',
+      data: validForm('sar', { subjectDob: '2009-10-03' }),
+      errors: ['ageGroup'],
+      message: /makes them 16/,
+    },
+    {
+      rule: 'date of birth making a "baby" 2',
+      data: validForm('notSure', { subjectDob: '2024-11-02' }),
+      errors: ['ageGroup'],
+      message: /makes them 2/,
+    },
+    {
+      rule: 'incident in the future',
+      data: validForm('lcspr', { incidentDate: '2026-12-02', awareDate: '2026-12-02' }),
+      errors: ['incidentDate', 'awareDate'],
+      message: /in the future/,
+    },
+    {
+      rule: 'aware date in the future',
+      data: validForm('lcspr', { awareDate: '2026-12-02' }),
+      errors: ['awareDate'],
+      message: /in the future/,
+    },
+    {
+      rule: 'aware before the incident',
+      data: validForm('lcspr', { awareDate: '2026-11-19' }),
+      errors: ['awareDate'],
+      message: /aware before the incident/,
+    },
+    {
+      rule: 'a date written dd/mm/yyyy',
+      data: validForm('lcspr', { incidentDate: '20/11/2026' }),
+      errors: ['incidentDate'],
+      message: /YYYY-MM-DD/,
+    },
     { rule: 'an impossible date', data: validForm('lcspr', { subjectDob: '2014-02-30' }), errors: ['subjectDob'], message: /YYYY-MM-DD/ },
-    { rule: 'missing incident date', data: validForm('lcspr', { incidentDate: '' }), errors: ['incidentDate'], message: /date of the incident/ },
+    {
+      rule: 'missing incident date',
+      data: validForm('lcspr', { incidentDate: '' }),
+      errors: ['incidentDate'],
+      message: /date of the incident/,
+    },
     { rule: 'missing aware date', data: validForm('lcspr', { awareDate: '' }), errors: ['awareDate'], message: /became aware/ },
     { rule: 'missing harm', data: validForm('sar', { harm: '' }), errors: ['harm'], message: /died, were seriously harmed/ },
-    { rule: 'missing abuse or neglect', data: validForm('sar', { abuseOrNeglect: '' }), errors: ['abuseOrNeglect'], message: /abuse or neglect/ },
-    { rule: 'missing agency concern', data: validForm('sar', { agencyConcern: '' }), errors: ['agencyConcern'], message: /agencies worked together/ },
-    { rule: 'missing immediate safety', data: validForm('sar', { immediateSafety: '' }), errors: ['immediateSafety'], message: /immediate risk/ },
-    { rule: 'immediate safety "yes" without details', data: validForm('sar', { immediateSafety: 'yes' }), errors: ['immediateSafetyDetails'], message: /who is at risk/ },
-    { rule: 'summary over SUMMARY_MAX', data: validForm('sar', { summary: 'x'.repeat(SUMMARY_MAX + 1) }), errors: ['summary'], message: new RegExp(`${SUMMARY_MAX} characters or fewer \\(now ${SUMMARY_MAX + 1}\\)`) },
+    {
+      rule: 'missing abuse or neglect',
+      data: validForm('sar', { abuseOrNeglect: '' }),
+      errors: ['abuseOrNeglect'],
+      message: /abuse or neglect/,
+    },
+    {
+      rule: 'missing agency concern',
+      data: validForm('sar', { agencyConcern: '' }),
+      errors: ['agencyConcern'],
+      message: /agencies worked together/,
+    },
+    {
+      rule: 'missing immediate safety',
+      data: validForm('sar', { immediateSafety: '' }),
+      errors: ['immediateSafety'],
+      message: /immediate risk/,
+    },
+    {
+      rule: 'immediate safety "yes" without details',
+      data: validForm('sar', { immediateSafety: 'yes' }),
+      errors: ['immediateSafetyDetails'],
+      message: /who is at risk/,
+    },
+    {
+      rule: 'summary over SUMMARY_MAX',
+      data: validForm('sar', { summary: 'x'.repeat(SUMMARY_MAX + 1) }),
+      errors: ['summary'],
+      message: new RegExp(`${SUMMARY_MAX} characters or fewer \\(now ${SUMMARY_MAX + 1}\\)`),
+    },
     { rule: 'missing summary', data: validForm('sar', { summary: '' }), errors: ['summary'], message: /Summarise/ },
     { rule: 'missing reasons', data: validForm('sar', { reasons: '' }), errors: ['reasons'], message: /reasons/ },
-    { rule: 'reasons over 2000 characters', data: validForm('sar', { reasons: 'x'.repeat(2001) }), errors: ['reasons'], message: /2000 characters or fewer/ },
-    { rule: 'LCSPR for an adult', data: validForm('lcspr', { ageGroup: 'adult', subjectDob: '' }), errors: ['ageGroup'], message: /for a child/ },
-    { rule: 'LCSPR without the National Panel answer', data: validForm('lcspr', { nationalPanelNotified: '' }), errors: ['nationalPanelNotified'], message: /National Panel/ },
-    { rule: 'SAR for a child', data: validForm('sar', { ageGroup: 'youngPerson', subjectDob: '' }), errors: ['ageGroup'], message: /for an adult/ },
-    { rule: 'SAR without the care and support answer', data: validForm('sar', { careAndSupportNeeds: '' }), errors: ['careAndSupportNeeds'], message: /care and support/ },
-    { rule: 'DHR without the relationship', data: validForm('dhr', { relationshipToPerpetrator: '' }), errors: ['relationshipToPerpetrator'], message: /relationship to the suspected perpetrator/ },
-    { rule: 'DHR without the 16+ confirmation', data: validForm('dhr', { victimAged16Plus: 'false' }), errors: ['victimAged16Plus'], message: /16 or over/ },
-    { rule: 'DHR for a harm that is not a death', data: validForm('dhr', { harm: 'seriouslyHarmed' }), errors: ['harm'], message: /follows a death/ },
+    {
+      rule: 'reasons over 2000 characters',
+      data: validForm('sar', { reasons: 'x'.repeat(2001) }),
+      errors: ['reasons'],
+      message: /2000 characters or fewer/,
+    },
+    {
+      rule: 'LCSPR for an adult',
+      data: validForm('lcspr', { ageGroup: 'adult', subjectDob: '' }),
+      errors: ['ageGroup'],
+      message: /for a child/,
+    },
+    {
+      rule: 'LCSPR without the National Panel answer',
+      data: validForm('lcspr', { nationalPanelNotified: '' }),
+      errors: ['nationalPanelNotified'],
+      message: /National Panel/,
+    },
+    {
+      rule: 'SAR for a child',
+      data: validForm('sar', { ageGroup: 'youngPerson', subjectDob: '' }),
+      errors: ['ageGroup'],
+      message: /for an adult/,
+    },
+    {
+      rule: 'SAR without the care and support answer',
+      data: validForm('sar', { careAndSupportNeeds: '' }),
+      errors: ['careAndSupportNeeds'],
+      message: /care and support/,
+    },
+    {
+      rule: 'DHR without the relationship',
+      data: validForm('dhr', { relationshipToPerpetrator: '' }),
+      errors: ['relationshipToPerpetrator'],
+      message: /relationship to the suspected perpetrator/,
+    },
+    {
+      rule: 'DHR without the 16+ confirmation',
+      data: validForm('dhr', { victimAged16Plus: 'false' }),
+      errors: ['victimAged16Plus'],
+      message: /16 or over/,
+    },
+    {
+      rule: 'DHR for a harm that is not a death',
+      data: validForm('dhr', { harm: 'seriouslyHarmed' }),
+      errors: ['harm'],
+      message: /follows a death/,
+    },
     { rule: 'DHR for a baby', data: validForm('dhr', { ageGroup: 'baby' }), errors: ['ageGroup'], message: /16 or over/ },
-    { rule: 'DHR whose date of birth makes them under 16', data: validForm('dhr', { ageGroup: 'youngPerson', subjectDob: '2012-05-01', incidentDate: '2026-09-14' }), errors: ['subjectDob'], message: /makes them 14 at their death.*16 or over/ },
-    { rule: 'reflective review without learning', data: validForm('reflective', { reflectiveLearning: '' }), errors: ['reflectiveLearning'], message: /learn together/ },
-    { rule: '"not sure" with an answer that is not yes, no or not known', data: validForm('notSure', { careAndSupportNeeds: 'maybe' }), errors: ['careAndSupportNeeds'], message: /yes, no or not known/ },
-    { rule: 'a family slot with an address but no name or relationship', data: validForm('sar', { family2Address: '1 High Street' }), errors: ['family2Name', 'family2Relationship'], message: /Enter their/ },
-    { rule: 'a family member with a badly written date of birth', data: validForm('lcspr', { family1Dob: '05/05/1990' }), errors: ['family1Dob'], message: /YYYY-MM-DD/ },
-    { rule: 'a family member born in the future', data: validForm('lcspr', { family1Dob: '2027-05-05' }), errors: ['family1Dob'], message: /in the future/ },
-    { rule: 'a professional slot without agency', data: validForm('sar', { professional3Name: 'GP' }), errors: ['professional3Agency'], message: /Enter their agency/ },
-    { rule: 'a professional slot without a name', data: validForm('sar', { professional2Agency: 'Police' }), errors: ['professional2Name'], message: /name or role/ },
-    { rule: 'an unknown parallel process', data: validForm('sar', { parallelProcesses: 'inquest,trial' }), errors: ['parallelProcesses'], message: /from the list/ },
+    {
+      rule: 'DHR whose date of birth makes them under 16',
+      data: validForm('dhr', { ageGroup: 'youngPerson', subjectDob: '2012-05-01', incidentDate: '2026-09-14' }),
+      errors: ['subjectDob'],
+      message: /makes them 14 at their death.*16 or over/,
+    },
+    {
+      rule: 'reflective review without learning',
+      data: validForm('reflective', { reflectiveLearning: '' }),
+      errors: ['reflectiveLearning'],
+      message: /learn together/,
+    },
+    {
+      rule: '"not sure" with an answer that is not yes, no or not known',
+      data: validForm('notSure', { careAndSupportNeeds: 'maybe' }),
+      errors: ['careAndSupportNeeds'],
+      message: /yes, no or not known/,
+    },
+    {
+      rule: 'a family slot with an address but no name or relationship',
+      data: validForm('sar', { family2Address: '1 High Street' }),
+      errors: ['family2Name', 'family2Relationship'],
+      message: /Enter their/,
+    },
+    {
+      rule: 'a family member with a badly written date of birth',
+      data: validForm('lcspr', { family1Dob: '05/05/1990' }),
+      errors: ['family1Dob'],
+      message: /YYYY-MM-DD/,
+    },
+    {
+      rule: 'a family member born in the future',
+      data: validForm('lcspr', { family1Dob: '2027-05-05' }),
+      errors: ['family1Dob'],
+      message: /in the future/,
+    },
+    {
+      rule: 'a professional slot without agency',
+      data: validForm('sar', { professional3Name: 'GP' }),
+      errors: ['professional3Agency'],
+      message: /Enter their agency/,
+    },
+    {
+      rule: 'a professional slot without a name',
+      data: validForm('sar', { professional2Agency: 'Police' }),
+      errors: ['professional2Name'],
+      message: /name or role/,
+    },
+    {
+      rule: 'an unknown parallel process',
+      data: validForm('sar', { parallelProcesses: 'inquest,trial' }),
+      errors: ['parallelProcesses'],
+      message: /from the list/,
+    },
     { rule: 'an unknown kind', data: validForm('sar', { kind: 'scr' }), errors: ['kind'], message: /kind of review/ },
     { rule: 'a number for a field', data: validForm('sar', { subjectName: 42 }), errors: ['subjectName'], message: /text/ },
     { rule: 'an object for a field', data: validForm('sar', { summary: { text: 'hello' } }), errors: ['summary'], message: /text/ },
-    { rule: 'an array for a field', data: validForm('sar', { parallelProcesses: ['inquest'] }), errors: ['parallelProcesses'], message: /text/ },
+    {
+      rule: 'an array for a field',
+      data: validForm('sar', { parallelProcesses: ['inquest'] }),
+      errors: ['parallelProcesses'],
+      message: /text/,
+    },
     { rule: 'a boolean for the toggle', data: validForm('sar', { managerConsulted: true }), errors: ['managerConsulted'], message: /text/ },
   ];
 
@@ -336,7 +532,12 @@ describe('validateReferral: each problem is reported against its field', () => {
   });
 
   it('gives the form back exactly as typed, untrimmed, without the unknown keys', () => {
-    const data = validForm('lcspr', { referrerName: '  Dana ', referrerEmail: 'not an email', verb: 'referral.submit', submissionId: 'sub-1' });
+    const data = validForm('lcspr', {
+      referrerName: '  Dana ',
+      referrerEmail: 'not an email',
+      verb: 'referral.submit',
+      submissionId: 'sub-1',
+    });
     const result = rejected(validate(data));
     expect(result.form.referrerName).toBe('  Dana ');
     expect(result.form.referrerEmail).toBe('not an email');
