@@ -9,6 +9,7 @@ import { STALE_CARD } from './handlers/card-data.js';
 import { hideCaseDetails, viewCaseDetails } from './handlers/case-details.js';
 import { chooseReferralKind } from './handlers/choose-referral-kind.js';
 import { chooseHold, confirmHold, releaseHold } from './handlers/hold.js';
+import { chooseClose, confirmClose } from './handlers/close-case.js';
 import { help, unknownMessage, welcome } from './handlers/help.js';
 import { startReferral } from './handlers/start-referral.js';
 import {
@@ -37,6 +38,8 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.hideCaseDetails]: hideCaseDetails,
   [VERBS.holdCase]: chooseHold,
   [VERBS.confirmHold]: confirmHold,
+  [VERBS.closeCase]: chooseClose,
+  [VERBS.confirmClose]: confirmClose,
   [VERBS.releaseHold]: releaseHold,
   [VERBS.startRapidReview]: chooseRapidReview,
   [VERBS.confirmRapidReview]: confirmRapidReview,

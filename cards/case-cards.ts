@@ -115,6 +115,8 @@ export function channelCaseCard(record: AnonymousCase, progress: ProgressContext
   const reference = record.reference;
   const review = record.rapidReview;
   const actions: CardAction[] = [{ title: 'View details', verb: VERBS.viewCaseDetails, reference }];
+  // A closed case has nothing left to do but be read.
+  if (record.stage === 'closed') return summaryCard(record, { heading: `${reference}: ${record.descriptor} (closed)`, actions, progress });
   if (!review) actions.push({ title: 'Start rapid review', verb: VERBS.startRapidReview, reference });
   else if (!review.closed) {
     if (review.requests.some((request) => request.undelivered))
@@ -130,6 +132,7 @@ export function channelCaseCard(record: AnonymousCase, progress: ProgressContext
     record.onHold
       ? { title: 'Take off hold', verb: VERBS.releaseHold, reference }
       : { title: 'Put on hold', verb: VERBS.holdCase, reference },
+    { title: 'Close case', verb: VERBS.closeCase, reference },
   );
   return summaryCard(record, {
     heading: review ? `${reference}: ${record.descriptor}` : `New referral ${reference}`,
@@ -329,6 +332,25 @@ export function holdCard(view: {
     ...(banner && { banner }),
     actions: [
       { title: 'Put on hold', verb: VERBS.confirmHold, style: 'positive', data: { reference } },
+      { title: 'Cancel', verb: VERBS.hideCaseDetails, data: { reference }, inputs: 'none' },
+    ],
+  });
+}
+
+/** The business unit confirms a case's close: what closing means, before it is done. */
+export function closeCaseCard(view: { record: AnonymousCase; retentionYears: number }): AdaptiveCardJson {
+  const reference = view.record.reference;
+  return formCard<never>({
+    heading: `Close ${reference}?`,
+    subtitle:
+      `Closing ends the case: nothing more is chased, its cards show it closed, and everything about it is deleted ` +
+      `${view.retentionYears} years from today, as the partnership's retention policy says. It cannot be reopened.`,
+    facts: anonymousFacts(view.record),
+    sections: [],
+    values: {},
+    limits: {},
+    actions: [
+      { title: 'Close case', verb: VERBS.confirmClose, data: { reference } },
       { title: 'Cancel', verb: VERBS.hideCaseDetails, data: { reference }, inputs: 'none' },
     ],
   });

@@ -172,7 +172,7 @@ export function voterCard(view: DecisionCardView, viewer: Viewer): AdaptiveCardJ
   const ballot = String(view.ballot.number);
   const yours: Fact[] = viewer.choice ? [{ title: 'Your vote', value: choiceName(view, viewer.choice) }] : [];
   if (view.decision) {
-    const mayReconsider = viewer.mayClose && view.record.decision?.number === view.decision.number;
+    const mayReconsider = viewer.mayClose && view.record.stage !== 'closed' && view.record.decision?.number === view.decision.number;
     return documentCard({
       heading: heading(view),
       notice: `${viewer.banner ? `${viewer.banner.text} ` : ''}${statusLine(view)} Shown to you only: the rationale goes to the referrer.`,

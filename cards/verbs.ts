@@ -27,6 +27,10 @@ export const VERBS = {
   confirmHold: 'case.confirmHold',
   /** Channel card: take the case off hold; its clocks resume with the time that was left. */
   releaseHold: 'case.release',
+  /** Channel card: the business unit asks to close the case. */
+  closeCase: 'case.close',
+  /** Close card: close it; its retention starts. */
+  confirmClose: 'case.confirmClose',
   /** Request card: the return form, from the agency's draft or current return. */
   openReturn: 'return.open',
   /** Request card: "we had no involvement", in one press. */

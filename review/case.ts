@@ -13,6 +13,7 @@ export const STAGE_NAMES = {
   rapidReview: 'Rapid review: information requested',
   collated: 'Rapid review: returns collated',
   decided: 'Panel decision made',
+  closed: 'Closed',
 } as const;
 export type Stage = keyof typeof STAGE_NAMES;
 

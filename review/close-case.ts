@@ -1,7 +1,7 @@
 import type { CaseRecord } from './case.js';
 import type { Outcome } from './decision.js';
 import type { Caller, ReviewDeps } from './deps.js';
-import { refreshCards } from './effects.js';
+import { cancel, refreshCards, SCHEDULED } from './effects.js';
 import { addMonths, type LocalDate } from './local-date.js';
 import { updateCase } from './update-case.js';
 
@@ -16,7 +16,9 @@ export const CLOSING_OUTCOMES: ReadonlySet<Outcome> = new Set(['noReview', 'othe
 export function withClosed(record: CaseRecord, at: string, closedCaseYears: number): CaseRecord {
   if (record.closedAt) return record;
   const expiryDay = addMonths(at.slice(0, 10) as LocalDate, 12 * closedCaseYears);
-  return refreshCards({ ...record, closedAt: at, expiresAt: `${expiryDay}${at.slice(10)}` }, at);
+  // Nothing more is chased: its reminders go with the close.
+  const quiet = cancel(record, (e) => SCHEDULED.has(e.kind), 'the case is closed', at);
+  return refreshCards({ ...quiet, stage: 'closed', closedAt: at, expiresAt: `${expiryDay}${at.slice(10)}` }, at);
 }
 
 export type CloseCaseResult = { status: 'refused' | 'notFound' } | { status: 'closed' | 'alreadyClosed'; record: CaseRecord };

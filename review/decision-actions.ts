@@ -174,7 +174,7 @@ export async function castVote(
   return { status: before === undefined ? 'voted' : 'changed', record, version, choice: vote.choice };
 }
 
-export type ReopenResult = { status: 'refused' | 'notFound' } | { status: 'reopened' | 'alreadyOpen'; record: CaseRecord };
+export type ReopenResult = { status: 'refused' | 'notFound' } | { status: 'reopened' | 'alreadyOpen' | 'caseClosed'; record: CaseRecord };
 
 /**
  * The chair (or the business unit, where allowed) reopens a decided case: a new vote,
@@ -185,6 +185,8 @@ export async function reopenVote(deps: ReviewDeps, input: { caller: Caller; refe
   if (!closesAs(deps, actor)) return { status: 'refused' };
   const current = await deps.store.getCase(input.reference);
   if (!current) return { status: 'notFound' };
+  // A closed case's retention has begun: it is not decided again.
+  if (current.closedAt) return { status: 'caseClosed', record: current };
   if (openBallot(current) || !current.panel?.decisions.length) return { status: 'alreadyOpen', record: current };
   let opened = false;
   const at = deps.now().toISOString();

@@ -6,6 +6,36 @@ import type { AddressInfo } from 'node:net';
 /** The Cosmos DB emulator's published key: the test server accepts any well-formed key. */
 export const TEST_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 
+/** What a request to the test server did, as `requests()` lists it. */
+export type CosmosOperation = 'read' | 'readFeed' | 'create' | 'upsert' | 'replace' | 'patch' | 'delete' | 'query' | 'batch' | 'metadata';
+
+/** One HTTP request the SDK made to the test server, in the order they arrived. */
+export interface CosmosRequest {
+  method: string;
+  /** The URL's path, without its query string: `/dbs/<database>/colls/cases/docs/case`. */
+  path: string;
+  /** A transactional batch (`x-ms-cosmos-is-batch-request`). */
+  batch: boolean;
+  /** A query (`x-ms-documentdb-isquery`, or a body of `application/query+json`). */
+  query: boolean;
+  /**
+   * A store request: one on documents (under `/dbs/<db>/colls/<coll>/docs`): a read, a
+   * create, an upsert, a replace, a patch, a delete, a query or a batch. Otherwise it is
+   * the SDK's own metadata: the account (`GET /`), a database, a container, its
+   * partition key ranges.
+   */
+  store: boolean;
+  operation: CosmosOperation;
+  /** The container, for a request under `/dbs/<db>/colls/<coll>`. */
+  container?: string;
+  /** The document's id, for a request on one document (URL-decoded). */
+  document?: string;
+  /** The partition key the SDK sent (`x-ms-documentdb-partitionkey`), as sent. */
+  partitionKey?: string;
+  /** The status answered, once the answer has gone (429 when throttled, 403 when refused). */
+  status?: number;
+}
+
 export interface CosmosTestServer {
   endpoint: string;
   /** Trusts the server's bundled certificate, which has expired: tests only. */
@@ -28,6 +58,10 @@ export interface CosmosTestServer {
   holdBack(match: (req: IncomingMessage) => boolean, at: 'request' | 'answer'): { reached: Promise<void>; release(): void };
   /** How many requests were throttled so far. */
   throttled(): number;
+  /** Every request since the start or the last `resetRequests()`, throttled and refused ones too. */
+  requests(): CosmosRequest[];
+  /** Empties the request log. */
+  resetRequests(): void;
   stop(): Promise<void>;
 }
 
@@ -49,8 +83,14 @@ export async function startCosmosTestServer(): Promise<CosmosTestServer> {
     released: Promise<void>;
   }
   const holds: Hold[] = [];
+  let log: CosmosRequest[] = [];
   server.removeAllListeners('request');
   server.on('request', (req, res) => {
+    const entry = describeRequest(req);
+    log.push(entry);
+    res.once('finish', () => {
+      entry.status = res.statusCode;
+    });
     if (refusing?.(req)) {
       res.writeHead(403, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ code: 'Forbidden', message: 'Request blocked by Auth (test server)' }));
@@ -89,6 +129,10 @@ export async function startCosmosTestServer(): Promise<CosmosTestServer> {
       match = m;
     },
     throttled: () => throttled,
+    requests: () => log.map((r) => ({ ...r })),
+    resetRequests: () => {
+      log = [];
+    },
     holdBack: (m, at) => {
       let reach = () => {};
       let release = () => {};
@@ -105,5 +149,46 @@ export async function startCosmosTestServer(): Promise<CosmosTestServer> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+const truthy = (value: string | string[] | undefined) => String(value).toLowerCase() === 'true';
+
+/** Classifies a request as the test server's router does: by method, path and the SDK's headers. */
+function describeRequest(req: IncomingMessage): CosmosRequest {
+  // The SDK sometimes sends a double slash first; the server's router ignores it, and so does the log.
+  const path = (req.url ?? '/').split('?')[0]!.replace(/^\/+/, '/');
+  const method = req.method ?? 'GET';
+  const batch = method === 'POST' && truthy(req.headers['x-ms-cosmos-is-batch-request']);
+  const query = method === 'POST' && (truthy(req.headers['x-ms-documentdb-isquery']) || req.headers['content-type'] === 'application/query+json');
+  const upsert = method === 'POST' && truthy(req.headers['x-ms-documentdb-is-upsert']);
+  const parts = /^\/dbs\/[^/]+\/colls\/([^/]+)(\/docs(?:\/([^/]+))?)?\/?$/.exec(path);
+  const container = parts?.[1] && decodeURIComponent(parts[1]);
+  const document = parts?.[3] && decodeURIComponent(parts[3]);
+  const store = Boolean(parts?.[2]);
+  const operation: CosmosOperation = !store
+    ? 'metadata'
+    : document
+      ? ({ GET: 'read', PUT: 'replace', PATCH: 'patch', DELETE: 'delete' } as const)[method as 'GET'] ?? 'metadata'
+      : method === 'GET'
+        ? 'readFeed'
+        : query
+          ? 'query'
+          : batch
+            ? 'batch'
+            : upsert
+              ? 'upsert'
+              : 'create';
+  const partitionKey = req.headers['x-ms-documentdb-partitionkey'];
+  return {
+    method,
+    path,
+    batch,
+    query,
+    store,
+    operation,
+    ...(container && { container }),
+    ...(document && { document }),
+    ...(typeof partitionKey === 'string' && { partitionKey }),
   };
 }
