@@ -124,12 +124,10 @@ export class SqliteStore implements CaseStore {
 
   async replaceCase(record: CaseRecord, etag: string, also: CaseWrite = {}): Promise<string> {
     const replace = this.db.transaction(() => {
-      const result = this.prepared('UPDATE cases SET doc = ?, next_due = ?, etag = etag + 1 WHERE id = ? AND etag = ?').run(
-        JSON.stringify(record),
-        nextDueAt(record) ?? null,
-        record.reference,
-        Number(etag),
-      );
+      // A closed case's expiry is written with the close itself, so a crash straight after cannot lose it.
+      const result = this.prepared(
+        'UPDATE cases SET doc = ?, next_due = ?, expires_at = COALESCE(?, expires_at), etag = etag + 1 WHERE id = ? AND etag = ?',
+      ).run(JSON.stringify(record), nextDueAt(record) ?? null, record.expiresAt ?? null, record.reference, Number(etag));
       if (result.changes !== 1) throw new ConflictError(`case ${record.reference}`);
       for (const event of also.audit ?? []) this.insertAudit(event);
       for (const item of also.items ?? []) this.insertItemOnce(item);

@@ -46,6 +46,20 @@ describe('store requests per operation, on Cosmos DB (test server)', () => {
     expect(requests.store.length, report).toBeLessThanOrEqual(TARGETS.referral);
   });
 
+  it('TEMP refer and chooseKind', async () => {
+    const { personalMessage, cardAction } = await import('../support/activities.js');
+    const { VERBS } = await import('../../cards/verbs.js');
+    const c = suite.panel.cosmos!;
+    await suite.panel.idle(); c.resetRequests(); stacks.length = 0;
+    await suite.panel.send(personalMessage(suite.serviceUrl(), 'dana', 'refer'));
+    await suite.panel.idle();
+    console.log('REFER', JSON.stringify(c.requests()), stacks.join('\n----\n'));
+    c.resetRequests(); stacks.length = 0;
+    await suite.panel.invoke(cardAction(suite.serviceUrl(), 'dana', VERBS.chooseReferralKind, { submissionId: 'x', kind: 'lcspr' }));
+    await suite.panel.idle();
+    console.log('CHOOSE', JSON.stringify(c.requests()), stacks.join('\n----\n'));
+  });
+
   it(`a vote, with the refresh of the shared decision card, makes at most ${TARGETS.vote} store requests`, async () => {
     stacks.length = 0;
     const requests = await voteRequests(suite, reference);

@@ -9,10 +9,6 @@ import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
 import { startPanel } from '../../bot/server.js';
 
-/** What panel-process.ts looks for on stdout, one JSON line each. */
-export const READY = 'ready';
-export const SWEPT = 'swept';
-
 const fixed = process.env.PANEL_TEST_NOW;
 const at = fixed === undefined || fixed === '' ? undefined : new Date(fixed);
 if (at && Number.isNaN(at.getTime())) {
@@ -25,7 +21,7 @@ const panel = await startPanel(config, {
   ...(at && { now: () => new Date(at.getTime()) }),
   log: createLogger(config.logLevel, process.stderr),
 });
-process.stdout.write(`${JSON.stringify({ panelProcess: READY, port: panel.port, pid: process.pid })}\n`);
+process.stdout.write(`${JSON.stringify({ panelProcess: 'ready', port: panel.port, pid: process.pid })}\n`);
 // The start-up sweep is the only background work until a test sends an activity.
 await panel.deps.background.idle();
-process.stdout.write(`${JSON.stringify({ panelProcess: SWEPT })}\n`);
+process.stdout.write(`${JSON.stringify({ panelProcess: 'swept' })}\n`);
