@@ -10,8 +10,13 @@ import type { PanelDeps } from './deps.js';
  * agenda; only for people the partnership file lists, and a setting is written only
  * when it is new or has changed.
  */
+/** How long Panel takes the store's word that it knows no Teams id for someone (another instance may learn it). */
+const UNKNOWN_FOR_MS = 10 * 60_000;
+
 export class TeamsUsers {
   private readonly known = new Map<string, string>();
+  /** When the store last had no Teams id for someone. */
+  private readonly unknownSince = new Map<string, number>();
 
   /** From any turn: the sender's Teams id. */
   async remember(context: TurnContext, deps: PanelDeps): Promise<void> {
@@ -27,15 +32,21 @@ export class TeamsUsers {
     for await (const member of deps.sender.teamMembers(channel.serviceUrl, teamId)) await this.learn(deps, member.aadObjectId, member.id);
   }
 
-  /** The Teams ids Panel knows of these people; someone it has never seen is left out. */
+  /**
+   * The Teams ids Panel knows of these people; someone it has never seen is left out. The
+   * store is asked about someone unknown at most once in UNKNOWN_FOR_MS: a card refreshed
+   * at every vote must not read a setting per voter each time.
+   */
   async idsOf(deps: PanelDeps, aadObjectIds: readonly string[]): Promise<string[]> {
     const ids: string[] = [];
+    const now = deps.review.now().getTime();
     for (const aad of aadObjectIds) {
       const key = userKey(aad);
       let id = this.known.get(key);
-      if (!id) {
+      if (!id && (this.unknownSince.get(key) ?? -Infinity) <= now - UNKNOWN_FOR_MS) {
         id = (await deps.review.store.getSetting(key))?.id;
         if (id) this.known.set(key, id);
+        else this.unknownSince.set(key, now);
       }
       if (id) ids.push(id);
     }
@@ -48,5 +59,6 @@ export class TeamsUsers {
     if (this.known.get(key) === id) return;
     await deps.review.store.putSetting(key, { id, at: deps.review.now().toISOString() });
     this.known.set(key, id);
+    this.unknownSince.delete(key);
   }
 }

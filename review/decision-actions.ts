@@ -114,7 +114,9 @@ export async function castVote(
   input: { caller: Caller; reference: string; data: Record<string, unknown> },
 ): Promise<VoteResult> {
   const actor = input.caller.aadObjectId;
-  const current = await deps.store.getCase(input.reference);
+  // Read with its version: the vote's write starts from it, so a vote is one read and one write.
+  const read = await deps.store.getCaseVersion(input.reference);
+  const current = read?.value;
   const refuse = async (why: string) =>
     deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'vote.refused', detail: why });
   // Refused before anything is said of the case: whether a reference exists is need-to-know too.
@@ -163,7 +165,7 @@ export async function castVote(
         ],
       };
     },
-    { attempts: VOTE_ATTEMPTS },
+    { attempts: VOTE_ATTEMPTS, ...(read && { known: read }) },
   );
   const record = version.value;
   if (!counted) {

@@ -123,14 +123,15 @@ export interface CaseStore {
    * post to the business unit's channel) inside it. The case's first audit event
    * (`case.created`, by `actor`, at the record's `receivedAt`) is written with it, in the
    * same write. A second call with the same key returns the first case, `created: false`,
-   * and allocates nothing.
+   * and allocates nothing. `etag` is the case's version as returned, for a change (or the
+   * effects runner) to start from without reading it again.
    */
   createCaseOnce(
     submissionKey: string,
     year: number,
     build: (sequence: number) => CaseRecord,
     actor: string,
-  ): Promise<{ record: CaseRecord; created: boolean }>;
+  ): Promise<{ record: CaseRecord; created: boolean; etag: string }>;
   getCase(reference: string): Promise<CaseRecord | undefined>;
   /** A case with its version tag, to change it with `replaceCase`. */
   getCaseVersion(reference: string): Promise<Versioned<CaseRecord> | undefined>;

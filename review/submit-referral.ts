@@ -5,10 +5,12 @@ import { localDateOf, yearOf } from './local-date.js';
 import { validateReferral, type FieldErrors, type ReferralForm } from './referral.js';
 import type { Caller, ReviewDeps } from './deps.js';
 import { CHANNEL_POST, owe } from './effects.js';
+import type { Versioned } from './store.js';
 
 export type SubmitReferralResult =
   | { status: 'invalid'; errors: FieldErrors; form: Partial<ReferralForm> & { kind?: string } }
-  | { status: 'accepted'; record: CaseRecord; created: boolean };
+  /** `version`: the case as stored, for the effects runner to start from. */
+  | { status: 'accepted'; record: CaseRecord; created: boolean; version: Versioned<CaseRecord> };
 
 /**
  * Takes a referral from a card. Invalid: the problems, per field, and the form as typed;
@@ -35,7 +37,7 @@ export async function submitReferral(
     panel: deps.partnership.panel,
   });
   const submissionKey = `${input.caller.aadObjectId}:${input.submissionId}`;
-  const { record, created } = await deps.store.createCaseOnce(
+  const { record, created, etag } = await deps.store.createCaseOnce(
     submissionKey,
     year,
     (sequence) => {
@@ -57,5 +59,5 @@ export async function submitReferral(
     },
     input.caller.aadObjectId,
   );
-  return { status: 'accepted', record, created };
+  return { status: 'accepted', record, created, version: { value: record, etag } };
 }

@@ -79,7 +79,10 @@ export async function replaceCase(cases: Container, record: CaseRecord, etag: st
  * case (with the effects it owes) and its creation event, in one batch, unless a delivery
  * already made them.
  */
-export async function createCaseOnce(containers: Containers, input: NewCase): Promise<{ record: CaseRecord; created: boolean }> {
+export async function createCaseOnce(
+  containers: Containers,
+  input: NewCase,
+): Promise<{ record: CaseRecord; created: boolean; etag: string }> {
   const { meta } = containers;
   const id = hashKey(input.submissionKey);
   const pk = `submission:${id}`;
@@ -102,29 +105,37 @@ export async function createCaseOnce(containers: Containers, input: NewCase): Pr
 }
 
 /** The case of a submission already numbered: made now if the delivery that numbered it failed first. */
-async function ensureCase(cases: Container, record: CaseRecord, actor: string): Promise<{ record: CaseRecord; created: boolean }> {
-  const { resource } = await guard('case', () => cases.item('case', record.reference).read<CaseRecord & ItemDefinition>());
-  if (resource) return { record: strip<CaseRecord>(resource), created: false };
+async function ensureCase(
+  cases: Container,
+  record: CaseRecord,
+  actor: string,
+): Promise<{ record: CaseRecord; created: boolean; etag: string }> {
+  const { resource, etag } = await guard('case', () => cases.item('case', record.reference).read<CaseRecord & ItemDefinition>());
+  if (resource) return { record: strip<CaseRecord>(resource), created: false, etag };
   return makeCase(cases, record, actor);
 }
 
 /** Creates the case and its creation event in one batch; a case made meanwhile by another delivery is theirs. */
-async function makeCase(cases: Container, record: CaseRecord, actor: string): Promise<{ record: CaseRecord; created: boolean }> {
+async function makeCase(
+  cases: Container,
+  record: CaseRecord,
+  actor: string,
+): Promise<{ record: CaseRecord; created: boolean; etag: string }> {
   const caseId = record.reference;
   try {
-    await batch(
+    const etag = await batch(
       cases,
       caseId,
       [{ operationType: 'Create', resourceBody: caseDocument(record) }, auditOperation(createdEvent(record, actor), 'audit:0:created')],
       undefined,
     );
-    return { record, created: true };
+    return { record, created: true, etag };
   } catch (err) {
     // The read-back found a case: another delivery's write won.
     if (!(err instanceof ConflictError)) throw err;
-    const { resource } = await guard('case', () => cases.item('case', caseId).read<CaseRecord & ItemDefinition>());
+    const { resource, etag } = await guard('case', () => cases.item('case', caseId).read<CaseRecord & ItemDefinition>());
     if (!resource) throw err;
-    return { record: strip<CaseRecord>(resource), created: false };
+    return { record: strip<CaseRecord>(resource), created: false, etag };
   }
 }
 

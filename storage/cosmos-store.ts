@@ -42,7 +42,7 @@ export class CosmosStore implements CaseStore {
     year: number,
     build: (sequence: number) => CaseRecord,
     actor: string,
-  ): Promise<{ record: CaseRecord; created: boolean }> {
+  ): Promise<{ record: CaseRecord; created: boolean; etag: string }> {
     return createCaseOnce({ cases: this.cases, meta: this.meta }, { submissionKey, year, build, actor });
   }
 

@@ -79,10 +79,12 @@ export class SqliteStore implements CaseStore {
     year: number,
     build: (sequence: number) => CaseRecord,
     actor: string,
-  ): Promise<{ record: CaseRecord; created: boolean }> {
+  ): Promise<{ record: CaseRecord; created: boolean; etag: string }> {
     const create = this.db.transaction(() => {
-      const existing = this.prepared<[string], { doc: string }>('SELECT doc FROM cases WHERE submission_key = ?').get(submissionKey);
-      if (existing) return { record: JSON.parse(existing.doc) as CaseRecord, created: false };
+      const existing = this.prepared<[string], { doc: string; etag: number }>('SELECT doc, etag FROM cases WHERE submission_key = ?').get(
+        submissionKey,
+      );
+      if (existing) return { record: JSON.parse(existing.doc) as CaseRecord, created: false, etag: String(existing.etag) };
       const { last } = this.prepared<[number], { last: number }>(
         `INSERT INTO sequences (year, last) VALUES (?, 1)
            ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
@@ -97,7 +99,7 @@ export class SqliteStore implements CaseStore {
         nextDueAt(record) ?? null,
       );
       this.insertAudit(createdEvent(record, actor));
-      return { record, created: true };
+      return { record, created: true, etag: '1' };
     });
     return create.immediate();
   }

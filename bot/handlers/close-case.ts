@@ -10,7 +10,11 @@ import { caseAction, NOT_FOUND } from './card-data.js';
 import { BUSINESS_UNIT_ONLY, businessUnitCase } from './rapid-review.js';
 
 /** `case.close`: what closing means, for a business-unit member to confirm. */
-export async function chooseClose(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+export async function chooseClose(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
   const record = await businessUnitCase(context, deps, data);
   if (typeof record === 'string') return record;
   if (record.closedAt) return caseCardOf(deps, record);
@@ -18,7 +22,11 @@ export async function chooseClose(context: TurnContext, deps: PanelDeps, data: R
 }
 
 /** `case.confirmClose`: closes the case once, however often it is pressed; its retention starts and its cards show it. */
-export async function confirmClose(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+export async function confirmClose(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const result = await closeCase(deps.review, action);

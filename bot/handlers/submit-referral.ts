@@ -46,10 +46,10 @@ export async function submitReferral(
     deps.log.info({ verb: 'referral.submit', outcome: 'invalid', fields: Object.keys(result.errors) }, 'referral needs changes');
     return referralForm(deps, { kind, submissionId, values: result.form, errors: result.errors });
   }
-  const { record, created } = result;
+  const { record, created, version } = result;
   deps.log.info({ verb: 'referral.submit', reference: record.reference, created }, 'referral stored');
   // The referrer is answered now; the channel hears of it straight after (a delivery
   // again finds the post done, or under way).
-  runAfterTurn(deps, record.reference);
+  runAfterTurn(deps, record.reference, version);
   return acknowledgementCard(anonymise(record));
 }

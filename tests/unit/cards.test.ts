@@ -179,13 +179,13 @@ const BUILT: Built[] = [
     name: 'channelCaseCard, immediate risk',
     card: channelCaseCard(anonymise(withSafety(true)), PROGRESS),
     userText: [],
-    verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase],
+    verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase, VERBS.closeCase],
   },
   {
     name: 'channelCaseCard, no immediate risk',
     card: channelCaseCard(anonymise(withSafety(false)), PROGRESS),
     userText: [],
-    verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase],
+    verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase, VERBS.closeCase],
   },
   { name: 'caseStatusCard', card: caseStatusCard(anonymise(caseRecord())), userText: [], verbs: [] },
   {
