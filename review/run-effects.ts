@@ -104,6 +104,8 @@ export interface EffectRunnerOptions {
 const PAGE = 50;
 /** Effects one run does before it leaves the rest to the sweep: a bound on a case that keeps changing. */
 const MAX_STEPS = 40;
+/** The least a performer's "later" puts an effect off by. */
+const LATER_MIN_MS = 60_000;
 /** Puts of one card refresh, when the case keeps changing under it. */
 const REFRESH_PUTS = 5;
 /** Attempts to record an outcome while the store is busy, before its lease is left to run out. */
@@ -313,7 +315,8 @@ export class EffectRunner {
     };
     switch (attempt.status) {
       case 'later':
-        return deferred(record, key, attempt.until);
+        // Never "later" in the past: the run would pick it straight up again.
+        return deferred(record, key, attempt.until > at ? attempt.until : new Date(now.getTime() + LATER_MIN_MS).toISOString());
       case 'retry': {
         const next = retried(record, key, attempt.error, now, this.random);
         return next.effects?.[key]?.status === 'failed' ? failedForGood(next, attempt.error) : next;
