@@ -1,10 +1,10 @@
 import type { TurnContext } from 'botbuilder';
-import { caseDetailsCard, channelCaseCard } from '../../cards/case-cards.js';
+import { caseDetailsCard } from '../../cards/case-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
-import { anonymise } from '../../review/case.js';
+
 import { viewCase } from '../../review/view-case.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
-import { progressContext, reviewContext } from '../channel-card.js';
+import { caseCardOf, reviewContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 import { caseAction, caseEnvelope, NOT_FOUND } from './card-data.js';
 
@@ -53,5 +53,5 @@ export async function hideCaseDetails(
   const envelope = caseEnvelope.safeParse(data);
   if (!envelope.success) return NOT_FOUND;
   const record = await deps.review.store.getCase(envelope.data.reference);
-  return record ? channelCaseCard(anonymise(record), progressContext(deps)) : NOT_FOUND;
+  return record ? caseCardOf(deps, record) : NOT_FOUND;
 }

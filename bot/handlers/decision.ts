@@ -1,15 +1,14 @@
 import type { TurnContext } from 'botbuilder';
-import { channelCaseCard } from '../../cards/case-cards.js';
 import { closeVoteCard, decisionCard, voterCard, type Viewer } from '../../cards/decision-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
-import { anonymise, type CaseRecord } from '../../review/case.js';
+import type { CaseRecord } from '../../review/case.js';
 import { closeFormOf, closeVote, leaveCloseForm, openCloseForm } from '../../review/close-vote.js';
 import { castVote, closesAs, listForPanel, mayVote, reopenVote } from '../../review/decision-actions.js';
 import { noticesFor, outcomeName } from '../../review/decision.js';
 import type { Caller } from '../../review/deps.js';
 import { runAfterTurn } from '../after-turn.js';
 import { originOf } from '../caller.js';
-import { progressContext } from '../channel-card.js';
+import { caseCardOf } from '../channel-card.js';
 import { decisionView, viewerOf } from '../decision-card.js';
 import type { PanelDeps } from '../deps.js';
 import { caseAction, NOT_FOUND } from './card-data.js';
@@ -209,5 +208,5 @@ export async function listCase(context: TurnContext, deps: PanelDeps, data: Reco
   if (!('record' in result)) return result.status === 'refused' ? BUSINESS_UNIT_ONLY : NOT_FOUND;
   const reference = result.record.reference;
   if (result.status === 'listed') runAfterTurn(deps, reference);
-  return channelCaseCard(anonymise(result.record), progressContext(deps));
+  return caseCardOf(deps, result.record);
 }

@@ -1,16 +1,15 @@
 import type { TurnContext } from 'botbuilder';
-import { channelCaseCard, holdCard } from '../../cards/case-cards.js';
+import { holdCard } from '../../cards/case-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
-import { anonymise, type CaseRecord } from '../../review/case.js';
+import { anonymise } from '../../review/case.js';
 import { putOnHold, takeOffHold } from '../../review/hold-actions.js';
 import { localDateOf } from '../../review/local-date.js';
-import { progressContext } from '../channel-card.js';
+import { caseCardOf } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 import { runAfterTurn } from '../after-turn.js';
 import { BUSINESS_UNIT_ONLY, businessUnitCase } from './rapid-review.js';
 import { caseAction, NOT_FOUND } from './card-data.js';
 
-const caseCard = (deps: PanelDeps, record: CaseRecord) => channelCaseCard(anonymise(record), progressContext(deps));
 const earliest = (deps: PanelDeps) =>
   deps.review.calendar.addWorkingDays(localDateOf(deps.review.now(), deps.review.partnership.timezone), 1);
 
@@ -18,7 +17,7 @@ const earliest = (deps: PanelDeps) =>
 export async function chooseHold(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
   const record = await businessUnitCase(context, deps, data);
   if (typeof record === 'string') return record;
-  if (record.hold) return caseCard(deps, record);
+  if (record.hold) return caseCardOf(deps, record);
   return holdCard({ record: anonymise(record), form: { reason: '', until: '' }, earliest: earliest(deps) });
 }
 
@@ -41,7 +40,7 @@ export async function confirmHold(
   }
   const { record } = result;
   if (result.status === 'held') runAfterTurn(deps, record.reference);
-  return caseCard(deps, record);
+  return caseCardOf(deps, record);
 }
 
 /** `case.release`: takes the case off hold; its deadlines move on by the working days it was held. */
@@ -59,5 +58,5 @@ export async function releaseHold(
   const record = result.status === 'released' ? result.record : await deps.review.store.getCase(action.reference);
   if (!record) return NOT_FOUND;
   if (result.status === 'released') runAfterTurn(deps, record.reference);
-  return caseCard(deps, record);
+  return caseCardOf(deps, record);
 }

@@ -1,5 +1,4 @@
 import { CardFactory, type TurnContext } from 'botbuilder';
-import { channelCaseCard } from '../../cards/case-cards.js';
 import { collationCard, rapidReviewStartCard } from '../../cards/rapid-review-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise, type CaseRecord } from '../../review/case.js';
@@ -8,15 +7,12 @@ import { coreAgencies, proposedReturnsDue, withPanelAfterRequests } from '../../
 import { closeReturns, collation, resendUndelivered, startRapidReview } from '../../review/rapid-review-actions.js';
 import { conversationKind, originOf, PERSONAL_ONLY } from '../caller.js';
 import { runAfterTurn } from '../after-turn.js';
-import { progressContext, reviewContext } from '../channel-card.js';
+import { caseCardOf, reviewContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 import { caseAction, commandReference, NOT_FOUND } from './card-data.js';
 
 export const BUSINESS_UNIT_ONLY = 'Only the business unit can do that.';
 export const COLLATION_REFUSED = 'Only the business unit and the panel can read the collated returns.';
-
-/** The case's card as the channel shows it: what the person who pressed a button sees next. */
-const caseCard = (deps: PanelDeps, record: CaseRecord) => channelCaseCard(anonymise(record), progressContext(deps));
 
 /** The case a business-unit member's button is about, or the answer to give anyone else. */
 export async function businessUnitCase(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<CaseRecord | string> {
@@ -37,7 +33,7 @@ export async function chooseRapidReview(
 ): Promise<AdaptiveCardJson | string> {
   const record = await businessUnitCase(context, deps, data);
   if (typeof record === 'string') return record;
-  if (record.rapidReview) return caseCard(deps, record);
+  if (record.rapidReview) return caseCardOf(deps, record);
   const { partnership, calendar, now } = deps.review;
   const today = localDateOf(now(), partnership.timezone);
   // Requests sent today list the case for the next panel far enough ahead of today.
@@ -86,7 +82,7 @@ export async function confirmRapidReview(
       // The requests were owed in the start's own write; a repeat (a redelivery, a second
       // press) finds them done or under way, and does only what a crash left.
       runAfterTurn(deps, result.record.reference);
-      return caseCard(deps, result.record);
+      return caseCardOf(deps, result.record);
   }
 }
 
@@ -106,7 +102,7 @@ export async function resendRequests(
   if (result.status !== 'resent') return NOT_FOUND;
   deps.log.info({ verb: 'rapidReview.resend', reference: action.reference, targets: result.count }, 'rapid review');
   runAfterTurn(deps, action.reference);
-  return caseCard(deps, result.record);
+  return caseCardOf(deps, result.record);
 }
 
 /** `rapidReview.close`: the business unit closes returns; the card shows them collated. */
@@ -128,7 +124,7 @@ export async function closeReturnsNow(
   }
   const reference = result.record.reference;
   if (result.status === 'closed') runAfterTurn(deps, reference);
-  return caseCard(deps, result.record);
+  return caseCardOf(deps, result.record);
 }
 
 /**
