@@ -39,12 +39,17 @@ export function cosmosOf({ panel }: CountingSuite): CosmosTestServer {
   return panel.cosmos;
 }
 
-/** One line per request, for a report: `PUT cases/case [REF-2026-0002] 200`. */
+/** A document's id as a report shows it: a submission key's hash cut short. */
+const shortId = (id: string) => (/^[0-9a-f]{64}$/.test(id) ? `${id.slice(0, 8)}…` : id);
+
+/** One line per request, for a report: `PUT cases/case (replace) ["REF-2026-0002"] 200`. */
 export function describeRequests(requests: CosmosRequest[]): string[] {
   return requests.map((r) => {
-    const what = r.container ? `${r.container}/${r.document ?? (r.store ? 'docs' : '')}` : r.path;
-    const kind = r.store ? r.operation : `metadata ${r.path.replace(/^\/dbs\/[^/]+/, '/dbs/<db>')}`;
-    return `${r.method} ${what} (${kind})${r.partitionKey ? ` ${r.partitionKey}` : ''} ${r.status ?? '-'}`;
+    const what = r.store
+      ? `${r.container}/${r.document ? shortId(r.document) : 'docs'} (${r.operation})`
+      : r.path.replace(/^\/dbs\/[^/]+/, '/dbs/<db>');
+    const key = r.partitionKey?.replace(/[0-9a-f]{64}/, (hash) => shortId(hash));
+    return `${r.method} ${what}${key ? ` ${key}` : ''} ${r.status ?? '-'}`;
   });
 }
 

@@ -9,6 +9,7 @@ import { cardAction, channelMention, PANEL_CHANNEL, personalMessage, type Person
 import { ConnectorStandIn } from '../tests/support/connector-stand-in.js';
 import { validReferralForm } from '../tests/support/referral-form.js';
 import { z } from 'zod';
+import { describeRequests, measureRequests, TARGETS as REQUEST_TARGETS } from './requests.js';
 import { sweepMs } from './sweep.js';
 
 /**
@@ -225,6 +226,28 @@ async function main(): Promise<void> {
     `For comparison, referral submit on SQLite against an echo bot that also posts to a channel: ${ratio(REFERRAL_SQLITE, ECHO_POST).toFixed(2)} (each round: ${perRound(REFERRAL_SQLITE, ECHO_POST)})\n`,
   );
   await connector.stop();
+
+  // What one referral and one vote ask of Cosmos DB, counted on the test server.
+  const counts = await measureRequests();
+  const operations = [
+    { name: 'referral: submit to channel post', requests: counts.referral, target: REQUEST_TARGETS.referral },
+    { name: "vote, with the shared decision card's refresh", requests: counts.vote, target: REQUEST_TARGETS.vote },
+  ];
+  const met = operations.every((o) => o.requests.store.length <= o.target);
+  process.stdout.write(
+    [
+      '',
+      'Store requests per operation, Cosmos DB (test server), after a warm-up:',
+      '',
+      '| operation | store requests | target (at most) | metadata requests |',
+      '|---|---:|---:|---:|',
+      ...operations.map((o) => `| ${o.name} | ${o.requests.store.length} | ${o.target} | ${o.requests.metadata.length} |`),
+      '',
+      ...operations.flatMap((o) => [`${o.name}:`, ...describeRequests(o.requests.store).map((line) => `  ${line}`)]),
+      `Store request targets (referral <= ${REQUEST_TARGETS.referral}, vote <= ${REQUEST_TARGETS.vote}): ${met ? 'met' : 'NOT met'}`,
+      '',
+    ].join('\n'),
+  );
 
   // The reminder sweep: its cost should follow the reminders due, not the cases open.
   const small = await sweepMs(10_000);

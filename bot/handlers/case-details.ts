@@ -1,7 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { caseDetailsCard } from '../../cards/case-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
-
 import { viewCase } from '../../review/view-case.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
 import { caseCardOf, reviewContext } from '../channel-card.js';

@@ -152,6 +152,9 @@ export async function startCosmosTestServer(): Promise<CosmosTestServer> {
   };
 }
 
+/** What a request on one document does, by its method. */
+const ON_A_DOCUMENT: Record<string, CosmosOperation> = { GET: 'read', PUT: 'replace', PATCH: 'patch', DELETE: 'delete' };
+
 const truthy = (value: string | string[] | undefined) => String(value).toLowerCase() === 'true';
 
 /** Classifies a request as the test server's router does: by method, path and the SDK's headers. */
@@ -160,7 +163,8 @@ function describeRequest(req: IncomingMessage): CosmosRequest {
   const path = (req.url ?? '/').split('?')[0]!.replace(/^\/+/, '/');
   const method = req.method ?? 'GET';
   const batch = method === 'POST' && truthy(req.headers['x-ms-cosmos-is-batch-request']);
-  const query = method === 'POST' && (truthy(req.headers['x-ms-documentdb-isquery']) || req.headers['content-type'] === 'application/query+json');
+  const query =
+    method === 'POST' && (truthy(req.headers['x-ms-documentdb-isquery']) || req.headers['content-type'] === 'application/query+json');
   const upsert = method === 'POST' && truthy(req.headers['x-ms-documentdb-is-upsert']);
   const parts = /^\/dbs\/[^/]+\/colls\/([^/]+)(\/docs(?:\/([^/]+))?)?\/?$/.exec(path);
   const container = parts?.[1] && decodeURIComponent(parts[1]);
@@ -169,7 +173,7 @@ function describeRequest(req: IncomingMessage): CosmosRequest {
   const operation: CosmosOperation = !store
     ? 'metadata'
     : document
-      ? ({ GET: 'read', PUT: 'replace', PATCH: 'patch', DELETE: 'delete' } as const)[method as 'GET'] ?? 'metadata'
+      ? (ON_A_DOCUMENT[method] ?? 'metadata')
       : method === 'GET'
         ? 'readFeed'
         : query
