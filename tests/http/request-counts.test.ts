@@ -32,7 +32,6 @@ describe('store requests per operation, on Cosmos DB (test server)', () => {
     expect(reference).toMatch(/^REF-\d{4}-\d{4}$/);
     // The log tells the SDK's metadata (the account, containers, partition key ranges) from store requests.
     const seen = cosmosOf(suite).requests();
-    console.log(describeRequests(seen.filter((r) => !r.store)).join('\n'));
     expect(seen.filter((r) => !r.store).map((r) => `${r.method} ${r.path}`)).toContain('GET /');
     expect(seen.filter((r) => r.store).map((r) => r.operation)).toEqual(
       expect.arrayContaining(['read', 'create', 'replace', 'patch', 'batch']),
