@@ -61,4 +61,5 @@ export type AuditAction =
   | 'reminder.failed'
   | 'case.noticePosted'
   | 'case.noticeFailed'
-  | 'card.updateFailed';
+  | 'card.updateFailed'
+  | 'case.retentionFailed';

@@ -1,7 +1,7 @@
 import type { CaseRecord } from './case.js';
 import type { Outcome } from './decision.js';
 import type { Caller, ReviewDeps } from './deps.js';
-import { cancel, refreshCards, SCHEDULED } from './effects.js';
+import { cancel, owe, refreshCards, SCHEDULED } from './effects.js';
 import { addMonths, type LocalDate } from './local-date.js';
 import { updateCase } from './update-case.js';
 
@@ -16,14 +16,18 @@ export const CLOSING_OUTCOMES: ReadonlySet<Outcome> = new Set(['noReview', 'othe
 export function withClosed(record: CaseRecord, at: string, closedCaseYears: number): CaseRecord {
   if (record.closedAt) return record;
   const expiryDay = addMonths(at.slice(0, 10) as LocalDate, 12 * closedCaseYears);
-  // Nothing more is chased: its reminders go with the close.
+  // Nothing more is chased: its reminders go with the close. Its retention is owed with it.
   const quiet = cancel(record, (e) => SCHEDULED.has(e.kind), 'the case is closed', at);
-  return refreshCards({ ...quiet, stage: 'closed', closedAt: at, expiresAt: `${expiryDay}${at.slice(10)}` }, at);
+  const closed = owe(
+    { ...quiet, stage: 'closed', closedAt: at, expiresAt: `${expiryDay}${at.slice(10)}` },
+    { key: 'retention', kind: 'retention', dueAt: at },
+  );
+  return refreshCards(closed, at);
 }
 
 export type CloseCaseResult = { status: 'refused' | 'notFound' } | { status: 'closed' | 'alreadyClosed'; record: CaseRecord };
 
-/** The business unit closes a case: audited, and its retention starts. */
+/** The business unit closes a case: audited, and its retention owed in the same write. */
 export async function closeCase(deps: ReviewDeps, input: { caller: Caller; reference: string }): Promise<CloseCaseResult> {
   if (!deps.directory.hasRole(input.caller.aadObjectId, 'businessUnit')) return { status: 'refused' };
   const current = await deps.store.getCase(input.reference);
@@ -36,11 +40,5 @@ export async function closeCase(deps: ReviewDeps, input: { caller: Caller; refer
     return { record: closed, audit: [{ caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'case.closed' }] };
   });
   if (record.closedAt !== at) return { status: 'alreadyClosed', record };
-  await startRetention(deps, record);
   return { status: 'closed', record };
-}
-
-/** Tells the store when a closed case's retention ends (a TTL on each of its items in Cosmos DB). */
-export async function startRetention(deps: Pick<ReviewDeps, 'store'>, record: CaseRecord): Promise<void> {
-  if (record.expiresAt) await deps.store.setExpiry(record.reference, record.expiresAt);
 }

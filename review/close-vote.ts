@@ -26,7 +26,7 @@ import { readCardForm } from './card-form.js';
 import { updateCase } from './update-case.js';
 import { StoreBusyError, type CaseItem } from './store.js';
 import type { AuditEvent } from './audit.js';
-import { CLOSING_OUTCOMES, startRetention, withClosed } from './close-case.js';
+import { CLOSING_OUTCOMES, withClosed } from './close-case.js';
 import { DECISION_CARD, owe, refreshCard, refreshCards } from './effects.js';
 import { holdEndOwed, reviewRemindersOwed, withRemindersStopped, type Origin } from './owed.js';
 
@@ -228,7 +228,6 @@ export async function closeVote(
     const errors = { outcome: 'The votes changed while you were closing: check the result and close again' };
     return { status: 'invalid', record: await keepHolding(deps, record, open.number, actor), form, errors };
   }
-  if (record.closedAt === closedAt) await startRetention(deps, record);
   return { status: 'decided', record, decision: recorded };
 }
 

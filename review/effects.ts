@@ -29,7 +29,9 @@ export type EffectKind =
   /** The case's card in the business unit's channel, updated in place. */
   | 'caseCard'
   /** The case's decision card in the panel's channel, updated in place. */
-  | 'decisionCard';
+  | 'decisionCard'
+  /** A closed case's retention, told to the store (a TTL on each of its Cosmos DB items). */
+  | 'retention';
 
 export type EffectStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 
@@ -70,7 +72,7 @@ export interface Owed {
 }
 
 /** Card refreshes are idempotent (a card put twice shows the same), so they need no lease. */
-export const IDEMPOTENT: ReadonlySet<EffectKind> = new Set(['caseCard', 'decisionCard']);
+export const IDEMPOTENT: ReadonlySet<EffectKind> = new Set(['caseCard', 'decisionCard', 'retention']);
 
 /** Effects only the sweep sends, in working hours. */
 export const SCHEDULED: ReadonlySet<EffectKind> = new Set(['reminder', 'escalation', 'reviewReminder']);

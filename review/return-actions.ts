@@ -20,6 +20,7 @@ import { CASE_CARD, DECISION_CARD, refreshCard } from './effects.js';
 import { cancelReminders } from './owed.js';
 import { answerRefusal, requestFor, withReturn, type AnswerRefusal } from './rapid-review.js';
 import { updateCase } from './update-case.js';
+import { StoreBusyError } from './store.js';
 
 export type Refused = { status: 'refused'; reason: AnswerRefusal } | { status: 'notFound' };
 
@@ -119,7 +120,12 @@ export async function submitReturn(
     if (added) await deps.store.deleteCaseItem(input.reference, id);
     return { status: 'refused', reason: 'closed' };
   }
-  if (linked) await deps.store.deleteCaseItem(input.reference, `draft:${input.agencyId}`);
+  // The draft goes: best effort, as the return is stored whatever happens next (a draft
+  // older than the agency's current return is never shown).
+  if (linked)
+    await deps.store.deleteCaseItem(input.reference, `draft:${input.agencyId}`).catch((err: unknown) => {
+      if (!(err instanceof StoreBusyError)) throw err;
+    });
   return { status: 'recorded', record, stored: kept, amended };
 }
 
@@ -158,8 +164,8 @@ export async function openReturn(deps: ReviewDeps, input: { caller: Caller; refe
   const { record } = standing;
   await audit(deps, record.reference, input.caller.aadObjectId, 'case.viewed', `via=return agency=${input.agencyId}`);
   const draft = await deps.store.getCaseItem<{ form: ReturnDraft }>(record.reference, `draft:${input.agencyId}`);
-  if (draft) return { status: 'open', record, form: draft.doc.form, from: 'draft' };
   const current = requestFor(record, input.agencyId)?.current;
+  if (draft && (!current || draft.at > current.at)) return { status: 'open', record, form: draft.doc.form, from: 'draft' };
   const stored = current && (await deps.store.getCaseItem<StoredReturn>(record.reference, current.itemId));
   if (stored) return { status: 'open', record, form: returnAsForm(stored.doc), from: 'return' };
   return { status: 'open', record, form: {}, from: 'new' };

@@ -27,6 +27,16 @@ const holdEnd = (deps: PanelDeps): Performer => ({
   failed: (_effect, _record, error) => ({ audit: [{ action: 'case.holdEnded', detail: `failed ${error}` }] }),
 });
 
+/** A closed case's retention told to the store: a TTL on each of its items (Cosmos DB); setting it twice is harmless. */
+const retention = (deps: PanelDeps): Performer => ({
+  async perform(_effect, record) {
+    if (!record.expiresAt) return { status: 'skipped', error: 'the case is not closed' };
+    await deps.review.store.setExpiry(record.reference, record.expiresAt);
+    return { status: 'sent' };
+  },
+  failed: (_effect, _record, error) => ({ audit: [{ action: 'case.retentionFailed', detail: error }] }),
+});
+
 /**
  * How each kind of effect is done, for the runner. `deps` is read when an effect is done,
  * as the runner is itself part of the deps the performers use.
@@ -51,6 +61,7 @@ export function createPerformers(deps: () => PanelDeps): {
       decisionPost: lazy(decisionPost),
       decisionCard: lazy(decisionCard),
       holdEnd: lazy(holdEnd),
+      retention: lazy(retention),
     },
     digest: {
       send: (person, items) => reminderDigest(deps()).send(person, items),

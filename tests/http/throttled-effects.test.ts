@@ -532,3 +532,39 @@ describe('two runners on one store', () => {
     expect(effectsOf(record).filter((e) => e.status === 'failed')).toEqual([]);
   });
 });
+
+describe('a return recorded, then its draft’s delete throttled', () => {
+  const t = throttledSuite();
+  it('the lead is told the return is recorded, not that nothing was changed', async () => {
+    await t.setUp(['alex']);
+    const reference = await t.referral();
+    await t.confirm(reference, 'police');
+    await t.panel.idle();
+    t.throttle((req) => req.method === 'DELETE' && url(req).endsWith('/colls/cases/docs/item:draft:police'));
+    const answer = await t.act('alex', VERBS.nilReturn, { reference, agencyId: 'police', submissionId: randomUUID() });
+    t.throttle(undefined);
+    await t.panel.idle();
+    expect((await t.stored(reference)).rapidReview!.requests[0]!.current).toMatchObject({ involved: false });
+    expect(await t.actionsOf(reference)).toEqual(expect.arrayContaining(['return.submitted', 'rapidReview.closed']));
+    expect(JSON.stringify(answer.value)).not.toMatch(VERY_BUSY);
+  });
+});
+
+describe('a case closed, then its retention marker throttled', () => {
+  const t = throttledSuite();
+  it('is not told that nothing was changed, and its retention starts when the store lets it', async () => {
+    await t.setUp([]);
+    const reference = await t.referral();
+    t.throttle((req) => isWrite(req) && url(req).includes('/colls/meta/docs'));
+    const answer = await t.act('sam', VERBS.confirmClose, { reference }, 'channel');
+    await t.panel.idle();
+    t.throttle(undefined);
+    expect(JSON.stringify(answer.value)).not.toMatch(VERY_BUSY);
+    expect((await t.stored(reference)).closedAt).toBeDefined();
+    // Its retention is an effect of the close: backed off, then told to the store by a later sweep.
+    t.panel.clock = new Date(t.panel.clock.getTime() + 2 * 60 * 60_000);
+    await t.panel.panel.deps.effects.sweep();
+    expect((await t.stored(reference)).effects?.retention).toMatchObject({ status: 'sent' });
+    expect(await t.panel.store.purgeExpired('9999-12-31T00:00:00.000Z')).toBe(1);
+  });
+});
