@@ -94,7 +94,7 @@ export interface EffectRunnerOptions {
   digest: DigestPerformer;
   /** Whether reminders may go at this instant: working hours on working days. */
   mayRemindAt: (at: Date) => boolean;
-  /** This process, in lease holders' names. */
+  /** This process, in lease holders' names (each runner adds its own number, so two in one process never share a name). */
   instance: string;
   random?: () => number;
   /** Waits between attempts to record an outcome while the store is busy; injected so tests need not wait. */
@@ -111,12 +111,17 @@ const REFRESH_PUTS = 5;
 /** Attempts to record an outcome while the store is busy, before its lease is left to run out. */
 const RECORD_ATTEMPTS = 6;
 
+/** Runners made in this process, so each names its holders apart. */
+let runners = 0;
+
 export class EffectRunner {
   private holders = 0;
+  private readonly name: string;
   private readonly random: () => number;
   private readonly wait: (ms: number) => Promise<void>;
 
   constructor(private readonly options: EffectRunnerOptions) {
+    this.name = `${options.instance}#${++runners}`;
     this.random = options.random ?? Math.random;
     this.wait = options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
@@ -146,12 +151,14 @@ export class EffectRunner {
     const at = now();
     const reminding = mayRemindAt(at);
     const reminders: Versioned<CaseRecord>[] = [];
-    let count = 0;
+    // A case run on one page may come again on a later one (its next-due time moved on, still due): once is enough.
+    const seen = new Set<string>();
     let continuation: string | undefined;
     do {
       const page = await store.listDueCases(at.toISOString(), { limit: PAGE, ...(continuation && { continuation }) });
       for (const due of page.items) {
-        count++;
+        if (seen.has(due.reference)) continue;
+        seen.add(due.reference);
         try {
           await this.run(due.reference, undefined, reminding);
           if (reminding) {
@@ -165,7 +172,7 @@ export class EffectRunner {
       continuation = page.continuation;
     } while (continuation);
     if (reminders.length > 0) await this.sendDigests(reminders);
-    return count;
+    return seen.size;
   }
 
   private next(record: CaseRecord, scheduled: boolean): Effect | undefined {
@@ -185,7 +192,7 @@ export class EffectRunner {
 
   private holder(): string {
     this.holders = (this.holders + 1) % 1e9;
-    return `${this.options.instance}:${this.holders}`;
+    return `${this.name}:${this.holders}`;
   }
 
   /** Takes the effect for a new holder; undefined if somebody else has it, or the store is busy (the sweep comes back). */
