@@ -8,5 +8,7 @@ import type { PanelDeps } from './deps.js';
  * first, the sweep does them. `known` is the version the turn wrote, to save a read.
  */
 export function runAfterTurn(deps: PanelDeps, reference: string, known?: Versioned<CaseRecord>): void {
-  deps.background.run('effects', () => deps.effects.run(reference, known));
+  deps.background.run('effects', async () => {
+    await deps.effects.run(reference, known);
+  });
 }

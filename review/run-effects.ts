@@ -130,16 +130,18 @@ export class EffectRunner {
    * Does the case's due effects that nobody holds, one at a time: what people wait for
    * first, card refreshes last. Reminders and other scheduled effects only when
    * `scheduled` (the sweep, in working hours). `known` is the version a turn has just
-   * written, to save reading it again.
+   * written, to save reading it again. Returns the case as last read or written, if the
+   * run ended with one in hand.
    */
-  async run(reference: string, known?: Versioned<CaseRecord>, scheduled = false): Promise<void> {
+  async run(reference: string, known?: Versioned<CaseRecord>, scheduled = false): Promise<Versioned<CaseRecord> | undefined> {
     const { store } = this.options;
     let version = known ?? (await store.getCaseVersion(reference));
     for (let step = 0; version && step < MAX_STEPS; step++) {
       const effect = this.next(version.value, scheduled);
-      if (!effect) return;
+      if (!effect) return version;
       version = IDEMPOTENT.has(effect.kind) ? await this.refresh(version, effect) : await this.doHeld(version, effect);
     }
+    return version;
   }
 
   /**
@@ -160,11 +162,8 @@ export class EffectRunner {
         if (seen.has(due.reference)) continue;
         seen.add(due.reference);
         try {
-          await this.run(due.reference, undefined, reminding);
-          if (reminding) {
-            const version = await store.getCaseVersion(due.reference);
-            if (version && this.dueReminders(version.value).length > 0) reminders.push(version);
-          }
+          const version = await this.run(due.reference, undefined, reminding);
+          if (reminding && version && this.dueReminders(version.value).length > 0) reminders.push(version);
         } catch (err) {
           this.options.log.error({ job: 'effects', reference: due.reference, err: errorName(err) }, 'effects of a case failed');
         }
