@@ -63,7 +63,9 @@ describe("the panel's vote as the partnership file sets it", () => {
     expect(record?.panel?.decisions[0]).toMatchObject({ outcome: 'noReview', closedBy: PEOPLE.sam.aadObjectId, closedAs: 'businessUnit' });
     // No review ends the process: the case is closed with the decision, and its retention starts.
     expect(record).toMatchObject({ stage: 'closed', closedAt: '2026-12-01T10:00:00.000Z', expiresAt: '2033-12-01T10:00:00.000Z' });
-    expect((await panel.store.listAudit(reference)).map((e) => e.action)).toEqual(expect.arrayContaining(['decision.recorded', 'case.closed']));
+    expect((await panel.store.listAudit(reference)).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['decision.recorded', 'case.closed']),
+    );
     await panel.idle();
     expect(shared()).toMatch(/Closed: Tue 1 Dec 2026, by the business unit/);
   });

@@ -127,7 +127,13 @@ describe.each(STORES)('a referral, over HTTP, on $name', ({ store }) => {
     expect(shown).toMatch(/Young Person A/);
     expect(shown).toMatch(/Immediate safety concern/);
     expect(shown).toMatch(/Received: Tue 1 Dec 2026/);
-    expect(actions(card).map((a) => a.verb)).toEqual([VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase, VERBS.closeCase]);
+    expect(actions(card).map((a) => a.verb)).toEqual([
+      VERBS.viewCaseDetails,
+      VERBS.startRapidReview,
+      VERBS.listForPanel,
+      VERBS.holdCase,
+      VERBS.closeCase,
+    ]);
     const audit = await panel.store.listAudit(reference);
     expect(audit.map((e) => e.action)).toEqual(['case.created', 'channel.posted']);
   });

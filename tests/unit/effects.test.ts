@@ -440,7 +440,10 @@ describe('EffectRunner', () => {
 
     expect(perf.channelPost.calls).toHaveLength(1);
     // The performer saw the effect as taken: leased to this runner.
-    expect(perf.channelPost.calls[0]!.record.effects?.[CHANNEL_POST]?.lease).toEqual({ holder: expect.stringMatching(/^test#\d+:1$/), until: plus(LEASE_MS) });
+    expect(perf.channelPost.calls[0]!.record.effects?.[CHANNEL_POST]?.lease).toEqual({
+      holder: expect.stringMatching(/^test#\d+:1$/),
+      until: plus(LEASE_MS),
+    });
     const record = await store.getCase(reference);
     expect(record?.stage).toBe('rapidReview');
     expect(record?.effects?.[CHANNEL_POST]).toEqual({
