@@ -41,7 +41,10 @@ export const caseCard = (deps: PanelDeps): Performer => ({
     if (!(await updateCaseCard(deps, record))) return { status: 'skipped', error: 'the case has no card to update' };
     return { status: 'sent' };
   },
-  failed: (_effect, _record, error) => ({ audit: [{ action: 'card.updateFailed', detail: `card=case ${error}` }] }),
+  failed: (_effect, record, error) => ({
+    audit: [{ action: 'card.updateFailed', detail: `card=case ${error}` }],
+    notice: `${record.reference}: Panel could not bring this case's card up to date: ${error}. Its details are current in Panel (status ${record.reference}).`,
+  }),
 });
 
 /** Something the business unit must hear of, in the case's thread. */

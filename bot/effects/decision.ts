@@ -59,7 +59,10 @@ export const decisionPost = (deps: PanelDeps): Performer => ({
       change: (r) => withBallotCard(r, number, address),
     };
   },
-  failed: (effect, _record, error) => ({ audit: [{ action: 'agenda.post.failed', detail: `ballot=${effect.payload?.ballot} ${error}` }] }),
+  failed: (effect, record, error) => ({
+    audit: [{ action: 'agenda.post.failed', detail: `ballot=${effect.payload?.ballot} ${error}` }],
+    notice: `${record.reference}: Panel could not post the decision card in the panel's channel: ${error}. Say post agenda again once it is fixed.`,
+  }),
 });
 
 /**
@@ -76,5 +79,8 @@ export const decisionCard = (deps: PanelDeps): Performer => ({
     if (!(await updateDecisionCard(deps, record))) return { status: 'skipped', error: 'the case has no decision card' };
     return { status: 'sent' };
   },
-  failed: (_effect, _record, error) => ({ audit: [{ action: 'card.updateFailed', detail: `card=decision ${error}` }] }),
+  failed: (_effect, record, error) => ({
+    audit: [{ action: 'card.updateFailed', detail: `card=decision ${error}` }],
+    notice: `${record.reference}: Panel could not bring the decision card in the panel's channel up to date: ${error}.`,
+  }),
 });

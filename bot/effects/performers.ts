@@ -24,7 +24,10 @@ const holdEnd = (deps: PanelDeps): Performer => ({
       change: (r) => release(deps.review, r, since)?.record ?? r,
     };
   },
-  failed: (_effect, _record, error) => ({ audit: [{ action: 'case.holdEnded', detail: `failed ${error}` }] }),
+  failed: (_effect, record, error) => ({
+    audit: [{ action: 'case.holdEnded', detail: `failed ${error}` }],
+    notice: `${record.reference}: Panel could not take the case off hold on its date: ${error}. Press Take off hold on its card.`,
+  }),
 });
 
 /** A closed case's retention told to the store: a TTL on each of its items (Cosmos DB); setting it twice is harmless. */
@@ -34,7 +37,10 @@ const retention = (deps: PanelDeps): Performer => ({
     await deps.review.store.setExpiry(record.reference, record.expiresAt);
     return { status: 'sent' };
   },
-  failed: (_effect, _record, error) => ({ audit: [{ action: 'case.retentionFailed', detail: error }] }),
+  failed: (_effect, record, error) => ({
+    audit: [{ action: 'case.retentionFailed', detail: error }],
+    notice: `${record.reference}: Panel could not set this closed case's retention: ${error}. Tell the administrator.`,
+  }),
 });
 
 /**
