@@ -30,15 +30,22 @@ export type CloseCaseResult = { status: 'refused' | 'notFound' } | { status: 'cl
 /** The business unit closes a case: audited, and its retention owed in the same write. */
 export async function closeCase(deps: ReviewDeps, input: { caller: Caller; reference: string }): Promise<CloseCaseResult> {
   if (!deps.directory.hasRole(input.caller.aadObjectId, 'businessUnit')) return { status: 'refused' };
-  const current = await deps.store.getCase(input.reference);
+  // Read with its version: the change's write starts from it.
+  const read = await deps.store.getCaseVersion(input.reference);
+  const current = read?.value;
   if (!current) return { status: 'notFound' };
   if (current.closedAt) return { status: 'alreadyClosed', record: current };
   const at = deps.now().toISOString();
-  const record = await updateCase(deps.store, input.reference, (r) => {
-    const closed = withClosed(r, at, deps.partnership.retention.closedCaseYears);
-    if (closed === r) return r;
-    return { record: closed, audit: [{ caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'case.closed' }] };
-  });
+  const record = await updateCase(
+    deps.store,
+    input.reference,
+    (r) => {
+      const closed = withClosed(r, at, deps.partnership.retention.closedCaseYears);
+      if (closed === r) return r;
+      return { record: closed, audit: [{ caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'case.closed' }] };
+    },
+    { known: read },
+  );
   if (record.closedAt !== at) return { status: 'alreadyClosed', record };
   return { status: 'closed', record };
 }

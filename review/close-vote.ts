@@ -71,7 +71,9 @@ export type CloseFormResult =
 export async function openCloseForm(deps: ReviewDeps, input: { caller: Caller; reference: string }): Promise<CloseFormResult> {
   const actor = input.caller.aadObjectId;
   if (!closesAs(deps, actor)) return { status: 'refused' };
-  const current = await deps.store.getCase(input.reference);
+  // Read with its version: the change's write starts from it.
+  const read = await deps.store.getCaseVersion(input.reference);
+  const current = read?.value;
   if (!current) return { status: 'notFound' };
   const ballot = openBallot(current);
   if (!ballot) return { status: 'noBallot', record: current };
@@ -134,7 +136,9 @@ export async function closeVote(
 ): Promise<CloseResult> {
   const actor = input.caller.aadObjectId;
   const closedAs = closesAs(deps, actor);
-  const current = await deps.store.getCase(input.reference);
+  // Read with its version: the change's write starts from it.
+  const read = await deps.store.getCaseVersion(input.reference);
+  const current = read?.value;
   if (!closedAs) {
     if (current)
       await deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'vote.close.refused' });
@@ -206,18 +210,23 @@ export async function closeVote(
     closedAt,
     ...(previous && { supersedes: previous.number }),
   };
-  const record = await updateCase(deps.store, input.reference, (r) => {
-    // The votes are those stored when the close is written, not when it was read.
-    const open = openBallot(r);
-    if (!open || open.number !== decision.number) return r;
-    const final = tally(open.votes);
-    if (final.majority !== counted.majority || final.cast < quorum) return r;
-    const recorded = { ...decision, votes: open.votes };
-    return {
-      record: afterDecision(deps, withDecision(r, recorded, today(deps), deps.calendar), recorded, input.origin),
-      ...decisionWrites(recorded, previous),
-    };
-  });
+  const record = await updateCase(
+    deps.store,
+    input.reference,
+    (r) => {
+      // The votes are those stored when the close is written, not when it was read.
+      const open = openBallot(r);
+      if (!open || open.number !== decision.number) return r;
+      const final = tally(open.votes);
+      if (final.majority !== counted.majority || final.cast < quorum) return r;
+      const recorded = { ...decision, votes: open.votes };
+      return {
+        record: afterDecision(deps, withDecision(r, recorded, today(deps), deps.calendar), recorded, input.origin),
+        ...decisionWrites(recorded, previous),
+      };
+    },
+    { known: read },
+  );
   const recorded = record.panel?.decisions.at(-1);
   if (recorded?.number !== decision.number || recorded.closedAt !== closedAt || recorded.closedBy !== actor) {
     // Someone else closed it first, or a vote changed the majority (or the quorum) meanwhile: show them where it stands.

@@ -78,19 +78,26 @@ export type ListResult = { status: 'refused' | 'notFound' } | { status: 'listed'
 /** The business unit lists a case for the next panel before its returns are collated. */
 export async function listForPanel(deps: ReviewDeps, input: { caller: Caller; reference: string }): Promise<ListResult> {
   if (!deps.directory.hasRole(input.caller.aadObjectId, 'businessUnit')) return { status: 'refused' };
-  const current = await deps.store.getCase(input.reference);
+  // Read with its version: the change's write starts from it.
+  const read = await deps.store.getCaseVersion(input.reference);
+  const current = read?.value;
   if (!current) return { status: 'notFound' };
   if (awaitsPanel(current) || current.closedAt || current.panel?.decisions.length) return { status: 'alreadyListed', record: current };
   let listed = false;
   const at = deps.now().toISOString();
-  const record = await updateCase(deps.store, input.reference, (r) => {
-    listed = !awaitsPanel(r) && !r.panel?.decisions.length;
-    if (!listed) return r;
-    return {
-      record: refreshCard({ ...r, panel: { decisions: [], ...r.panel, listedBy: input.caller.aadObjectId } }, CASE_CARD, at),
-      audit: [{ caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'case.listed' }],
-    };
-  });
+  const record = await updateCase(
+    deps.store,
+    input.reference,
+    (r) => {
+      listed = !awaitsPanel(r) && !r.panel?.decisions.length;
+      if (!listed) return r;
+      return {
+        record: refreshCard({ ...r, panel: { decisions: [], ...r.panel, listedBy: input.caller.aadObjectId } }, CASE_CARD, at),
+        audit: [{ caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'case.listed' }],
+      };
+    },
+    { known: read },
+  );
   return { status: listed ? 'listed' : 'alreadyListed', record };
 }
 
@@ -185,21 +192,28 @@ export type ReopenResult = { status: 'refused' | 'notFound' } | { status: 'reope
 export async function reopenVote(deps: ReviewDeps, input: { caller: Caller; reference: string }): Promise<ReopenResult> {
   const actor = input.caller.aadObjectId;
   if (!closesAs(deps, actor)) return { status: 'refused' };
-  const current = await deps.store.getCase(input.reference);
+  // Read with its version: the change's write starts from it.
+  const read = await deps.store.getCaseVersion(input.reference);
+  const current = read?.value;
   if (!current) return { status: 'notFound' };
   // A closed case's retention has begun: it is not decided again.
   if (current.closedAt) return { status: 'caseClosed', record: current };
   if (openBallot(current) || !current.panel?.decisions.length) return { status: 'alreadyOpen', record: current };
   let opened = false;
   const at = deps.now().toISOString();
-  const record = await updateCase(deps.store, input.reference, (r) => {
-    const next = r.panel?.decisions.length ? withBallot(r, at, undefined) : r;
-    opened = next !== r;
-    if (!opened) return r;
-    return {
-      record: refreshCard(refreshCard(next, DECISION_CARD, at), CASE_CARD, at),
-      audit: [{ caseId: r.reference, at, actor, action: 'vote.reopened', detail: `ballot=${next.panel?.ballot?.number}` }],
-    };
-  });
+  const record = await updateCase(
+    deps.store,
+    input.reference,
+    (r) => {
+      const next = r.panel?.decisions.length ? withBallot(r, at, undefined) : r;
+      opened = next !== r;
+      if (!opened) return r;
+      return {
+        record: refreshCard(refreshCard(next, DECISION_CARD, at), CASE_CARD, at),
+        audit: [{ caseId: r.reference, at, actor, action: 'vote.reopened', detail: `ballot=${next.panel?.ballot?.number}` }],
+      };
+    },
+    { known: read },
+  );
   return { status: opened ? 'reopened' : 'alreadyOpen', record };
 }

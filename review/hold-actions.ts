@@ -29,7 +29,9 @@ export async function putOnHold(
   input: { caller: Caller; reference: string; data: Record<string, unknown> },
 ): Promise<HoldResult> {
   if (!deps.directory.hasRole(input.caller.aadObjectId, 'businessUnit')) return { status: 'refused' };
-  const current = await deps.store.getCase(input.reference);
+  // Read with its version: the change's write starts from it.
+  const read = await deps.store.getCaseVersion(input.reference);
+  const current = read?.value;
   if (!current) return { status: 'notFound' };
   if (current.hold) return { status: 'alreadyHeld', record: current };
   const { form, errors } = readCardForm(['reason', 'until'], input.data);
@@ -44,24 +46,29 @@ export async function putOnHold(
 
   const since = deps.now().toISOString();
   const hold = { since, sinceOn: today(deps), reason: form.reason, by: input.caller.aadObjectId, ...(until && { until }) };
-  const record = await updateCase(deps.store, input.reference, (r) => {
-    const held = withHold(r, hold);
-    if (held === r) return r;
-    // Its reminders stop, its end (if dated) is owed, and its cards show it: in the hold's own write.
-    const owed = owe(withRemindersStopped(held, since), ...holdEndOwed(held, deps.partnership));
-    return {
-      record: refreshCards(owed, since),
-      audit: [
-        {
-          caseId: r.reference,
-          at: since,
-          actor: input.caller.aadObjectId,
-          action: 'case.onHold',
-          detail: `until=${until ?? 'further notice'}`,
-        },
-      ],
-    };
-  });
+  const record = await updateCase(
+    deps.store,
+    input.reference,
+    (r) => {
+      const held = withHold(r, hold);
+      if (held === r) return r;
+      // Its reminders stop, its end (if dated) is owed, and its cards show it: in the hold's own write.
+      const owed = owe(withRemindersStopped(held, since), ...holdEndOwed(held, deps.partnership));
+      return {
+        record: refreshCards(owed, since),
+        audit: [
+          {
+            caseId: r.reference,
+            at: since,
+            actor: input.caller.aadObjectId,
+            action: 'case.onHold',
+            detail: `until=${until ?? 'further notice'}`,
+          },
+        ],
+      };
+    },
+    { known: read },
+  );
   if (record.hold?.since !== since || record.hold.by !== input.caller.aadObjectId) return { status: 'alreadyHeld', record };
   return { status: 'held', record };
 }
@@ -79,19 +86,26 @@ export async function takeOffHold(
 ): Promise<ReleaseResult> {
   const actor = input.caller === 'panel' ? 'panel' : input.caller.aadObjectId;
   if (input.caller !== 'panel' && !deps.directory.hasRole(actor, 'businessUnit')) return { status: 'refused' };
-  const current = await deps.store.getCase(input.reference);
+  // Read with its version: the change's write starts from it.
+  const read = await deps.store.getCaseVersion(input.reference);
+  const current = read?.value;
   if (!current) return { status: 'notFound' };
   if (!current.hold || (input.since && current.hold.since !== input.since)) return { status: 'notHeld' };
   let held = 0;
   let released = false;
   const at = deps.now().toISOString();
-  const record = await updateCase(deps.store, input.reference, (r) => {
-    const next = release(deps, r, input.since);
-    released = next !== undefined;
-    if (!next) return r;
-    held = next.heldWorkingDays;
-    return { record: next.record, audit: [{ caseId: r.reference, at, actor, action: 'case.offHold', detail: `workingDays=${held}` }] };
-  });
+  const record = await updateCase(
+    deps.store,
+    input.reference,
+    (r) => {
+      const next = release(deps, r, input.since);
+      released = next !== undefined;
+      if (!next) return r;
+      held = next.heldWorkingDays;
+      return { record: next.record, audit: [{ caseId: r.reference, at, actor, action: 'case.offHold', detail: `workingDays=${held}` }] };
+    },
+    { known: read },
+  );
   if (!released) return { status: 'notHeld' };
   return { status: 'released', record, heldWorkingDays: held };
 }

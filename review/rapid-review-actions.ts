@@ -66,7 +66,9 @@ export async function startRapidReview(
   input: { caller: Caller; reference: string; data: Record<string, unknown>; origin: Origin },
 ): Promise<StartResult> {
   if (!isBusinessUnit(deps, input.caller)) return { status: 'refused' };
-  const current = await deps.store.getCase(input.reference);
+  // Read with its version: the change's write starts from it.
+  const read = await deps.store.getCaseVersion(input.reference);
+  const current = read?.value;
   if (!current) return { status: 'notFound' };
   if (current.rapidReview) return { status: 'alreadyStarted', record: current };
   const { form, errors } = checkStart(deps, input.data);
@@ -76,38 +78,43 @@ export async function startRapidReview(
   const agencies = agenciesIn(form.agencies);
   const dueOn = form.dueOn as LocalDate;
   let startedNow = false;
-  const record = await updateCase(deps.store, input.reference, (r) => {
-    startedNow = !r.rapidReview;
-    if (r.rapidReview) return r;
-    const listed = withPanelAfterRequests(r, today(deps), {
-      panel: deps.partnership.panel,
-      settings: deps.partnership.clocks,
-      calendar: deps.calendar,
-    });
-    const started = withRapidReview(listed, { agencies, dueOn, by: input.caller.aadObjectId, at }, deps.partnership);
-    const nobody: Owed[] = (started.rapidReview?.requests ?? [])
-      .filter((req) => req.addressees.length === 0)
-      .map((req) => ({
-        key: `notice:no-lead:${req.agencyId}`,
-        kind: 'threadNotice',
-        dueAt: at,
-        payload: {
-          text: `${r.reference}: no safeguarding lead of ${agencyName(deps, req.agencyId)} is listed in the partnership file, so nobody was sent its request. Ask the administrator to add one.`,
-        },
-      }));
-    return {
-      record: refreshCard(owe(started, ...requestsOwed(allTargets(started), input.origin, at), ...nobody), CASE_CARD, at),
-      audit: [
-        {
-          caseId: r.reference,
-          at,
-          actor: input.caller.aadObjectId,
-          action: 'rapidReview.started',
-          detail: `agencies=${agencies.join(',')} due=${dueOn}`,
-        },
-      ],
-    };
-  });
+  const record = await updateCase(
+    deps.store,
+    input.reference,
+    (r) => {
+      startedNow = !r.rapidReview;
+      if (r.rapidReview) return r;
+      const listed = withPanelAfterRequests(r, today(deps), {
+        panel: deps.partnership.panel,
+        settings: deps.partnership.clocks,
+        calendar: deps.calendar,
+      });
+      const started = withRapidReview(listed, { agencies, dueOn, by: input.caller.aadObjectId, at }, deps.partnership);
+      const nobody: Owed[] = (started.rapidReview?.requests ?? [])
+        .filter((req) => req.addressees.length === 0)
+        .map((req) => ({
+          key: `notice:no-lead:${req.agencyId}`,
+          kind: 'threadNotice',
+          dueAt: at,
+          payload: {
+            text: `${r.reference}: no safeguarding lead of ${agencyName(deps, req.agencyId)} is listed in the partnership file, so nobody was sent its request. Ask the administrator to add one.`,
+          },
+        }));
+      return {
+        record: refreshCard(owe(started, ...requestsOwed(allTargets(started), input.origin, at), ...nobody), CASE_CARD, at),
+        audit: [
+          {
+            caseId: r.reference,
+            at,
+            actor: input.caller.aadObjectId,
+            action: 'rapidReview.started',
+            detail: `agencies=${agencies.join(',')} due=${dueOn}`,
+          },
+        ],
+      };
+    },
+    { known: read },
+  );
   return { status: startedNow ? 'started' : 'alreadyStarted', record };
 }
 
@@ -124,17 +131,24 @@ export async function resendUndelivered(
   input: { caller: Caller; reference: string; origin: Origin },
 ): Promise<ResendResult> {
   if (!isBusinessUnit(deps, input.caller)) return { status: 'refused' };
-  const current = await deps.store.getCase(input.reference);
+  // Read with its version: the change's write starts from it.
+  const read = await deps.store.getCaseVersion(input.reference);
+  const current = read?.value;
   if (!current) return { status: 'notFound' };
   if (!current.rapidReview) return { status: 'notStarted' };
   let count = 0;
   const at = deps.now().toISOString();
-  const record = await updateCase(deps.store, input.reference, (r) => {
-    const targets = r.rapidReview ? unreached(r.rapidReview).map((t) => ({ ...t, attempt: t.attempt + 1 })) : [];
-    const owed = requestsOwed(targets, input.origin, at).filter((o) => !r.effects?.[o.key]);
-    count = owed.length;
-    return owe(r, ...owed);
-  });
+  const record = await updateCase(
+    deps.store,
+    input.reference,
+    (r) => {
+      const targets = r.rapidReview ? unreached(r.rapidReview).map((t) => ({ ...t, attempt: t.attempt + 1 })) : [];
+      const owed = requestsOwed(targets, input.origin, at).filter((o) => !r.effects?.[o.key]);
+      count = owed.length;
+      return owe(r, ...owed);
+    },
+    { known: read },
+  );
   return { status: 'resent', record, count };
 }
 
@@ -223,21 +237,28 @@ export type CloseResult = { status: 'refused' | 'notFound' | 'notStarted' } | { 
 /** The business unit closes returns: no more answers or amendments, and the collation is built. */
 export async function closeReturns(deps: ReviewDeps, input: { caller: Caller; reference: string }): Promise<CloseResult> {
   if (!isBusinessUnit(deps, input.caller)) return { status: 'refused' };
-  const current = await deps.store.getCase(input.reference);
+  // Read with its version: the change's write starts from it.
+  const read = await deps.store.getCaseVersion(input.reference);
+  const current = read?.value;
   if (!current) return { status: 'notFound' };
   if (!current.rapidReview) return { status: 'notStarted' };
   if (current.rapidReview.closed?.reason === 'closedByBusinessUnit') return { status: 'alreadyClosed', record: current };
   const at = deps.now().toISOString();
-  const record = await updateCase(deps.store, input.reference, (r) => {
-    const closed = withReturnsClosed(r, input.caller.aadObjectId, at);
-    if (closed === r || closed.rapidReview?.closed?.at !== at) return r;
-    return {
-      record: refreshCard(cancelReminders(closed, undefined, 'returns are closed', at), CASE_CARD, at),
-      audit: [
-        { caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'rapidReview.closed', detail: 'reason=closedByBusinessUnit' },
-      ],
-    };
-  });
+  const record = await updateCase(
+    deps.store,
+    input.reference,
+    (r) => {
+      const closed = withReturnsClosed(r, input.caller.aadObjectId, at);
+      if (closed === r || closed.rapidReview?.closed?.at !== at) return r;
+      return {
+        record: refreshCard(cancelReminders(closed, undefined, 'returns are closed', at), CASE_CARD, at),
+        audit: [
+          { caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'rapidReview.closed', detail: 'reason=closedByBusinessUnit' },
+        ],
+      };
+    },
+    { known: read },
+  );
   if (record.rapidReview?.closed?.at !== at) return { status: 'alreadyClosed', record };
   return { status: 'closed', record };
 }

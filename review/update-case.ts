@@ -18,7 +18,7 @@ export async function updateCaseVersion(
   store: CaseStore,
   reference: string,
   change: (record: CaseRecord) => CaseRecord | Change,
-  options: { attempts?: number; known?: Versioned<CaseRecord> } = {},
+  options: { attempts?: number; known?: Versioned<CaseRecord> | undefined } = {},
 ): Promise<Versioned<CaseRecord>> {
   const attempts = options.attempts ?? 10;
   let known = options.known;
@@ -42,7 +42,7 @@ export async function updateCase(
   store: CaseStore,
   reference: string,
   change: (record: CaseRecord) => CaseRecord | Change,
-  attempts = 10,
+  options: { attempts?: number; known?: Versioned<CaseRecord> | undefined } = {},
 ): Promise<CaseRecord> {
-  return (await updateCaseVersion(store, reference, change, { attempts })).value;
+  return (await updateCaseVersion(store, reference, change, options)).value;
 }

@@ -568,3 +568,54 @@ describe('a case closed, then its retention marker throttled', () => {
     expect(await t.panel.store.purgeExpired('9999-12-31T00:00:00.000Z')).toBe(1);
   });
 });
+
+describe('every store call a request makes, throttled past the SDK’s retries in turn', () => {
+  const t = throttledSuite();
+  /** Store requests (on documents) the start makes before its write, and its request after, counted once untroubled. */
+  let before = 0;
+  let calls = 0;
+  const isStoreCall = (req: IncomingMessage) => /\/colls\/\w+\/docs/.test(url(req));
+
+  it('untroubled, a request takes a few store calls', async () => {
+    await t.setUp(['alex']);
+    const reference = await t.referral();
+    t.cosmos().resetRequests();
+    await t.confirm(reference, 'police');
+    await t.panel.idle();
+    // The start's own reads and its write (a batch, with its audit event) come first; the effect's calls are the rest.
+    const store = t.cosmos().requests().filter((r) => r.store);
+    before = store.findIndex((r) => r.batch) + 1;
+    calls = store.length - before;
+    expect(before).toBeGreaterThan(0);
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(await t.requestsTo('alex', reference)).toHaveLength(1);
+  });
+
+  it('whichever call is refused, the lead is asked exactly once, and told nothing false', async () => {
+    for (let refused = 1; refused <= calls; refused++) {
+      const reference = await t.referral();
+      let seen = 0;
+      let refusals = 0;
+      // Past the start's own reads and write, the `refused`-th store call and its retries are refused.
+      t.throttle((req) => {
+        if (!isStoreCall(req)) return false;
+        if (refusals > 0 && refusals < 8) return ++refusals > 0;
+        if (++seen !== refused + before) return false;
+        refusals = 1;
+        return true;
+      });
+      const answer = await t.confirm(reference, 'police');
+      await t.panel.idle();
+      t.throttle(undefined);
+      expect(toldBusy(answer), `call ${refused}`).toBe(false);
+      await t.sweepUntilNothingDue();
+      expect(await t.requestsTo('alex', reference), `call ${refused}`).toHaveLength(1);
+      const record = await t.stored(reference);
+      expect(requestEffects(record).map((e) => e.status), `call ${refused}`).toEqual(['sent']);
+      const actions = await t.actionsOf(reference);
+      expect(t.count(actions, 'rapidReview.requestSent'), `call ${refused}`).toBe(1);
+      expect(actions, `call ${refused}`).not.toContain('rapidReview.requestUndelivered');
+      expect(t.threadReplies().filter((text) => text.includes(reference) && /could not/.test(text)), `call ${refused}`).toEqual([]);
+    }
+  });
+});
