@@ -10,6 +10,7 @@ import { hideCaseDetails, viewCaseDetails } from './handlers/case-details.js';
 import { chooseReferralKind } from './handlers/choose-referral-kind.js';
 import { chooseHold, confirmHold, releaseHold } from './handlers/hold.js';
 import { chooseClose, confirmClose } from './handlers/close-case.js';
+import { chooseDuty, recordDutyNow } from './handlers/duty.js';
 import { help, unknownMessage, welcome } from './handlers/help.js';
 import { startReferral } from './handlers/start-referral.js';
 import {
@@ -38,6 +39,8 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.hideCaseDetails]: hideCaseDetails,
   [VERBS.holdCase]: chooseHold,
   [VERBS.confirmHold]: confirmHold,
+  [VERBS.chooseDuty]: chooseDuty,
+  [VERBS.recordDuty]: recordDutyNow,
   [VERBS.closeCase]: chooseClose,
   [VERBS.confirmClose]: confirmClose,
   [VERBS.releaseHold]: releaseHold,

@@ -34,6 +34,8 @@ export function classify(err: unknown): TeamsError {
   if (err instanceof TeamsError) return err;
   const status = (err as { statusCode?: number }).statusCode;
   if (status === 429) return new TeamsError('throttled', status, 'Teams is throttling Panel (429)');
+  // A timeout, or Teams asking to try again (412): as transient as a 5xx.
+  if (status === 408 || status === 412) return new TeamsError('transient', status, `the Bot Connector answered ${status}`);
   if (status === 403)
     return new TeamsError('forbidden', status, 'Teams refused (403): Panel is not installed for them, or they have blocked it');
   if (status === 404) return new TeamsError('notFound', status, 'Teams could not find them or their chat with Panel (404)');

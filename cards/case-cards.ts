@@ -1,5 +1,7 @@
 import { anonymise, type AnonymousCase, type CaseRecord } from '../review/case.js';
 import { HOLD_REASON_MAX, type HoldErrors, type HoldForm } from '../review/hold-actions.js';
+import { DUTY_REFERENCE_MAX, type DutyErrors, type DutyForm } from '../review/duty-actions.js';
+import { DUTIES } from '../review/duties.js';
 import type { LocalDate } from '../review/local-date.js';
 import { progressOf, reviewProgress, type RapidReview, type ReturnState, type ReviewProgress } from '../review/rapid-review.js';
 import type { Referral } from '../review/referral.js';
@@ -49,7 +51,7 @@ function summaryCard(
   return renderCard(summaryTemplate, {
     heading: parts.heading,
     intro: parts.intro ?? '',
-    facts: anonymousFacts(record),
+    facts: anonymousFacts(record, parts.progress?.today),
     progress: progress?.line ?? '',
     progressFacts: progress?.facts ?? [],
     nextSteps: parts.nextSteps ?? '',
@@ -132,8 +134,9 @@ export function channelCaseCard(record: AnonymousCase, progress: ProgressContext
     record.onHold
       ? { title: 'Take off hold', verb: VERBS.releaseHold, reference }
       : { title: 'Put on hold', verb: VERBS.holdCase, reference },
-    { title: 'Close case', verb: VERBS.closeCase, reference },
   );
+  // A statutory duty not yet done comes first: it cannot wait.
+  if (record.duties.some((d) => !d.doneOn)) actions.splice(1, 0, { title: 'Record statutory duty', verb: VERBS.chooseDuty, reference });
   return summaryCard(record, {
     heading: review ? `${reference}: ${record.descriptor}` : `New referral ${reference}`,
     actions,
@@ -234,11 +237,13 @@ export function caseDetailsCard(
   const review = record.rapidReview;
   const reviewGroup: DocumentGroup[] =
     review && options.rapidReview ? [rapidReviewGroup(review, options.rapidReview.progress, options.rapidReview.nameOf)] : [];
+  // Closing is rare and final: it is offered here, behind View details, not on the channel card.
+  const close: DocumentAction[] = record.closedAt ? [] : [{ title: 'Close case', verb: VERBS.closeCase, data: { reference } }];
   const actions: DocumentAction[] = options.inChannel
-    ? [{ title: 'Hide details', verb: VERBS.hideCaseDetails, data: { reference } }]
+    ? [{ title: 'Hide details', verb: VERBS.hideCaseDetails, data: { reference } }, ...close]
     : record.rapidReview
-      ? []
-      : [{ title: 'Start rapid review', verb: VERBS.startRapidReview, data: { reference } }];
+      ? close
+      : [{ title: 'Start rapid review', verb: VERBS.startRapidReview, data: { reference } }, ...close];
   return documentCard({
     heading: `${reference}: ${record.descriptor}`,
     notice: 'Confidential: shown to you only, because you are in the business unit. This view is recorded.',
@@ -351,6 +356,44 @@ export function closeCaseCard(view: { record: AnonymousCase; retentionYears: num
     limits: {},
     actions: [
       { title: 'Close case', verb: VERBS.confirmClose, data: { reference } },
+      { title: 'Cancel', verb: VERBS.hideCaseDetails, data: { reference }, inputs: 'none' },
+    ],
+  });
+}
+
+/** The business unit records a statutory duty as done: which, and the notification's reference if it has one. */
+export function dutyCard(view: { record: AnonymousCase; form: DutyForm; errors?: DutyErrors }): AdaptiveCardJson {
+  const reference = view.record.reference;
+  const errors = view.errors ?? {};
+  const banner = problemsBanner(errors, 'Nothing is recorded yet');
+  const open = view.record.duties.filter((d) => !d.doneOn);
+  return formCard<keyof DutyForm>({
+    heading: `Record a statutory duty for ${reference}`,
+    subtitle: "Recorded with your name and today's date; its reminders stop. It cannot be undone.",
+    facts: anonymousFacts(view.record),
+    sections: [
+      {
+        key: 'duty',
+        title: 'The duty',
+        fields: [
+          {
+            id: 'duty',
+            label: 'Which duty is done',
+            type: 'choice',
+            required: true,
+            choices: open.map((d) => ({ title: DUTIES[d.kind].name, value: d.kind })),
+            choiceStyle: 'expanded',
+          },
+          { id: 'notification', label: "The notification's reference, if it has one", type: 'text' },
+        ],
+      },
+    ],
+    values: view.form,
+    errors,
+    limits: { notification: DUTY_REFERENCE_MAX },
+    ...(banner && { banner }),
+    actions: [
+      { title: 'Record as done', verb: VERBS.recordDuty, style: 'positive', data: { reference } },
       { title: 'Cancel', verb: VERBS.hideCaseDetails, data: { reference }, inputs: 'none' },
     ],
   });

@@ -1,6 +1,7 @@
 import { outcomeName } from '../review/decision.js';
 import { STAGE_NAMES, type AnonymousCase } from '../review/case.js';
 import type { IntakeClocks } from '../review/clocks.js';
+import { DUTIES, type DutyState } from '../review/duties.js';
 import type { WorkingCalendar } from '../review/calendar.js';
 import { formatLongDate, type LocalDate } from '../review/local-date.js';
 import { workingDaysBetween } from '../review/reminders.js';
@@ -57,18 +58,24 @@ export function dueWords(dueOn: LocalDate, today: LocalDate, calendar: WorkingCa
   return `${n} working day${n === 1 ? '' : 's'} overdue (due ${date(dueOn)})`;
 }
 
-/** The key dates of a case, in the order they fall due. */
-export function clockFacts(clocks: IntakeClocks): Fact[] {
+/**
+ * The key dates of a case, in the order they fall due. A statutory duty's date says
+ * whether it is done, or, with `today`, overdue (a hold never stops its clock).
+ */
+export function clockFacts(clocks: IntakeClocks, duties: readonly DutyState[] = [], today?: LocalDate): Fact[] {
   const facts = CLOCK_ORDER.flatMap((k) => {
     const d = clocks[k];
-    return d ? [{ title: CLOCK_TITLES[k], value: date(d) }] : [];
+    if (!d) return [];
+    const duty = duties.find((s) => DUTIES[s.kind].clock === k);
+    const state = duty?.doneOn ? `, done ${date(duty.doneOn)}` : duty && today && today > d ? ', overdue: not recorded as done' : '';
+    return [{ title: CLOCK_TITLES[k], value: `${date(d)}${state}` }];
   });
   if (!clocks.panelDate) facts.push({ title: CLOCK_TITLES.panelDate, value: 'No panel date set yet' });
   return facts;
 }
 
-/** What anyone entitled to see the case may see: nothing personal. */
-export function anonymousFacts(record: AnonymousCase): Fact[] {
+/** What anyone entitled to see the case may see: nothing personal. `today` shows a statutory duty overdue. */
+export function anonymousFacts(record: AnonymousCase, today?: LocalDate): Fact[] {
   return [
     { title: 'Reference', value: record.reference },
     { title: 'Person', value: record.descriptor },
@@ -79,6 +86,6 @@ export function anonymousFacts(record: AnonymousCase): Fact[] {
       ? [{ title: 'On hold', value: record.onHold.until ? `until ${date(record.onHold.until)}` : 'until further notice' }]
       : []),
     { title: 'Received', value: date(record.receivedOn) },
-    ...clockFacts(record.clocks),
+    ...clockFacts(record.clocks, record.duties, today),
   ];
 }

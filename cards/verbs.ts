@@ -27,6 +27,10 @@ export const VERBS = {
   confirmHold: 'case.confirmHold',
   /** Channel card: take the case off hold; its clocks resume with the time that was left. */
   releaseHold: 'case.release',
+  /** Channel card: the business unit chooses a statutory duty to record as done. */
+  chooseDuty: 'duty.choose',
+  /** Duty card: record it as done. */
+  recordDuty: 'duty.record',
   /** Channel card: the business unit asks to close the case. */
   closeCase: 'case.close',
   /** Close card: close it; its retention starts. */

@@ -62,4 +62,6 @@ export type AuditAction =
   | 'case.noticePosted'
   | 'case.noticeFailed'
   | 'card.updateFailed'
-  | 'case.retentionFailed';
+  | 'case.retentionFailed'
+  | 'duty.recorded'
+  | 'duty.record.refused';

@@ -3,6 +3,7 @@ import type { IntakeClocks } from './clocks.js';
 import type { LocalDate } from './local-date.js';
 import { currentDecision, type Outcome, type PanelRecord } from './decision.js';
 import type { Effect } from './effects.js';
+import { dutiesOf, type DutyDone, type DutyKind, type DutyState } from './duties.js';
 import type { Hold } from './hold.js';
 import { reviewProgress, type RapidReview, type ReviewProgress } from './rapid-review.js';
 import type { Referral, ReviewKind } from './referral.js';
@@ -48,6 +49,8 @@ export interface CaseRecord {
   expiresAt?: string;
   /** What Panel owes because of the case's changes, by key: see `effects.ts`. */
   effects?: Record<string, Effect>;
+  /** The statutory duties recorded as done (`duties.ts`); their due dates are the intake clocks. */
+  duties?: Partial<Record<DutyKind, DutyDone>>;
 }
 
 const REFERENCE = /^REF-(\d{4})-(\d{4,})$/i;
@@ -84,6 +87,8 @@ export interface AnonymousCase {
   listed: boolean;
   /** The decision in force: its outcome and date, never its rationale. */
   decision?: { number: number; outcome: Outcome; at: string; reviewDue?: LocalDate };
+  /** The statutory duties: due, and done when (never who, nor the notification's reference). */
+  duties: DutyState[];
 }
 
 export function anonymise(record: CaseRecord): AnonymousCase {
@@ -97,6 +102,7 @@ export function anonymise(record: CaseRecord): AnonymousCase {
     clocks: record.clocks,
     immediateSafety: record.referral.incident.immediateSafety,
     listed: record.panel !== undefined,
+    duties: dutiesOf(record),
     ...(record.rapidReview && { rapidReview: reviewProgress(record.rapidReview) }),
     ...(record.hold && { onHold: record.hold.until ? { until: record.hold.until } : {} }),
     ...(decision && {

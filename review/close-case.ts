@@ -17,7 +17,13 @@ export function withClosed(record: CaseRecord, at: string, closedCaseYears: numb
   if (record.closedAt) return record;
   const expiryDay = addMonths(at.slice(0, 10) as LocalDate, 12 * closedCaseYears);
   // Nothing more is chased: its reminders go with the close. Its retention is owed with it.
-  const quiet = cancel(record, (e) => SCHEDULED.has(e.kind), 'the case is closed', at);
+  // A statutory duty is not discharged by closing: its reminders go on until it is recorded.
+  const quiet = cancel(
+    record,
+    (e) => (SCHEDULED.has(e.kind) && e.kind !== 'dutyReminder') || e.kind === 'leadRequest' || e.kind === 'holdEnd',
+    'the case is closed',
+    at,
+  );
   const closed = owe(
     { ...quiet, stage: 'closed', closedAt: at, expiresAt: `${expiryDay}${at.slice(10)}` },
     { key: 'retention', kind: 'retention', dueAt: at },

@@ -11,7 +11,7 @@ import { awaitsPanel, openBallot, outcomesFor, withBallot, withVote, type Choice
 import type { Caller, ReviewDeps } from './deps.js';
 import type { LocalDate } from './local-date.js';
 import { VOTING_ROLES } from './partnership.js';
-import { CASE_CARD, DECISION_CARD, owe, refreshCard } from './effects.js';
+import { CASE_CARD, DECISION_CARD, effectsOf, owe, refreshCard } from './effects.js';
 import type { Versioned } from './store.js';
 import { updateCase, updateCaseVersion } from './update-case.js';
 
@@ -48,7 +48,8 @@ export async function openVotes(
     const at = deps.now().toISOString();
     const record = await updateCase(deps.store, reference, (r) => {
       const next = awaitsPanel(r) ? withBallot(r, at, input.panelDate) : r;
-      if (next === r) return r;
+      // An open vote whose card could not be posted: posting the agenda again owes its card again.
+      if (next === r) return decisionPostAgain(r, at);
       const number = next.panel?.ballot?.number ?? 0;
       // Its decision card is posted in the panel's channel, a thread of its own.
       return {
@@ -216,4 +217,21 @@ export async function reopenVote(deps: ReviewDeps, input: { caller: Caller; refe
     { known: read },
   );
   return { status: opened ? 'reopened' : 'alreadyOpen', record };
+}
+
+/**
+ * The decision card of an open vote, owed again when every post of it failed for good
+ * (the panel's channel was missing, or Teams refused): `decision-post:<ballot>:<n>`.
+ */
+function decisionPostAgain(record: CaseRecord, at: string): CaseRecord {
+  const ballot = openBallot(record);
+  if (!ballot || ballot.card) return record;
+  const posts = effectsOf(record).filter((e) => e.kind === 'decisionPost' && e.payload?.ballot === String(ballot.number));
+  if (posts.length === 0 || posts.some((e) => e.status !== 'failed')) return record;
+  return owe(record, {
+    key: `decision-post:${ballot.number}:${posts.length + 1}`,
+    kind: 'decisionPost',
+    dueAt: at,
+    payload: { ballot: String(ballot.number) },
+  });
 }

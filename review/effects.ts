@@ -31,7 +31,9 @@ export type EffectKind =
   /** The case's decision card in the panel's channel, updated in place. */
   | 'decisionCard'
   /** A closed case's retention, told to the store (a TTL on each of its Cosmos DB items). */
-  | 'retention';
+  | 'retention'
+  /** A statutory duty due or overdue, said in the case's thread; sent by the sweep, in working hours. */
+  | 'dutyReminder';
 
 export type EffectStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 
@@ -50,6 +52,8 @@ export interface Effect {
   dueAt: string;
   /** Transient failures so far. */
   attempts: number;
+  /** When the first of them happened: an effect fails for good only a day after it (FAIL_AFTER_MS). */
+  firstFailedAt?: string;
   lease?: Lease;
   /** What doing it needs: identifiers only (agency ids, Entra ids, service URLs), never personal data. */
   payload?: Record<string, string>;
@@ -75,13 +79,18 @@ export interface Owed {
 export const IDEMPOTENT: ReadonlySet<EffectKind> = new Set(['caseCard', 'decisionCard', 'retention']);
 
 /** Effects only the sweep sends, in working hours. */
-export const SCHEDULED: ReadonlySet<EffectKind> = new Set(['reminder', 'escalation', 'reviewReminder']);
+export const SCHEDULED: ReadonlySet<EffectKind> = new Set(['reminder', 'escalation', 'reviewReminder', 'dutyReminder']);
 
 /** How long a runner holds an effect it is doing; if it dies, another takes it after this. */
 export const LEASE_MS = 5 * 60_000;
 
-/** Transient failures before an effect is failed for good and the business unit told. */
+/** Transient failures before an effect is failed for good and the business unit told: at least this many, over FAIL_AFTER_MS. */
 export const MAX_ATTEMPTS = 6;
+/**
+ * How long transient failures go on before an effect is failed for good: the sweep tries
+ * again every quarter of an hour or so, so six failures alone could be a short outage.
+ */
+export const FAIL_AFTER_MS = 24 * 60 * 60_000;
 
 export const CHANNEL_POST = 'channel-post';
 export const CASE_CARD = 'card:case';
@@ -100,6 +109,30 @@ export function owe(record: CaseRecord, ...owed: Owed[]): CaseRecord {
   let next = record;
   for (const o of owed) {
     if (next.effects?.[o.key]) continue;
+    next = withEffect(next, {
+      key: o.key,
+      kind: o.kind,
+      status: 'pending',
+      dueAt: o.dueAt,
+      attempts: 0,
+      ...(o.payload && { payload: o.payload }),
+    });
+  }
+  return next;
+}
+
+/**
+ * Owes effects planned again (reminders after a hold ends): one skipped earlier under the
+ * same key (by the hold) is pending again, with its new time; one sent or failed stays.
+ */
+export function oweAgain(record: CaseRecord, ...owed: Owed[]): CaseRecord {
+  let next = record;
+  for (const o of owed) {
+    const was = next.effects?.[o.key];
+    if (was?.status !== 'skipped') {
+      next = owe(next, o);
+      continue;
+    }
     next = withEffect(next, {
       key: o.key,
       kind: o.kind,
@@ -168,17 +201,21 @@ export function completed(record: CaseRecord, key: string, outcome: Outcome, at:
 
 /**
  * A transient failure: tried again after an exponential backoff with full jitter (at
- * least a second), or failed for good after MAX_ATTEMPTS. `random` is injected for tests.
+ * least a second, at most an hour), or failed for good once it has failed MAX_ATTEMPTS
+ * times over at least FAIL_AFTER_MS. `random` is injected for tests.
  */
 export function retried(record: CaseRecord, key: string, error: string, now: Date, random: () => number = Math.random): CaseRecord {
   const effect = record.effects?.[key];
   if (!effect) return record;
   const attempts = effect.attempts + 1;
   const { lease: _lease, ...rest } = effect;
-  if (attempts >= MAX_ATTEMPTS) return withEffect(record, { ...rest, attempts, status: 'failed', error, doneAt: now.toISOString() });
+  const firstFailedAt = effect.firstFailedAt ?? now.toISOString();
+  if (attempts >= MAX_ATTEMPTS && now.getTime() - Date.parse(firstFailedAt) >= FAIL_AFTER_MS) {
+    return withEffect(record, { ...rest, attempts, firstFailedAt, status: 'failed', error, doneAt: now.toISOString() });
+  }
   const ceiling = Math.min(60 * 60_000, 15_000 * 2 ** (attempts - 1));
   const wait = 1000 + Math.floor(random() * ceiling);
-  return withEffect(record, { ...rest, attempts, error, dueAt: new Date(now.getTime() + wait).toISOString() });
+  return withEffect(record, { ...rest, attempts, firstFailedAt, error, dueAt: new Date(now.getTime() + wait).toISOString() });
 }
 
 /** Leaves an effect pending until `until`, untried: a card held still while a closer writes. */

@@ -5,7 +5,7 @@
  */
 import type { CaseRecord } from './case.js';
 import { todayFor as today, type Caller, type ReviewDeps } from './deps.js';
-import { owe, refreshCards } from './effects.js';
+import { owe, oweAgain, refreshCards } from './effects.js';
 import { withHold, withoutHold } from './hold.js';
 import { holdEndOwed, reviewRemindersOwed, withRemindersReplanned, withRemindersStopped } from './owed.js';
 import { parseLocalDate } from './local-date.js';
@@ -121,6 +121,6 @@ export function release(deps: ReviewDeps, record: CaseRecord, since?: string): {
   const day = today(deps);
   const plan = { ...deps.partnership, calendar: deps.calendar };
   const next = withoutHold(record, day, deps.calendar);
-  const replanned = owe(withRemindersReplanned(next.record, day, plan), ...reviewRemindersOwed(next.record, day, plan));
+  const replanned = oweAgain(withRemindersReplanned(next.record, day, plan), ...reviewRemindersOwed(next.record, day, plan));
   return { record: refreshCards(replanned, deps.now().toISOString()), heldWorkingDays: next.heldWorkingDays };
 }

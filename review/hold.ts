@@ -25,13 +25,11 @@ export function withHold(record: CaseRecord, hold: Hold): CaseRecord {
   return record.hold ? record : { ...record, hold };
 }
 
-/** The clocks that are deadlines still to come: they move when a hold ends. */
-const MOVING_CLOCKS = [
-  'nationalPanelNotificationDue',
-  'rapidReviewDue',
-  'dhrDecisionDue',
-  'reviewDue',
-] as const satisfies readonly (keyof IntakeClocks)[];
+/**
+ * The clocks that are deadlines still to come: they move when a hold ends. The National
+ * Panel's (notification, rapid review) are statutory and never move.
+ */
+const MOVING_CLOCKS = ['dhrDecisionDue', 'reviewDue'] as const satisfies readonly (keyof IntakeClocks)[];
 
 /**
  * Takes a case off hold on `today`: every deadline not yet passed when it was put on

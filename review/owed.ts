@@ -6,7 +6,7 @@
 import type { WorkingCalendar } from './calendar.js';
 import type { CaseRecord } from './case.js';
 import { currentDecision } from './decision.js';
-import { effectsOf, owe, SCHEDULED, cancel, type Effect, type Owed } from './effects.js';
+import { effectsOf, oweAgain, SCHEDULED, cancel, type Effect, type Owed } from './effects.js';
 import type { LocalDate } from './local-date.js';
 import type { Partnership } from './partnership.js';
 import { escalationDay, nextReminder, sendingInstant } from './reminders.js';
@@ -117,7 +117,7 @@ function awaited(record: CaseRecord): ({ agencyId: string; aadObjectId: string }
 /** The reminders of every request still awaited, planned afresh from `today`: after a hold ends and the due date has moved. */
 export function withRemindersReplanned(record: CaseRecord, today: LocalDate, plan: Plan): CaseRecord {
   if (!record.rapidReview || record.rapidReview.closed || record.hold) return record;
-  return owe(record, ...awaited(record).flatMap((t) => remindersOwed(record, t, today, plan)));
+  return oweAgain(record, ...awaited(record).flatMap((t) => remindersOwed(record, t, today, plan)));
 }
 
 /** The reminders of a review's due date: some working days before, and on the day. */
@@ -156,7 +156,7 @@ export function holdEndOwed(record: CaseRecord, plan: Pick<Plan, 'reminders' | '
 
 /** While a case is on hold its reminders stop: those pending are skipped, and planned again when it comes off hold. */
 export const withRemindersStopped = (record: CaseRecord, at: string): CaseRecord =>
-  cancel(record, (e) => SCHEDULED.has(e.kind), 'the case is on hold', at);
+  cancel(record, (e) => SCHEDULED.has(e.kind) && e.kind !== 'dutyReminder', 'the case is on hold', at);
 
 /** The reminders and escalations of one agency's request (or of all), skipped: its return has come, or returns are closed. */
 export const cancelReminders = (record: CaseRecord, agencyId: string | undefined, reason: string, at: string): CaseRecord =>

@@ -8,7 +8,7 @@
 import type { StoredReturn } from './agency-return.js';
 import type { CaseRecord } from './case.js';
 import { recordAudit as audit, todayFor as today, type Caller, type ReviewDeps } from './deps.js';
-import { CASE_CARD, owe, refreshCard, type Owed } from './effects.js';
+import { CASE_CARD, owe, refreshCard, refreshCards, type Owed } from './effects.js';
 import { allTargets, cancelReminders, requestsOwed, type Origin } from './owed.js';
 import { parseLocalDate, type LocalDate } from './local-date.js';
 import type { Person } from './partnership.js';
@@ -251,7 +251,7 @@ export async function closeReturns(deps: ReviewDeps, input: { caller: Caller; re
       const closed = withReturnsClosed(r, input.caller.aadObjectId, at);
       if (closed === r || closed.rapidReview?.closed?.at !== at) return r;
       return {
-        record: refreshCard(cancelReminders(closed, undefined, 'returns are closed', at), CASE_CARD, at),
+        record: refreshCards(cancelReminders(closed, undefined, 'returns are closed', at), at),
         audit: [
           { caseId: r.reference, at, actor: input.caller.aadObjectId, action: 'rapidReview.closed', detail: 'reason=closedByBusinessUnit' },
         ],

@@ -217,7 +217,7 @@ export function answerRefusal(
   const isAddressee = request.addressees.some((a) => same(a.aadObjectId, caller.aadObjectId));
   if (person?.agency !== agencyId || (!isLead && !isAddressee)) return 'notEntitled';
   // Collated because every agency returned, a return may still be amended until the due date.
-  if (record.rapidReview?.closed?.reason === 'closedByBusinessUnit') return 'closed';
+  if (record.rapidReview?.closed?.reason === 'closedByBusinessUnit' || record.closedAt) return 'closed';
   if (request.current && today > record.rapidReview!.dueOn) return 'pastDue';
   return undefined;
 }

@@ -10,6 +10,9 @@
 import type { AuditAction, AuditEvent } from './audit.js';
 import type { CaseRecord } from './case.js';
 import {
+  CASE_CARD,
+  DECISION_CARD,
+  refreshCard,
   completed,
   deferred,
   effectsOf,
@@ -242,7 +245,24 @@ export class EffectRunner {
       if (!now || now.armed === armed || performed.status !== 'sent') return current;
       rendered = now;
     }
-    return current;
+    // Out of puts with a newer state asked for meanwhile: its card may show an older one, so
+    // the refresh is left pending for the next run or sweep rather than recorded done.
+    const key = effect.key;
+    if (!current || rendered.status === 'pending' || (key !== CASE_CARD && key !== DECISION_CARD)) return current;
+    const again = rendered.armed;
+    const at = this.options.now().toISOString();
+    try {
+      return await updateCaseVersion(this.options.store, current.value.reference, (r) =>
+        r.effects?.[key]?.armed === again ? refreshCard(r, key, at) : r,
+      );
+    } catch (err) {
+      if (!(err instanceof StoreBusyError)) throw err;
+      this.options.log.warn(
+        { job: 'effects', reference: current.value.reference, effect: key },
+        'store busy: a card may show an older state until its next change',
+      );
+      return current;
+    }
   }
 
   private async perform(effect: Effect, record: CaseRecord): Promise<Attempt> {

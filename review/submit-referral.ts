@@ -5,6 +5,7 @@ import { localDateOf, yearOf } from './local-date.js';
 import { validateReferral, type FieldErrors, type ReferralForm } from './referral.js';
 import type { Caller, ReviewDeps } from './deps.js';
 import { CHANNEL_POST, owe } from './effects.js';
+import { dutyRemindersOwed } from './duties.js';
 import type { Versioned } from './store.js';
 
 export type SubmitReferralResult =
@@ -55,7 +56,9 @@ export async function submitReferral(
         clocks,
         referral,
       };
-      return owe(record, { key: CHANNEL_POST, kind: 'channelPost', dueAt: now.toISOString() });
+      // Its post, and the reminders of its statutory duties, owed with it.
+      const plan = { ...deps.partnership, calendar: deps.calendar };
+      return owe(record, { key: CHANNEL_POST, kind: 'channelPost', dueAt: now.toISOString() }, ...dutyRemindersOwed(record, today, plan));
     },
     input.caller.aadObjectId,
   );

@@ -10,6 +10,7 @@ import type { LocalDate } from './local-date.js';
 import { awaitsPanel, openBallot } from './decision.js';
 import { VOTING_ROLES, type Directory } from './partnership.js';
 import { progressOf, reviewProgress } from './rapid-review.js';
+import { dutiesOf, type DutyKind } from './duties.js';
 
 export interface Owed {
   reference: string;
@@ -25,6 +26,8 @@ export interface Tasks {
   overdue: { reference: string; agencyIds: string[]; dueOn: LocalDate }[];
   awaitingPanel: { reference: string; descriptor: string }[];
   onHold: { reference: string; until?: LocalDate }[];
+  /** For the business unit: statutory duties not yet recorded as done, soonest first. */
+  duties: { reference: string; descriptor: string; kind: DutyKind; dueOn: LocalDate }[];
   /** For a voter: open votes they have not cast. */
   votes: { reference: string; descriptor: string }[];
 }
@@ -34,7 +37,7 @@ export function tasksFor(caller: Caller, cases: readonly CaseRecord[], directory
   const person = directory.find(caller.aadObjectId);
   const businessUnit = directory.hasRole(caller.aadObjectId, 'businessUnit');
   const voter = VOTING_ROLES.some((role) => directory.hasRole(caller.aadObjectId, role));
-  const tasks: Tasks = { owed: [], overdue: [], awaitingPanel: [], onHold: [], votes: [] };
+  const tasks: Tasks = { owed: [], overdue: [], awaitingPanel: [], onHold: [], votes: [], duties: [] };
   for (const record of cases) {
     const review = record.rapidReview;
     if (review && !review.closed) {
@@ -66,6 +69,10 @@ export function tasksFor(caller: Caller, cases: readonly CaseRecord[], directory
     }
     if (awaitsPanel(record)) tasks.awaitingPanel.push({ reference: record.reference, descriptor: record.descriptor });
     if (record.hold) tasks.onHold.push({ reference: record.reference, ...(record.hold.until && { until: record.hold.until }) });
+    for (const duty of dutiesOf(record).filter((d) => !d.doneOn)) {
+      tasks.duties.push({ reference: record.reference, descriptor: record.descriptor, kind: duty.kind, dueOn: duty.dueOn });
+    }
   }
+  tasks.duties.sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0));
   return tasks;
 }

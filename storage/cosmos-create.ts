@@ -25,7 +25,9 @@ interface NewCase {
 /** The case as its document: its id, partition and next-due time beside the record. */
 export function caseDocument(record: CaseRecord): ItemDefinition {
   const due = nextDueAt(record);
-  return { ...record, id: 'case', type: 'case', caseId: record.reference, ...(due && { nextDueAt: due }) };
+  // A closed case keeps the TTL its retention set on every item, whenever it is written again.
+  const ttl = record.expiresAt && Math.max(1, Math.ceil((Date.parse(record.expiresAt) - Date.now()) / 1000));
+  return { ...record, id: 'case', type: 'case', caseId: record.reference, ...(due && { nextDueAt: due }), ...(ttl && { ttl }) };
 }
 
 const auditOperation = (event: { caseId: string; at: string }, id = auditId(event.at)): OperationInput => ({

@@ -67,8 +67,9 @@ function migrate(db: Database.Database): void {
   if (!caseColumns.has('closed_at')) {
     db.exec("ALTER TABLE cases ADD COLUMN closed_at TEXT GENERATED ALWAYS AS (json_extract(doc, '$.closedAt')) VIRTUAL");
   }
-  const hasNotifications = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notifications'").get();
-  if (hasNotifications) db.transaction(() => moveNotifications(db)).immediate();
+  const hasNotifications = () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notifications'").get();
+  // Checked again inside the transaction: another process opening the same file may have moved them first.
+  if (hasNotifications()) db.transaction(() => hasNotifications() && moveNotifications(db)).immediate();
 }
 
 interface NotificationRow {

@@ -6,7 +6,8 @@
 import { CardFactory } from 'botbuilder';
 import { outcomeName, currentDecision } from '../../review/decision.js';
 import { dueWords, date } from '../../cards/labels.js';
-import { CHANNEL_POST, effectOf, type Effect } from '../../review/effects.js';
+import { CHANNEL_POST, effectOf, effectsOf, owe, type Effect } from '../../review/effects.js';
+import { DUTIES, DUTY_KINDS, nextOverdueOwed } from '../../review/duties.js';
 import { localDateOf } from '../../review/local-date.js';
 import { stillWanted } from '../../review/owed.js';
 import { EffectFailure, type Performer } from '../../review/run-effects.js';
@@ -97,4 +98,44 @@ export const reviewReminder = (deps: PanelDeps): Performer => ({
     return { status: 'sent', audit: [{ action: 'reminder.sent', detail: 'review' }] };
   },
   failed: (_effect, _record, error) => ({ audit: [{ action: 'reminder.failed', detail: `review reason=${error}` }] }),
+});
+
+/** A statutory duty due or overdue, said in the case's thread until someone records it as done. */
+export const dutyReminder = (deps: PanelDeps): Performer => ({
+  async perform(effect, record) {
+    const kind = DUTY_KINDS.find((k) => k === effect.payload?.duty);
+    const dueOn = kind && record.clocks[DUTIES[kind].clock];
+    if (!kind || !dueOn || record.duties?.[kind]) {
+      return {
+        status: 'skipped',
+        error: 'recorded as done',
+        audit: [{ action: 'reminder.skipped', detail: `duty=${effect.payload?.duty}` }],
+      };
+    }
+    // Several due at once (Panel was down, or no sweep ran in working hours): the latest speaks for them.
+    const now = deps.review.now().toISOString();
+    const later = effectsOf(record).some(
+      (e) =>
+        e.kind === 'dutyReminder' &&
+        e.status === 'pending' &&
+        e.payload?.duty === kind &&
+        (e.payload.on ?? '') > (effect.payload?.on ?? '') &&
+        e.dueAt <= now,
+    );
+    if (later) return { status: 'skipped', error: 'a later reminder stands for it' };
+    const day = today(deps);
+    const text =
+      `${record.reference}: the ${DUTIES[kind].name.toLowerCase()} (a statutory duty) is ${dueWords(dueOn, day, deps.review.calendar)}. ` +
+      "When it is done, press Record statutory duty on the case's card.";
+    if (!(await replyInCaseThread(deps, record, text))) throw new EffectFailure(NO_THREAD, false);
+    const plan = { ...deps.review.partnership, calendar: deps.review.calendar };
+    // Overdue: said again the next working day, until it is recorded.
+    const again = effect.payload?.when === 'overdue' || day > dueOn;
+    return {
+      status: 'sent',
+      audit: [{ action: 'reminder.sent', detail: `duty=${kind}${day > dueOn ? ' overdue=yes' : ''}` }],
+      ...(again && { change: (r: CaseRecord) => owe(r, nextOverdueOwed(kind, day, plan)) }),
+    };
+  },
+  failed: (effect, _record, error) => ({ audit: [{ action: 'reminder.failed', detail: `duty=${effect.payload?.duty} reason=${error}` }] }),
 });

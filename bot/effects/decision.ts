@@ -7,6 +7,7 @@ import { feedbackCard } from '../../cards/feedback-cards.js';
 import { anonymise } from '../../review/case.js';
 import { CLOSE_FORM_HOLD_MINUTES, closeFormOpen, openBallot, withBallotCard } from '../../review/decision.js';
 import { EffectFailure, type Performer } from '../../review/run-effects.js';
+import { DECISION_CARD, refreshCard } from '../../review/effects.js';
 import { postDecisionCard, updateDecisionCard } from '../decision-card.js';
 import type { PanelDeps } from '../deps.js';
 import { sendToPerson } from '../personal-chats.js';
@@ -52,11 +53,13 @@ export const decisionPost = (deps: PanelDeps): Performer => ({
     if (!channel) throw new EffectFailure('no panel channel has been chosen', false);
     const address = await postDecisionCard(deps, channel, record);
     if (!address) return { status: 'skipped', error: 'the vote is no longer open' };
+    // Votes recorded while it was being posted are shown by a refresh from the case as it is then.
+    const at = deps.review.now().toISOString();
     return {
       status: 'sent',
       activityId: address.activityId,
       conversationId: address.conversationId,
-      change: (r) => withBallotCard(r, number, address),
+      change: (r) => refreshCard(withBallotCard(r, number, address), DECISION_CARD, at),
     };
   },
   failed: (effect, record, error) => ({

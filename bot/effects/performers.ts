@@ -7,7 +7,7 @@ import { EffectRunner, type EffectLog } from '../../review/run-effects.js';
 import type { EffectKind } from '../../review/effects.js';
 import type { DigestPerformer, Performer } from '../../review/run-effects.js';
 import type { PanelDeps } from '../deps.js';
-import { caseCard, channelPost, escalation, reviewReminder, threadNotice } from './channel.js';
+import { caseCard, channelPost, dutyReminder, escalation, reviewReminder, threadNotice } from './channel.js';
 import { decisionCard, decisionPost, feedback } from './decision.js';
 import { leadRequest, reminderDigest } from './requests.js';
 
@@ -68,6 +68,7 @@ export function createPerformers(deps: () => PanelDeps): {
       decisionCard: lazy(decisionCard),
       holdEnd: lazy(holdEnd),
       retention: lazy(retention),
+      dutyReminder: lazy(dutyReminder),
     },
     digest: {
       send: (person, items) => reminderDigest(deps()).send(person, items),

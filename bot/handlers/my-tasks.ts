@@ -3,6 +3,7 @@ import { date, dueWords } from '../../cards/labels.js';
 import { allOpenCases } from '../../review/agenda.js';
 import { localDateOf } from '../../review/local-date.js';
 import { tasksFor } from '../../review/tasks.js';
+import { DUTIES } from '../../review/duties.js';
 import { personalCaller } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 
@@ -16,6 +17,12 @@ export async function myTasks(context: TurnContext, deps: PanelDeps): Promise<vo
   const tasks = tasksFor(caller, cases, directory, today);
   const agency = (id: string) => partnership.agencies.find((a) => a.id === id)?.name ?? id;
   const sections: string[][] = [
+    tasks.duties.length
+      ? [
+          "**Statutory duties** (Record statutory duty on the case's card when done)",
+          ...tasks.duties.map((d) => `- ${d.reference} (${d.descriptor}): ${DUTIES[d.kind].name}, ${dueWords(d.dueOn, today, calendar)}`),
+        ]
+      : [],
     tasks.owed.length
       ? [
           '**Returns you owe**',

@@ -28,8 +28,11 @@ describe('posting a referral to the business unit channel', () => {
     const audit = await panel.store.listAudit('REF-2026-0001');
     expect(audit.at(-1)).toMatchObject({ action: 'channel.post.failed', detail: 'no referral channel has been chosen' });
     expect((await panel.store.getCase('REF-2026-0001'))?.effects?.['channel-post']).toMatchObject({ status: 'failed' });
-    // Recorded, and out of the sweep's way.
-    expect((await panel.store.listDueCases('2100-01-01T00:00:00.000Z', { limit: 10 })).items).toEqual([]);
+    // Recorded, and out of the sweep's way: a sweep does not try it again.
+    await panel.panel.deps.effects.sweep();
+    await panel.idle();
+    expect(posts()).toHaveLength(0);
+    expect((await panel.store.getCase('REF-2026-0001'))?.effects?.['channel-post']).toMatchObject({ status: 'failed' });
   });
 
   it('Teams throttling (429, then 201) is retried: one post, recorded on the case', async () => {

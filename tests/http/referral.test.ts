@@ -129,10 +129,10 @@ describe.each(STORES)('a referral, over HTTP, on $name', ({ store }) => {
     expect(shown).toMatch(/Received: Tue 1 Dec 2026/);
     expect(actions(card).map((a) => a.verb)).toEqual([
       VERBS.viewCaseDetails,
+      VERBS.chooseDuty,
       VERBS.startRapidReview,
       VERBS.listForPanel,
       VERBS.holdCase,
-      VERBS.closeCase,
     ]);
     const audit = await panel.store.listAudit(reference);
     expect(audit.map((e) => e.action)).toEqual(['case.created', 'channel.posted']);

@@ -179,13 +179,13 @@ const BUILT: Built[] = [
     name: 'channelCaseCard, immediate risk',
     card: channelCaseCard(anonymise(withSafety(true)), PROGRESS),
     userText: [],
-    verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase, VERBS.closeCase],
+    verbs: [VERBS.viewCaseDetails, VERBS.chooseDuty, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase],
   },
   {
     name: 'channelCaseCard, no immediate risk',
     card: channelCaseCard(anonymise(withSafety(false)), PROGRESS),
     userText: [],
-    verbs: [VERBS.viewCaseDetails, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase, VERBS.closeCase],
+    verbs: [VERBS.viewCaseDetails, VERBS.chooseDuty, VERBS.startRapidReview, VERBS.listForPanel, VERBS.holdCase],
   },
   { name: 'caseStatusCard', card: caseStatusCard(anonymise(caseRecord())), userText: [], verbs: [] },
   {
@@ -198,25 +198,25 @@ const BUILT: Built[] = [
     name: 'caseDetailsCard in a channel',
     card: caseDetailsCard(caseRecord(), { inChannel: true }),
     userText: [],
-    verbs: [VERBS.hideCaseDetails],
+    verbs: [VERBS.hideCaseDetails, VERBS.closeCase],
   },
   {
     name: 'caseDetailsCard one to one',
     card: caseDetailsCard(caseRecord(), { inChannel: false }),
     userText: [],
-    verbs: [VERBS.startRapidReview],
+    verbs: [VERBS.startRapidReview, VERBS.closeCase],
   },
   {
     name: 'caseDetailsCard, no immediate risk',
     card: caseDetailsCard(withSafety(false), { inChannel: false }),
     userText: [],
-    verbs: [VERBS.startRapidReview],
+    verbs: [VERBS.startRapidReview, VERBS.closeCase],
   },
   {
     name: 'caseDetailsCard with template-like user text',
     card: caseDetailsCard(evilRecord(), { inChannel: true }),
     userText: Object.values(EVIL),
-    verbs: [VERBS.hideCaseDetails],
+    verbs: [VERBS.hideCaseDetails, VERBS.closeCase],
   },
 ];
 
@@ -425,6 +425,11 @@ describe('anonymise', () => {
       clocks: caseRecord().clocks,
       immediateSafety: true,
       listed: false,
+      // Due, and not recorded as done; nobody's name.
+      duties: [
+        { kind: 'nationalPanelNotification', dueOn: '2026-11-30' },
+        { kind: 'rapidReviewResponse', dueOn: '2026-12-14' },
+      ],
     });
   });
 });
@@ -498,11 +503,17 @@ describe('caseDetailsCard', () => {
     expect(text).toContain('Criminal investigation, Inquest');
   });
 
-  it('offers "Hide details" only when shown in a channel, and one to one the start of the rapid review', () => {
+  it('offers "Hide details" only when shown in a channel, and one to one the start of the rapid review; Close case until closed', () => {
+    const close = { type: 'Action.Execute', title: 'Close case', verb: VERBS.closeCase, data: { reference: 'REF-2026-0007' } };
     expect(executeActions(caseDetailsCard(caseRecord(), { inChannel: true }))).toEqual([
       { type: 'Action.Execute', title: 'Hide details', verb: VERBS.hideCaseDetails, data: { reference: 'REF-2026-0007' } },
+      close,
     ]);
     expect(executeActions(caseDetailsCard(caseRecord(), { inChannel: false }))).toEqual([
+      { type: 'Action.Execute', title: 'Start rapid review', verb: VERBS.startRapidReview, data: { reference: 'REF-2026-0007' } },
+      close,
+    ]);
+    expect(executeActions(caseDetailsCard(caseRecord({ closedAt: '2026-12-01T10:00:00.000Z' }), { inChannel: false }))).toEqual([
       { type: 'Action.Execute', title: 'Start rapid review', verb: VERBS.startRapidReview, data: { reference: 'REF-2026-0007' } },
     ]);
   });

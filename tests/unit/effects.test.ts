@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import type { AuditAction } from '../../review/audit.js';
 import { formatReference, type CaseRecord } from '../../review/case.js';
 import {
+  oweAgain,
+  FAIL_AFTER_MS,
   cancel,
   CASE_CARD,
   CHANNEL_POST,
@@ -332,6 +334,7 @@ describe('the effects model', () => {
       status: 'sent',
       dueAt: plus(backoff(1)),
       attempts: 1,
+      firstFailedAt: T0,
       activityId: 'a1',
       doneAt: plus(20_000),
     });
@@ -341,13 +344,23 @@ describe('the effects model', () => {
       status: 'pending',
       dueAt: plus(30 * MINUTE),
       attempts: 1,
+      firstFailedAt: T0,
       error: 'x',
     });
     expect(completed(held, 'none', { status: 'sent' }, T0)).toBe(held);
     expect(deferred(held, 'none', T0)).toBe(held);
   });
 
-  it('retried backs off exponentially with full jitter, at least a second, then fails at MAX_ATTEMPTS', () => {
+  it('oweAgain revives an effect a hold skipped under the same key, and leaves one sent or failed', () => {
+    const planned = owe(caseRecord(), channelPost(plus(60_000)), escalation(plus(120_000)));
+    const held = cancel(planned, (e) => e.key !== CHANNEL_POST, 'the case is on hold', T0);
+    const sent = completed(held, CHANNEL_POST, { status: 'sent' }, T0);
+    const again = oweAgain(sent, channelPost(plus(600_000)), escalation(plus(900_000)));
+    expect(again.effects?.[CHANNEL_POST]).toMatchObject({ status: 'sent' });
+    expect(again.effects?.[escalation().key]).toMatchObject({ status: 'pending', dueAt: plus(900_000), attempts: 0 });
+  });
+
+  it('retried backs off exponentially with full jitter, at least a second, then fails at MAX_ATTEMPTS over a day', () => {
     let record = owe(caseRecord(), channelPost());
     const now = new Date(T0);
     expect(retried(record, CHANNEL_POST, 'x', now, () => 0).effects?.[CHANNEL_POST]?.dueAt).toBe(plus(1000));
@@ -362,8 +375,18 @@ describe('the effects model', () => {
       });
     }
     expect([1, 2, 3, 4, 5].map(backoff)).toEqual([8_500, 16_000, 31_000, 61_000, 121_000]);
-    record = retried(record, CHANNEL_POST, 'last', now, () => 0.5);
-    expect(record.effects?.[CHANNEL_POST]).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, error: 'last', doneAt: T0 });
+    // MAX_ATTEMPTS failures in a few minutes are a short outage: tried again.
+    record = retried(record, CHANNEL_POST, 'sixth', now, () => 0.5);
+    expect(record.effects?.[CHANNEL_POST]).toMatchObject({ status: 'pending', attempts: MAX_ATTEMPTS, firstFailedAt: T0 });
+    // Failed for good only once they have gone on for FAIL_AFTER_MS since the first.
+    const later = new Date(plus(FAIL_AFTER_MS));
+    record = retried(record, CHANNEL_POST, 'last', later, () => 0.5);
+    expect(record.effects?.[CHANNEL_POST]).toMatchObject({
+      status: 'failed',
+      attempts: MAX_ATTEMPTS + 1,
+      error: 'last',
+      doneAt: later.toISOString(),
+    });
   });
 });
 
@@ -579,7 +602,7 @@ describe('EffectRunner', () => {
   });
 
   describe('a transient failure', () => {
-    it('is tried again after the backoff, then failed for good at MAX_ATTEMPTS, audited, and the business unit told', async () => {
+    it('is tried again after the backoff, then failed for good after MAX_ATTEMPTS over a day, audited, and the business unit told', async () => {
       perf.channelPost = fake(() => {
         throw new EffectFailure('x', true);
       });
@@ -597,6 +620,7 @@ describe('EffectRunner', () => {
           status: 'pending',
           dueAt: plus(backoff(attempts), due),
           attempts,
+          firstFailedAt: T0,
           error: 'x',
         });
         // As retried() has it, with random 0.5.
@@ -612,11 +636,22 @@ describe('EffectRunner', () => {
       expect(perf.channelPost.failures).toHaveLength(0);
       expect(await actions(reference)).toEqual(['case.created']);
 
+      // The sixth failure, minutes after the first: still tried again.
       clock = new Date(due);
       expect(await dueNow()).toEqual([reference]);
       await runner().run(reference);
-      expect(perf.channelPost.calls).toHaveLength(MAX_ATTEMPTS);
-      expect(await effectIn(reference, CHANNEL_POST)).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, error: 'x', doneAt: due });
+      expect(await effectIn(reference, CHANNEL_POST)).toMatchObject({ status: 'pending', attempts: MAX_ATTEMPTS });
+      // A day after the first failure, the next one is final.
+      due = plus(FAIL_AFTER_MS);
+      clock = new Date(due);
+      await runner().run(reference);
+      expect(perf.channelPost.calls).toHaveLength(MAX_ATTEMPTS + 1);
+      expect(await effectIn(reference, CHANNEL_POST)).toMatchObject({
+        status: 'failed',
+        attempts: MAX_ATTEMPTS + 1,
+        error: 'x',
+        doneAt: due,
+      });
       expect(perf.channelPost.failures.map((f) => [f.effect.key, f.error])).toEqual([[CHANNEL_POST, 'x']]);
       // The failure's audit, then the notice owed in the same write, done by the threadNotice performer in the same run.
       expect(await store.listAudit(reference)).toEqual([
@@ -629,9 +664,9 @@ describe('EffectRunner', () => {
       ]);
       expect(await effectIn(reference, `notice:${CHANNEL_POST}`)).toMatchObject({ status: 'sent', dueAt: due });
       // Done for good.
-      clock = new Date(plus(24 * 60 * MINUTE));
+      clock = new Date(plus(48 * 60 * MINUTE));
       expect(await runner().sweep()).toBe(0);
-      expect(perf.channelPost.calls).toHaveLength(MAX_ATTEMPTS);
+      expect(perf.channelPost.calls).toHaveLength(MAX_ATTEMPTS + 1);
     });
 
     it('a busy store while performing is transient too', async () => {
@@ -838,6 +873,7 @@ describe('EffectRunner', () => {
         expect(await effectIn(reference, reminder(LEAD).key)).toEqual({
           ...owe(caseRecord(), reminder(LEAD)).effects![reminder(LEAD).key],
           attempts: 1,
+          firstFailedAt: clock.toISOString(),
           error: 'throttled',
           dueAt: plus(backoff(1)),
         });

@@ -21,7 +21,7 @@ describe('a hold', () => {
     expect(withHold(held, hold('2026-12-08')).hold?.sinceOn).toBe('2026-12-07');
   });
 
-  it('moves the deadlines still to come by the working days held, across Christmas', () => {
+  it('moves the deadlines still to come by the working days held, across Christmas, but never a statutory one', () => {
     // Held Mon 21 Dec to Tue 5 Jan: 22, 23, 24, 29, 30, 31 Dec, 4, 5 Jan are 8 working days.
     const record = withHold(
       caseRecord({
@@ -35,8 +35,9 @@ describe('a hold', () => {
     expect(released.hold).toBeUndefined();
     expect(released.rapidReview?.dueOn).toBe(calendar.addWorkingDays(d('2026-12-22'), 8));
     expect(released.clocks).toEqual({
-      nationalPanelNotificationDue: '2026-11-30', // already passed when the hold began
-      rapidReviewDue: calendar.addWorkingDays(d('2026-12-23'), 8),
+      // Statutory: the National Panel's dates never move, whatever the hold.
+      nationalPanelNotificationDue: '2026-11-30',
+      rapidReviewDue: '2026-12-23',
       panelDate: '2026-12-29', // the panel's date is the panel's: re-listing is the panel's business
     });
   });
