@@ -20,7 +20,7 @@ import {
   type Reviewer,
 } from './decision.js';
 import { ballotNumber, closesAs } from './decision-actions.js';
-import { recordAudit, todayFor as today, type Caller, type ReviewDeps } from './deps.js';
+import { todayFor as today, type Caller, type ReviewDeps } from './deps.js';
 import { parseLocalDate, type LocalDate } from './local-date.js';
 import { readCardForm } from './card-form.js';
 import { updateCase } from './update-case.js';
@@ -88,9 +88,12 @@ export async function openCloseForm(deps: ReviewDeps, input: { caller: Caller; r
 /** Records on the ballot that `actor` is writing its decision from now; audited. */
 async function holdCloseForm(deps: ReviewDeps, reference: string, number: number, actor: string): Promise<CaseRecord> {
   const closing = { by: actor.toLowerCase(), since: deps.now().toISOString() };
-  const record = await updateCase(deps.store, reference, (r) => withClosing(r, number, closing));
-  if (openBallot(record)?.closing?.since === closing.since) await recordAudit(deps, reference, actor, 'vote.closing', `ballot=${number}`);
-  return record;
+  // Audited in the hold's own write: a busy store cannot leave the card held with the closer told nothing changed.
+  return updateCase(deps.store, reference, (r) => {
+    const held = withClosing(r, number, closing);
+    if (openBallot(held)?.closing?.since !== closing.since) return held;
+    return { record: held, audit: [{ caseId: reference, at: closing.since, actor, action: 'vote.closing', detail: `ballot=${number}` }] };
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { CaseRecord } from './case.js';
 import { todayFor as today, type Caller, type ReviewDeps } from './deps.js';
-import { owe, oweAgain, refreshCards } from './effects.js';
+import { cancel, owe, oweAgain, refreshCards } from './effects.js';
 import { withHold, withoutHold } from './hold.js';
 import { holdEndOwed, reviewRemindersOwed, withRemindersReplanned, withRemindersStopped } from './owed.js';
 import { parseLocalDate } from './local-date.js';
@@ -120,7 +120,14 @@ export function release(deps: ReviewDeps, record: CaseRecord, since?: string): {
   if (!record.hold || (since && record.hold.since !== since)) return undefined;
   const day = today(deps);
   const plan = { ...deps.partnership, calendar: deps.calendar };
-  const next = withoutHold(record, day, deps.calendar);
+  // Its end, if dated, is no longer owed: taken off by hand, the hold's own end effect finds nothing to do.
+  const ended = cancel(
+    record,
+    (e) => e.kind === 'holdEnd' && e.payload?.since === record.hold?.since,
+    'the hold has ended',
+    deps.now().toISOString(),
+  );
+  const next = withoutHold(ended, day, deps.calendar);
   const replanned = oweAgain(withRemindersReplanned(next.record, day, plan), ...reviewRemindersOwed(next.record, day, plan));
   return { record: refreshCards(replanned, deps.now().toISOString()), heldWorkingDays: next.heldWorkingDays };
 }

@@ -11,6 +11,7 @@ import { runAfterTurn } from '../after-turn.js';
 import { recordAudit } from '../../review/deps.js';
 import { loggableError } from '../logger.js';
 import { openVotes } from '../../review/decision-actions.js';
+import { StoreBusyError } from '../../review/store.js';
 
 const AGENDA_ROLES: readonly Role[] = ['businessUnit', 'panelMember', 'independentChair', 'admin'];
 export const AGENDA_REFUSED = "Only the business unit and the panel's members can see the agenda.";
@@ -101,19 +102,29 @@ export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise
   await deps.users.rememberTeam(deps, channel).catch((err: unknown) => {
     deps.log.warn({ err: loggableError(err) }, "the panel team's roster could not be read");
   });
-  const opened = await openVotes(deps.review, {
-    caller,
-    references: next.cases.map((c) => c.reference),
-    ...(next.panelDate && { panelDate: next.panelDate }),
-  });
-  for (const record of opened) runAfterTurn(deps, record.reference);
-  await recordAudit(
-    deps.review,
-    PARTNERSHIP_AUDIT,
-    caller.aadObjectId,
-    'agenda.posted',
-    `panel=${next.panelDate ?? 'none'} cases=${next.cases.map((c) => c.reference).join(',')}`,
-  );
+  // The agenda is posted: from here a busy store must not be answered "nothing was changed".
+  try {
+    const opened = await openVotes(deps.review, {
+      caller,
+      references: next.cases.map((c) => c.reference),
+      ...(next.panelDate && { panelDate: next.panelDate }),
+    });
+    for (const record of opened) runAfterTurn(deps, record.reference);
+    await recordAudit(
+      deps.review,
+      PARTNERSHIP_AUDIT,
+      caller.aadObjectId,
+      'agenda.posted',
+      `panel=${next.panelDate ?? 'none'} cases=${next.cases.map((c) => c.reference).join(',')}`,
+    );
+  } catch (err) {
+    if (!(err instanceof StoreBusyError)) throw err;
+    deps.log.warn({ command: 'post agenda' }, 'agenda posted; store busy opening the votes');
+    await context.sendActivity(
+      "The agenda is posted in the panel's channel, but Panel was too busy to open every vote. Say **post agenda** again in a minute: votes already open are kept.",
+    );
+    return;
+  }
   deps.log.info({ command: 'post agenda', cases: next.cases.length }, 'agenda posted');
   await context.sendActivity(
     next.cases.length

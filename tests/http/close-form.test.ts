@@ -210,7 +210,12 @@ describe("the chair's close form on Cosmos DB, when the vote moves as they open 
     const held = (await panel.store.getCase(reference))?.panel?.ballot?.closing;
 
     panel.clock = new Date(NOW.getTime() + 10 * 60_000);
-    cosmos.throttle((req) => req.method === 'PUT' && decodeURIComponent(req.url ?? '').endsWith('/docs/case'));
+    // Every write of the case: a replace, or a batch with its audit event.
+    const caseWrite = (req: { method?: string; url?: string }) => {
+      const url = decodeURIComponent(req.url ?? '');
+      return (req.method === 'PUT' && url.endsWith('/docs/case')) || (req.method === 'POST' && url.endsWith('/colls/cases/docs'));
+    };
+    cosmos.throttle(caseWrite);
     try {
       const back = await act('jo', VERBS.closeVote, { reference, ballot: '1', rationale: '', reviewer: 'independent', notices: 'ofsted' });
       expect(cosmos.throttled()).toBeGreaterThan(0);
