@@ -5,7 +5,7 @@ import { cardAction, channelMention, PANEL_CHANNEL, PEOPLE, personalMessage, typ
 import { ConnectorStandIn } from '../tests/support/connector-stand-in.js';
 import type { CosmosRequest, CosmosTestServer } from '../tests/support/cosmos-test-server.js';
 import { PanelHarness } from '../tests/support/panel-harness.js';
-import { validReferralForm } from '../tests/support/referral-form.js';
+import { validReferralForm, NO_RISK } from '../tests/support/referral-form.js';
 
 /**
  * How many requests Panel makes to Cosmos DB for one operation, counted on the Cosmos
@@ -69,7 +69,7 @@ const act = (suite: CountingSuite, who: PersonKey, verb: string, data: Record<st
 
 /** Submits a valid referral from Dana; returns its reference from the acknowledgement. */
 async function submitReferral(suite: CountingSuite): Promise<string> {
-  const ack = await act(suite, 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }, 'personal');
+  const ack = await act(suite, 'dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId: randomUUID() }, 'personal');
   const reference = /REF-\d{4}-\d{4}/.exec(JSON.stringify(ack.value))?.[0];
   if (!reference) throw new Error(`the referral was not accepted: ${JSON.stringify(ack.value).slice(0, 300)}`);
   return reference;

@@ -11,6 +11,7 @@ import { chooseReferralKind } from './handlers/choose-referral-kind.js';
 import { chooseHold, confirmHold, releaseHold } from './handlers/hold.js';
 import { chooseClose, confirmClose } from './handlers/close-case.js';
 import { chooseDuty, recordDutyNow } from './handlers/duty.js';
+import { acknowledge } from './handlers/safety.js';
 import { help, unknownMessage, welcome } from './handlers/help.js';
 import { startReferral } from './handlers/start-referral.js';
 import {
@@ -39,6 +40,7 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.hideCaseDetails]: hideCaseDetails,
   [VERBS.holdCase]: chooseHold,
   [VERBS.confirmHold]: confirmHold,
+  [VERBS.acknowledgeSafety]: acknowledge,
   [VERBS.chooseDuty]: chooseDuty,
   [VERBS.recordDuty]: recordDutyNow,
   [VERBS.closeCase]: chooseClose,

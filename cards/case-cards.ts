@@ -2,6 +2,7 @@ import { anonymise, type AnonymousCase, type CaseRecord } from '../review/case.j
 import { HOLD_REASON_MAX, type HoldErrors, type HoldForm } from '../review/hold-actions.js';
 import { DUTY_REFERENCE_MAX, type DutyErrors, type DutyForm } from '../review/duty-actions.js';
 import { DUTIES } from '../review/duties.js';
+import { SAFETY_ACTION_MAX, type AcknowledgeForm } from '../review/safety-actions.js';
 import type { LocalDate } from '../review/local-date.js';
 import { progressOf, reviewProgress, type RapidReview, type ReturnState, type ReviewProgress } from '../review/rapid-review.js';
 import type { Referral } from '../review/referral.js';
@@ -396,5 +397,52 @@ export function dutyCard(view: { record: AnonymousCase; form: DutyForm; errors?:
       { title: 'Record as done', verb: VERBS.recordDuty, style: 'positive', data: { reference } },
       { title: 'Cancel', verb: VERBS.hideCaseDetails, data: { reference }, inputs: 'none' },
     ],
+  });
+}
+
+/**
+ * A safety concern's details, one to one to a member of the business unit: who reported
+ * it and what they said, and the acknowledgement (what was done) once given.
+ */
+export function safetyCard(view: {
+  record: AnonymousCase;
+  concern: string;
+  reportedBy: string;
+  details: string;
+  acknowledged?: { on: LocalDate; action: string };
+  form?: AcknowledgeForm;
+  errors?: Partial<Record<keyof AcknowledgeForm, string>>;
+}): AdaptiveCardJson {
+  const reference = view.record.reference;
+  const errors = view.errors ?? {};
+  const banner = problemsBanner(errors, 'It is not acknowledged yet');
+  const facts = [
+    ...anonymousFacts(view.record),
+    { title: 'Reported by', value: view.reportedBy },
+    { title: 'What they said', value: view.details },
+  ];
+  if (view.acknowledged) {
+    facts.push({ title: 'Acknowledged', value: date(view.acknowledged.on) }, { title: 'What was done', value: view.acknowledged.action });
+  }
+  return formCard<keyof AcknowledgeForm>({
+    heading: `Safety concern: ${reference}`,
+    subtitle: 'Confidential: for the business unit only. Someone may need action now to keep them safe.',
+    facts,
+    sections: view.acknowledged
+      ? []
+      : [
+          {
+            key: 'acknowledge',
+            title: 'Acknowledge',
+            fields: [{ id: 'action', label: 'What was done, or who is dealing with it', type: 'multiline', required: true }],
+          },
+        ],
+    values: view.form ?? {},
+    errors,
+    limits: { action: SAFETY_ACTION_MAX },
+    ...(banner && { banner }),
+    actions: view.acknowledged
+      ? []
+      : [{ title: 'Acknowledge', verb: VERBS.acknowledgeSafety, style: 'positive', data: { reference, concern: view.concern } }],
   });
 }

@@ -85,6 +85,9 @@ export function anonymousFacts(record: AnonymousCase, today?: LocalDate): Fact[]
     ...(record.onHold
       ? [{ title: 'On hold', value: record.onHold.until ? `until ${date(record.onHold.until)}` : 'until further notice' }]
       : []),
+    ...(record.openConcerns.length
+      ? [{ title: 'Safety concern', value: `${record.openConcerns.length} reported, not yet acknowledged by the business unit` }]
+      : []),
     { title: 'Received', value: date(record.receivedOn) },
     ...clockFacts(record.clocks, record.duties, today),
   ];

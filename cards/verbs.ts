@@ -31,6 +31,8 @@ export const VERBS = {
   chooseDuty: 'duty.choose',
   /** Duty card: record it as done. */
   recordDuty: 'duty.record',
+  /** Safety concern card, one to one: the business unit acknowledges it, saying what was done. */
+  acknowledgeSafety: 'safety.acknowledge',
   /** Channel card: the business unit asks to close the case. */
   closeCase: 'case.close',
   /** Close card: close it; its retention starts. */

@@ -64,4 +64,9 @@ export type AuditAction =
   | 'card.updateFailed'
   | 'case.retentionFailed'
   | 'duty.recorded'
-  | 'duty.record.refused';
+  | 'duty.record.refused'
+  | 'safety.alerted'
+  | 'safety.detailsSent'
+  | 'safety.detailsFailed'
+  | 'safety.acknowledged'
+  | 'safety.acknowledge.refused';

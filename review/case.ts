@@ -4,6 +4,7 @@ import type { LocalDate } from './local-date.js';
 import { currentDecision, type Outcome, type PanelRecord } from './decision.js';
 import type { Effect } from './effects.js';
 import { dutiesOf, type DutyDone, type DutyKind, type DutyState } from './duties.js';
+import { openConcerns, type SafetyConcern } from './safety.js';
 import type { Hold } from './hold.js';
 import { reviewProgress, type RapidReview, type ReviewProgress } from './rapid-review.js';
 import type { Referral, ReviewKind } from './referral.js';
@@ -51,6 +52,8 @@ export interface CaseRecord {
   effects?: Record<string, Effect>;
   /** The statutory duties recorded as done (`duties.ts`); their due dates are the intake clocks. */
   duties?: Partial<Record<DutyKind, DutyDone>>;
+  /** Safety concerns raised, and their acknowledgement (`safety.ts`). */
+  safety?: SafetyConcern[];
 }
 
 const REFERENCE = /^REF-(\d{4})-(\d{4,})$/i;
@@ -89,6 +92,8 @@ export interface AnonymousCase {
   decision?: { number: number; outcome: Outcome; at: string; reviewDue?: LocalDate };
   /** The statutory duties: due, and done when (never who, nor the notification's reference). */
   duties: DutyState[];
+  /** Safety concerns not yet acknowledged: by agency only, never what was said. */
+  openConcerns: { id: string; agencyId?: string }[];
 }
 
 export function anonymise(record: CaseRecord): AnonymousCase {
@@ -103,6 +108,7 @@ export function anonymise(record: CaseRecord): AnonymousCase {
     immediateSafety: record.referral.incident.immediateSafety,
     listed: record.panel !== undefined,
     duties: dutiesOf(record),
+    openConcerns: openConcerns(record),
     ...(record.rapidReview && { rapidReview: reviewProgress(record.rapidReview) }),
     ...(record.hold && { onHold: record.hold.until ? { until: record.hold.until } : {} }),
     ...(decision && {

@@ -33,7 +33,11 @@ export type EffectKind =
   /** A closed case's retention, told to the store (a TTL on each of its Cosmos DB items). */
   | 'retention'
   /** A statutory duty due or overdue, said in the case's thread; sent by the sweep, in working hours. */
-  | 'dutyReminder';
+  | 'dutyReminder'
+  /** A safety concern raised, said in the case's thread at once: reference and agency only. */
+  | 'safetyAlert'
+  /** A safety concern's details, one to one to a member of the business unit. */
+  | 'safetyDetails';
 
 export type EffectStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 

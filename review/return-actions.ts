@@ -17,7 +17,8 @@ import type { CaseRecord } from './case.js';
 import { recordAudit as audit, todayFor as today, type Caller, type ReviewDeps } from './deps.js';
 import type { AuditEvent } from './audit.js';
 import { CASE_CARD, DECISION_CARD, refreshCard } from './effects.js';
-import { cancelReminders } from './owed.js';
+import { cancelReminders, type Origin } from './owed.js';
+import { businessUnitOf, withConcern } from './safety.js';
 import { answerRefusal, requestFor, withReturn, type AnswerRefusal } from './rapid-review.js';
 import { updateCase } from './update-case.js';
 import { StoreBusyError } from './store.js';
@@ -57,7 +58,15 @@ export type ReturnResult =
  */
 export async function submitReturn(
   deps: ReviewDeps,
-  input: { caller: Caller; reference: string; agencyId: string; submissionId: string; data: Record<string, unknown> | 'nil' },
+  input: {
+    caller: Caller;
+    reference: string;
+    agencyId: string;
+    submissionId: string;
+    data: Record<string, unknown> | 'nil';
+    /** The lead's Teams service, where the business unit's one-to-one alerts are created. */
+    origin: Origin;
+  },
 ): Promise<ReturnResult> {
   const standing = await entitled(deps, input, false);
   if (standing.status !== 'ok') return standing;
@@ -114,7 +123,11 @@ export async function submitReturn(
       DECISION_CARD,
       at,
     );
-    return { record: cards, audit };
+    // Action needed now to keep someone safe: the business unit hears of it at once, in the same write.
+    const urgent = (kept.immediateAction ?? '').trim() !== '';
+    const concern = { id: `return:${input.agencyId}:${input.submissionId}`, agencyId: input.agencyId, itemId: id, at };
+    const flagged = urgent ? withConcern(cards, concern, businessUnitOf(deps), input.origin) : cards;
+    return { record: flagged, audit };
   });
   if (closedMeanwhile) {
     if (added) await deps.store.deleteCaseItem(input.reference, id);

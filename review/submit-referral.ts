@@ -6,6 +6,8 @@ import { validateReferral, type FieldErrors, type ReferralForm } from './referra
 import type { Caller, ReviewDeps } from './deps.js';
 import { CHANNEL_POST, owe } from './effects.js';
 import { dutyRemindersOwed } from './duties.js';
+import type { Origin } from './owed.js';
+import { businessUnitOf, withConcern } from './safety.js';
 import type { Versioned } from './store.js';
 
 export type SubmitReferralResult =
@@ -22,7 +24,7 @@ export type SubmitReferralResult =
  */
 export async function submitReferral(
   deps: ReviewDeps,
-  input: { caller: Caller; data: Record<string, unknown>; submissionId: string },
+  input: { caller: Caller; data: Record<string, unknown>; submissionId: string; origin: Origin },
 ): Promise<SubmitReferralResult> {
   const now = deps.now();
   const today = localDateOf(now, deps.partnership.timezone);
@@ -58,7 +60,14 @@ export async function submitReferral(
       };
       // Its post, and the reminders of its statutory duties, owed with it.
       const plan = { ...deps.partnership, calendar: deps.calendar };
-      return owe(record, { key: CHANNEL_POST, kind: 'channelPost', dueAt: now.toISOString() }, ...dutyRemindersOwed(record, today, plan));
+      const owed = owe(
+        record,
+        { key: CHANNEL_POST, kind: 'channelPost', dueAt: now.toISOString() },
+        ...dutyRemindersOwed(record, today, plan),
+      );
+      // Someone may be at risk now: the business unit hears of it at once, not only from the card.
+      if (!referral.incident.immediateSafety) return owed;
+      return withConcern(owed, { id: 'referral', at: now.toISOString() }, businessUnitOf(deps), input.origin);
     },
     input.caller.aadObjectId,
   );

@@ -10,6 +10,7 @@ import type { PanelDeps } from '../deps.js';
 import { caseCard, channelPost, dutyReminder, escalation, reviewReminder, threadNotice } from './channel.js';
 import { decisionCard, decisionPost, feedback } from './decision.js';
 import { leadRequest, reminderDigest } from './requests.js';
+import { safetyAlert, safetyDetails } from './safety.js';
 
 /** A hold's end date has come: the case comes off hold, if it is still that hold. */
 const holdEnd = (deps: PanelDeps): Performer => ({
@@ -69,6 +70,8 @@ export function createPerformers(deps: () => PanelDeps): {
       holdEnd: lazy(holdEnd),
       retention: lazy(retention),
       dutyReminder: lazy(dutyReminder),
+      safetyAlert: lazy(safetyAlert),
+      safetyDetails: lazy(safetyDetails),
     },
     digest: {
       send: (person, items) => reminderDigest(deps()).send(person, items),

@@ -141,7 +141,7 @@ export async function submitReturnForm(
   const envelope = submissionEnvelope.safeParse(data);
   if (!envelope.success) return NOT_ENTITLED;
   const { reference, agencyId, submissionId } = envelope.data;
-  const result = await submitReturn(deps.review, { caller, reference, agencyId, submissionId, data });
+  const result = await submitReturn(deps.review, { caller, reference, agencyId, submissionId, data, origin: originOf(context) });
   deps.log.info({ verb: 'return.submit', reference, agency: agencyId, outcome: result.status }, 'return');
   if (result.status === 'notFound' || result.status === 'refused') return refusal(result, reference);
   if (result.status === 'invalid') {
@@ -162,7 +162,7 @@ export async function submitNilReturn(
   const envelope = submissionEnvelope.safeParse(data);
   if (!envelope.success) return NOT_ENTITLED;
   const { reference, agencyId, submissionId } = envelope.data;
-  const result = await submitReturn(deps.review, { caller, reference, agencyId, submissionId, data: 'nil' });
+  const result = await submitReturn(deps.review, { caller, reference, agencyId, submissionId, data: 'nil', origin: originOf(context) });
   deps.log.info({ verb: 'return.nil', reference, agency: agencyId, outcome: result.status }, 'return');
   if (result.status === 'notFound' || result.status === 'refused') return refusal(result, reference);
   if (result.status === 'invalid') return NOT_ENTITLED;

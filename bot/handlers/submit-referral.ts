@@ -6,7 +6,7 @@ import { anonymise } from '../../review/case.js';
 import { REVIEW_KINDS, typedForm } from '../../review/referral.js';
 import { StoreBusyError } from '../../review/store.js';
 import { submitReferral as submit } from '../../review/submit-referral.js';
-import { callerOf, NO_IDENTITY } from '../caller.js';
+import { callerOf, NO_IDENTITY, originOf } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 import { runAfterTurn } from '../after-turn.js';
 import { referralEnvelope, STALE_CARD } from './card-data.js';
@@ -35,7 +35,7 @@ export async function submitReferral(
 
   let result: Awaited<ReturnType<typeof submit>>;
   try {
-    result = await submit(deps.review, { caller, data, submissionId });
+    result = await submit(deps.review, { caller, data, submissionId, origin: originOf(context) });
   } catch (err) {
     if (!(err instanceof StoreBusyError)) throw err;
     deps.log.warn({ verb: 'referral.submit', outcome: 'busy' }, 'store throttled the referral');

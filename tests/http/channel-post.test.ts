@@ -4,7 +4,7 @@ import { VERBS } from '../../cards/verbs.js';
 import { cardAction, channelMention, REFERRALS_CHANNEL } from '../support/activities.js';
 import { texts } from '../support/cards.js';
 import { httpSuite } from '../support/http-suite.js';
-import { validReferralForm } from '../support/referral-form.js';
+import { validReferralForm, NO_RISK } from '../support/referral-form.js';
 
 /** A second channel of the business unit's team. */
 const OTHER_CHANNEL = '19:other@thread.tacv2';
@@ -17,7 +17,7 @@ const OTHER_CHANNEL = '19:other@thread.tacv2';
 describe('posting a referral to the business unit channel', () => {
   const { connector, panel, serviceUrl } = httpSuite();
   const submit = () =>
-    panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+    panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId: randomUUID() }));
   const posts = () => connector.matching('POST', /^\/v3\/conversations$/);
 
   it('with no channel chosen yet, the referral is acknowledged and the missing post recorded', async () => {

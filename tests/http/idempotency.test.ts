@@ -4,7 +4,7 @@ import { VERBS } from '../../cards/verbs.js';
 import { cardAction, channelMention } from '../support/activities.js';
 import { texts } from '../support/cards.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
-import { validReferralForm } from '../support/referral-form.js';
+import { validReferralForm, NO_RISK } from '../support/referral-form.js';
 
 /** Teams redelivers, users double-click, twenty people refer at once: one case each. */
 describe.each(STORES)('submitting a referral more than once, on $name', ({ store }) => {
@@ -21,7 +21,7 @@ describe.each(STORES)('submitting a referral more than once, on $name', ({ store
 
   it('the same activity delivered twice makes one case and one channel post', async () => {
     const activity = cardAction(serviceUrl(), 'dana', VERBS.submitReferral, {
-      ...validReferralForm(),
+      ...validReferralForm(NO_RISK),
       submissionId: randomUUID(),
     });
     const postsBefore = await channelPosts();
@@ -34,7 +34,7 @@ describe.each(STORES)('submitting a referral more than once, on $name', ({ store
   });
 
   it('a double-click (two activities from one card, at once) makes one case', async () => {
-    const data = { ...validReferralForm(), submissionId: randomUUID() };
+    const data = { ...validReferralForm(NO_RISK), submissionId: randomUUID() };
     const postsBefore = await channelPosts();
     const answers = await Promise.all([
       panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data)),
@@ -49,7 +49,9 @@ describe.each(STORES)('submitting a referral more than once, on $name', ({ store
 
   it('the same submission id from another person is their own referral', async () => {
     const submissionId = randomUUID();
-    const mine = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId }));
+    const mine = await panel.invoke(
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId }),
+    );
     const theirs = await panel.invoke(
       cardAction(serviceUrl(), 'alex', VERBS.submitReferral, {
         ...validReferralForm({ referrerName: 'Alex Jones', referrerAgency: 'police' }),
@@ -62,7 +64,7 @@ describe.each(STORES)('submitting a referral more than once, on $name', ({ store
   it('twenty referrals at once get twenty distinct references, without errors', async () => {
     const answers = await Promise.all(
       Array.from({ length: 20 }, () =>
-        panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() })),
+        panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId: randomUUID() })),
       ),
     );
     const references = answers.map(referenceIn);

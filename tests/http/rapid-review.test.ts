@@ -12,7 +12,7 @@ import { cardAction, channelMention, PEOPLE, personalMessage, REFERRALS_CHANNEL,
 import { actions, cardOf, errorUnder, input, texts, type Json } from '../support/cards.js';
 import type { ConnectorCall } from '../support/connector-stand-in.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
-import { PERSONAL_VALUES, validReferralForm } from '../support/referral-form.js';
+import { NO_RISK, PERSONAL_VALUES, validReferralForm } from '../support/referral-form.js';
 
 const AGENCIES = 'la,icb,police,mh,education';
 /** The child's name in the referral fixture: for the lead's request only, never for a channel. */
@@ -71,7 +71,7 @@ describe.each(STORES)('a rapid review, over HTTP, on $name', ({ store }) => {
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
     // Four leads have talked to Panel already; Chris has not, so Panel creates the chat.
     for (const who of ['lee', 'ravi', 'alex', 'morgan'] as const) await panel.send(personalMessage(serviceUrl(), who, 'help'));
-    const ack = await act('dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() });
+    const ack = await act('dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId: randomUUID() });
     reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
     await panel.idle();
     expect(actions(cardOf(connector.matching('POST', /^\/v3\/conversations$/)[0]!.body.activity as Json)).map((a) => a.verb)).toContain(
@@ -301,7 +301,7 @@ describe('a rapid review, when answers and leads go wrong', () => {
     await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
     await panel.send(personalMessage(serviceUrl(), 'lee', 'help'));
     const ack = await panel.invoke(
-      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId: randomUUID() }),
     );
     reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
     await panel.idle();
@@ -394,7 +394,7 @@ describe('a rapid review, when answers and leads go wrong', () => {
   it('throttled sends (429, then 201) are retried: each lead gets exactly one message', async () => {
     for (const who of ['ravi', 'morgan'] as const) await panel.send(personalMessage(serviceUrl(), who, 'help'));
     const ack = await panel.invoke(
-      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId: randomUUID() }),
     );
     const second = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
     await panel.idle();
@@ -426,7 +426,7 @@ describe('a rapid review, when answers and leads go wrong', () => {
 
   it('an agency with no lead listed is reported once, when the requests go out', async () => {
     const ack = await panel.invoke(
-      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId: randomUUID() }),
     );
     const third = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
     await panel.idle();
@@ -467,7 +467,7 @@ describe('two leads of one agency answering at once', () => {
 
   it('both returns are kept in the history, the later is current, and neither gets an error', async () => {
     const ack = await panel.invoke(
-      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }),
+      cardAction(serviceUrl(), 'dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId: randomUUID() }),
     );
     const reference = /REF-\d{4}-\d{4}/.exec(texts(ack.value).join('\n'))![0];
     await panel.invoke(

@@ -134,8 +134,12 @@ describe.each(STORES)('a referral, over HTTP, on $name', ({ store }) => {
       VERBS.listForPanel,
       VERBS.holdCase,
     ]);
+    // Someone may be at immediate risk: the thread hears of it, and the business unit has the details one to one.
     const audit = await panel.store.listAudit(reference);
-    expect(audit.map((e) => e.action)).toEqual(['case.created', 'channel.posted']);
+    expect(audit.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['case.created', 'channel.posted', 'safety.alerted', 'safety.detailsSent']),
+    );
+    expect(audit.filter((e) => e.action === 'channel.posted')).toHaveLength(1);
   });
 
   it('View details shows the whole referral to a business-unit member alone, and is audited', async () => {

@@ -11,7 +11,7 @@ import { texts } from '../support/cards.js';
 import type { ConnectorCall } from '../support/connector-stand-in.js';
 import { httpSuite } from '../support/http-suite.js';
 import type { InvokeBody } from '../support/panel-harness.js';
-import { validReferralForm } from '../support/referral-form.js';
+import { validReferralForm, NO_RISK } from '../support/referral-form.js';
 
 /**
  * The failure windows of the old notifications, closed by the effects outbox (docs/effects.md):
@@ -91,7 +91,7 @@ function throttledSuite() {
 
   /** A referral, stored and posted, with nothing throttled. */
   async function referral(): Promise<string> {
-    const reference = referenceIn(await act('dana', VERBS.submitReferral, { ...validReferralForm(), submissionId: randomUUID() }));
+    const reference = referenceIn(await act('dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId: randomUUID() }));
     await panel.idle();
     return reference;
   }
@@ -417,7 +417,7 @@ describe('bursts of throttling across a whole case, with people pressing again w
       });
       const refusedBefore = t.cosmos().throttled();
 
-      const submission = { ...validReferralForm(), submissionId: randomUUID() };
+      const submission = { ...validReferralForm(NO_RISK), submissionId: randomUUID() };
       const submit = () => t.act('dana', VERBS.submitReferral, submission);
       const openCases = async () => (await t.look(() => t.panel.store.listOpenCases({ limit: 100 }))).items.length;
       const casesBefore = await openCases();

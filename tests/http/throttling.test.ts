@@ -6,7 +6,7 @@ import { VERBS } from '../../cards/verbs.js';
 import { cardAction, personalMessage } from '../support/activities.js';
 import { input, texts } from '../support/cards.js';
 import { httpSuite } from '../support/http-suite.js';
-import { validReferralForm } from '../support/referral-form.js';
+import { validReferralForm, NO_RISK } from '../support/referral-form.js';
 
 /**
  * Cosmos DB throttling (429): the SDK retries as Retry-After says; once its retries
@@ -22,7 +22,7 @@ describe('a throttled Cosmos DB', () => {
 
   const caseWrite = (req: IncomingMessage) => req.method === 'POST' && /\/colls\/cases\/docs$/.test(req.url ?? '');
   it('a submit whose case cannot be written gets the same card back, saying Panel is busy', async () => {
-    const data = { ...validReferralForm(), submissionId: randomUUID() };
+    const data = { ...validReferralForm(NO_RISK), submissionId: randomUUID() };
     // Let the submission key through, throttle the case itself: the worst moment.
     cosmos().throttle(caseWrite);
     const busy = await panel.invoke(cardAction(serviceUrl(), 'dana', VERBS.submitReferral, data));

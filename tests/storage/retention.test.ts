@@ -42,8 +42,18 @@ describe('retention of closed cases (SQLite, scheduled purge)', () => {
   });
 
   it('a closed case is kept for the years the partnership sets, then everything about it is gone', async () => {
-    const closed = await submitReferral(deps, { caller: dana, data: validReferralForm(), submissionId: 'one' });
-    const open = await submitReferral(deps, { caller: dana, data: validReferralForm(), submissionId: 'two' });
+    const closed = await submitReferral(deps, {
+      caller: dana,
+      data: validReferralForm(),
+      submissionId: 'one',
+      origin: { serviceUrl: 'https://smba.example' },
+    });
+    const open = await submitReferral(deps, {
+      caller: dana,
+      data: validReferralForm(),
+      submissionId: 'two',
+      origin: { serviceUrl: 'https://smba.example' },
+    });
     if (closed.status !== 'accepted' || open.status !== 'accepted') throw new Error('both referrals are valid');
     const reference = closed.record.reference;
 

@@ -96,6 +96,9 @@ export function validForm(kind: ReviewKind, overrides: Record<string, unknown> =
  * The HTTP and end-to-end suites' referral: an LCSPR that reports an immediate risk, so
  * the channel card's safety flag shows.
  */
+/** A referral reporting nobody at immediate risk: for tests of something other than the safety alert. */
+export const NO_RISK: Record<string, string> = { immediateSafety: 'no', immediateSafetyDetails: '' };
+
 export function validReferralForm(overrides: Record<string, string> = {}): Record<string, unknown> {
   return validForm('lcspr', {
     immediateSafety: 'yes',

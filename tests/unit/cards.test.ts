@@ -430,6 +430,7 @@ describe('anonymise', () => {
         { kind: 'nationalPanelNotification', dueOn: '2026-11-30' },
         { kind: 'rapidReviewResponse', dueOn: '2026-12-14' },
       ],
+      openConcerns: [],
     });
   });
 });
