@@ -108,21 +108,19 @@ const withEffect = (record: CaseRecord, effect: Effect): CaseRecord => ({
   effects: { ...record.effects, [effect.key]: effect },
 });
 
+/** A new effect, pending from its due time. */
+const pending = (o: Owed): Effect => ({
+  key: o.key,
+  kind: o.kind,
+  status: 'pending',
+  dueAt: o.dueAt,
+  attempts: 0,
+  ...(o.payload && { payload: o.payload }),
+});
+
 /** Adds what a change owes; an effect already owed under the same key is left as it is (once per key). */
 export function owe(record: CaseRecord, ...owed: Owed[]): CaseRecord {
-  let next = record;
-  for (const o of owed) {
-    if (next.effects?.[o.key]) continue;
-    next = withEffect(next, {
-      key: o.key,
-      kind: o.kind,
-      status: 'pending',
-      dueAt: o.dueAt,
-      attempts: 0,
-      ...(o.payload && { payload: o.payload }),
-    });
-  }
-  return next;
+  return owed.reduce((next, o) => (next.effects?.[o.key] ? next : withEffect(next, pending(o))), record);
 }
 
 /**
@@ -130,23 +128,7 @@ export function owe(record: CaseRecord, ...owed: Owed[]): CaseRecord {
  * same key (by the hold) is pending again, with its new time; one sent or failed stays.
  */
 export function oweAgain(record: CaseRecord, ...owed: Owed[]): CaseRecord {
-  let next = record;
-  for (const o of owed) {
-    const was = next.effects?.[o.key];
-    if (was?.status !== 'skipped') {
-      next = owe(next, o);
-      continue;
-    }
-    next = withEffect(next, {
-      key: o.key,
-      kind: o.kind,
-      status: 'pending',
-      dueAt: o.dueAt,
-      attempts: 0,
-      ...(o.payload && { payload: o.payload }),
-    });
-  }
-  return next;
+  return owed.reduce((next, o) => (next.effects?.[o.key]?.status === 'skipped' ? withEffect(next, pending(o)) : owe(next, o)), record);
 }
 
 /** Asks for a card to be brought up to date from the case as it will then be stored. */
