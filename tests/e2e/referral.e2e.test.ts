@@ -106,6 +106,9 @@ describe('a practitioner refers through the Agents Playground', () => {
     const text = (await posted.textContent()) ?? '';
     expect(text).toMatch(/Young Person A/);
     expect(text).not.toMatch(/Charlie|Brook|Dana/);
+    // A serious child incident: its statutory duty is on the card, with the way to record it done.
+    expect(text).toMatch(/National Panel notification due.*Mon 30 Nov 2026/s);
+    await posted.getByRole('button', { name: 'Record statutory duty' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'channel-card.png') });
   }, 60_000);
 });
