@@ -335,7 +335,7 @@ export class EffectRunner {
       const failed = this.performer(effect).failed(effect, r, error);
       const followed = failed.change ? failed.change(r) : r;
       const noticed = failed.notice
-        ? owe(followed, { key: `notice:${key}`, kind: 'threadNotice', dueAt: at, payload: { text: failed.notice } })
+        ? owe(followed, { key: noticeKey(effect), kind: 'threadNotice', dueAt: at, payload: { text: failed.notice } })
         : followed;
       return { record: noticed, audit: events(failed.audit) };
     };
@@ -432,6 +432,9 @@ export class EffectRunner {
     }
   }
 }
+
+/** The notice of an effect failed for good: a card refresh, armed again and failing again, is said again. */
+const noticeKey = (effect: Effect) => (effect.armed ? `notice:${effect.key}:${effect.armed}` : `notice:${effect.key}`);
 
 /** A performer's outcome, or the failure it threw as the runner reads it. */
 type Attempt = Performed | { status: 'retry' | 'failed'; error: string };
