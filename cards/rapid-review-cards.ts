@@ -5,7 +5,8 @@ import type { StartErrors, StartForm } from '../review/rapid-review-actions.js';
 import { documentCard, type DocumentAction, type DocumentGroup } from './case-cards.js';
 import { formCard, problemsBanner, type SectionSpec } from './form.js';
 import { CRITERIA_NAMES } from './return-cards.js';
-import { anonymousFacts, date, type Fact } from './labels.js';
+import { anonymousFacts, date, PROCESS_NAMES, type Fact } from './labels.js';
+import type { Referral } from '../review/referral.js';
 import type { AdaptiveCardJson } from './render.js';
 import { VERBS } from './verbs.js';
 
@@ -190,8 +191,14 @@ export function collationCard(view: {
   inChannel: boolean;
   /** Opened from the panel's decision card: "Hide" goes back to it. */
   fromPanel?: boolean;
-  /** One agency's return in full; the summary when absent. */
+  /** One agency's return in full, or `referral` for the referral's own account; the summary when absent. */
   agencyId?: string;
+  /**
+   * What the panel may read of the referral: its reasons, its summary, parallel processes
+   * and the professionals involved. Never the person's name, date of birth or address, nor
+   * the family's: those stay with the business unit and the leads.
+   */
+  referral?: Pick<Referral, 'reasons' | 'summary' | 'parallelProcesses' | 'professionals'>;
 }): AdaptiveCardJson {
   const reference = view.record.reference;
   const summaryFacts = (r: StoredReturn): Fact[] => [
@@ -220,6 +227,27 @@ export function collationCard(view: {
   const hide: DocumentAction[] = view.inChannel
     ? [{ title: 'Hide', verb: view.fromPanel ? VERBS.showDecision : VERBS.hideCaseDetails, data: { reference } }]
     : [];
+  const back: DocumentAction = { title: 'Back to the collation', verb: VERBS.viewCollation, data: { reference, ...from } };
+  if (view.agencyId === 'referral' && view.referral) {
+    const r = view.referral;
+    const processes = r.parallelProcesses.map((p) => PROCESS_NAMES[p]).join(', ');
+    return documentCard({
+      heading: `The referral: ${reference}`,
+      notice: 'Confidential: shown to you only. This view is recorded. The person and their family are not named here.',
+      facts: anonymousFacts(view.record),
+      groups: [
+        { title: 'Why a review is asked for', facts: [], text: r.reasons },
+        { title: "The referring agency's summary", facts: [], text: r.summary },
+        { title: 'Parallel processes', facts: [{ title: 'Under way', value: processes || 'None' }], text: '' },
+        {
+          title: 'Professionals involved',
+          facts: r.professionals.map((p) => ({ title: p.name, value: [p.agency, p.dates, p.involvement].filter(Boolean).join(', ') })),
+          text: r.professionals.length ? '' : 'None named',
+        },
+      ],
+      actions: [back, ...hide],
+    });
+  }
   const one = view.agencies.find((a) => a.id === view.agencyId);
   const chosen = one && view.returns.get(one.id);
   if (one && chosen) {
@@ -228,7 +256,7 @@ export function collationCard(view: {
       notice: 'Confidential: shown to you only. This view is recorded.',
       facts: anonymousFacts(view.record),
       groups: [{ title: one.name, facts: summaryFacts(chosen), text: fullText(chosen) }],
-      actions: [{ title: 'Back to the collation', verb: VERBS.viewCollation, data: { reference, ...from } }, ...hide],
+      actions: [back, ...hide],
     });
   }
   return documentCard({
@@ -240,6 +268,9 @@ export function collationCard(view: {
       return { title: agency.name, facts: r ? summaryFacts(r) : [{ title: 'Return', value: 'None received' }], text: '' };
     }),
     actions: [
+      ...(view.referral
+        ? [{ title: 'Read the referral', verb: VERBS.viewCollation, data: { reference, agencyId: 'referral', ...from } }]
+        : []),
       ...view.agencies
         .filter((a) => view.returns.has(a.id))
         .map((a) => ({ title: `Read ${a.name}`, verb: VERBS.viewCollation, data: { reference, agencyId: a.id, ...from } })),

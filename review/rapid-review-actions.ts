@@ -291,8 +291,13 @@ export async function collation(
     const current = request.current && byId.get(request.current.itemId);
     if (current) returns.set(request.agencyId, current);
   }
-  // Card data only chooses which of the returns the caller may read is shown.
-  const agency = input.agencyId && returns.has(input.agencyId) ? ` agency=${input.agencyId}` : '';
-  await audit(deps, record.reference, input.caller.aadObjectId, 'collation.viewed', agency ? agency.trim() : undefined);
+  // Card data only chooses which of what the caller may read is shown: a return, or the referral's account.
+  const part =
+    input.agencyId === 'referral'
+      ? 'part=referral'
+      : input.agencyId && returns.has(input.agencyId)
+        ? `agency=${input.agencyId}`
+        : undefined;
+  await audit(deps, record.reference, input.caller.aadObjectId, 'collation.viewed', part);
   return { status: 'collated', record, returns };
 }

@@ -175,5 +175,12 @@ export async function viewCollation(
     inChannel: conversationKind(context) === 'channel',
     fromPanel: data.from === 'panel',
     ...(agencyId && { agencyId }),
+    // Only what the panel may read of it: never the person's or the family's names, dates of birth or addresses.
+    referral: {
+      reasons: result.record.referral.reasons,
+      summary: result.record.referral.summary,
+      parallelProcesses: result.record.referral.parallelProcesses,
+      professionals: result.record.referral.professionals,
+    },
   });
 }
