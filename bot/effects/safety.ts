@@ -3,7 +3,7 @@
  * agency only), and the details one to one to each member of the business unit.
  */
 import { CardFactory } from 'botbuilder';
-import { safetyCard } from '../../cards/case-cards.js';
+import { safetyCard } from '../../cards/case-forms.js';
 import type { StoredReturn } from '../../review/agency-return.js';
 import { anonymise, type CaseRecord } from '../../review/case.js';
 import type { SafetyConcern } from '../../review/safety.js';

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { closeCaseCard } from '../../cards/case-cards.js';
+import { closeCaseCard } from '../../cards/case-forms.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise } from '../../review/case.js';
 import { closeCase } from '../../review/close-case.js';

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { dutyCard } from '../../cards/case-cards.js';
+import { dutyCard } from '../../cards/case-forms.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise } from '../../review/case.js';
 import { recordDuty } from '../../review/duty-actions.js';

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { holdCard } from '../../cards/case-cards.js';
+import { holdCard } from '../../cards/case-forms.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise } from '../../review/case.js';
 import { putOnHold, takeOffHold } from '../../review/hold-actions.js';

@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { acknowledgeSafety } from '../../review/safety-actions.js';
-import { safetyCard } from '../../cards/case-cards.js';
+import { safetyCard } from '../../cards/case-forms.js';
 import { anonymise } from '../../review/case.js';
 import { runAfterTurn } from '../after-turn.js';
 import type { PanelDeps } from '../deps.js';
