@@ -11,6 +11,8 @@ export default defineConfig({
     // The HTTP and end-to-end suites start real servers and a real browser.
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A worker whose event loop stalls is reported and killed instead of hanging the run.
+    setupFiles: ['tests/support/watchdog.ts'],
     // The json report is what .ci/run reads to print "N passed, N failed".
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
