@@ -28,6 +28,7 @@ import { closeVoteForm, closeVoteNow, listCase, reopen, showDecision, vote } fro
 import { myTasks } from './handlers/my-tasks.js';
 import { status } from './handlers/status.js';
 import { submitReferral } from './handlers/submit-referral.js';
+import { changeReferralRows } from './handlers/referral-rows.js';
 import { useChannel } from './handlers/use-channel.js';
 
 type CardHandler = (context: TurnContext, deps: PanelDeps, data: Record<string, unknown>) => Promise<AdaptiveCardJson | string>;
@@ -36,6 +37,7 @@ type CardHandler = (context: TurnContext, deps: PanelDeps, data: Record<string, 
 const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.chooseReferralKind]: chooseReferralKind,
   [VERBS.submitReferral]: submitReferral,
+  [VERBS.changeReferralRows]: changeReferralRows,
   [VERBS.viewCaseDetails]: viewCaseDetails,
   [VERBS.hideCaseDetails]: hideCaseDetails,
   [VERBS.holdCase]: chooseHold,

@@ -1,17 +1,25 @@
 import { referralFormCard } from '../cards/referral-cards.js';
 import type { AdaptiveCardJson } from '../cards/render.js';
 import { localDateOf } from '../review/local-date.js';
-import type { FieldErrors, ReferralForm, ReviewKind } from '../review/referral.js';
+import { ROWS_SHOWN_KEY, rowsShown, type FieldErrors, type ReferralForm, type ReviewKind } from '../review/referral.js';
 import type { PanelDeps } from './deps.js';
 
-/** The referral form for a kind, for this partnership, today, with the values given. */
+/**
+ * The referral form for a kind, for this partnership, today, with the values given.
+ * `data` is what the card's button sent, if any: it says how many rows each list had.
+ */
 export function referralForm(
   deps: PanelDeps,
   form: { kind: ReviewKind; submissionId: string; values: Partial<ReferralForm>; errors?: FieldErrors; notice?: string },
+  data: Record<string, unknown> = {},
 ): AdaptiveCardJson {
   const { partnership, now } = deps.review;
   return referralFormCard({
     ...form,
+    rows: {
+      family: rowsShown('family', data[ROWS_SHOWN_KEY.family], form.values),
+      professionals: rowsShown('professionals', data[ROWS_SHOWN_KEY.professionals], form.values),
+    },
     agencies: partnership.agencies,
     today: localDateOf(now(), partnership.timezone),
   });

@@ -32,6 +32,8 @@ export interface SectionSpec<F extends string = string> {
   /** Optional sections start folded, so the card is not a wall. */
   collapsible?: boolean;
   fields: readonly FieldSpec<F>[];
+  /** Buttons at the foot of the section, such as adding a row. */
+  actions?: readonly FormAction[];
 }
 
 export interface FormAction {
@@ -57,6 +59,12 @@ export interface FormView<F extends string> {
   /** Said at the top: what needs attention, or that a draft was saved. */
   banner?: { text: string; style: 'attention' | 'good' };
   actions: FormAction[];
+  /**
+   * Whether Teams checks required inputs before a button sends them (the default). A
+   * form whose own buttons add rows says no: Teams would refuse to add a row until every
+   * required answer was given. Panel checks them anyway; the labels carry the asterisk.
+   */
+  requiredOnClient?: boolean;
 }
 
 /** How many answers need attention, said before anything is sent. */
@@ -66,8 +74,17 @@ export function problemsBanner(errors: Record<string, string | undefined>, nothi
   return { text: `${nothingSent}: ${count === 1 ? '1 answer needs' : `${count} answers need`} attention.`, style: 'attention' };
 }
 
+const actionOf = (a: FormAction) => ({
+  title: a.title,
+  verb: a.verb,
+  data: a.data,
+  style: a.style ?? 'default',
+  inputs: a.inputs ?? 'auto',
+});
+
 export function formCard<F extends string>(view: FormView<F>): AdaptiveCardJson {
   const errors: Partial<Record<F, string>> = view.errors ?? {};
+  const onClient = view.requiredOnClient !== false;
   const sections = view.sections.map((section) => {
     const hasError = section.fields.some((f) => errors[f.id] !== undefined);
     const hasValue = section.fields.some((f) => (view.values[f.id] ?? '') !== '');
@@ -78,11 +95,12 @@ export function formCard<F extends string>(view: FormView<F>): AdaptiveCardJson 
       toggleTitle: `Show or hide: ${section.title.toLowerCase()}`,
       bodyId: `section-${section.key}`,
       visible: section.collapsible !== true || hasError || hasValue,
+      sectionActions: (section.actions ?? []).map(actionOf),
       fields: section.fields.map((f) => ({
         id: f.id,
-        label: f.label,
+        label: f.required && !onClient ? `${f.label} *` : f.label,
         type: f.type,
-        required: f.required === true,
+        required: f.required === true && onClient,
         requiredMessage: `${f.label} is required`,
         value: view.values[f.id] ?? '',
         error: errors[f.id] ?? '',
@@ -104,13 +122,7 @@ export function formCard<F extends string>(view: FormView<F>): AdaptiveCardJson 
       banner: view.banner?.text ?? '',
       bannerStyle: view.banner?.style ?? 'attention',
       sections,
-      actions: view.actions.map((a) => ({
-        title: a.title,
-        verb: a.verb,
-        data: a.data,
-        style: a.style ?? 'default',
-        inputs: a.inputs ?? 'auto',
-      })),
+      actions: view.actions.map(actionOf),
     }),
   );
 }

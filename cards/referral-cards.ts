@@ -2,20 +2,25 @@ import {
   KIND_NAMES,
   KIND_QUESTIONS,
   REVIEW_KINDS,
-  SLOTS,
   FIELD_LIMITS,
+  MAX_ROWS,
+  ROWS,
+  ROW_FIELDS,
+  ROWS_SHOWN_KEY,
   familyFields,
   professionalFields,
   type FieldErrors,
   type ReferralField,
   type ReferralForm,
   type ReviewKind,
+  type RowList,
 } from '../review/referral.js';
 import kindTemplate from './templates/referral-kind.json' with { type: 'json' };
 import {
   formCard,
   problemsBanner,
   type Choice,
+  type FormAction,
   type FieldSpec as GenericFieldSpec,
   type SectionSpec as GenericSectionSpec,
 } from './form.js';
@@ -74,7 +79,36 @@ function kindSection(kind: ReviewKind): SectionSpec {
   return { key: 'kind', title: 'About this kind of review', fields };
 }
 
-function formSections(kind: ReviewKind, agencies: readonly Choice[]): SectionSpec[] {
+/** What every button of the referral form sends besides the inputs: the kind, the submission, the rows shown. */
+function formData(view: Pick<ReferralFormView, 'kind' | 'submissionId' | 'rows'>): Record<string, string> {
+  return {
+    kind: view.kind,
+    submissionId: view.submissionId,
+    [ROWS_SHOWN_KEY.family]: String(view.rows.family),
+    [ROWS_SHOWN_KEY.professionals]: String(view.rows.professionals),
+  };
+}
+
+/** Add a row, and remove the last, for one list: the card comes back with what was typed. */
+function rowActions(view: ReferralFormView, list: RowList, noun: string): FormAction[] {
+  const shown = view.rows[list];
+  const data = formData(view);
+  return [
+    ...(shown < MAX_ROWS ? [{ title: `Add ${noun}`, verb: VERBS.changeReferralRows, data: { ...data, rows: `${list}:add` } }] : []),
+    ...(shown > 1 ? [{ title: `Remove ${noun} ${shown}`, verb: VERBS.changeReferralRows, data: { ...data, rows: `${list}:remove` } }] : []),
+  ];
+}
+
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+/** The rows of a list the card shows: as many as its buttons asked for, and every row holding a value or a problem. */
+function shownRows(view: ReferralFormView, list: RowList): number {
+  const used = ROWS.filter((i) => ROW_FIELDS[list](i).some((f) => (view.values[f] ?? '') !== '' || view.errors?.[f] !== undefined));
+  return Math.max(view.rows[list], used.at(-1) ?? 0);
+}
+
+function formSections(view: ReferralFormView, agencies: readonly Choice[]): SectionSpec[] {
+  const { kind } = view;
   const sections: (SectionSpec | undefined)[] = [
     {
       key: 'you',
@@ -205,9 +239,10 @@ function formSections(kind: ReviewKind, agencies: readonly Choice[]): SectionSpe
     {
       key: 'family',
       title: 'Family members',
-      intro: 'Parents, carers, siblings and others in the household. Up to three.',
+      intro: `Parents, carers, siblings and others in the household: add a row for each, up to ${MAX_ROWS}.`,
       collapsible: true,
-      fields: SLOTS.flatMap((i) => {
+      actions: rowActions(view, 'family', 'family member'),
+      fields: upTo(view.rows.family).flatMap((i) => {
         const [name, relationship, dob, address] = familyFields(i);
         return [
           { id: name, label: `Family member ${i}: name`, type: 'text' },
@@ -220,9 +255,10 @@ function formSections(kind: ReviewKind, agencies: readonly Choice[]): SectionSpe
     {
       key: 'professionals',
       title: 'Professionals and agencies involved',
-      intro: 'Up to three. The rapid review asks every agency for its own account.',
+      intro: `Add a row for each, up to ${MAX_ROWS}. The rapid review asks every agency for its own account.`,
       collapsible: true,
-      fields: SLOTS.flatMap((i) => {
+      actions: rowActions(view, 'professionals', 'professional'),
+      fields: upTo(view.rows.professionals).flatMap((i) => {
         const [name, agency, dates, involvement] = professionalFields(i);
         return [
           { id: name, label: `Professional ${i}: name or role`, type: 'text' },
@@ -246,6 +282,8 @@ export interface ReferralFormView {
   today: string;
   /** What the user typed (or the prefill), kept across re-shows. */
   values: Partial<ReferralForm>;
+  /** How many family members and professionals the card has rows for. */
+  rows: Record<RowList, number>;
   errors?: FieldErrors;
   /** Said at the top instead of the count of problems, e.g. that Panel was busy. */
   notice?: string;
@@ -263,14 +301,15 @@ export function referralKindCard(view: { submissionId: string; kind?: string; er
 }
 
 /** Step 2: the referral itself, for one kind, with any problems beside their fields. */
-export function referralFormCard(view: ReferralFormView): AdaptiveCardJson {
+export function referralFormCard(given: ReferralFormView): AdaptiveCardJson {
+  const view = { ...given, rows: { family: shownRows(given, 'family'), professionals: shownRows(given, 'professionals') } };
   const errors = view.errors ?? {};
   const agencies = view.agencies.map((a) => ({ title: a.name, value: a.id }));
   const banner = view.notice ? { text: view.notice, style: 'attention' as const } : problemsBanner(errors, 'Nothing has been sent yet');
   return formCard<ReferralField>({
     heading: `Referral: ${KIND_NAMES[view.kind]}`,
     subtitle: "Fields marked * are required. What you write goes to the partnership's business unit only.",
-    sections: formSections(view.kind, agencies),
+    sections: formSections(view, agencies),
     values: view.values,
     errors,
     limits: FIELD_LIMITS,
@@ -281,8 +320,9 @@ export function referralFormCard(view: ReferralFormView): AdaptiveCardJson {
         title: 'Submit referral',
         verb: VERBS.submitReferral,
         style: 'positive',
-        data: { kind: view.kind, submissionId: view.submissionId },
+        data: formData(view),
       },
     ],
+    requiredOnClient: false,
   });
 }

@@ -7,6 +7,8 @@ export const VERBS = {
   chooseReferralKind: 'referral.chooseKind',
   /** Referral step 2: validate and store, or show the form again with its problems. */
   submitReferral: 'referral.submit',
+  /** Referral step 2: add or remove a family member's or a professional's row, keeping what was typed. */
+  changeReferralRows: 'referral.rows',
   /** Channel card: show the full referral to a business-unit member, only to them. */
   viewCaseDetails: 'case.viewDetails',
   /** Channel card: back to the anonymised view. */

@@ -26,19 +26,41 @@ export const YES_NO_NOT_KNOWN = ['yes', 'no', 'notKnown'] as const;
 export const PARALLEL_PROCESSES = ['criminalInvestigation', 'inquest', 'section42', 'complaint', 'leder', 'other'] as const;
 export type ParallelProcess = (typeof PARALLEL_PROCESSES)[number];
 
-/** The card has room for three family members and three professionals. */
-export const SLOTS = [1, 2, 3] as const;
-export type Slot = (typeof SLOTS)[number];
+/**
+ * Family members and professionals are rows the referrer adds and removes (Teams cards
+ * have no repeater): as many as a case needs, up to a bound that keeps the card within
+ * Teams' message size (measured: eight of each, every answer at its longest, is about
+ * 38,000 characters, under the 80 KB of UTF-16 Teams advises; ten is over).
+ */
+export const MAX_ROWS = 8;
 
 /** One side of A4, roughly: the limit the guidance sets for the contextual summary. */
 export const SUMMARY_MAX = 3500;
 
-export const familyFields = (i: Slot) => [`family${i}Name`, `family${i}Relationship`, `family${i}Dob`, `family${i}Address`] as const;
-export const professionalFields = (i: Slot) =>
-  [`professional${i}Name`, `professional${i}Agency`, `professional${i}Dates`, `professional${i}Involvement`] as const;
+export const ROWS: readonly number[] = Array.from({ length: MAX_ROWS }, (_, i) => i + 1);
+export type RowList = 'family' | 'professionals';
 
-/** Every input of the referral card, by id. The card and the schema share these names. */
-export const REFERRAL_FIELDS = [
+type FamilyField = `family${number}${'Name' | 'Relationship' | 'Dob' | 'Address'}`;
+type ProfessionalField = `professional${number}${'Name' | 'Agency' | 'Dates' | 'Involvement'}`;
+
+export const familyFields = (i: number) =>
+  [`family${i}Name`, `family${i}Relationship`, `family${i}Dob`, `family${i}Address`] as const satisfies readonly FamilyField[];
+export const professionalFields = (i: number) =>
+  [
+    `professional${i}Name`,
+    `professional${i}Agency`,
+    `professional${i}Dates`,
+    `professional${i}Involvement`,
+  ] as const satisfies readonly ProfessionalField[];
+/** The key under which a referral form's buttons say how many rows of each list the card shows. */
+export const ROWS_SHOWN_KEY: Record<RowList, string> = { family: 'familyRows', professionals: 'professionalRows' };
+export const ROW_FIELDS: Record<RowList, (i: number) => readonly (FamilyField | ProfessionalField)[]> = {
+  family: familyFields,
+  professionals: professionalFields,
+};
+
+/** The inputs of the referral card other than its rows. */
+const BASE_FIELDS = [
   'referrerName',
   'referrerAgency',
   'referrerAgencyOther',
@@ -64,12 +86,14 @@ export const REFERRAL_FIELDS = [
   'summary',
   'reasons',
   'parallelProcesses',
-  ...SLOTS.flatMap(familyFields),
-  ...SLOTS.flatMap(professionalFields),
 ] as const;
-export type ReferralField = (typeof REFERRAL_FIELDS)[number];
-
-type SlotField = ReturnType<typeof familyFields>[number] | ReturnType<typeof professionalFields>[number];
+export type ReferralField = (typeof BASE_FIELDS)[number] | FamilyField | ProfessionalField;
+/** Every input of the referral card, by id, rows included. The card and the schema share these names. */
+export const REFERRAL_FIELDS: readonly ReferralField[] = [
+  ...BASE_FIELDS,
+  ...ROWS.flatMap(familyFields),
+  ...ROWS.flatMap(professionalFields),
+];
 
 const NAME = 100;
 const ADDRESS = 300;
@@ -81,7 +105,7 @@ const LONG = 2000;
  * this, so a forged submission cannot store more than the card allows, and every
  * card built from a case stays within Teams' message size.
  */
-export const FIELD_LIMITS: Record<ReferralField, number> = {
+export const FIELD_LIMITS: Readonly<Record<ReferralField, number>> = {
   referrerName: NAME,
   referrerAgency: 50,
   referrerAgencyOther: SHORT,
@@ -108,7 +132,7 @@ export const FIELD_LIMITS: Record<ReferralField, number> = {
   reasons: LONG,
   parallelProcesses: SHORT,
   ...(Object.fromEntries(
-    SLOTS.flatMap((i) => {
+    ROWS.flatMap((i) => {
       const [name, relationship, dob, address] = familyFields(i);
       const [who, agency, dates, involvement] = professionalFields(i);
       return [
@@ -122,11 +146,11 @@ export const FIELD_LIMITS: Record<ReferralField, number> = {
         [involvement, SHORT],
       ];
     }),
-  ) as Record<SlotField, number>),
+  ) as Record<FamilyField | ProfessionalField, number>),
 };
 
-/** What the card sends: every input as text (Adaptive Cards inputs are strings). */
-export type ReferralForm = Record<ReferralField, string>;
+/** What the card sends: every input as text (Adaptive Cards inputs are strings); rows only as far as they go. */
+export type ReferralForm = Record<(typeof BASE_FIELDS)[number], string> & Partial<Record<FamilyField | ProfessionalField, string>>;
 /** A problem per field, worded for the person filling the card. */
 export type FieldErrors = Partial<Record<ReferralField | 'kind', string>>;
 

@@ -10,7 +10,9 @@ import {
   PARALLEL_PROCESSES,
   REFERRAL_FIELDS,
   REVIEW_KINDS,
-  SLOTS,
+  ROWS,
+  MAX_ROWS,
+  ROW_FIELDS,
   YES_NO,
   YES_NO_NOT_KNOWN,
   familyFields,
@@ -22,6 +24,7 @@ import {
   type ReferralField,
   type ReferralForm,
   type ReviewKind,
+  type RowList,
 } from './referral-model.js';
 
 export * from './referral-model.js';
@@ -92,27 +95,28 @@ export function referralSchema(ctx: ReferralContext) {
 type Problem = (field: ReferralField | 'kind', message: string) => void;
 
 function checkReferral(form: ReferralForm & { kind: string }, ctx: ReferralContext, problem: Problem) {
+  const value = (f: ReferralField) => form[f] ?? '';
   const required = (f: ReferralField, message: string) => {
-    if (form[f] === '') problem(f, message);
+    if (value(f) === '') problem(f, message);
   };
   const maxLength = (f: ReferralField, max: number) => {
-    if (form[f].length > max) problem(f, `Keep this to ${max} characters or fewer (now ${form[f].length})`);
+    if (value(f).length > max) problem(f, `Keep this to ${max} characters or fewer (now ${value(f).length})`);
   };
   const oneOf = (f: ReferralField, allowed: readonly string[], message: string) => {
-    if (!allowed.includes(form[f])) problem(f, message);
+    if (!allowed.includes(value(f))) problem(f, message);
   };
   const date = (f: ReferralField, opts: { required?: string }): LocalDate | undefined => {
-    if (form[f] === '') {
+    if (value(f) === '') {
       if (opts.required) problem(f, opts.required);
       return undefined;
     }
-    const d = parseLocalDate(form[f]);
+    const d = parseLocalDate(value(f));
     if (!d) problem(f, 'Enter a date as YYYY-MM-DD');
     else if (d > ctx.today) problem(f, 'This date is in the future');
     return d;
   };
 
-  for (const f of REFERRAL_FIELDS) maxLength(f, FIELD_LIMITS[f]);
+  for (const [f, max] of Object.entries(FIELD_LIMITS)) maxLength(f as ReferralField, max);
 
   // About you
   required('referrerName', 'Enter your name');
@@ -204,18 +208,18 @@ function checkReferral(form: ReferralForm & { kind: string }, ctx: ReferralConte
     problem('parallelProcesses', 'Choose parallel processes from the list');
   }
 
-  // Family members and professionals: a slot is used when anything in it is filled.
-  for (const i of SLOTS) {
+  // Family members and professionals: a row is used when anything in it is filled.
+  for (const i of ROWS) {
     const [name, relationship, dobField] = familyFields(i);
-    if (familyFields(i).some((f) => form[f] !== '')) {
+    if (familyFields(i).some((f) => value(f) !== '')) {
       required(name, 'Enter their name');
       required(relationship, 'Enter their relationship to the person');
       date(dobField, {});
     }
   }
-  for (const i of SLOTS) {
+  for (const i of ROWS) {
     const [name, agency] = professionalFields(i);
-    if (professionalFields(i).some((f) => form[f] !== '')) {
+    if (professionalFields(i).some((f) => value(f) !== '')) {
       required(name, 'Enter their name or role');
       required(agency, 'Enter their agency');
     }
@@ -276,29 +280,15 @@ function toReferral(form: ReferralForm & { kind: ReviewKind }, ctx: ReferralCont
     summary: form.summary,
     reasons: form.reasons,
     parallelProcesses: splitChoices(form.parallelProcesses) as ParallelProcess[],
-    family: SLOTS.flatMap((i) => {
-      const [name, relationship, dob, address] = familyFields(i);
-      if (form[name] === '') return [];
-      return [
-        {
-          name: form[name],
-          relationship: form[relationship],
-          ...(opt(form[dob]) && { dateOfBirth: form[dob] as LocalDate }),
-          ...(opt(form[address]) && { address: form[address] }),
-        },
-      ];
+    family: ROWS.flatMap((i) => {
+      const [name, relationship, dob, address] = familyFields(i).map((f) => form[f] ?? '') as [string, string, string, string];
+      if (name === '') return [];
+      return [{ name, relationship, ...(opt(dob) && { dateOfBirth: dob as LocalDate }), ...(opt(address) && { address }) }];
     }),
-    professionals: SLOTS.flatMap((i) => {
-      const [name, agency, dates, involvement] = professionalFields(i);
-      if (form[name] === '') return [];
-      return [
-        {
-          name: form[name],
-          agency: form[agency],
-          ...(opt(form[dates]) && { dates: form[dates] }),
-          ...(opt(form[involvement]) && { involvement: form[involvement] }),
-        },
-      ];
+    professionals: ROWS.flatMap((i) => {
+      const [name, agency, dates, involvement] = professionalFields(i).map((f) => form[f] ?? '') as [string, string, string, string];
+      if (name === '') return [];
+      return [{ name, agency, ...(opt(dates) && { dates }), ...(opt(involvement) && { involvement }) }];
     }),
   };
 }
@@ -310,7 +300,8 @@ export type ReferralValidation =
  * Checks what a card sent. Unknown keys are ignored; on failure the form comes back
  * as typed, so the card can be shown again with nothing lost.
  */
-export function validateReferral(data: Record<string, unknown>, ctx: ReferralContext): ReferralValidation {
+export function validateReferral(submitted: Record<string, unknown>, ctx: ReferralContext): ReferralValidation {
+  const data = withRowsCompacted(submitted);
   const result = referralSchema(ctx).safeParse(data);
   if (result.success) return { ok: true, referral: result.data };
   const errors: FieldErrors = {};
@@ -321,12 +312,45 @@ export function validateReferral(data: Record<string, unknown>, ctx: ReferralCon
   return { ok: false, errors, form: typedForm(data) };
 }
 
-/** The card's inputs as typed (text only), to show the card again with nothing lost. */
-export function typedForm(data: Record<string, unknown>): Partial<ReferralForm> & { kind?: string } {
+/** The card's inputs as typed (text only, empty rows between filled ones closed up), to show the card again with nothing lost. */
+export function typedForm(submitted: Record<string, unknown>): Partial<ReferralForm> & { kind?: string } {
+  const data = withRowsCompacted(submitted);
   const form: Partial<ReferralForm> & { kind?: string } = {};
   for (const f of [...REFERRAL_FIELDS, 'kind'] as const) {
     const v = data[f];
     if (typeof v === 'string') form[f] = v;
   }
   return form;
+}
+
+const isFilled = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+
+/** The submission with each list's rows that have anything in them moved up over empty ones, in order. */
+function withRowsCompacted(data: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...data };
+  for (const fieldsOf of Object.values(ROW_FIELDS)) {
+    const filled = ROWS.filter((i) => fieldsOf(i).some((f) => isFilled(data[f])));
+    ROWS.forEach((i) => {
+      const from = filled[i - 1];
+      fieldsOf(i).forEach((f, k) => {
+        if (from !== undefined) out[f] = data[fieldsOf(from)[k]!];
+        else if (typeof data[f] === 'string') out[f] = '';
+      });
+    });
+  }
+  return out;
+}
+
+/** The form without the given row of a list (the last shown, when the referrer removes one). */
+export function withoutRow(form: Partial<ReferralForm>, list: RowList, row: number): Partial<ReferralForm> {
+  const out = { ...form };
+  for (const f of ROW_FIELDS[list](row)) delete out[f];
+  return out;
+}
+
+/** How many rows of a list a card shows: what its buttons said, and at least every filled row, and one. */
+export function rowsShown(list: RowList, said: unknown, form: Partial<ReferralForm>): number {
+  const asked = typeof said === 'string' && /^\d{1,2}$/.test(said) ? Number(said) : 0;
+  const filled = ROWS.filter((i) => ROW_FIELDS[list](i).some((f) => isFilled(form[f])));
+  return Math.min(MAX_ROWS, Math.max(1, asked, filled.at(-1) ?? 0));
 }

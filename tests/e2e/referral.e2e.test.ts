@@ -58,6 +58,14 @@ describe('a practitioner refers through the Agents Playground', () => {
 
     const { fill, pickDate, radio, picture } = cardFiller(page, card);
 
+    // Rows are added with nothing required answered yet: Teams does not hold the button back.
+    await card.getByRole('button', { name: /Show or hide: family members/ }).click();
+    await fill(card.getByRole('textbox', { name: /Family member 1: name/ }), 'Morgan Brook');
+    await card.getByRole('button', { name: 'Add family member' }).click();
+    await expect.poll(() => card.getByRole('textbox', { name: /Family member 2: name/ }).count()).toBe(1);
+    await expect(card.getByRole('textbox', { name: /Family member 1: name/ }).inputValue()).resolves.toBe('Morgan Brook');
+    await fill(card.getByRole('textbox', { name: /Family member 1: relationship/ }), 'Mother');
+
     await card.getByRole('combobox', { name: /Your agency/ }).click();
     await page.getByRole('option', { name: 'Education' }).click();
     await fill(card.getByRole('textbox', { name: /Your work email/ }), 'dana.evans@school.example.org');
@@ -97,6 +105,7 @@ describe('a practitioner refers through the Agents Playground', () => {
     const stored = await session.dev.panel.deps.review.store.getCase('REF-2026-0001');
     expect(stored?.referral.subject.name).toBe('Charlie Brook');
     expect(stored?.referral.referrer.agencyName).toBe('Education');
+    expect(stored?.referral.family).toEqual([{ name: 'Morgan Brook', relationship: 'Mother' }]);
   }, 60_000);
 
   it('the Referrals channel shows the new referral, anonymised', async () => {

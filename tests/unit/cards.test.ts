@@ -10,7 +10,8 @@ import {
   FIELD_LIMITS,
   REFERRAL_FIELDS,
   REVIEW_KINDS,
-  SLOTS,
+  ROWS,
+  MAX_ROWS,
   validateReferral,
   type FieldErrors,
   type ReferralField,
@@ -72,15 +73,25 @@ function libraryProblems(card: AdaptiveCardJson): string[] {
 // ---------------------------------------------------------------------------
 
 const SUBMISSION_ID = 'sub-2f9c';
+/** The fixture's form shows two family members' rows and one professional's. */
+const FORM_ROWS = { family: 2, professionals: 1 };
+/** Its buttons: add a family member, remove the second, add a professional, submit. */
+const FORM_VERBS = [VERBS.changeReferralRows, VERBS.changeReferralRows, VERBS.changeReferralRows, VERBS.submitReferral];
+const shownRow = (f: string) => {
+  const row = /^(family|professional)(\d+)/.exec(f);
+  return !row || Number(row[2]) <= (row[1] === 'family' ? FORM_ROWS.family : FORM_ROWS.professionals);
+};
 
 function formView(kind: ReviewKind, values: Partial<ReferralForm> = {}, errors?: FieldErrors): ReferralFormView {
-  return { kind, submissionId: SUBMISSION_ID, agencies: AGENCY_LIST, today: TODAY, values, ...(errors && { errors }) };
+  return { kind, submissionId: SUBMISSION_ID, agencies: AGENCY_LIST, today: TODAY, values, rows: FORM_ROWS, ...(errors && { errors }) };
 }
 
 /** A form as typed, with problems, and the errors validateReferral finds in it. */
 function invalidSubmission(kind: ReviewKind): { values: Partial<ReferralForm>; errors: FieldErrors } {
   const data = validForm(kind, {
     referrerEmail: 'dana at school',
+    family1Name: 'Morgan Brook',
+    family1Relationship: 'Mother',
     family2Address: '1 High Street',
     professional1Name: 'GP',
     professional1Agency: '',
@@ -157,21 +168,21 @@ const BUILT: Built[] = [
         name: `referralFormCard ${kind}`,
         card: referralFormCard(formView(kind, { referrerName: 'Dana Evans' })),
         userText: [],
-        verbs: [VERBS.submitReferral],
+        verbs: FORM_VERBS,
       },
       {
         name: `referralFormCard ${kind} with errors`,
         card: referralFormCard(formView(kind, invalid.values, invalid.errors)),
         userText: [],
-        verbs: [VERBS.submitReferral],
+        verbs: FORM_VERBS,
       },
     ];
   }),
   {
     name: 'referralFormCard with template-like user text',
     card: referralFormCard(formView('lcspr', evilForm, { subjectName: 'Enter the name of the child or adult' })),
-    userText: Object.values(evilForm),
-    verbs: [VERBS.submitReferral],
+    userText: Object.values(evilForm).filter((v) => v !== undefined),
+    verbs: FORM_VERBS,
   },
   { name: 'acknowledgementCard, immediate risk', card: acknowledgementCard(anonymise(withSafety(true))), userText: [], verbs: [] },
   { name: 'acknowledgementCard, no immediate risk', card: acknowledgementCard(anonymise(withSafety(false))), userText: [], verbs: [] },
@@ -289,7 +300,9 @@ describe('referralFormCard', () => {
 
   it.each(REVIEW_KINDS)('has an input for every field the %s schema reads, and no other', (kind) => {
     const ids = inputsOf(referralFormCard(formView(kind))).map((i) => i.id);
-    const expected = REFERRAL_FIELDS.filter((f) => !(f in KIND_QUESTIONS_EXPECTED) || KIND_QUESTIONS_EXPECTED[f]!.includes(kind));
+    const expected = REFERRAL_FIELDS.filter(
+      (f) => shownRow(f) && (!(f in KIND_QUESTIONS_EXPECTED) || KIND_QUESTIONS_EXPECTED[f]!.includes(kind)),
+    );
     expect([...ids].sort()).toEqual([...expected].sort());
   });
 
@@ -300,19 +313,35 @@ describe('referralFormCard', () => {
     }
   });
 
-  it('makes the kind questions required, except when the referrer is not sure', () => {
-    expect(inputOf(referralFormCard(formView('dhr')), 'relationshipToPerpetrator').isRequired).toBe(true);
-    expect(inputOf(referralFormCard(formView('sar')), 'careAndSupportNeeds').isRequired).toBe(true);
+  it('marks the kind questions required, except when the referrer is not sure', () => {
+    expect(inputOf(referralFormCard(formView('dhr')), 'relationshipToPerpetrator').label).toMatch(/ \*$/);
+    expect(inputOf(referralFormCard(formView('sar')), 'careAndSupportNeeds').label).toMatch(/ \*$/);
     const notSure = referralFormCard(formView('notSure'));
-    expect(inputOf(notSure, 'careAndSupportNeeds').isRequired).toBeUndefined();
-    expect(inputOf(notSure, 'nationalPanelNotified').isRequired).toBeUndefined();
+    expect(inputOf(notSure, 'careAndSupportNeeds').label).not.toMatch(/\*/);
+    expect(inputOf(notSure, 'nationalPanelNotified').label).not.toMatch(/\*/);
+  });
+
+  it('leaves required answers to Panel, so Teams never refuses a button that adds a row', () => {
+    for (const input of inputsOf(referralFormCard(formView('lcspr')))) expect(input.isRequired, String(input.id)).toBeUndefined();
+  });
+
+  it('adds a row, and removes the last, with the rows shown and what was typed', () => {
+    const card = referralFormCard(formView('lcspr', { family1Name: 'Morgan Brook' }));
+    const rows = executeActions(card).filter((a) => a.verb === VERBS.changeReferralRows);
+    expect(rows.map((a) => [a.title, (a.data as Json).rows])).toEqual([
+      ['Add family member', 'family:add'],
+      ['Remove family member 2', 'family:remove'],
+      ['Add professional', 'professionals:add'],
+    ]);
+    for (const a of rows) expect(a).toMatchObject({ associatedInputs: 'auto', data: { familyRows: '2', professionalRows: '1' } });
+    const full = referralFormCard({ ...formView('lcspr'), rows: { family: MAX_ROWS, professionals: 1 } });
+    expect(executeActions(full).map((a) => a.title)).not.toContain('Add family member');
   });
 
   it('names the kind in its heading and sends the kind and submission id with Submit', () => {
     const card = referralFormCard(formView('sar'));
     expect(allStrings(card)).toContain('Referral: Safeguarding Adults Review (SAR)');
-    const [submit] = executeActions(card);
-    expect(submit?.data).toEqual({ kind: 'sar', submissionId: SUBMISSION_ID });
+    expect(executeActions(card).at(-1)?.data).toEqual({ kind: 'sar', submissionId: SUBMISSION_ID, familyRows: '2', professionalRows: '1' });
   });
 
   it("prefills the referrer's name as the value of referrerName", () => {
@@ -558,20 +587,32 @@ describe('caseDetailsCard', () => {
   });
 });
 
-/** Teams refuses a message over about 28 KB: the largest cards Panel can build stay under it. */
+/**
+ * Teams takes a bot message of about 100 KB in UTF-16 and advises keeping to 80 KB
+ * ("Format your bot messages"): 40,000 characters of card JSON. The largest cards Panel
+ * can build stay under it.
+ */
 describe('card sizes', () => {
-  const TEAMS_LIMIT = 28_000;
-  const longest = Object.fromEntries(REFERRAL_FIELDS.map((f) => [f, 'x'.repeat(FIELD_LIMITS[f])]));
+  const TEAMS_LIMIT = 40_000;
+  const longest = Object.fromEntries(REFERRAL_FIELDS.map((f) => [f, 'x'.repeat(FIELD_LIMITS[f] ?? 0)]));
 
   it.each(REVIEW_KINDS)('the %s form, every answer at its longest and ten problems shown', (kind) => {
     const errors = Object.fromEntries(REFERRAL_FIELDS.slice(0, 10).map((f) => [f, 'Enter this answer again, please: it is not right']));
-    const card = referralFormCard({ kind, submissionId: 'x', agencies: AGENCY_LIST, today: TODAY, values: longest, errors });
+    const card = referralFormCard({
+      kind,
+      submissionId: 'x',
+      agencies: AGENCY_LIST,
+      today: TODAY,
+      values: longest,
+      errors,
+      rows: { family: MAX_ROWS, professionals: MAX_ROWS },
+    });
     expect(JSON.stringify(card).length).toBeLessThan(TEAMS_LIMIT);
   });
 
   it('the details card of a referral with every answer at its longest', () => {
     const r = childReferral();
-    const at = (f: keyof typeof FIELD_LIMITS) => 'y'.repeat(FIELD_LIMITS[f]);
+    const at = (f: keyof typeof FIELD_LIMITS) => 'y'.repeat(FIELD_LIMITS[f] ?? 0);
     const referral = {
       ...r,
       referrer: { ...r.referrer, name: at('referrerName'), agencyName: at('referrerAgencyOther'), email: at('referrerEmail') },
@@ -580,12 +621,12 @@ describe('card sizes', () => {
       specific: { ...r.specific, reflectiveLearning: at('reflectiveLearning'), relationshipToPerpetrator: at('relationshipToPerpetrator') },
       summary: at('summary'),
       reasons: at('reasons'),
-      family: SLOTS.map((i) => ({
+      family: ROWS.map((i) => ({
         name: at(`family${i}Name`),
         relationship: at(`family${i}Relationship`),
         address: at(`family${i}Address`),
       })),
-      professionals: SLOTS.map((i) => ({
+      professionals: ROWS.map((i) => ({
         name: at(`professional${i}Name`),
         agency: at(`professional${i}Agency`),
         dates: at(`professional${i}Dates`),

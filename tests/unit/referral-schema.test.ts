@@ -434,9 +434,9 @@ describe('validateReferral: each problem is reported against its field', () => {
       message: /yes, no or not known/,
     },
     {
-      rule: 'a family slot with an address but no name or relationship',
-      data: validForm('sar', { family2Address: '1 High Street' }),
-      errors: ['family2Name', 'family2Relationship'],
+      rule: 'a family row with an address but no name or relationship',
+      data: validForm('sar', { family1Address: '1 High Street' }),
+      errors: ['family1Name', 'family1Relationship'],
       message: /Enter their/,
     },
     {
@@ -452,15 +452,15 @@ describe('validateReferral: each problem is reported against its field', () => {
       message: /in the future/,
     },
     {
-      rule: 'a professional slot without agency',
-      data: validForm('sar', { professional3Name: 'GP' }),
-      errors: ['professional3Agency'],
+      rule: 'a professional row without agency',
+      data: validForm('sar', { professional1Name: 'GP' }),
+      errors: ['professional1Agency'],
       message: /Enter their agency/,
     },
     {
-      rule: 'a professional slot without a name',
-      data: validForm('sar', { professional2Agency: 'Police' }),
-      errors: ['professional2Name'],
+      rule: 'a professional row without a name',
+      data: validForm('sar', { professional1Agency: 'Police' }),
+      errors: ['professional1Name'],
       message: /name or role/,
     },
     {
@@ -489,6 +489,21 @@ describe('validateReferral: each problem is reported against its field', () => {
       expect(result.errors[key]).toMatch(message);
     }
     expectFormKept(result.form, data);
+  });
+
+  it('closes up empty rows between filled ones, in order, problems named after where the rows now are', () => {
+    const result = rejected(
+      validate(validForm('sar', { family2Name: 'Ash Brook', family4Address: '1 High Street', professional3Name: 'GP' })),
+    );
+    expect(Object.keys(result.errors).sort()).toEqual(['family1Relationship', 'family2Name', 'family2Relationship', 'professional1Agency']);
+    expect(result.form).toMatchObject({
+      family1Name: 'Ash Brook',
+      family2Name: '',
+      family2Address: '1 High Street',
+      family4Address: '',
+      professional1Name: 'GP',
+      professional3Name: '',
+    });
   });
 
   it('a missing kind is a problem with the kind', () => {
