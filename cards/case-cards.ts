@@ -175,6 +175,19 @@ function detailGroups(r: Referral): DocumentGroup[] {
         ...opt('Address', r.subject.address),
       ],
     },
+    ...(s.perpetrator
+      ? [
+          {
+            title: 'The suspected perpetrator',
+            text: '',
+            facts: [
+              { title: 'Name', value: s.perpetrator.name },
+              ...opt('Date of birth', s.perpetrator.dateOfBirth && date(s.perpetrator.dateOfBirth)),
+              ...opt('Address', s.perpetrator.address),
+            ],
+          },
+        ]
+      : []),
     {
       title: 'What happened',
       text: r.incident.immediateSafetyDetails ? `Immediate risk: ${r.incident.immediateSafetyDetails}` : '',

@@ -77,6 +77,16 @@ const ASKED =
  * search their records. The person's name, date of birth and address go to this
  * reader only.
  */
+/** A DHR's suspected perpetrator, for the leads to search their records for (Darlington: contact with "the victim, perpetrator and family"). */
+function perpetratorFacts(p: CaseRecord['referral']['specific']['perpetrator']): Fact[] {
+  if (!p) return [];
+  return [
+    { title: 'Suspected perpetrator', value: p.name },
+    ...(p.dateOfBirth ? [{ title: "Perpetrator's date of birth", value: date(p.dateOfBirth) }] : []),
+    ...(p.address ? [{ title: "Perpetrator's address", value: p.address }] : []),
+  ];
+}
+
 export function requestCard(view: {
   record: CaseRecord;
   agencyId: string;
@@ -96,6 +106,7 @@ export function requestCard(view: {
     ...(s.dateOfBirth ? [{ title: 'Date of birth', value: date(s.dateOfBirth) }] : []),
     ...(s.address ? [{ title: 'Address', value: s.address }] : []),
     ...record.referral.family.map((m) => ({ title: `Family: ${m.relationship}`, value: m.name })),
+    ...perpetratorFacts(record.referral.specific.perpetrator),
   ];
   const statusText: Record<RequestStatus['kind'], string> = {
     open: view.status.kind === 'open' && view.status.draftSaved ? 'Your draft is saved. Answer when you are ready.' : '',

@@ -51,6 +51,14 @@ const KIND_SPECIFIC_FIELDS: Record<string, FieldSpec> = {
     choices: yesNoNotKnown,
     choiceStyle: 'expanded',
   },
+  perpetratorName: {
+    id: 'perpetratorName',
+    label: 'Name of the suspected perpetrator',
+    type: 'text',
+    placeholder: 'Each agency is asked to search its records for them too',
+  },
+  perpetratorDob: { id: 'perpetratorDob', label: "The suspected perpetrator's date of birth (if known)", type: 'date' },
+  perpetratorAddress: { id: 'perpetratorAddress', label: "The suspected perpetrator's address (if known)", type: 'text' },
   relationshipToPerpetrator: {
     id: 'relationshipToPerpetrator',
     label: 'Relationship to the suspected perpetrator',
@@ -72,9 +80,10 @@ const KIND_SPECIFIC_FIELDS: Record<string, FieldSpec> = {
 
 /** The questions that only some kinds of review ask, and whether each is required. */
 function kindSection(kind: ReviewKind): SectionSpec {
+  const optional: readonly ReferralField[] = ['perpetratorDob', 'perpetratorAddress'];
   const fields = KIND_QUESTIONS[kind].map((id) => ({
     ...KIND_SPECIFIC_FIELDS[id]!,
-    required: kind !== 'notSure',
+    required: kind !== 'notSure' && !optional.includes(id),
   }));
   return { key: 'kind', title: 'About this kind of review', fields };
 }

@@ -80,6 +80,9 @@ const BASE_FIELDS = [
   'immediateSafetyDetails',
   'nationalPanelNotified',
   'careAndSupportNeeds',
+  'perpetratorName',
+  'perpetratorDob',
+  'perpetratorAddress',
   'relationshipToPerpetrator',
   'victimAged16Plus',
   'reflectiveLearning',
@@ -125,6 +128,9 @@ export const FIELD_LIMITS: Readonly<Record<ReferralField, number>> = {
   immediateSafetyDetails: LONG,
   nationalPanelNotified: 10,
   careAndSupportNeeds: 10,
+  perpetratorName: NAME,
+  perpetratorDob: 10,
+  perpetratorAddress: ADDRESS,
   relationshipToPerpetrator: SHORT,
   victimAged16Plus: 5,
   reflectiveLearning: LONG,
@@ -191,6 +197,8 @@ export interface Referral {
   specific: {
     nationalPanelNotified?: (typeof YES_NO_NOT_KNOWN)[number];
     careAndSupportNeeds?: (typeof YES_NO_NOT_KNOWN)[number];
+    /** A DHR's suspected perpetrator: personal data, with the same need-to-know as the subject's. */
+    perpetrator?: { name: string; dateOfBirth?: LocalDate; address?: string };
     relationshipToPerpetrator?: string;
     victimAged16Plus?: boolean;
     reflectiveLearning?: string;
@@ -206,7 +214,7 @@ export interface Referral {
 export const KIND_QUESTIONS: Record<ReviewKind, readonly ReferralField[]> = {
   lcspr: ['nationalPanelNotified'],
   sar: ['careAndSupportNeeds'],
-  dhr: ['relationshipToPerpetrator', 'victimAged16Plus'],
+  dhr: ['perpetratorName', 'perpetratorDob', 'perpetratorAddress', 'relationshipToPerpetrator', 'victimAged16Plus'],
   reflective: ['nationalPanelNotified', 'reflectiveLearning'],
   notSure: ['nationalPanelNotified', 'careAndSupportNeeds'],
 };

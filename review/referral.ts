@@ -178,6 +178,9 @@ function checkReferral(form: ReferralForm & { kind: string }, ctx: ReferralConte
     }
   }
   if (kind === 'dhr') {
+    required('perpetratorName', 'Name the suspected perpetrator: the agencies search their records for them too');
+    const perpetratorDob = date('perpetratorDob', {});
+    if (perpetratorDob && incident && perpetratorDob > incident) problem('perpetratorDob', 'The date of birth is after the death');
     required('relationshipToPerpetrator', 'Give their relationship to the suspected perpetrator');
     if (form.victimAged16Plus !== 'true') {
       problem('victimAged16Plus', 'A Domestic Homicide Review is for a person aged 16 or over');
@@ -273,6 +276,13 @@ function toReferral(form: ReferralForm & { kind: ReviewKind }, ctx: ReferralCont
         opt(form.careAndSupportNeeds) && {
           careAndSupportNeeds: form.careAndSupportNeeds as 'yes' | 'no' | 'notKnown',
         }),
+      ...(asks('perpetratorName') && {
+        perpetrator: {
+          name: form.perpetratorName,
+          ...(opt(form.perpetratorDob) && { dateOfBirth: form.perpetratorDob as LocalDate }),
+          ...(opt(form.perpetratorAddress) && { address: form.perpetratorAddress }),
+        },
+      }),
       ...(asks('relationshipToPerpetrator') && { relationshipToPerpetrator: form.relationshipToPerpetrator }),
       ...(asks('victimAged16Plus') && { victimAged16Plus: form.victimAged16Plus === 'true' }),
       ...(asks('reflectiveLearning') && { reflectiveLearning: form.reflectiveLearning }),

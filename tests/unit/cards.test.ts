@@ -293,6 +293,9 @@ describe('referralFormCard', () => {
   const KIND_QUESTIONS_EXPECTED: Record<string, ReviewKind[]> = {
     nationalPanelNotified: ['lcspr', 'reflective', 'notSure'],
     careAndSupportNeeds: ['sar', 'notSure'],
+    perpetratorName: ['dhr'],
+    perpetratorDob: ['dhr'],
+    perpetratorAddress: ['dhr'],
     relationshipToPerpetrator: ['dhr'],
     victimAged16Plus: ['dhr'],
     reflectiveLearning: ['reflective'],

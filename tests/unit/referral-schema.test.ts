@@ -8,6 +8,7 @@ import {
   type ReferralValidation,
   type ReviewKind,
 } from '../../review/referral.js';
+import { localDate } from '../../review/local-date.js';
 import { AGENCIES, TODAY, childReferral, emptyForm, validForm } from './fixtures.js';
 
 const validate = (data: Record<string, unknown>) => validateReferral(data, { today: TODAY, agencies: AGENCIES });
@@ -99,12 +100,16 @@ describe('validateReferral: a valid form becomes a structured referral', () => {
     });
   });
 
-  it('a DHR, with the relationship and the 16+ confirmation', () => {
+  it('a DHR, with the suspected perpetrator, the relationship and the 16+ confirmation', () => {
     const referral = accepted(validate(validForm('dhr')));
     expect(referral.kind).toBe('dhr');
     expect(referral.subject).toEqual({ name: 'Ruth Hale', ageGroup: 'adult' });
     expect(referral.incident.harm).toBe('died');
-    expect(referral.specific).toEqual({ relationshipToPerpetrator: 'Former partner', victimAged16Plus: true });
+    expect(referral.specific).toEqual({
+      perpetrator: { name: 'Glen Hale', dateOfBirth: '1975-02-11', address: '4 Mill Lane, Exampletown EX2 9CD' },
+      relationshipToPerpetrator: 'Former partner',
+      victimAged16Plus: true,
+    });
     expect(referral.parallelProcesses).toEqual(['criminalInvestigation', 'inquest']);
   });
 
@@ -132,13 +137,21 @@ describe('validateReferral: a valid form becomes a structured referral', () => {
   it.each<[ReviewKind, Referral['specific']]>([
     ['lcspr', { nationalPanelNotified: 'notKnown' }],
     ['sar', { careAndSupportNeeds: 'yes' }],
-    ['dhr', { relationshipToPerpetrator: 'Former partner', victimAged16Plus: true }],
+    [
+      'dhr',
+      {
+        perpetrator: { name: 'Glen Hale', dateOfBirth: localDate('1975-02-11'), address: '4 Mill Lane, Exampletown EX2 9CD' },
+        relationshipToPerpetrator: 'Former partner',
+        victimAged16Plus: true,
+      },
+    ],
     ['reflective', { nationalPanelNotified: 'no', reflectiveLearning: 'How schools and health visitors share early concerns.' }],
     ['notSure', { nationalPanelNotified: 'yes', careAndSupportNeeds: 'no' }],
   ])('a %s referral keeps only its own kind questions, whatever else the card sent', (kind, specific) => {
     const otherKindsAnswers: Record<string, string> = {
       nationalPanelNotified: 'yes',
       careAndSupportNeeds: 'no',
+      perpetratorName: 'Someone Else',
       relationshipToPerpetrator: 'Brother',
       victimAged16Plus: 'true',
       reflectiveLearning: 'Something to learn',
@@ -519,6 +532,12 @@ describe('validateReferral: each problem is reported against its field', () => {
     expect(Object.keys(result.errors).sort()).toEqual(['kind', 'referrerEmail', 'summary']);
   });
 
+  it("a DHR's perpetrator is only ever the DHR's: named, and born before the death", () => {
+    const result = rejected(validate(validForm('dhr', { perpetratorName: '', perpetratorDob: '2026-10-01' })));
+    expect(Object.keys(result.errors).sort()).toEqual(['perpetratorDob', 'perpetratorName']);
+    expect(result.errors.perpetratorName).toMatch(/search their records/);
+  });
+
   it('a form with nothing typed reports every required answer at once', () => {
     const data = { ...emptyForm(), kind: 'dhr' };
     const result = rejected(validate(data));
@@ -536,6 +555,7 @@ describe('validateReferral: each problem is reported against its field', () => {
         'abuseOrNeglect',
         'agencyConcern',
         'immediateSafety',
+        'perpetratorName',
         'relationshipToPerpetrator',
         'victimAged16Plus',
         'summary',
