@@ -1,7 +1,7 @@
 import { anonymise, type AnonymousCase, type CaseRecord } from '../review/case.js';
 import type { LocalDate } from '../review/local-date.js';
 import { progressOf, reviewProgress, type RapidReview, type ReturnState, type ReviewProgress } from '../review/rapid-review.js';
-import type { Referral } from '../review/referral.js';
+import { SOURCE_NAMES, type Referral } from '../review/referral.js';
 import {
   ABUSE_NAMES,
   AGE_GROUP_NAMES,
@@ -162,7 +162,10 @@ function detailGroups(r: Referral): DocumentGroup[] {
         { title: 'Agency', value: r.referrer.agencyName },
         { title: 'Email', value: r.referrer.email },
         ...opt('Phone', r.referrer.phone),
-        { title: 'Manager or DSL consulted', value: 'Yes' },
+        { title: 'Manager or DSL consulted', value: r.referrer.managerConsulted ? 'Yes' : 'No' },
+        ...opt('Came from', r.source && r.source.from !== 'practitioner' ? SOURCE_NAMES[r.source.from] : undefined),
+        ...opt('Which', r.source?.detail),
+        ...opt('Entered by', r.source?.enteredByBusinessUnit ? 'The business unit, on their behalf' : undefined),
       ],
     },
     {

@@ -7,6 +7,8 @@ import {
   ROWS,
   ROW_FIELDS,
   ROWS_SHOWN_KEY,
+  REFERRAL_SOURCES,
+  SOURCE_NAMES,
   familyFields,
   professionalFields,
   type FieldErrors,
@@ -116,31 +118,52 @@ function shownRows(view: ReferralFormView, list: RowList): number {
   return Math.max(view.rows[list], used.at(-1) ?? 0);
 }
 
+/** The business unit, entering a referral on someone's behalf, says where it came from. */
+const SOURCE_SECTION: SectionSpec = {
+  key: 'source',
+  title: 'Where the referral came from',
+  intro: 'You are in the business unit: enter a referral for whoever sent it, and it is recorded as entered by you.',
+  fields: [
+    {
+      id: 'source',
+      label: 'It came from',
+      type: 'choice',
+      choiceStyle: 'expanded',
+      choices: REFERRAL_SOURCES.map((k) => ({ title: SOURCE_NAMES[k], value: k })),
+    },
+    { id: 'sourceDetail', label: 'Which court, or which partnership', type: 'text' },
+  ],
+};
+
 function formSections(view: ReferralFormView, agencies: readonly Choice[]): SectionSpec[] {
   const { kind } = view;
+  const their = view.onBehalf ? "The referrer's" : 'Your';
   const sections: (SectionSpec | undefined)[] = [
+    view.onBehalf ? SOURCE_SECTION : undefined,
     {
       key: 'you',
-      title: 'About you',
+      title: view.onBehalf ? 'About the referrer' : 'About you',
       fields: [
-        { id: 'referrerName', label: 'Your name', type: 'text', required: true },
+        { id: 'referrerName', label: `${their} name`, type: 'text', required: true },
         {
           id: 'referrerAgency',
-          label: 'Your agency',
+          label: `${their} agency`,
           type: 'choice',
           required: true,
           choices: [...agencies, { title: 'Other (name it below)', value: 'other' }],
           choiceStyle: 'compact',
         },
-        { id: 'referrerAgencyOther', label: 'Your agency, if not listed', type: 'text' },
-        { id: 'referrerEmail', label: 'Your work email', type: 'email', required: true },
-        { id: 'referrerPhone', label: 'Your phone number', type: 'tel' },
+        { id: 'referrerAgencyOther', label: `${their} agency, if not listed`, type: 'text' },
+        { id: 'referrerEmail', label: `${their} work email`, type: 'email', required: true },
+        { id: 'referrerPhone', label: `${their} phone number`, type: 'tel' },
         {
           id: 'managerConsulted',
           label: 'Consultation',
           type: 'toggle',
-          required: true,
-          toggleText: 'I have consulted my line manager or designated safeguarding lead',
+          required: !view.onBehalf,
+          toggleText: view.onBehalf
+            ? 'The referrer consulted their line manager or designated safeguarding lead (a practitioner must)'
+            : 'I have consulted my line manager or designated safeguarding lead',
         },
       ],
     },
@@ -291,6 +314,8 @@ export interface ReferralFormView {
   today: string;
   /** What the user typed (or the prefill), kept across re-shows. */
   values: Partial<ReferralForm>;
+  /** The viewer is in the business unit (from their Teams identity): they may enter it for someone else. */
+  onBehalf?: boolean;
   /** How many family members and professionals the card has rows for. */
   rows: Record<RowList, number>;
   errors?: FieldErrors;

@@ -16,6 +16,21 @@ export const KIND_NAMES: Record<ReviewKind, string> = {
   notSure: 'Not sure which kind',
 };
 
+/**
+ * Where a referral came from. A practitioner refers from chat; the business unit enters
+ * the others on the sender's behalf: a National Panel notification, a court, the child
+ * death overview panel, or another partnership (a cross-border case).
+ */
+export const REFERRAL_SOURCES = ['practitioner', 'nationalPanel', 'court', 'cdop', 'otherPartnership'] as const;
+export type ReferralSource = (typeof REFERRAL_SOURCES)[number];
+export const SOURCE_NAMES: Record<ReferralSource, string> = {
+  practitioner: 'A practitioner',
+  nationalPanel: 'A National Panel notification',
+  court: 'A court',
+  cdop: 'The child death overview panel',
+  otherPartnership: 'Another partnership (cross-border)',
+};
+
 export const AGE_GROUPS = ['baby', 'youngPerson', 'adult'] as const;
 export type AgeGroup = (typeof AGE_GROUPS)[number];
 
@@ -61,6 +76,8 @@ export const ROW_FIELDS: Record<RowList, (i: number) => readonly (FamilyField | 
 
 /** The inputs of the referral card other than its rows. */
 const BASE_FIELDS = [
+  'source',
+  'sourceDetail',
   'referrerName',
   'referrerAgency',
   'referrerAgencyOther',
@@ -109,6 +126,8 @@ const LONG = 2000;
  * card built from a case stays within Teams' message size.
  */
 export const FIELD_LIMITS: Readonly<Record<ReferralField, number>> = {
+  source: 20,
+  sourceDetail: SHORT,
   referrerName: NAME,
   referrerAgency: 50,
   referrerAgencyOther: SHORT,
@@ -176,13 +195,19 @@ export interface Professional {
 /** A validated referral. It holds personal data: never log it, never post it in a channel. */
 export interface Referral {
   kind: ReviewKind;
+  /**
+   * Where it came from, and whether the business unit entered it on the sender's behalf.
+   * Cases stored before Panel asked have none: a practitioner referred them.
+   */
+  source?: { from: ReferralSource; detail?: string; enteredByBusinessUnit: boolean };
   referrer: {
     name: string;
     agencyId: string;
     agencyName: string;
     email: string;
     phone?: string;
-    managerConsulted: true;
+    /** Always, when a practitioner refers; a court or another partnership may not have. */
+    managerConsulted: boolean;
   };
   subject: { name: string; dateOfBirth?: LocalDate; ageGroup: AgeGroup; address?: string };
   incident: {

@@ -9,6 +9,7 @@ import {
   KIND_QUESTIONS,
   PARALLEL_PROCESSES,
   REFERRAL_FIELDS,
+  REFERRAL_SOURCES,
   REVIEW_KINDS,
   ROWS,
   MAX_ROWS,
@@ -23,6 +24,7 @@ import {
   type Referral,
   type ReferralField,
   type ReferralForm,
+  type ReferralSource,
   type ReviewKind,
   type RowList,
 } from './referral-model.js';
@@ -52,6 +54,8 @@ export interface ReferralContext {
   today: LocalDate;
   /** The partnership's agencies, id to name. */
   agencies: ReadonlyMap<string, string>;
+  /** Whoever submits is in the business unit (from their Teams identity): only they enter referrals on someone's behalf. */
+  byBusinessUnit?: boolean;
 }
 
 export const OTHER_AGENCY = 'other';
@@ -118,7 +122,14 @@ function checkReferral(form: ReferralForm & { kind: string }, ctx: ReferralConte
 
   for (const [f, max] of Object.entries(FIELD_LIMITS)) maxLength(f as ReferralField, max);
 
-  // About you
+  // Where it came from: a practitioner, unless the business unit says otherwise (anyone
+  // else's card has no such question, and what it sends there is not read).
+  if (ctx.byBusinessUnit && value('source') !== '') oneOf('source', REFERRAL_SOURCES, 'Choose where the referral came from');
+  if (ctx.byBusinessUnit && ['court', 'otherPartnership'].includes(value('source'))) {
+    required('sourceDetail', value('source') === 'court' ? 'Name the court' : 'Name the partnership');
+  }
+
+  // About the referrer
   required('referrerName', 'Enter your name');
   if (form.referrerAgency === '') problem('referrerAgency', 'Choose your agency');
   else if (form.referrerAgency !== OTHER_AGENCY && !ctx.agencies.has(form.referrerAgency)) {
@@ -131,7 +142,8 @@ function checkReferral(form: ReferralForm & { kind: string }, ctx: ReferralConte
   if (form.referrerPhone !== '' && !/^\+?[0-9 ()-]{7,20}$/.test(form.referrerPhone)) {
     problem('referrerPhone', 'Enter a phone number, digits and spaces only');
   }
-  if (form.managerConsulted !== 'true') {
+  const fromPractitioner = !ctx.byBusinessUnit || value('source') === '' || value('source') === 'practitioner';
+  if (fromPractitioner && form.managerConsulted !== 'true') {
     problem('managerConsulted', 'Consult your line manager or designated safeguarding lead before you refer');
   }
 
@@ -242,15 +254,21 @@ function toReferral(form: ReferralForm & { kind: ReviewKind }, ctx: ReferralCont
   const kind = form.kind;
   const asks = (f: ReferralField) => KIND_QUESTIONS[kind].includes(f);
   const agencyName = form.referrerAgency === OTHER_AGENCY ? form.referrerAgencyOther : (ctx.agencies.get(form.referrerAgency) ?? '');
+  const from = (ctx.byBusinessUnit && REFERRAL_SOURCES.find((k) => k === form.source)) || 'practitioner';
   return {
     kind,
+    source: {
+      from: from as ReferralSource,
+      ...(from !== 'practitioner' && opt(form.sourceDetail) && { detail: form.sourceDetail }),
+      enteredByBusinessUnit: ctx.byBusinessUnit === true,
+    },
     referrer: {
       name: form.referrerName,
       agencyId: form.referrerAgency,
       agencyName,
       email: form.referrerEmail,
       ...(opt(form.referrerPhone) && { phone: form.referrerPhone }),
-      managerConsulted: true,
+      managerConsulted: form.managerConsulted === 'true',
     },
     subject: {
       name: form.subjectName,

@@ -29,7 +29,8 @@ export async function submitReferral(
   const now = deps.now();
   const today = localDateOf(now, deps.partnership.timezone);
   const agencies = new Map(deps.partnership.agencies.map((a) => [a.id, a.name]));
-  const result = validateReferral(input.data, { today, agencies });
+  const byBusinessUnit = deps.directory.hasRole(input.caller.aadObjectId, 'businessUnit');
+  const result = validateReferral(input.data, { today, agencies, byBusinessUnit });
   if (!result.ok) return { status: 'invalid', errors: result.errors, form: result.form };
 
   const referral = result.referral;

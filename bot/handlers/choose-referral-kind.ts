@@ -22,7 +22,7 @@ export async function chooseReferralKind(
     return referralKindCard({ submissionId: envelope.data.submissionId, error: 'Choose the kind of review' });
   }
   // The referrer's name comes prefilled from Teams.
-  return referralForm(deps, {
+  return referralForm(deps, caller, {
     kind,
     submissionId: envelope.data.submissionId,
     values: { referrerName: caller.displayName },

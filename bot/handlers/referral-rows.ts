@@ -19,7 +19,8 @@ export async function changeReferralRows(
   deps: PanelDeps,
   data: Record<string, unknown>,
 ): Promise<AdaptiveCardJson | string> {
-  if (!callerOf(context)) return NO_IDENTITY;
+  const caller = callerOf(context);
+  if (!caller) return NO_IDENTITY;
   const envelope = referralEnvelope.safeParse(data);
   const change = rowChange.safeParse(data.rows);
   if (!envelope.success || !change.success) return STALE_CARD;
@@ -32,5 +33,5 @@ export async function changeReferralRows(
   const shown = rowsShown(list, data[ROWS_SHOWN_KEY[list]], typed);
   const values = how === 'remove' ? withoutRow(typed, list, shown) : typed;
   const rows = String(how === 'add' ? shown + 1 : shown - 1);
-  return referralForm(deps, { kind, submissionId, values }, { ...data, [ROWS_SHOWN_KEY[list]]: rows });
+  return referralForm(deps, caller, { kind, submissionId, values }, { ...data, [ROWS_SHOWN_KEY[list]]: rows });
 }

@@ -40,11 +40,11 @@ export async function submitReferral(
     if (!(err instanceof StoreBusyError)) throw err;
     deps.log.warn({ verb: 'referral.submit', outcome: 'busy' }, 'store throttled the referral');
     // The same card, as typed: submitting again is safe, it is the same submission.
-    return referralForm(deps, { kind, submissionId, values: typedForm(data), notice: BUSY_NOTICE }, data);
+    return referralForm(deps, caller, { kind, submissionId, values: typedForm(data), notice: BUSY_NOTICE }, data);
   }
   if (result.status === 'invalid') {
     deps.log.info({ verb: 'referral.submit', outcome: 'invalid', fields: Object.keys(result.errors) }, 'referral needs changes');
-    return referralForm(deps, { kind, submissionId, values: result.form, errors: result.errors }, data);
+    return referralForm(deps, caller, { kind, submissionId, values: result.form, errors: result.errors }, data);
   }
   const { record, created, version } = result;
   deps.log.info({ verb: 'referral.submit', reference: record.reference, created }, 'referral stored');

@@ -304,7 +304,7 @@ describe('referralFormCard', () => {
   it.each(REVIEW_KINDS)('has an input for every field the %s schema reads, and no other', (kind) => {
     const ids = inputsOf(referralFormCard(formView(kind))).map((i) => i.id);
     const expected = REFERRAL_FIELDS.filter(
-      (f) => shownRow(f) && (!(f in KIND_QUESTIONS_EXPECTED) || KIND_QUESTIONS_EXPECTED[f]!.includes(kind)),
+      (f) => shownRow(f) && !f.startsWith('source') && (!(f in KIND_QUESTIONS_EXPECTED) || KIND_QUESTIONS_EXPECTED[f]!.includes(kind)),
     );
     expect([...ids].sort()).toEqual([...expected].sort());
   });
@@ -345,6 +345,13 @@ describe('referralFormCard', () => {
     const card = referralFormCard(formView('sar'));
     expect(allStrings(card)).toContain('Referral: Safeguarding Adults Review (SAR)');
     expect(executeActions(card).at(-1)?.data).toEqual({ kind: 'sar', submissionId: SUBMISSION_ID, familyRows: '2', professionalRows: '1' });
+  });
+
+  it('asks the business unit where the referral came from, and speaks of the referrer, not "you"', () => {
+    const card = referralFormCard({ ...formView('lcspr'), onBehalf: true });
+    expect(inputOf(card, 'source').choices).toHaveLength(5);
+    expect(inputOf(card, 'referrerName').label).toBe("The referrer's name *");
+    expect(inputOf(referralFormCard(formView('lcspr')), 'referrerName').label).toBe('Your name *');
   });
 
   it("prefills the referrer's name as the value of referrerName", () => {

@@ -40,6 +40,7 @@ function expectFormKept(form: Record<string, unknown>, data: Record<string, unkn
 
 /** The referrer every valid form in fixtures.ts names. */
 const COMMON_REFERRER: Referral['referrer'] = childReferral().referrer;
+const FROM_PRACTITIONER = { from: 'practitioner', enteredByBusinessUnit: false } as const;
 const SUMMARY = 'Attendance fell from September; two welfare calls were logged and not shared.';
 const REASONS = 'Several agencies knew of concerns and did not share them.';
 
@@ -47,6 +48,7 @@ describe('validateReferral: a valid form becomes a structured referral', () => {
   it('an LCSPR, with a family member and a professional', () => {
     expect(accepted(validate(validForm('lcspr')))).toEqual({
       kind: 'lcspr',
+      source: FROM_PRACTITIONER,
       referrer: COMMON_REFERRER,
       subject: {
         name: 'Charlie Brook',
@@ -78,9 +80,10 @@ describe('validateReferral: a valid form becomes a structured referral', () => {
     });
   });
 
-  it('a SAR, with parallel processes split from "inquest,section42" and empty slots left out', () => {
+  it('a SAR, with parallel processes split from "inquest,section42" and empty rows left out', () => {
     expect(accepted(validate(validForm('sar')))).toEqual({
       kind: 'sar',
+      source: FROM_PRACTITIONER,
       referrer: COMMON_REFERRER,
       subject: { name: 'Edith Marsh', dateOfBirth: '1940-04-10', ageGroup: 'adult' },
       incident: {
@@ -536,6 +539,36 @@ describe('validateReferral: each problem is reported against its field', () => {
     const result = rejected(validate(validForm('dhr', { perpetratorName: '', perpetratorDob: '2026-10-01' })));
     expect(Object.keys(result.errors).sort()).toEqual(['perpetratorDob', 'perpetratorName']);
     expect(result.errors.perpetratorName).toMatch(/search their records/);
+  });
+
+  describe('where it came from', () => {
+    const byBusinessUnit = (overrides: Record<string, unknown>) =>
+      validateReferral(validForm('lcspr', overrides), { today: TODAY, agencies: AGENCIES, byBusinessUnit: true });
+
+    it('the business unit enters a National Panel notification on its behalf, with no manager to consult', () => {
+      const referral = accepted(byBusinessUnit({ source: 'nationalPanel', managerConsulted: 'false' }));
+      expect(referral.source).toEqual({ from: 'nationalPanel', enteredByBusinessUnit: true });
+      expect(referral.referrer.managerConsulted).toBe(false);
+    });
+
+    it('a court or another partnership is named', () => {
+      expect(Object.keys(rejected(byBusinessUnit({ source: 'court' })).errors)).toEqual(['sourceDetail']);
+      const referral = accepted(byBusinessUnit({ source: 'otherPartnership', sourceDetail: 'Northshire Safeguarding Partnership' }));
+      expect(referral.source).toEqual({
+        from: 'otherPartnership',
+        detail: 'Northshire Safeguarding Partnership',
+        enteredByBusinessUnit: true,
+      });
+    });
+
+    it("the business unit entering a practitioner's referral records that it did", () => {
+      expect(accepted(byBusinessUnit({})).source).toEqual({ from: 'practitioner', enteredByBusinessUnit: true });
+    });
+
+    it('anyone else refers as a practitioner, whatever the card sent', () => {
+      const referral = accepted(validate(validForm('lcspr', { source: 'court', sourceDetail: 'Crown Court' })));
+      expect(referral.source).toEqual(FROM_PRACTITIONER);
+    });
   });
 
   it('a form with nothing typed reports every required answer at once', () => {
