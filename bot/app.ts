@@ -29,6 +29,7 @@ import { myTasks } from './handlers/my-tasks.js';
 import { status } from './handlers/status.js';
 import { submitReferral } from './handlers/submit-referral.js';
 import { changeReferralRows } from './handlers/referral-rows.js';
+import { approveDecision, sendBackDecision } from './handlers/approval.js';
 import { useChannel } from './handlers/use-channel.js';
 
 type CardHandler = (context: TurnContext, deps: PanelDeps, data: Record<string, unknown>) => Promise<AdaptiveCardJson | string>;
@@ -66,6 +67,8 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.closeVoteForm]: closeVoteForm,
   [VERBS.closeVote]: closeVoteNow,
   [VERBS.reopenVote]: reopen,
+  [VERBS.approveDecision]: approveDecision,
+  [VERBS.sendBackDecision]: sendBackDecision,
 };
 
 const asRecord = (data: unknown): Record<string, unknown> =>

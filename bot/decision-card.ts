@@ -23,11 +23,13 @@ export function decisionView(deps: PanelDeps, record: CaseRecord): DecisionCardV
   const ballot = record.panel?.ballot;
   if (!ballot) return undefined;
   const { partnership } = deps.review;
-  const decision = record.panel?.decisions.find((d) => d.number === ballot.number);
+  const recommendation = record.panel?.recommendation?.number === ballot.number ? record.panel.recommendation : undefined;
+  const decision = record.panel?.decisions.find((d) => d.number === ballot.number) ?? recommendation;
   return {
     record: anonymise(record),
     ballot,
     ...(decision && { decision }),
+    ...(recommendation && { awaitingApproval: true }),
     agencyNames: new Map(partnership.agencies.map((a) => [a.id, a.name])),
     voters: voters(deps.review).length,
     quorum: partnership.panel.quorum,

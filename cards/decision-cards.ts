@@ -33,8 +33,10 @@ import { VERBS } from './verbs.js';
 export interface DecisionCardView {
   record: AnonymousCase;
   ballot: Ballot;
-  /** The decision this ballot closed with, once it has. */
+  /** The decision this ballot closed with, once it has (or, awaiting approval, its recommendation). */
   decision?: DecisionRecord;
+  /** The ballot's decision is a recommendation, waiting for the approver of the case's kind. */
+  awaitingApproval?: boolean;
   agencyNames: ReadonlyMap<string, string>;
   /** How many may vote, and how many votes close it. */
   voters: number;
@@ -85,6 +87,9 @@ function counts(view: DecisionCardView, votes: Ballot['votes']): string {
 }
 
 function statusLine(view: DecisionCardView): string {
+  if (view.decision && view.awaitingApproval) {
+    return `Recommended: ${outcomeName(view.record.kind, view.decision.outcome)}. Awaiting approval: the referrer is told once it is approved.`;
+  }
   if (view.decision) return `Decided: ${outcomeName(view.record.kind, view.decision.outcome)}.`;
   const voted = view.ballot.votes.length;
   const hidden = view.hiddenVotes ? ' Votes stay hidden until the vote closes.' : '';
@@ -96,7 +101,7 @@ function resultFacts(view: DecisionCardView): Fact[] {
   if (!d) return view.hiddenVotes ? [] : [{ title: 'Votes so far', value: counts(view, view.ballot.votes) }];
   const t = tally(d.votes);
   return [
-    { title: 'Decision', value: outcomeName(d.kind, d.outcome) },
+    { title: view.awaitingApproval ? 'Recommendation' : 'Decision', value: outcomeName(d.kind, d.outcome) },
     { title: 'Votes', value: counts(view, d.votes) },
     ...(t.conflicts ? [{ title: 'Conflicts of interest', value: `${t.conflicts} abstained` }] : []),
     ...(d.casting ? [{ title: 'Casting decision', value: 'By the independent chair: there was no majority' }] : []),
@@ -105,6 +110,8 @@ function resultFacts(view: DecisionCardView): Fact[] {
     ...(d.outcome === 'onHold' ? [{ title: 'On hold', value: d.holdUntil ? `until ${date(d.holdUntil)}` : 'until further notice' }] : []),
     ...(d.reviewDue ? [{ title: 'Review due', value: date(d.reviewDue) }] : []),
     { title: 'Closed', value: `${date(d.closedAt.slice(0, 10) as LocalDate)}, by ${CLOSED_AS[d.closedAs]}` },
+    ...(view.awaitingApproval ? [{ title: 'Approval', value: 'Awaiting the approver' }] : []),
+    ...(d.approvedAt ? [{ title: 'Approved', value: date(d.approvedAt.slice(0, 10) as LocalDate) }] : []),
     ...(d.supersedes ? [{ title: 'Supersedes', value: `Decision ${d.supersedes}` }] : []),
   ];
 }
@@ -326,5 +333,47 @@ export function closeVoteCard(view: DecisionCardView, form: CloseForm, errors: C
       { title: 'Record the decision', verb: VERBS.closeVote, data: { reference, ballot: String(view.ballot.number) }, style: 'positive' },
       { title: 'Back', verb: VERBS.showDecision, data: { reference }, inputs: 'none' },
     ],
+  });
+}
+
+/** The approver's card, one to one: the panel's recommendation, its rationale, and their answer. */
+export function approvalCard(
+  view: DecisionCardView & { decision: DecisionRecord },
+  answer: { reason?: string; error?: string } = {},
+): AdaptiveCardJson {
+  const reference = view.record.reference;
+  const data = { reference, ballot: String(view.decision.number) };
+  return formCard<'reason'>({
+    heading: `For your approval: ${reference} (${view.record.descriptor})`,
+    subtitle: 'The panel has voted. Its decision stands once you approve it: only then is the referrer told and its clocks start.',
+    facts: [...anonymousFacts(view.record), ...returnsSummary(view.record.rapidReview, view.agencyNames), ...resultFacts(view)],
+    sections: [
+      { key: 'rationale', title: 'Rationale', intro: view.decision.rationale, fields: [] },
+      {
+        key: 'answer',
+        title: 'Your answer',
+        intro: 'To send it back, say why: the chair is told, and the panel votes again.',
+        fields: [{ id: 'reason', label: 'Reason (needed to send it back)', type: 'multiline' }],
+      },
+    ],
+    values: { reason: answer.reason ?? '' },
+    errors: answer.error ? { reason: answer.error } : {},
+    limits: { reason: RATIONALE_MAX },
+    ...(answer.error && { banner: { text: 'Nothing is recorded yet: 1 answer needs attention.', style: 'attention' as const } }),
+    actions: [
+      { title: 'Approve', verb: VERBS.approveDecision, data, style: 'positive' },
+      { title: 'Send back', verb: VERBS.sendBackDecision, data },
+    ],
+  });
+}
+
+/** The approver's card once answered: what they decided, and nothing more to do. */
+export function answeredCard(view: DecisionCardView, said: string): AdaptiveCardJson {
+  return documentCard({
+    heading: `Panel decision: ${view.record.reference} (${view.record.descriptor})`,
+    notice: `${said} ${statusLine(view)}`,
+    facts: anonymousFacts(view.record),
+    groups: view.decision ? [{ title: 'Result', facts: resultFacts(view), text: '' }] : [],
+    actions: [],
   });
 }

@@ -65,4 +65,8 @@ export const VERBS = {
   closeVote: 'decision.close',
   /** Decided card: the chair opens a new vote, whose decision supersedes this one. */
   reopenVote: 'decision.reopen',
+  /** Approval card, one to one: the approver of the case's kind approves the panel's recommendation. */
+  approveDecision: 'decision.approve',
+  /** Approval card: the approver sends the recommendation back, with a reason; the vote reopens. */
+  sendBackDecision: 'decision.sendBack',
 } as const;

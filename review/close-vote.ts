@@ -14,6 +14,7 @@ import {
   tally,
   withClosing,
   withDecision,
+  withRecommendation,
   type DecisionRecord,
   type Notice,
   type Outcome,
@@ -29,6 +30,7 @@ import type { AuditEvent } from './audit.js';
 import { CLOSING_OUTCOMES, withClosed } from './close-case.js';
 import { DECISION_CARD, owe, refreshCard, refreshCards } from './effects.js';
 import { holdEndOwed, reviewRemindersOwed, withRemindersStopped, type Origin } from './owed.js';
+import { approverFor, recommended } from './approval.js';
 
 /** The longest rationale: it goes to the referrer, so it must fit a card. */
 export const RATIONALE_MAX = 3000;
@@ -49,7 +51,9 @@ export type CloseResult =
   | { status: 'closed'; record: CaseRecord; decision?: DecisionRecord }
   | { status: 'noQuorum'; record: CaseRecord; cast: number }
   | { status: 'invalid'; record: CaseRecord; form: CloseForm; errors: CloseErrors }
-  | { status: 'decided'; record: CaseRecord; decision: DecisionRecord };
+  | { status: 'decided'; record: CaseRecord; decision: DecisionRecord }
+  /** Recorded as the panel's recommendation: the approver of the case's kind decides. */
+  | { status: 'recommended'; record: CaseRecord; decision: DecisionRecord };
 
 const CLOSE_FIELDS = ['outcome', 'rationale', 'reviewer', 'notices', 'holdUntil'] as const satisfies readonly (keyof CloseForm)[];
 
@@ -193,6 +197,7 @@ export async function closeVote(
 
   const closedAt = deps.now().toISOString();
   const previous = current.panel?.decisions.at(-1);
+  const approver = approverFor(deps.partnership, current.kind);
   const reviewDue = reviewDueOn(outcome, today(deps), deps.partnership.clocks, deps.calendar);
   const decision: DecisionRecord = {
     reference: current.reference,
@@ -223,6 +228,7 @@ export async function closeVote(
       const final = tally(open.votes);
       if (final.majority !== counted.majority || final.cast < quorum) return r;
       const recorded = { ...decision, votes: open.votes };
+      if (approver) return recommended(withRecommendation(r, recorded), recorded, approver, input.origin);
       return {
         record: afterDecision(deps, withDecision(r, recorded, today(deps), deps.calendar), recorded, input.origin),
         ...decisionWrites(recorded, previous),
@@ -230,7 +236,7 @@ export async function closeVote(
     },
     { known: read },
   );
-  const recorded = record.panel?.decisions.at(-1);
+  const recorded = approver ? record.panel?.recommendation : record.panel?.decisions.at(-1);
   if (recorded?.number !== decision.number || recorded.closedAt !== closedAt || recorded.closedBy !== actor) {
     // Someone else closed it first, or a vote changed the majority (or the quorum) meanwhile: show them where it stands.
     const open = openBallot(record);
@@ -240,7 +246,7 @@ export async function closeVote(
     const errors = { outcome: 'The votes changed while you were closing: check the result and close again' };
     return { status: 'invalid', record: await keepHolding(deps, record, open.number, actor), form, errors };
   }
-  return { status: 'decided', record, decision: recorded };
+  return { status: approver ? 'recommended' : 'decided', record, decision: recorded };
 }
 
 /**
@@ -248,8 +254,8 @@ export async function closeVote(
  * itself, a case on hold having its reminders stopped; a review's reminders; both cards
  * brought up to date; and, for a decision that ends the process, the case closed.
  */
-function afterDecision(deps: ReviewDeps, record: CaseRecord, decision: DecisionRecord, origin: Origin): CaseRecord {
-  const at = decision.closedAt;
+export function afterDecision(deps: ReviewDeps, record: CaseRecord, decision: DecisionRecord, origin: Origin): CaseRecord {
+  const at = decision.approvedAt ?? decision.closedAt;
   const plan = { ...deps.partnership, calendar: deps.calendar };
   const feedback = {
     key: `feedback:${decision.number}`,
@@ -264,8 +270,10 @@ function afterDecision(deps: ReviewDeps, record: CaseRecord, decision: DecisionR
 }
 
 /** The decision's audit events and its record as an item of its own, added once and never replaced. */
-function decisionWrites(decision: DecisionRecord, previous: DecisionRecord | undefined): { audit: AuditEvent[]; items: CaseItem[] } {
-  const { reference: caseId, closedAt: at, closedBy: actor } = decision;
+export function decisionWrites(decision: DecisionRecord, previous: DecisionRecord | undefined): { audit: AuditEvent[]; items: CaseItem[] } {
+  const { reference: caseId } = decision;
+  const at = decision.approvedAt ?? decision.closedAt;
+  const actor = decision.approvedBy ?? decision.closedBy;
   const counted = tally(decision.votes);
   const audit: AuditEvent[] = [
     {
@@ -273,7 +281,7 @@ function decisionWrites(decision: DecisionRecord, previous: DecisionRecord | und
       at,
       actor,
       action: 'decision.recorded',
-      detail: `decision=${decision.number} outcome=${decision.outcome} votes=${counted.cast} conflicts=${counted.conflicts} casting=${decision.casting}`,
+      detail: `decision=${decision.number} outcome=${decision.outcome} votes=${counted.cast} conflicts=${counted.conflicts} casting=${decision.casting}${decision.approvedBy ? ' approved=true' : ''}`,
     },
   ];
   if (previous)

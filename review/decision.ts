@@ -147,6 +147,10 @@ export interface Ballot {
 export interface PanelRecord {
   ballot?: Ballot;
   decisions: DecisionRecord[];
+  /** The closed vote's decision, waiting for the approver the partnership names for the case's kind. */
+  recommendation?: DecisionRecord;
+  /** Recommendations the approver sent back, each with why; the vote reopened after each. */
+  sentBack?: SentBack[];
   /** Listed for a panel by the business unit before its returns were collated. */
   listedBy?: string;
 }
@@ -171,6 +175,17 @@ export interface DecisionRecord {
   closedAs: 'independentChair' | 'businessUnit';
   closedAt: string;
   supersedes?: number;
+  /** Where the partnership names an approver: the closed vote recommended it; they approved it (Entra id), then. */
+  approvedBy?: string;
+  approvedAt?: string;
+}
+
+/** A recommendation the approver sent back, with their reason (for the chair, never a channel). */
+export interface SentBack {
+  recommendation: DecisionRecord;
+  by: string;
+  at: string;
+  reason: string;
 }
 
 export interface Tally {
@@ -210,7 +225,7 @@ export const currentDecision = (record: CaseRecord): DecisionRecord | undefined 
  * listed it, and it has no decision yet, or its decision is to hold it.
  */
 export function awaitsPanel(record: CaseRecord): boolean {
-  if (record.closedAt) return false;
+  if (record.closedAt || record.panel?.recommendation) return false;
   const decision = currentDecision(record);
   if (decision) return decision.outcome === 'onHold';
   return record.stage === 'collated' || record.panel?.listedBy !== undefined;
@@ -275,12 +290,38 @@ export function withVote(record: CaseRecord, number: number, vote: Vote): CaseRe
 export function withDecision(record: CaseRecord, decision: DecisionRecord, today: LocalDate, calendar: WorkingCalendar): CaseRecord {
   const ballot = openBallot(record);
   if (!ballot || ballot.number !== decision.number) return record;
+  return decided(record, { ...ballot, closedAt: decision.closedAt }, decision, today, calendar);
+}
+
+/** Closes the ballot on the decision it recommends, for the approver; the case is not decided yet. */
+export function withRecommendation(record: CaseRecord, recommendation: DecisionRecord): CaseRecord {
+  const ballot = openBallot(record);
+  if (!ballot || ballot.number !== recommendation.number) return record;
+  return { ...record, panel: { ...record.panel!, ballot: { ...ballot, closedAt: recommendation.closedAt }, recommendation } };
+}
+
+/** The approver approves the recommendation: it is the decision, from now (`decision` says who and when). */
+export function withApproval(record: CaseRecord, decision: DecisionRecord, today: LocalDate, calendar: WorkingCalendar): CaseRecord {
+  const { recommendation, ...panel } = record.panel ?? { decisions: [] };
+  if (recommendation?.number !== decision.number || !panel.ballot) return record;
+  return decided({ ...record, panel }, panel.ballot, decision, today, calendar);
+}
+
+/** The approver sends the recommendation back: kept with their reason, and a new vote opens. */
+export function withSentBack(record: CaseRecord, sent: Omit<SentBack, 'recommendation'>, panelDate: LocalDate | undefined): CaseRecord {
+  const { recommendation, ...panel } = record.panel ?? { decisions: [] };
+  if (!recommendation) return record;
+  const back = { ...record, panel: { ...panel, sentBack: [...(panel.sentBack ?? []), { recommendation, ...sent }] } };
+  return withBallot(back, sent.at, panelDate);
+}
+
+function decided(record: CaseRecord, ballot: Ballot, decision: DecisionRecord, today: LocalDate, calendar: WorkingCalendar): CaseRecord {
   const { reviewDue: _previousReview, ...clocks } = record.clocks;
   let next: CaseRecord = {
     ...record,
     stage: 'decided',
     clocks: decision.reviewDue ? { ...clocks, reviewDue: decision.reviewDue } : clocks,
-    panel: { ...record.panel!, ballot: { ...ballot, closedAt: decision.closedAt }, decisions: [...record.panel!.decisions, decision] },
+    panel: { ...record.panel!, ballot, decisions: [...record.panel!.decisions, decision] },
   };
   // A decision ends any hold; on hold again starts a new one from today.
   if (next.hold) next = withoutHold(next, today, calendar).record;

@@ -37,7 +37,11 @@ export type EffectKind =
   /** A safety concern raised, said in the case's thread at once: reference and agency only. */
   | 'safetyAlert'
   /** A safety concern's details, one to one to a member of the business unit. */
-  | 'safetyDetails';
+  | 'safetyDetails'
+  /** The panel's recommendation, one to one to the approver of the case's kind. */
+  | 'approvalRequest'
+  /** The approver sent the recommendation back: their reason, one to one to who closed the vote. */
+  | 'sentBackNotice';
 
 export type EffectStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NATIONS } from './calendar.js';
 import { describeIssues } from './issues.js';
 import { parseLocalDate, type LocalDate } from './local-date.js';
+import { REVIEW_KINDS } from './referral-model.js';
 import { ROLES, type Role } from './roles.js';
 
 const calendarDate = z
@@ -152,6 +153,20 @@ const remindersSchema = z
   .strict()
   .default({});
 
+/**
+ * Who approves the panel's decision on each kind of case, by Entra object id (Cheshire
+ * East: the panel recommends, the LSCB chair approves). For a kind with an approver,
+ * the closed vote is a recommendation; for the rest, the decision itself.
+ */
+const approversSchema = z
+  .object(
+    Object.fromEntries(
+      REVIEW_KINDS.map((k) => [k, z.string().uuid("must be the approver's Microsoft Entra object id (a GUID)").optional()]),
+    ) as Record<(typeof REVIEW_KINDS)[number], z.ZodOptional<z.ZodString>>,
+  )
+  .strict()
+  .default({});
+
 export const partnershipSchema = z
   .object({
     name: z.string().trim().min(1),
@@ -163,6 +178,7 @@ export const partnershipSchema = z
     clocks: clocksSchema,
     retention: retentionSchema,
     reminders: remindersSchema,
+    approvers: approversSchema,
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -194,6 +210,11 @@ export const partnershipSchema = z
         ctx.addIssue({ code: 'custom', path: ['people', i, 'agency'], message: 'a lead must name their agency' });
       }
     });
+    for (const [kind, id] of Object.entries(p.approvers)) {
+      if (id !== undefined && !seen.has(id.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: ['approvers', kind], message: 'the approver must be one of the people listed' });
+      }
+    }
     const voters = p.people.filter((person) => person.roles.some((r) => VOTING_ROLES.includes(r))).length;
     // A file that lists no panel yet (while a partnership sets up) has nobody to vote.
     if (voters > 0 && voters < p.panel.quorum) {

@@ -3,12 +3,13 @@
  * date as votes come, and the decision told to the referrer.
  */
 import { CardFactory } from 'botbuilder';
+import { approvalCard } from '../../cards/decision-cards.js';
 import { feedbackCard } from '../../cards/feedback-cards.js';
 import { anonymise } from '../../review/case.js';
 import { CLOSE_FORM_HOLD_MINUTES, closeFormOpen, openBallot, withBallotCard } from '../../review/decision.js';
 import { EffectFailure, type Performer } from '../../review/run-effects.js';
 import { DECISION_CARD, refreshCard } from '../../review/effects.js';
-import { postDecisionCard, updateDecisionCard } from '../decision-card.js';
+import { decisionView, postDecisionCard, updateDecisionCard } from '../decision-card.js';
 import type { PanelDeps } from '../deps.js';
 import { sendToPerson } from '../personal-chats.js';
 
@@ -41,6 +42,61 @@ export const feedback = (deps: PanelDeps): Performer => ({
   failed: (effect, record, error) => ({
     audit: [{ action: 'decision.feedbackFailed', detail: `decision=${effect.payload?.decision} reason=${error}` }],
     notice: `${record.reference}: Panel could not tell the referrer of the panel's decision: ${error}. Please tell them another way.`,
+  }),
+});
+
+/** The panel's recommendation, one to one to the approver of the case's kind, to approve or send back. */
+export const approvalRequest = (deps: PanelDeps): Performer => ({
+  async perform(effect, record) {
+    const p = effect.payload ?? {};
+    const view = decisionView(deps, record);
+    const recommendation = record.panel?.recommendation;
+    if (!view || !recommendation || String(recommendation.number) !== p.decision || !p.approver || !p.serviceUrl) {
+      // Answered already (or superseded): nothing is left to ask.
+      return { status: 'skipped', error: 'no recommendation waits', audit: [] };
+    }
+    const activityId = await sendToPerson(
+      deps,
+      { aadObjectId: p.approver, serviceUrl: p.serviceUrl, ...(p.tenantId && { tenantId: p.tenantId }) },
+      {
+        attachments: [CardFactory.adaptiveCard(approvalCard({ ...view, decision: recommendation, awaitingApproval: true }))],
+        summary: `For your approval: ${record.reference}`,
+      },
+    );
+    return {
+      status: 'sent',
+      ...(activityId && { activityId }),
+      audit: [{ action: 'decision.approvalSent', detail: `decision=${recommendation.number}` }],
+    };
+  },
+  failed: (effect, record, error) => ({
+    audit: [{ action: 'decision.approvalFailed', detail: `decision=${effect.payload?.decision} reason=${error}` }],
+    notice: `${record.reference}: Panel could not send the panel's recommendation to its approver: ${error}. Please send it to them another way.`,
+  }),
+});
+
+/** The approver sent the recommendation back: who closed the vote is told why, one to one. */
+export const sentBackNotice = (deps: PanelDeps): Performer => ({
+  async perform(effect, record) {
+    const p = effect.payload ?? {};
+    const sent = record.panel?.sentBack?.find((b) => String(b.recommendation.number) === p.decision);
+    if (!sent || !p.to || !p.serviceUrl) return { status: 'skipped', error: 'nothing was sent back', audit: [] };
+    const activityId = await sendToPerson(
+      deps,
+      { aadObjectId: p.to, serviceUrl: p.serviceUrl, ...(p.tenantId && { tenantId: p.tenantId }) },
+      {
+        text: `The approver sent the panel's recommendation on ${record.reference} back. Their reason: ${sent.reason}\n\nThe vote is open again on the case's decision card.`,
+      },
+    );
+    return {
+      status: 'sent',
+      ...(activityId && { activityId }),
+      audit: [{ action: 'decision.sentBackNoticeSent', detail: `decision=${sent.recommendation.number}` }],
+    };
+  },
+  failed: (effect, record, error) => ({
+    audit: [{ action: 'decision.sentBackNoticeFailed', detail: `decision=${effect.payload?.decision} reason=${error}` }],
+    notice: `${record.reference}: Panel could not tell the chair that the recommendation was sent back: ${error}. Please tell them another way.`,
   }),
 });
 

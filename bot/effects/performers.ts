@@ -8,7 +8,7 @@ import type { EffectKind } from '../../review/effects.js';
 import type { DigestPerformer, Performer } from '../../review/run-effects.js';
 import type { PanelDeps } from '../deps.js';
 import { caseCard, channelPost, dutyReminder, escalation, reviewReminder, threadNotice } from './channel.js';
-import { decisionCard, decisionPost, feedback } from './decision.js';
+import { approvalRequest, decisionCard, decisionPost, feedback, sentBackNotice } from './decision.js';
 import { leadRequest, reminderDigest } from './requests.js';
 import { safetyAlert, safetyDetails } from './safety.js';
 
@@ -72,6 +72,8 @@ export function createPerformers(deps: () => PanelDeps): {
       dutyReminder: lazy(dutyReminder),
       safetyAlert: lazy(safetyAlert),
       safetyDetails: lazy(safetyDetails),
+      approvalRequest: lazy(approvalRequest),
+      sentBackNotice: lazy(sentBackNotice),
     },
     digest: {
       send: (person, items) => reminderDigest(deps()).send(person, items),

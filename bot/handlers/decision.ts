@@ -184,6 +184,16 @@ export async function closeVoteNow(
         banner: { text: 'The decision is recorded. The referrer is being told.', style: 'good' },
       });
     }
+    case 'recommended': {
+      const { record } = result;
+      runAfterTurn(deps, record.reference);
+      return ownView(deps, record, action.caller, {
+        banner: {
+          text: "The panel's recommendation is recorded and sent for approval. The referrer is told once it is approved.",
+          style: 'good',
+        },
+      });
+    }
   }
 }
 
