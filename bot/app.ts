@@ -30,6 +30,7 @@ import { status } from './handlers/status.js';
 import { submitReferral } from './handlers/submit-referral.js';
 import { changeReferralRows } from './handlers/referral-rows.js';
 import { approveDecision, sendBackDecision } from './handlers/approval.js';
+import { fastTrack } from './handlers/fast-track.js';
 import { useChannel } from './handlers/use-channel.js';
 
 type CardHandler = (context: TurnContext, deps: PanelDeps, data: Record<string, unknown>) => Promise<AdaptiveCardJson | string>;
@@ -46,6 +47,7 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.acknowledgeSafety]: acknowledge,
   [VERBS.chooseDuty]: chooseDuty,
   [VERBS.recordDuty]: recordDutyNow,
+  [VERBS.fastTrack]: fastTrack,
   [VERBS.closeCase]: chooseClose,
   [VERBS.confirmClose]: confirmClose,
   [VERBS.releaseHold]: releaseHold,

@@ -1,3 +1,4 @@
+import { fastTrackBlocked } from '../review/fast-track.js';
 import { CardFactory } from 'botbuilder';
 import { channelCaseCard, type ProgressContext } from '../cards/case-cards.js';
 import { anonymise, type CaseRecord } from '../review/case.js';
@@ -21,6 +22,14 @@ export function reviewContext(deps: PanelDeps) {
     progress: progressContext(deps),
     nameOf: (aadObjectId: string) => deps.review.directory.find(aadObjectId)?.name ?? 'someone no longer listed',
   };
+}
+
+/** What the business unit's details card of a case offers: the rapid review's progress, and fast track when it is open. */
+export function detailsOptions(deps: PanelDeps, record: CaseRecord, inChannel: boolean) {
+  const { partnership, now } = deps.review;
+  const subgroup = partnership.fastTrack?.name;
+  const open = subgroup !== undefined && fastTrackBlocked(record, localDateOf(now(), partnership.timezone)) === undefined;
+  return { inChannel, rapidReview: reviewContext(deps), ...(open && { fastTrack: subgroup }) };
 }
 
 /** The case's card as the business unit's channel shows it. */

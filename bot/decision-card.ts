@@ -1,7 +1,7 @@
 import { CardFactory } from 'botbuilder';
 import { channelDecisionCard, type DecisionCardView, type Viewer } from '../cards/decision-cards.js';
 import { anonymise, type CaseRecord } from '../review/case.js';
-import { closesAs, mayVote, voters } from '../review/decision-actions.js';
+import { closesAs, mayVote, quorumOf, voters } from '../review/decision-actions.js';
 import type { CardAddress } from '../review/decision.js';
 import type { ChannelAddress } from '../review/store.js';
 import type { PanelDeps } from './deps.js';
@@ -10,12 +10,12 @@ import type { PanelDeps } from './deps.js';
  * Who Teams asks Panel for their own view of a decision card: the voters, and the
  * business unit if it may close, by the Teams ids Panel knows for them.
  */
-function refreshFor(deps: PanelDeps): Promise<string[]> {
+function refreshFor(deps: PanelDeps, view: DecisionCardView): Promise<string[]> {
   const { partnership } = deps.review;
-  const closers = partnership.panel.businessUnitCloses
-    ? partnership.people.filter((p) => p.roles.includes('businessUnit')).map((p) => p.aadObjectId.toLowerCase())
-    : [];
-  return deps.users.idsOf(deps, [...new Set([...voters(deps.review), ...closers])]);
+  const closers = partnership.people
+    .filter((p) => p.roles.includes('independentChair') || (partnership.panel.businessUnitCloses && p.roles.includes('businessUnit')))
+    .map((p) => p.aadObjectId.toLowerCase());
+  return deps.users.idsOf(deps, [...new Set([...voters(deps.review, view.ballot), ...closers])]);
 }
 
 /** What the case's decision card shows, for its current (or last) vote; none before a vote opens. */
@@ -31,8 +31,9 @@ export function decisionView(deps: PanelDeps, record: CaseRecord): DecisionCardV
     ...(decision && { decision }),
     ...(recommendation && { awaitingApproval: true }),
     agencyNames: new Map(partnership.agencies.map((a) => [a.id, a.name])),
-    voters: voters(deps.review).length,
-    quorum: partnership.panel.quorum,
+    voters: voters(deps.review, ballot).length,
+    quorum: quorumOf(deps.review, ballot),
+    ...(ballot.fastTrack && { subgroup: partnership.fastTrack?.name ?? 'fast-track subgroup' }),
     hiddenVotes: partnership.panel.hiddenVotes,
   };
 }
@@ -43,7 +44,7 @@ export function viewerOf(deps: PanelDeps, view: DecisionCardView, aadObjectId: s
   const votes = view.decision?.votes ?? view.ballot.votes;
   const choice = votes.find((v) => v.voter === me)?.choice;
   return {
-    mayVote: mayVote(deps.review, aadObjectId),
+    mayVote: mayVote(deps.review, aadObjectId, view.ballot),
     mayClose: closesAs(deps.review, aadObjectId) !== undefined,
     ...(choice && { choice }),
   };
@@ -56,7 +57,7 @@ export function viewerOf(deps: PanelDeps, view: DecisionCardView, aadObjectId: s
 export async function postDecisionCard(deps: PanelDeps, channel: ChannelAddress, record: CaseRecord): Promise<CardAddress | undefined> {
   const view = decisionView(deps, record);
   if (!view) return undefined;
-  const card = channelDecisionCard(view, await refreshFor(deps));
+  const card = channelDecisionCard(view, await refreshFor(deps, view));
   const thread = await deps.sender.startThread(channel, { type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
   return { serviceUrl: channel.serviceUrl, ...thread };
 }
@@ -66,7 +67,7 @@ export async function updateDecisionCard(deps: PanelDeps, record: CaseRecord): P
   const view = decisionView(deps, record);
   const card = view?.ballot.card;
   if (!view || !card) return false;
-  const content = channelDecisionCard(view, await refreshFor(deps));
+  const content = channelDecisionCard(view, await refreshFor(deps, view));
   await deps.sender.update(card.serviceUrl, card.conversationId, card.activityId, { attachments: [CardFactory.adaptiveCard(content)] });
   return true;
 }

@@ -243,14 +243,22 @@ function detailGroups(r: Referral): DocumentGroup[] {
  */
 export function caseDetailsCard(
   record: CaseRecord,
-  options: { inChannel: boolean; rapidReview?: { progress: ProgressContext; nameOf: (aadObjectId: string) => string } },
+  options: {
+    inChannel: boolean;
+    rapidReview?: { progress: ProgressContext; nameOf: (aadObjectId: string) => string };
+    /** The fast-track subgroup's name, when the case may be sent to it now. */
+    fastTrack?: string;
+  },
 ): AdaptiveCardJson {
   const reference = record.reference;
   const review = record.rapidReview;
   const reviewGroup: DocumentGroup[] =
     review && options.rapidReview ? [rapidReviewGroup(review, options.rapidReview.progress, options.rapidReview.nameOf)] : [];
   // Closing is rare and final: it is offered here, behind View details, not on the channel card.
-  const close: DocumentAction[] = record.closedAt ? [] : [{ title: 'Close case', verb: VERBS.closeCase, data: { reference } }];
+  const close: DocumentAction[] = [
+    ...(options.fastTrack ? [{ title: `Fast track to the ${options.fastTrack}`, verb: VERBS.fastTrack, data: { reference } }] : []),
+    ...(record.closedAt ? [] : [{ title: 'Close case', verb: VERBS.closeCase, data: { reference } }]),
+  ];
   const actions: DocumentAction[] = options.inChannel
     ? [{ title: 'Hide details', verb: VERBS.hideCaseDetails, data: { reference } }, ...close]
     : record.rapidReview

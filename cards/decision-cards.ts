@@ -37,6 +37,8 @@ export interface DecisionCardView {
   decision?: DecisionRecord;
   /** The ballot's decision is a recommendation, waiting for the approver of the case's kind. */
   awaitingApproval?: boolean;
+  /** A fast-track vote: the subgroup's name, whose members vote instead of the panel. */
+  subgroup?: string;
   agencyNames: ReadonlyMap<string, string>;
   /** How many may vote, and how many votes close it. */
   voters: number;
@@ -87,6 +89,11 @@ function counts(view: DecisionCardView, votes: Ballot['votes']): string {
 }
 
 function statusLine(view: DecisionCardView): string {
+  const line = statusOf(view);
+  return view.subgroup ? `Fast track: the ${view.subgroup} decides, and the next panel notes it. ${line}` : line;
+}
+
+function statusOf(view: DecisionCardView): string {
   if (view.decision && view.awaitingApproval) {
     return `Recommended: ${outcomeName(view.record.kind, view.decision.outcome)}. Awaiting approval: the referrer is told once it is approved.`;
   }

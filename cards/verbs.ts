@@ -35,6 +35,8 @@ export const VERBS = {
   recordDuty: 'duty.record',
   /** Safety concern card, one to one: the business unit acknowledges it, saying what was done. */
   acknowledgeSafety: 'safety.acknowledge',
+  /** Details card: the business unit sends a serious child incident to the fast-track subgroup for a decision. */
+  fastTrack: 'case.fastTrack',
   /** Channel card: the business unit asks to close the case. */
   closeCase: 'case.close',
   /** Close card: close it; its retention starts. */

@@ -6,7 +6,7 @@
  */
 import type { WorkingCalendar } from './calendar.js';
 import type { CaseRecord } from './case.js';
-import { awaitsPanel } from './decision.js';
+import { awaitsNoting, awaitsPanel, currentDecision, type Outcome } from './decision.js';
 import type { LocalDate } from './local-date.js';
 import type { PanelSchedule } from './partnership.js';
 import { panelDateFor } from './panel-listing.js';
@@ -17,6 +17,8 @@ export interface Agenda {
   /** Absent when the partnership's list of panel dates has run out. */
   panelDate?: LocalDate;
   cases: { reference: string; descriptor: string; kind: ReviewKind; onHold: boolean }[];
+  /** Decided by the fast-track subgroup since the last agenda: for the panel to note. */
+  forNoting: { reference: string; descriptor: string; kind: ReviewKind; outcome: Outcome }[];
 }
 
 export function agendaOf(
@@ -31,7 +33,11 @@ export function agendaOf(
     .filter((c) => c.panel !== undefined || !panelDate || !c.clocks.panelDate || c.clocks.panelDate <= panelDate)
     .sort((a, b) => a.reference.localeCompare(b.reference))
     .map((c) => ({ reference: c.reference, descriptor: c.descriptor, kind: c.kind, onHold: c.hold !== undefined }));
-  return { ...(panelDate && { panelDate }), cases: listed };
+  const forNoting = cases
+    .filter(awaitsNoting)
+    .sort((a, b) => a.reference.localeCompare(b.reference))
+    .map((c) => ({ reference: c.reference, descriptor: c.descriptor, kind: c.kind, outcome: currentDecision(c)!.outcome }));
+  return { ...(panelDate && { panelDate }), cases: listed, forNoting };
 }
 
 /** Every open case, read a page at a time: for the agenda and `my tasks`. */

@@ -63,6 +63,8 @@ export type AuditAction =
   | 'decision.sentBackNoticeSent'
   | 'decision.sentBackNoticeFailed'
   | 'decision.approval.refused'
+  | 'decision.noted'
+  | 'vote.fastTracked'
   | 'decision.viewed'
   | 'decision.feedbackSent'
   | 'decision.feedbackFailed'

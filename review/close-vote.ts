@@ -20,7 +20,7 @@ import {
   type Outcome,
   type Reviewer,
 } from './decision.js';
-import { ballotNumber, closesAs } from './decision-actions.js';
+import { ballotNumber, closesAs, quorumOf } from './decision-actions.js';
 import { todayFor as today, type Caller, type ReviewDeps } from './deps.js';
 import { parseLocalDate, type LocalDate } from './local-date.js';
 import { readCardForm } from './card-form.js';
@@ -82,7 +82,7 @@ export async function openCloseForm(deps: ReviewDeps, input: { caller: Caller; r
   const ballot = openBallot(current);
   if (!ballot) return { status: 'noBallot', record: current };
   const cast = tally(ballot.votes).cast;
-  if (cast < deps.partnership.panel.quorum) return { status: 'noQuorum', record: current, cast };
+  if (cast < quorumOf(deps, ballot)) return { status: 'noQuorum', record: current, cast };
   const record = await holdCloseForm(deps, current.reference, ballot.number, actor);
   // Closed (or reopened as another ballot) since it was read: there is no form to write.
   if (openBallot(record)?.number !== ballot.number) return { status: 'noBallot', record };
@@ -159,7 +159,7 @@ export async function closeVote(
     return { status: 'closed', record: current, ...(decided && { decision: decided }) };
   }
   const counted = tally(ballot.votes);
-  const quorum = deps.partnership.panel.quorum;
+  const quorum = quorumOf(deps, ballot);
   if (counted.cast < quorum) return { status: 'noQuorum', record: current, cast: counted.cast };
 
   const { form, errors } = closeFormOf(input.data);
@@ -217,6 +217,7 @@ export async function closeVote(
     closedAs,
     closedAt,
     ...(previous && { supersedes: previous.number }),
+    ...(ballot.fastTrack && { fastTrack: true as const }),
   };
   const record = await updateCase(
     deps.store,
@@ -266,7 +267,9 @@ export function afterDecision(deps: ReviewDeps, record: CaseRecord, decision: De
   let next = owe(record, feedback, ...holdEndOwed(record, deps.partnership), ...reviewRemindersOwed(record, today(deps), plan));
   if (next.hold) next = withRemindersStopped(next, at);
   next = refreshCards(next, at);
-  return CLOSING_OUTCOMES.has(decision.outcome) ? withClosed(next, at, deps.partnership.retention.closedCaseYears) : next;
+  // A fast-track decision that ends the process closes the case once the panel has noted it.
+  const closes = CLOSING_OUTCOMES.has(decision.outcome) && !decision.fastTrack;
+  return closes ? withClosed(next, at, deps.partnership.retention.closedCaseYears) : next;
 }
 
 /** The decision's audit events and its record as an item of its own, added once and never replaced. */
@@ -286,7 +289,7 @@ export function decisionWrites(decision: DecisionRecord, previous: DecisionRecor
   ];
   if (previous)
     audit.push({ caseId, at, actor, action: 'decision.superseded', detail: `decision=${previous.number} by=${decision.number}` });
-  if (CLOSING_OUTCOMES.has(decision.outcome))
+  if (CLOSING_OUTCOMES.has(decision.outcome) && !decision.fastTrack)
     audit.push({ caseId, at, actor: 'panel', action: 'case.closed', detail: `decision=${decision.number}` });
   return { audit, items: [{ caseId, id: `decision:${decision.number}`, type: 'decision', at, doc: decision }] };
 }

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { CaseRecord } from './case.js';
-import { awaitsPanel, openBallot, outcomesFor, withBallot, withVote, type Choice, type DecisionRecord } from './decision.js';
+import { awaitsPanel, openBallot, outcomesFor, withBallot, withVote, type Ballot, type Choice, type DecisionRecord } from './decision.js';
 import type { Caller, ReviewDeps } from './deps.js';
 import type { LocalDate } from './local-date.js';
 import { VOTING_ROLES } from './partnership.js';
@@ -21,8 +21,20 @@ import { updateCase, updateCaseVersion } from './update-case.js';
  */
 const VOTE_ATTEMPTS = 64;
 
-export const mayVote = (deps: ReviewDeps, aadObjectId: string): boolean =>
-  VOTING_ROLES.some((role) => deps.directory.hasRole(aadObjectId, role));
+/**
+ * Whether someone votes: on a ballot, as its voters (the fast-track subgroup's members
+ * for a fast-track vote, the panel for the rest); with none named, on any.
+ */
+export function mayVote(deps: ReviewDeps, aadObjectId: string, ballot?: Pick<Ballot, 'fastTrack'>): boolean {
+  const panel = VOTING_ROLES.some((role) => deps.directory.hasRole(aadObjectId, role));
+  const subgroup = deps.partnership.fastTrack?.members.some((m) => m.toLowerCase() === aadObjectId.toLowerCase()) ?? false;
+  if (!ballot) return panel || subgroup;
+  return ballot.fastTrack ? subgroup : panel;
+}
+
+/** The votes needed to close a ballot: the subgroup's quorum for a fast-track vote, the panel's for the rest. */
+export const quorumOf = (deps: ReviewDeps, ballot: Pick<Ballot, 'fastTrack'>): number =>
+  (ballot.fastTrack && deps.partnership.fastTrack?.quorum) || deps.partnership.panel.quorum;
 
 /** The independent chair closes the vote; the business unit too, if the partnership file says so. */
 export function closesAs(deps: ReviewDeps, aadObjectId: string): DecisionRecord['closedAs'] | undefined {
@@ -31,9 +43,11 @@ export function closesAs(deps: ReviewDeps, aadObjectId: string): DecisionRecord[
   return undefined;
 }
 
-/** Everyone who may vote, by Entra object id (lower case). */
-export const voters = (deps: ReviewDeps): string[] =>
-  deps.partnership.people.filter((p) => p.roles.some((r) => VOTING_ROLES.includes(r))).map((p) => p.aadObjectId.toLowerCase());
+/** Everyone who may vote on a ballot (the panel's, unless it is a fast-track vote), by Entra object id (lower case). */
+export const voters = (deps: ReviewDeps, ballot?: Pick<Ballot, 'fastTrack'>): string[] =>
+  ballot?.fastTrack && deps.partnership.fastTrack
+    ? deps.partnership.fastTrack.members.map((m) => m.toLowerCase())
+    : deps.partnership.people.filter((p) => p.roles.some((r) => VOTING_ROLES.includes(r))).map((p) => p.aadObjectId.toLowerCase());
 
 /**
  * Opens the vote on each case the business unit brings to a panel (posting its agenda).
@@ -138,6 +152,10 @@ export async function castVote(
   if (!open || !number.success || number.data !== open.number) {
     await refuse(`ballot=${number.success ? number.data : '?'} closed`);
     return { status: 'closed', record: current };
+  }
+  if (!mayVote(deps, actor, open)) {
+    await refuse(open.fastTrack ? 'not in the fast-track subgroup' : 'not a voter');
+    return { status: 'refused' };
   }
   const ballot = number.data;
   const choice = z.enum(choicesFor(current)).safeParse(input.data.choice);

@@ -138,6 +138,8 @@ export interface Ballot {
   /** A closer has the form to close the vote open: who (Entra id), since when. */
   closing?: { by: string; since: string };
   closedAt?: string;
+  /** The partnership's fast-track subgroup votes on it, not the whole panel. */
+  fastTrack?: true;
 }
 
 /**
@@ -151,6 +153,8 @@ export interface PanelRecord {
   recommendation?: DecisionRecord;
   /** Recommendations the approver sent back, each with why; the vote reopened after each. */
   sentBack?: SentBack[];
+  /** Fast-track decisions the panel has noted: on the agenda of that panel. */
+  noted?: { decision: number; at: string; panelDate?: LocalDate }[];
   /** Listed for a panel by the business unit before its returns were collated. */
   listedBy?: string;
 }
@@ -178,6 +182,8 @@ export interface DecisionRecord {
   /** Where the partnership names an approver: the closed vote recommended it; they approved it (Entra id), then. */
   approvedBy?: string;
   approvedAt?: string;
+  /** Decided by the fast-track subgroup: listed for noting at the next panel. */
+  fastTrack?: true;
 }
 
 /** A recommendation the approver sent back, with their reason (for the chair, never a channel). */
@@ -231,8 +237,22 @@ export function awaitsPanel(record: CaseRecord): boolean {
   return record.stage === 'collated' || record.panel?.listedBy !== undefined;
 }
 
+/** The current decision is the fast-track subgroup's, and the panel has not noted it yet. */
+export function awaitsNoting(record: CaseRecord): boolean {
+  const decision = currentDecision(record);
+  return decision?.fastTrack === true && !record.panel?.noted?.some((n) => n.decision === decision.number);
+}
+
+/** The panel notes the fast-track decision in force. */
+export function withNoted(record: CaseRecord, at: string, panelDate: LocalDate | undefined): CaseRecord {
+  const decision = currentDecision(record);
+  if (!decision || !awaitsNoting(record)) return record;
+  const noted = [...(record.panel!.noted ?? []), { decision: decision.number, at, ...(panelDate && { panelDate }) }];
+  return { ...record, panel: { ...record.panel!, noted } };
+}
+
 /** Opens a vote (the first, or the next after a decision); an open one stays as it is. */
-export function withBallot(record: CaseRecord, at: string, panelDate: LocalDate | undefined): CaseRecord {
+export function withBallot(record: CaseRecord, at: string, panelDate: LocalDate | undefined, fastTrack = false): CaseRecord {
   if (openBallot(record)) return record;
   const panel = record.panel ?? { decisions: [] };
   const number = (panel.ballot?.number ?? 0) + 1;
@@ -242,6 +262,7 @@ export function withBallot(record: CaseRecord, at: string, panelDate: LocalDate 
     votes: [],
     ...(panelDate && { panelDate }),
     ...(panel.ballot?.card && { card: panel.ballot.card }),
+    ...(fastTrack && { fastTrack }),
   };
   return { ...record, panel: { ...panel, ballot } };
 }

@@ -167,6 +167,21 @@ const approversSchema = z
   .strict()
   .default({});
 
+/**
+ * Suffolk: incidents notified by the National Panel "will be triaged by a subgroup …
+ * Decisions made by this group will then be noted at the next meeting". Its members (by
+ * Entra id, each a listed person) vote on a case the business unit sends them, before
+ * the rapid review's 15-working-day date; the independent chair closes as usual.
+ */
+const fastTrackSchema = z
+  .object({
+    name: z.string().trim().min(1).default('Fast-track subgroup'),
+    members: z.array(z.string().uuid("must be a member's Microsoft Entra object id (a GUID)")).min(1, 'list at least one member'),
+    quorum: z.number().int().min(1).max(60).default(2),
+  })
+  .strict()
+  .optional();
+
 export const partnershipSchema = z
   .object({
     name: z.string().trim().min(1),
@@ -179,6 +194,7 @@ export const partnershipSchema = z
     retention: retentionSchema,
     reminders: remindersSchema,
     approvers: approversSchema,
+    fastTrack: fastTrackSchema,
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -214,6 +230,18 @@ export const partnershipSchema = z
       if (id !== undefined && !seen.has(id.toLowerCase())) {
         ctx.addIssue({ code: 'custom', path: ['approvers', kind], message: 'the approver must be one of the people listed' });
       }
+    }
+    p.fastTrack?.members.forEach((id, i) => {
+      if (!seen.has(id.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: ['fastTrack', 'members', i], message: 'each member must be one of the people listed' });
+      }
+    });
+    if (p.fastTrack && p.fastTrack.quorum > p.fastTrack.members.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fastTrack', 'quorum'],
+        message: `the quorum is ${p.fastTrack.quorum} but the subgroup has ${p.fastTrack.members.length} members`,
+      });
     }
     const voters = p.people.filter((person) => person.roles.some((r) => VOTING_ROLES.includes(r))).length;
     // A file that lists no panel yet (while a partnership sets up) has nobody to vote.

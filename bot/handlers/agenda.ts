@@ -11,27 +11,41 @@ import { runAfterTurn } from '../after-turn.js';
 import { recordAudit } from '../../review/deps.js';
 import { loggableError } from '../logger.js';
 import { openVotes } from '../../review/decision-actions.js';
+import { outcomeName } from '../../review/decision.js';
+import { noteFastTrackDecisions } from '../../review/fast-track.js';
 import { StoreBusyError } from '../../review/store.js';
 
 const AGENDA_ROLES: readonly Role[] = ['businessUnit', 'panelMember', 'independentChair', 'admin'];
 export const AGENDA_REFUSED = "Only the business unit and the panel's members can see the agenda.";
+
+const subgroupName = (deps: PanelDeps) => deps.review.partnership.fastTrack?.name ?? 'fast-track subgroup';
 
 async function nextAgenda(deps: PanelDeps): Promise<Agenda> {
   const { store, partnership, calendar, now } = deps.review;
   return agendaOf(await allOpenCases(store), localDateOf(now(), partnership.timezone), { panel: partnership.panel, calendar });
 }
 
-/** The agenda as text: references, descriptors and kinds only, so it may be shown in a channel. */
-function agendaText(agenda: Agenda): string {
+/** The agenda as text: references, descriptors, kinds and outcomes only, so it may be shown in a channel. */
+function agendaText(agenda: Agenda, subgroup: string): string {
   const heading = agenda.panelDate
     ? `**Agenda for the panel on ${date(agenda.panelDate)}**`
     : '**Agenda for the next panel** (no panel date is set)';
+  const noting = agenda.forNoting.length
+    ? [
+        `\n**For noting: decided by the ${subgroup}**`,
+        ...agenda.forNoting.map((c) => `- ${c.reference} (${c.descriptor}): ${outcomeName(c.kind, c.outcome)}`),
+      ]
+    : [];
   if (agenda.cases.length === 0) {
-    return `${heading}\nNo case is listed yet: a case is listed once its rapid review returns are collated, or when the business unit lists it.`;
+    return [
+      `${heading}\nNo case is listed yet: a case is listed once its rapid review returns are collated, or when the business unit lists it.`,
+      ...noting,
+    ].join('\n');
   }
   return [
     heading,
     ...agenda.cases.map((c) => `- ${c.reference} (${c.descriptor}): ${KIND_NAMES[c.kind]}${c.onHold ? ', on hold' : ''}`),
+    ...noting,
   ].join('\n');
 }
 
@@ -46,7 +60,7 @@ export async function agenda(context: TurnContext, deps: PanelDeps): Promise<voi
     await context.sendActivity(AGENDA_REFUSED);
     return;
   }
-  const text = agendaText(await nextAgenda(deps));
+  const text = agendaText(await nextAgenda(deps), subgroupName(deps));
   const hint = deps.review.directory.hasRole(caller.aadObjectId, 'businessUnit')
     ? "\n\nSay **post agenda** to post it in the panel's channel."
     : '';
@@ -90,7 +104,7 @@ export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise
   }
   const next = await nextAgenda(deps);
   try {
-    await deps.sender.startThread(channel, { type: 'message', textFormat: 'markdown', text: agendaText(next) });
+    await deps.sender.startThread(channel, { type: 'message', textFormat: 'markdown', text: agendaText(next, subgroupName(deps)) });
   } catch (err) {
     // Not posted: the same message may try again.
     await store.deleteCaseItem(PARTNERSHIP_AUDIT, marker.id);
@@ -110,12 +124,15 @@ export async function postAgenda(context: TurnContext, deps: PanelDeps): Promise
       ...(next.panelDate && { panelDate: next.panelDate }),
     });
     for (const record of opened) runAfterTurn(deps, record.reference);
+    const noted = next.forNoting.map((c) => c.reference);
+    await noteFastTrackDecisions(deps.review, { caller, references: noted, ...(next.panelDate && { panelDate: next.panelDate }) });
+    for (const reference of noted) runAfterTurn(deps, reference);
     await recordAudit(
       deps.review,
       PARTNERSHIP_AUDIT,
       caller.aadObjectId,
       'agenda.posted',
-      `panel=${next.panelDate ?? 'none'} cases=${next.cases.map((c) => c.reference).join(',')}`,
+      `panel=${next.panelDate ?? 'none'} cases=${next.cases.map((c) => c.reference).join(',')}${noted.length ? ` noted=${noted.join(',')}` : ''}`,
     );
   } catch (err) {
     if (!(err instanceof StoreBusyError)) throw err;

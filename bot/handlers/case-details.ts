@@ -3,7 +3,7 @@ import { caseDetailsCard } from '../../cards/case-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { viewCase } from '../../review/view-case.js';
 import { callerOf, NO_IDENTITY } from '../caller.js';
-import { caseCardOf, reviewContext } from '../channel-card.js';
+import { caseCardOf, detailsOptions } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 import { caseAction, caseEnvelope, NOT_FOUND } from './card-data.js';
 
@@ -28,7 +28,7 @@ export async function viewCaseDetails(
   const { caller, reference } = action;
   const view = await viewCase(deps.review, { caller, reference, via: 'channel' });
   deps.log.info({ verb: 'case.viewDetails', reference, access: view.access }, 'case view');
-  if (view.access === 'details') return caseDetailsCard(view.record, { inChannel: true, rapidReview: reviewContext(deps) });
+  if (view.access === 'details') return caseDetailsCard(view.record, detailsOptions(deps, view.record, true));
   if (deps.review.directory.hasRole(caller.aadObjectId, 'businessUnit')) return NOT_FOUND;
   return DETAILS_REFUSED;
 }

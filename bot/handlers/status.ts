@@ -4,7 +4,7 @@ import { anonymise } from '../../review/case.js';
 import { viewCase } from '../../review/view-case.js';
 import { personalCaller } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
-import { reviewContext } from '../channel-card.js';
+import { detailsOptions } from '../channel-card.js';
 import { commandReference } from './card-data.js';
 
 /**
@@ -27,7 +27,7 @@ export async function status(context: TurnContext, deps: PanelDeps): Promise<voi
   }
   const card =
     view.access === 'details'
-      ? caseDetailsCard(view.record, { inChannel: false, rapidReview: reviewContext(deps) })
+      ? caseDetailsCard(view.record, detailsOptions(deps, view.record, false))
       : caseStatusCard(anonymise(view.record));
   await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
 }

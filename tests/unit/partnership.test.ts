@@ -242,6 +242,23 @@ describe('parsePartnership', () => {
       expect(problems).toEqual(['people[5].aadObjectId: this person is listed twice']);
     });
 
+    it('an approver who is not listed: `approvers.dhr`', () => {
+      const problems = problemsAfter((data) => {
+        data.approvers = { dhr: '00000000-0000-4000-8000-000000000000' };
+      });
+      expect(problems).toEqual(['approvers.dhr: the approver must be one of the people listed']);
+    });
+
+    it('a fast-track member who is not listed, and a quorum the subgroup cannot reach', () => {
+      const problems = problemsAfter((data) => {
+        data.fastTrack = { members: [SAM, '00000000-0000-4000-8000-000000000000'], quorum: 3 };
+      });
+      expect(problems).toEqual([
+        'fastTrack.members[1]: each member must be one of the people listed',
+        'fastTrack.quorum: the quorum is 3 but the subgroup has 2 members',
+      ]);
+    });
+
     it('duplicate agency ids', () => {
       const problems = problemsAfter((data) => {
         data.agencies.push({ id: 'police', name: 'Police (second)' });
