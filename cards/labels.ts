@@ -43,8 +43,20 @@ const CLOCK_TITLES: Record<keyof IntakeClocks, string> = {
   panelDate: 'Listed for panel',
   dhrDecisionDue: 'DHR decision due',
   reviewDue: 'Review due',
+  nationalPanelDecisionNoticeDue: 'Decision to the National Panel due',
+  ofstedNoticeDue: 'Decision to Ofsted due',
+  homeOfficeNoticeDue: 'Decision to the Home Office due',
 };
-const CLOCK_ORDER: (keyof IntakeClocks)[] = ['nationalPanelNotificationDue', 'rapidReviewDue', 'dhrDecisionDue', 'panelDate', 'reviewDue'];
+const CLOCK_ORDER: (keyof IntakeClocks)[] = [
+  'nationalPanelNotificationDue',
+  'rapidReviewDue',
+  'dhrDecisionDue',
+  'panelDate',
+  'reviewDue',
+  'nationalPanelDecisionNoticeDue',
+  'ofstedNoticeDue',
+  'homeOfficeNoticeDue',
+];
 
 export const date = (d: LocalDate) => formatLongDate(d);
 /** "Fri 12 Dec": a date this year or next, where the year goes without saying. */

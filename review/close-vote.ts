@@ -31,6 +31,7 @@ import { CLOSING_OUTCOMES, withClosed } from './close-case.js';
 import { DECISION_CARD, owe, refreshCard, refreshCards } from './effects.js';
 import { holdEndOwed, reviewRemindersOwed, withRemindersStopped, type Origin } from './owed.js';
 import { approverFor, recommended } from './approval.js';
+import { withDecisionNotices } from './duties.js';
 
 /** The longest rationale: it goes to the referrer, so it must fit a card. */
 export const RATIONALE_MAX = 3000;
@@ -264,7 +265,14 @@ export function afterDecision(deps: ReviewDeps, record: CaseRecord, decision: De
     dueAt: at,
     payload: { decision: String(decision.number), serviceUrl: origin.serviceUrl, ...(origin.tenantId && { tenantId: origin.tenantId }) },
   };
-  let next = owe(record, feedback, ...holdEndOwed(record, deps.partnership), ...reviewRemindersOwed(record, today(deps), plan));
+  const noticed = withDecisionNotices(record, decision.notices, today(deps), plan);
+  let next = owe(
+    noticed.record,
+    feedback,
+    ...holdEndOwed(record, deps.partnership),
+    ...reviewRemindersOwed(record, today(deps), plan),
+    ...noticed.owed,
+  );
   if (next.hold) next = withRemindersStopped(next, at);
   next = refreshCards(next, at);
   // A fast-track decision that ends the process closes the case once the panel has noted it.

@@ -11,17 +11,56 @@ import type { CaseRecord } from './case.js';
 import type { IntakeClocks } from './clocks.js';
 import { cancel, CASE_CARD, refreshCard, type Owed } from './effects.js';
 import type { LocalDate } from './local-date.js';
+import type { Notice } from './decision.js';
 import type { Partnership } from './partnership.js';
 import { sendingInstant } from './reminders.js';
 
-export const DUTY_KINDS = ['nationalPanelNotification', 'rapidReviewResponse'] as const;
+export const DUTY_KINDS = [
+  'nationalPanelNotification',
+  'rapidReviewResponse',
+  'nationalPanelDecisionNotice',
+  'ofstedNotice',
+  'homeOfficeNotice',
+] as const;
 export type DutyKind = (typeof DUTY_KINDS)[number];
 
 /** Each duty: the clock it is due on, its name, and whether it needs the returns collated first. */
 export const DUTIES: Record<DutyKind, { clock: keyof IntakeClocks; name: string; needsCollation: boolean }> = {
   nationalPanelNotification: { clock: 'nationalPanelNotificationDue', name: 'National Panel notification', needsCollation: false },
   rapidReviewResponse: { clock: 'rapidReviewDue', name: 'Rapid review sent to the National Panel', needsCollation: true },
+  nationalPanelDecisionNotice: {
+    clock: 'nationalPanelDecisionNoticeDue',
+    name: 'Decision notified to the National Panel',
+    needsCollation: false,
+  },
+  ofstedNotice: { clock: 'ofstedNoticeDue', name: 'Decision notified to Ofsted', needsCollation: false },
+  homeOfficeNotice: { clock: 'homeOfficeNoticeDue', name: 'Decision notified to the Home Office', needsCollation: false },
 };
+
+/** The duty each notice a decision names becomes. */
+export const NOTICE_DUTIES: Record<Notice, DutyKind> = {
+  nationalPanel: 'nationalPanelDecisionNotice',
+  ofsted: 'ofstedNotice',
+  homeOffice: 'homeOfficeNotice',
+};
+
+/**
+ * A decision's notices as duties: each due some working days after the decision (the
+ * partnership's `clocks.decisionNoticeWorkingDays`), with its reminders. A notice already
+ * due from an earlier decision keeps its date.
+ */
+export function withDecisionNotices(
+  record: CaseRecord,
+  notices: readonly Notice[],
+  today: LocalDate,
+  plan: Plan & Pick<Partnership, 'clocks'>,
+) {
+  const due = plan.calendar.addWorkingDays(today, plan.clocks.decisionNoticeWorkingDays);
+  const clocks = { ...record.clocks };
+  for (const notice of notices) clocks[DUTIES[NOTICE_DUTIES[notice]].clock] ??= due;
+  const next = { ...record, clocks };
+  return { record: next, owed: dutyRemindersOwed(next, today, plan) };
+}
 
 /** Who recorded a duty as done, when, and the notification's own reference if it has one. */
 export interface DutyDone {

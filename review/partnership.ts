@@ -118,6 +118,11 @@ const clocksSchema = z
     independentReviewMonths: z.number().int().min(1).max(24).default(6),
     /** Home Office DHR guidance: the report within 6 months of the decision. */
     dhrReportMonths: z.number().int().min(1).max(24).default(6),
+    /**
+     * Telling the National Panel, Ofsted or the Home Office of a decision that names them.
+     * The guidance sets no period: Panel's default, for the partnership to set its own.
+     */
+    decisionNoticeWorkingDays: z.number().int().min(1).max(30).default(5),
   })
   .strict()
   .default({});

@@ -46,6 +46,7 @@ export const DEFAULT_CLOCKS: ClockSettings = {
   partnershipReviewMonths: 3,
   independentReviewMonths: 6,
   dhrReportMonths: 6,
+  decisionNoticeWorkingDays: 5,
 };
 
 // ---------------------------------------------------------------------------
