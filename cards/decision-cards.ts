@@ -7,6 +7,7 @@
  * vote".
  */
 import type { AnonymousCase } from '../review/case.js';
+import { CRITERIA, CRITERION_NAMES, CRITERION_SHORT } from '../review/criteria.js';
 import {
   NOTICE_NAMES,
   noticesFor,
@@ -69,10 +70,11 @@ export function returnsSummary(review: ReviewProgress | undefined, agencyNames: 
   if (!review) return [{ title: 'Rapid review', value: 'None: listed by the business unit' }];
   return review.requests.map((r) => {
     const c = r.current;
+    const supports = c?.criteria?.length ? `; supports: ${c.criteria.map((k) => CRITERION_SHORT[k]).join(', ')}` : '';
     const value = !c
       ? 'No return'
       : c.involved
-        ? `Involved${c.criteriaView ? `; ${CRITERIA_NAMES[c.criteriaView].toLowerCase()}` : ''}`
+        ? `Involved${c.criteriaView ? `; ${CRITERIA_NAMES[c.criteriaView].toLowerCase()}` : ''}${supports}`
         : 'Nil return: not involved';
     return { title: `${agencyNames.get(r.agencyId) ?? r.agencyId} return`, value };
   });
@@ -112,6 +114,7 @@ function resultFacts(view: DecisionCardView): Fact[] {
     { title: 'Votes', value: counts(view, d.votes) },
     ...(t.conflicts ? [{ title: 'Conflicts of interest', value: `${t.conflicts} abstained` }] : []),
     ...(d.casting ? [{ title: 'Casting decision', value: 'By the independent chair: there was no majority' }] : []),
+    ...(d.criteria?.length ? [{ title: 'Criteria found met', value: d.criteria.map((c) => CRITERION_SHORT[c]).join(', ') }] : []),
     ...(d.reviewer ? [{ title: 'Reviewer', value: d.reviewer === 'independent' ? 'Independent' : 'Local' }] : []),
     ...(d.notices.length ? [{ title: 'To notify', value: d.notices.map((n) => NOTICE_NAMES[n]).join(', ') }] : []),
     ...(d.outcome === 'onHold' ? [{ title: 'On hold', value: d.holdUntil ? `until ${date(d.holdUntil)}` : 'until further notice' }] : []),
@@ -269,6 +272,19 @@ export function closeVoteCard(view: DecisionCardView, form: CloseForm, errors: C
             { id: 'outcome', label: 'Casting decision', type: 'choice', choiceStyle: 'expanded', required: true, choices: castingChoices },
           ],
         },
+    {
+      key: 'criteria',
+      title: 'The criteria for a review',
+      intro: 'Which the panel found the case highlights, or may (not all need be met). Each return says which it supports.',
+      fields: [
+        {
+          id: 'criteria',
+          label: 'Criteria found met',
+          type: 'multichoice',
+          choices: CRITERIA.map((c) => ({ title: CRITERION_NAMES[c], value: c })),
+        },
+      ],
+    },
     {
       key: 'rationale',
       title: 'Rationale',

@@ -1,3 +1,4 @@
+import { CRITERION_SHORT } from '../review/criteria.js';
 import type { StoredReturn } from '../review/agency-return.js';
 import type { AnonymousCase, CaseRecord } from '../review/case.js';
 import type { LocalDate } from '../review/local-date.js';
@@ -216,6 +217,7 @@ export function collationCard(view: {
     { title: 'Return', value: r.involved ? 'Involved' : 'Nil return: not involved' },
     ...(r.involvedFrom ? [{ title: 'Involved', value: `${date(r.involvedFrom)} to ${r.involvedTo ? date(r.involvedTo) : 'now'}` }] : []),
     ...(r.criteriaView ? [{ title: 'View on the criteria', value: CRITERIA_NAMES[r.criteriaView] }] : []),
+    ...(r.criteria?.length ? [{ title: 'Criteria it supports', value: r.criteria.map((c) => CRITERION_SHORT[c]).join('; ') }] : []),
     { title: 'Returned by', value: `${view.nameOf(r.by)}, ${r.at.slice(0, 10)}` },
   ];
   const fullText = (r: StoredReturn) =>

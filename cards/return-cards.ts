@@ -1,3 +1,4 @@
+import { CRITERIA, CRITERION_NAMES } from '../review/criteria.js';
 import {
   CRITERIA_VIEWS,
   PROVIDER_SLOTS,
@@ -62,6 +63,12 @@ function returnSections(collatesHealth: boolean): SectionSpec<ReturnField>[] {
           type: 'choice',
           choiceStyle: 'expanded',
           choices: CRITERIA_VIEWS.map((v) => ({ title: CRITERIA_NAMES[v], value: v })),
+        },
+        {
+          id: 'criteria',
+          label: 'Which criteria does the case highlight, or may it?',
+          type: 'multichoice',
+          choices: CRITERIA.map((c) => ({ title: CRITERION_NAMES[c], value: c })),
         },
         { id: 'criteriaReason', label: 'Why', type: 'multiline' },
       ],

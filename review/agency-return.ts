@@ -4,6 +4,7 @@
  * The card's inputs and this schema share their names.
  */
 import { cardFormShape } from './card-form.js';
+import { criteriaOf, type Criterion } from './criteria.js';
 import { formatPath } from './issues.js';
 import { parseLocalDate, type LocalDate } from './local-date.js';
 
@@ -23,6 +24,7 @@ export const RETURN_FIELDS = [
   'immediateAction',
   'learning',
   'criteriaView',
+  'criteria',
   'criteriaReason',
   ...PROVIDER_SLOTS.flatMap(providerFields),
 ] as const;
@@ -48,6 +50,7 @@ export const RETURN_LIMITS: Record<ReturnField, number> = {
   immediateAction: MEDIUM,
   learning: MEDIUM,
   criteriaView: 6,
+  criteria: 100,
   criteriaReason: MEDIUM,
   ...(Object.fromEntries(
     PROVIDER_SLOTS.flatMap((i) => {
@@ -74,6 +77,8 @@ export interface AgencyReturn {
   immediateAction?: string;
   learning?: string;
   criteriaView?: CriteriaView;
+  /** Which of the criteria for a review (review/criteria.ts) the agency thinks the case highlights. */
+  criteria?: Criterion[];
   criteriaReason?: string;
   /** The ICB's collation of other health providers' returns. */
   providers: { name: string; summary: string }[];
@@ -126,6 +131,7 @@ function checkReturn(form: ReturnForm, ctx: ReturnContext, problem: Problem): vo
     if (form.overview === '') problem('overview', "Give a brief overview of your agency's involvement");
     if (form.criteriaView === '') problem('criteriaView', 'Give your view on whether the criteria for a review are met');
   }
+  if (criteriaOf(form.criteria).unknown) problem('criteria', 'Choose criteria from the list');
   if (form.criteriaView !== '' && form.criteriaReason === '') {
     problem('criteriaReason', 'Say briefly why');
   }
@@ -150,6 +156,8 @@ function toReturn(form: ReturnForm, ctx: ReturnContext): AgencyReturn {
     assign(f, optional(form[f]));
   }
   assign('criteriaView', optional(form.criteriaView) as CriteriaView | undefined);
+  const { criteria } = criteriaOf(form.criteria);
+  if (criteria.length) r.criteria = criteria;
   r.providers = PROVIDER_SLOTS.flatMap((i) => {
     const [name, summary] = providerFields(i);
     return form[name] === '' ? [] : [{ name: form[name], summary: form[summary] }];
@@ -212,6 +220,7 @@ export function returnAsForm(r: AgencyReturn): ReturnDraft {
     immediateAction: r.immediateAction ?? '',
     learning: r.learning ?? '',
     criteriaView: r.criteriaView ?? '',
+    criteria: (r.criteria ?? []).join(','),
     criteriaReason: r.criteriaReason ?? '',
   };
   r.providers.forEach((p, i) => {

@@ -32,6 +32,7 @@ import { DECISION_CARD, owe, refreshCard, refreshCards } from './effects.js';
 import { holdEndOwed, reviewRemindersOwed, withRemindersStopped, type Origin } from './owed.js';
 import { approverFor, recommended } from './approval.js';
 import { withDecisionNotices } from './duties.js';
+import { criteriaOf } from './criteria.js';
 
 /** The longest rationale: it goes to the referrer, so it must fit a card. */
 export const RATIONALE_MAX = 3000;
@@ -39,6 +40,7 @@ export const RATIONALE_MAX = 3000;
 /** What the chair types to close the vote. */
 export interface CloseForm {
   outcome: string;
+  criteria: string;
   rationale: string;
   reviewer: string;
   notices: string;
@@ -56,7 +58,14 @@ export type CloseResult =
   /** Recorded as the panel's recommendation: the approver of the case's kind decides. */
   | { status: 'recommended'; record: CaseRecord; decision: DecisionRecord };
 
-const CLOSE_FIELDS = ['outcome', 'rationale', 'reviewer', 'notices', 'holdUntil'] as const satisfies readonly (keyof CloseForm)[];
+const CLOSE_FIELDS = [
+  'outcome',
+  'criteria',
+  'rationale',
+  'reviewer',
+  'notices',
+  'holdUntil',
+] as const satisfies readonly (keyof CloseForm)[];
 
 /** What the chair sent, as text, with any input that was not text named. */
 export const closeFormOf = (data: Record<string, unknown>): { form: CloseForm; errors: CloseErrors } => readCardForm(CLOSE_FIELDS, data);
@@ -170,6 +179,8 @@ export async function closeVote(
     outcome = options.find((o) => o === form.outcome);
     if (!outcome) errors.outcome ??= 'There is no majority: give your casting decision';
   }
+  const found = criteriaOf(form.criteria);
+  if (found.unknown) errors.criteria ??= 'Choose criteria from the list';
   if (form.rationale === '') errors.rationale ??= 'Give the reasons for the decision: the referrer is told them';
   else if (form.rationale.length > RATIONALE_MAX)
     errors.rationale = `Keep this to ${RATIONALE_MAX} characters or fewer (now ${form.rationale.length})`;
@@ -210,6 +221,7 @@ export async function closeVote(
     outcome,
     casting: counted.majority === undefined,
     rationale: form.rationale,
+    ...(found.criteria.length && { criteria: found.criteria }),
     ...(reviewer && { reviewer }),
     notices: notices as Notice[],
     ...(holdUntil && { holdUntil }),

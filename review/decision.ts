@@ -7,6 +7,7 @@ import type { WorkingCalendar } from './calendar.js';
 import type { CaseRecord } from './case.js';
 import { withHold, withoutHold } from './hold.js';
 import { addMonths, type LocalDate } from './local-date.js';
+import type { Criterion } from './criteria.js';
 import type { ClockSettings } from './partnership.js';
 import type { ReviewKind } from './referral-model.js';
 
@@ -171,6 +172,8 @@ export interface DecisionRecord {
   /** The chair's casting decision settled a tie or a vote with no majority. */
   casting: boolean;
   rationale: string;
+  /** The criteria for a review the panel found the case highlights (Suffolk, "Referral Decision"). */
+  criteria?: Criterion[];
   reviewer?: Reviewer;
   notices: Notice[];
   holdUntil?: LocalDate;

@@ -1,3 +1,4 @@
+import type { Criterion } from './criteria.js';
 /**
  * The rapid review on a case (DOMAIN.md, "Rapid review"): the agencies asked, who in
  * each may answer, whether each request reached them, and where each agency's return
@@ -36,6 +37,8 @@ export interface CurrentReturn {
   involved: boolean;
   /** The agency's view on whether the criteria are met: shown to the panel beside the vote. */
   criteriaView?: CriteriaView;
+  /** Which of the criteria it thinks the case highlights. */
+  criteria?: Criterion[];
 }
 
 export interface AgencyRequest {
@@ -256,7 +259,7 @@ export interface ReviewProgress {
   requests: {
     agencyId: string;
     /** The current return: involved or not, and the agency's view on the criteria. */
-    current?: { involved: boolean; criteriaView?: CriteriaView };
+    current?: { involved: boolean; criteriaView?: CriteriaView; criteria?: Criterion[] };
     /** Nobody was listed to ask. */
     noLead: boolean;
     /** The request reached someone. */
@@ -275,7 +278,11 @@ export function reviewProgress(review: RapidReview): ReviewProgress {
       return {
         agencyId: r.agencyId,
         ...(r.current && {
-          current: { involved: r.current.involved, ...(r.current.criteriaView && { criteriaView: r.current.criteriaView }) },
+          current: {
+            involved: r.current.involved,
+            ...(r.current.criteriaView && { criteriaView: r.current.criteriaView }),
+            ...(r.current.criteria && { criteria: r.current.criteria }),
+          },
         }),
         noLead: r.addressees.length === 0,
         reached: deliveries.some((d) => d.status === 'sent'),

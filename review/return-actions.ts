@@ -103,6 +103,7 @@ export async function submitReturn(
       at: kept.at,
       involved: kept.involved,
       ...(kept.criteriaView && { criteriaView: kept.criteriaView }),
+      ...(kept.criteria && { criteria: kept.criteria }),
     });
     if (!linked) return returned;
     // Audited, and its reminders stopped, by the delivery that linked it, which after a crash may be a redelivery.

@@ -202,7 +202,10 @@ describe('the decision cards', () => {
     ['the shared card, open', () => channelDecisionCard(view(voting), VOTERS)],
     ['the shared card, decided', () => channelDecisionCard(view(decided), VOTERS)],
     ['a voter’s view', () => voterCard(view(voting), { mayVote: true, mayClose: false, choice: 'partnership' })],
-    ['the close form', () => closeVoteCard(view(voting), { outcome: '', rationale: '', reviewer: '', notices: '', holdUntil: '' })],
+    [
+      'the close form',
+      () => closeVoteCard(view(voting), { outcome: '', criteria: '', rationale: '', reviewer: '', notices: '', holdUntil: '' }),
+    ],
   ])('%s shows nothing personal', (_name, card) => {
     const strings = allStrings(card()).join('\n');
     for (const value of CHILD_PERSONAL_VALUES) expect(strings).not.toContain(value);
