@@ -119,6 +119,12 @@ function resultFacts(view: DecisionCardView): Fact[] {
     ...(d.notices.length ? [{ title: 'To notify', value: d.notices.map((n) => NOTICE_NAMES[n]).join(', ') }] : []),
     ...(d.outcome === 'onHold' ? [{ title: 'On hold', value: d.holdUntil ? `until ${date(d.holdUntil)}` : 'until further notice' }] : []),
     ...(d.reviewDue ? [{ title: 'Review due', value: date(d.reviewDue) }] : []),
+    ...(d.meeting
+      ? [
+          { title: 'Reflective review meeting', value: date(d.meeting.on) },
+          { title: "Agencies' reports due", value: date(d.meeting.reportsDue) },
+        ]
+      : []),
     { title: 'Closed', value: `${date(d.closedAt.slice(0, 10) as LocalDate)}, by ${CLOSED_AS[d.closedAs]}` },
     ...(view.awaitingApproval ? [{ title: 'Approval', value: 'Awaiting the approver' }] : []),
     ...(d.approvedAt ? [{ title: 'Approved', value: date(d.approvedAt.slice(0, 10) as LocalDate) }] : []),
@@ -329,6 +335,21 @@ export function closeVoteCard(view: DecisionCardView, form: CloseForm, errors: C
           },
         ]
       : []),
+    ...(open('reflective')
+      ? [
+          {
+            key: 'meeting',
+            title: 'The reflective review meeting',
+            intro: majority
+              ? "Its date, and the chair nominated to lead it: the agencies' reports fall due before it."
+              : 'If your decision is a reflective review: its date, and the chair nominated to lead it.',
+            fields: [
+              { id: 'meetingOn' as const, label: 'Meeting date', type: 'date' as const },
+              { id: 'meetingChair' as const, label: 'Chair of the reflective review', type: 'text' as const },
+            ],
+          },
+        ]
+      : []),
     ...(open('onHold')
       ? [
           {
@@ -350,7 +371,7 @@ export function closeVoteCard(view: DecisionCardView, form: CloseForm, errors: C
     sections,
     values: form,
     errors,
-    limits: { rationale: RATIONALE_MAX },
+    limits: { rationale: RATIONALE_MAX, meetingChair: 100 },
     ...(banner && { banner }),
     actions: [
       { title: 'Record the decision', verb: VERBS.closeVote, data: { reference, ballot: String(view.ballot.number) }, style: 'positive' },

@@ -24,7 +24,9 @@ function nextSteps(d: DecisionRecord): string {
     case 'dhr':
       return `A Domestic Homicide Review will be held, and the Home Office is told.${due}`;
     case 'reflective':
-      return 'A multi-agency reflective review meeting will be arranged; the agencies involved will be asked for a report before it.';
+      return d.meeting
+        ? `A multi-agency reflective review meeting is set for ${date(d.meeting.on)}, chaired by ${d.meeting.chair}. The agencies involved send their reports by ${date(d.meeting.reportsDue)}.`
+        : 'A multi-agency reflective review meeting will be arranged; the agencies involved will be asked for a report before it.';
     case 'onHold':
       return `The decision is on hold ${d.holdUntil ? `until ${date(d.holdUntil)}` : 'until further notice'}, and the case goes back to the panel until it is decided. You will be told the decision.`;
     case 'otherProcess':

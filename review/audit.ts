@@ -64,6 +64,8 @@ export type AuditAction =
   | 'decision.sentBackNoticeFailed'
   | 'decision.approval.refused'
   | 'decision.noted'
+  | 'report.reminderSent'
+  | 'report.reminderFailed'
   | 'vote.fastTracked'
   | 'decision.viewed'
   | 'decision.feedbackSent'

@@ -16,6 +16,9 @@ export interface IntakeClocks {
   dhrDecisionDue?: LocalDate;
   /** Once the panel decides on a review: when it is due (1, 3 or 6 months). */
   reviewDue?: LocalDate;
+  /** A reflective review: its meeting, and the agencies' reports before it. */
+  meetingOn?: LocalDate;
+  reportsDue?: LocalDate;
   /** A decision that names them: telling the National Panel, Ofsted or the Home Office of it. */
   nationalPanelDecisionNoticeDue?: LocalDate;
   ofstedNoticeDue?: LocalDate;

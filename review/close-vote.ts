@@ -33,6 +33,7 @@ import { holdEndOwed, reviewRemindersOwed, withRemindersStopped, type Origin } f
 import { approverFor, recommended } from './approval.js';
 import { withDecisionNotices } from './duties.js';
 import { criteriaOf } from './criteria.js';
+import { reportRemindersOwed } from './reflective.js';
 
 /** The longest rationale: it goes to the referrer, so it must fit a card. */
 export const RATIONALE_MAX = 3000;
@@ -45,6 +46,9 @@ export interface CloseForm {
   reviewer: string;
   notices: string;
   holdUntil: string;
+  /** A reflective review: the meeting's date, and the chair nominated to lead it. */
+  meetingOn: string;
+  meetingChair: string;
 }
 export type CloseErrors = Partial<Record<keyof CloseForm, string>>;
 
@@ -65,6 +69,8 @@ const CLOSE_FIELDS = [
   'reviewer',
   'notices',
   'holdUntil',
+  'meetingOn',
+  'meetingChair',
 ] as const satisfies readonly (keyof CloseForm)[];
 
 /** What the chair sent, as text, with any input that was not text named. */
@@ -202,6 +208,21 @@ export async function closeVote(
     else if (holdUntil <= today(deps)) errors.holdUntil = 'Choose a date after today';
     else if (!deps.calendar.isWorkingDay(holdUntil)) errors.holdUntil = 'That is not a working day; choose a working day';
   }
+  let meeting: DecisionRecord['meeting'];
+  if (outcome === 'reflective') {
+    const on = form.meetingOn === '' ? undefined : parseLocalDate(form.meetingOn);
+    const lead = deps.partnership.clocks.reflectiveReportsWorkingDaysBefore;
+    const earliest = deps.calendar.addWorkingDays(today(deps), lead);
+    if (!on) errors.meetingOn = form.meetingOn === '' ? "Give the reflective review meeting's date" : 'Enter a real date';
+    else if (!deps.calendar.isWorkingDay(on)) errors.meetingOn = 'That is not a working day; choose a working day';
+    else if (on < earliest)
+      errors.meetingOn = `The agencies' reports are due ${lead} working days before the meeting: choose ${earliest} or later`;
+    if (form.meetingChair === '') errors.meetingChair = 'Name the chair nominated to lead the reflective review';
+    else if (form.meetingChair.length > 100) errors.meetingChair = 'Keep this to 100 characters or fewer';
+    if (on && !errors.meetingOn && !errors.meetingChair) {
+      meeting = { on, chair: form.meetingChair, reportsDue: deps.calendar.addWorkingDays(on, -lead) };
+    }
+  }
   if (Object.keys(errors).length > 0 || !outcome) {
     // The form comes back to them: the shared card is held for them from now.
     return { status: 'invalid', record: await keepHolding(deps, current, ballot.number, actor), form, errors };
@@ -226,6 +247,7 @@ export async function closeVote(
     notices: notices as Notice[],
     ...(holdUntil && { holdUntil }),
     ...(reviewDue && { reviewDue }),
+    ...(meeting && { meeting }),
     closedBy: actor,
     closedAs,
     closedAt,
@@ -284,6 +306,7 @@ export function afterDecision(deps: ReviewDeps, record: CaseRecord, decision: De
     ...holdEndOwed(record, deps.partnership),
     ...reviewRemindersOwed(record, today(deps), plan),
     ...noticed.owed,
+    ...reportRemindersOwed(record, decision, today(deps), plan, origin),
   );
   if (next.hold) next = withRemindersStopped(next, at);
   next = refreshCards(next, at);

@@ -178,6 +178,11 @@ export interface DecisionRecord {
   notices: Notice[];
   holdUntil?: LocalDate;
   reviewDue?: LocalDate;
+  /**
+   * A reflective review: its one meeting, the chair nominated to lead it, and when the
+   * agencies' reports fall due (Cheshire East: "two weeks before the date of the review meeting").
+   */
+  meeting?: { on: LocalDate; chair: string; reportsDue: LocalDate };
   closedBy: string;
   closedAs: 'independentChair' | 'businessUnit';
   closedAt: string;
@@ -341,10 +346,11 @@ export function withSentBack(record: CaseRecord, sent: Omit<SentBack, 'recommend
 
 function decided(record: CaseRecord, ballot: Ballot, decision: DecisionRecord, today: LocalDate, calendar: WorkingCalendar): CaseRecord {
   const { reviewDue: _previousReview, ...clocks } = record.clocks;
+  const meeting = decision.meeting && { meetingOn: decision.meeting.on, reportsDue: decision.meeting.reportsDue };
   let next: CaseRecord = {
     ...record,
     stage: 'decided',
-    clocks: decision.reviewDue ? { ...clocks, reviewDue: decision.reviewDue } : clocks,
+    clocks: { ...clocks, ...(decision.reviewDue && { reviewDue: decision.reviewDue }), ...meeting },
     panel: { ...record.panel!, ballot, decisions: [...record.panel!.decisions, decision] },
   };
   // A decision ends any hold; on hold again starts a new one from today.

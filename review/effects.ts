@@ -41,7 +41,9 @@ export type EffectKind =
   /** The panel's recommendation, one to one to the approver of the case's kind. */
   | 'approvalRequest'
   /** The approver sent the recommendation back: their reason, one to one to who closed the vote. */
-  | 'sentBackNotice';
+  | 'sentBackNotice'
+  /** A reflective review's agency report due, to a lead one to one; sent by the sweep, in working hours. */
+  | 'reportReminder';
 
 export type EffectStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 
@@ -87,7 +89,7 @@ export interface Owed {
 export const IDEMPOTENT: ReadonlySet<EffectKind> = new Set(['caseCard', 'decisionCard', 'retention']);
 
 /** Effects only the sweep sends, in working hours. */
-export const SCHEDULED: ReadonlySet<EffectKind> = new Set(['reminder', 'escalation', 'reviewReminder', 'dutyReminder']);
+export const SCHEDULED: ReadonlySet<EffectKind> = new Set(['reminder', 'escalation', 'reviewReminder', 'dutyReminder', 'reportReminder']);
 
 /** How long a runner holds an effect it is doing; if it dies, another takes it after this. */
 export const LEASE_MS = 5 * 60_000;

@@ -123,6 +123,8 @@ const clocksSchema = z
      * The guidance sets no period: Panel's default, for the partnership to set its own.
      */
     decisionNoticeWorkingDays: z.number().int().min(1).max(30).default(5),
+    /** Cheshire East: each agency's report "two weeks before the date of the review meeting". */
+    reflectiveReportsWorkingDaysBefore: z.number().int().min(1).max(30).default(10),
   })
   .strict()
   .default({});

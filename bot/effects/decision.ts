@@ -6,7 +6,9 @@ import { CardFactory } from 'botbuilder';
 import { approvalCard } from '../../cards/decision-cards.js';
 import { feedbackCard } from '../../cards/feedback-cards.js';
 import { anonymise } from '../../review/case.js';
-import { CLOSE_FORM_HOLD_MINUTES, closeFormOpen, openBallot, withBallotCard } from '../../review/decision.js';
+import { CLOSE_FORM_HOLD_MINUTES, closeFormOpen, currentDecision, openBallot, withBallotCard } from '../../review/decision.js';
+import { localDateOf } from '../../review/local-date.js';
+import { date, dueWords } from '../../cards/labels.js';
 import { EffectFailure, type Performer } from '../../review/run-effects.js';
 import { DECISION_CARD, refreshCard } from '../../review/effects.js';
 import { decisionView, postDecisionCard, updateDecisionCard } from '../decision-card.js';
@@ -97,6 +99,35 @@ export const sentBackNotice = (deps: PanelDeps): Performer => ({
   failed: (effect, record, error) => ({
     audit: [{ action: 'decision.sentBackNoticeFailed', detail: `decision=${effect.payload?.decision} reason=${error}` }],
     notice: `${record.reference}: Panel could not tell the chair that the recommendation was sent back: ${error}. Please tell them another way.`,
+  }),
+});
+
+/** A reflective review's agency report falling due: its lead reminded, one to one, while the decision stands. */
+export const reportReminder = (deps: PanelDeps): Performer => ({
+  async perform(effect, record) {
+    const p = effect.payload ?? {};
+    const decision = currentDecision(record);
+    const meeting = decision?.meeting;
+    if (!meeting || String(decision.number) !== p.decision || record.closedAt || !p.aadObjectId || !p.serviceUrl) {
+      return { status: 'skipped', error: 'the reflective review no longer stands', audit: [] };
+    }
+    const agency = deps.review.partnership.agencies.find((a) => a.id === p.agencyId)?.name ?? p.agencyId ?? '';
+    const today = localDateOf(deps.review.now(), deps.review.partnership.timezone);
+    await sendToPerson(
+      deps,
+      { aadObjectId: p.aadObjectId, serviceUrl: p.serviceUrl, ...(p.tenantId && { tenantId: p.tenantId }) },
+      {
+        textFormat: 'markdown',
+        text: `**Reminder from Panel**: ${record.reference} (${record.descriptor}) has a multi-agency reflective review meeting on ${date(meeting.on)}. ${agency}'s report for it is ${dueWords(meeting.reportsDue, today, deps.review.calendar)}: send it to the business unit.`,
+      },
+    );
+    return { status: 'sent', audit: [{ action: 'report.reminderSent', detail: `agency=${p.agencyId} to=${p.aadObjectId}` }] };
+  },
+  failed: (effect, record, error) => ({
+    audit: [
+      { action: 'report.reminderFailed', detail: `agency=${effect.payload?.agencyId} to=${effect.payload?.aadObjectId} reason=${error}` },
+    ],
+    notice: `${record.reference}: Panel could not remind a lead of their agency's reflective review report: ${error}.`,
   }),
 });
 

@@ -8,7 +8,7 @@ import type { EffectKind } from '../../review/effects.js';
 import type { DigestPerformer, Performer } from '../../review/run-effects.js';
 import type { PanelDeps } from '../deps.js';
 import { caseCard, channelPost, dutyReminder, escalation, reviewReminder, threadNotice } from './channel.js';
-import { approvalRequest, decisionCard, decisionPost, feedback, sentBackNotice } from './decision.js';
+import { approvalRequest, decisionCard, decisionPost, feedback, reportReminder, sentBackNotice } from './decision.js';
 import { leadRequest, reminderDigest } from './requests.js';
 import { safetyAlert, safetyDetails } from './safety.js';
 
@@ -74,6 +74,7 @@ export function createPerformers(deps: () => PanelDeps): {
       safetyDetails: lazy(safetyDetails),
       approvalRequest: lazy(approvalRequest),
       sentBackNotice: lazy(sentBackNotice),
+      reportReminder: lazy(reportReminder),
     },
     digest: {
       send: (person, items) => reminderDigest(deps()).send(person, items),

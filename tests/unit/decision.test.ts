@@ -204,7 +204,17 @@ describe('the decision cards', () => {
     ['a voter’s view', () => voterCard(view(voting), { mayVote: true, mayClose: false, choice: 'partnership' })],
     [
       'the close form',
-      () => closeVoteCard(view(voting), { outcome: '', criteria: '', rationale: '', reviewer: '', notices: '', holdUntil: '' }),
+      () =>
+        closeVoteCard(view(voting), {
+          outcome: '',
+          criteria: '',
+          rationale: '',
+          reviewer: '',
+          notices: '',
+          holdUntil: '',
+          meetingOn: '',
+          meetingChair: '',
+        }),
     ],
   ])('%s shows nothing personal', (_name, card) => {
     const strings = allStrings(card()).join('\n');

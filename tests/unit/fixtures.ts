@@ -47,6 +47,7 @@ export const DEFAULT_CLOCKS: ClockSettings = {
   independentReviewMonths: 6,
   dhrReportMonths: 6,
   decisionNoticeWorkingDays: 5,
+  reflectiveReportsWorkingDaysBefore: 10,
 };
 
 // ---------------------------------------------------------------------------
