@@ -1,11 +1,11 @@
 import { CRITERION_SHORT } from '../review/criteria.js';
-import type { StoredReturn } from '../review/agency-return.js';
+import { REFLECTIVE_FIELDS, type StoredReturn } from '../review/agency-return.js';
 import type { AnonymousCase, CaseRecord } from '../review/case.js';
 import type { LocalDate } from '../review/local-date.js';
 import type { StartErrors, StartForm } from '../review/rapid-review-actions.js';
 import { documentCard, type DocumentAction, type DocumentGroup } from './case-cards.js';
 import { formCard, problemsBanner, type SectionSpec } from './form.js';
-import { CRITERIA_NAMES } from './return-cards.js';
+import { CRITERIA_NAMES, REFLECTIVE_QUESTIONS } from './return-cards.js';
 import { anonymousFacts, date, PROCESS_NAMES, type Fact } from './labels.js';
 import type { Referral } from '../review/referral.js';
 import type { AdaptiveCardJson } from './render.js';
@@ -230,6 +230,7 @@ export function collationCard(view: {
         ['Immediate action needed', r.immediateAction],
         ['Learning and internal reviews', r.learning],
         ['Why', r.criteriaReason],
+        ...REFLECTIVE_FIELDS.map((f) => [REFLECTIVE_QUESTIONS[f], r.reflective?.[f]] as const),
         ...r.providers.map((p) => [`Health provider: ${p.name}`, p.summary] as const),
       ] as const
     )

@@ -2,9 +2,11 @@ import { CRITERIA, CRITERION_NAMES } from '../review/criteria.js';
 import {
   CRITERIA_VIEWS,
   PROVIDER_SLOTS,
+  REFLECTIVE_FIELDS,
   RETURN_LIMITS,
   providerFields,
   type CriteriaView,
+  type ReflectiveField,
   type ReturnDraft,
   type ReturnErrors,
   type ReturnField,
@@ -20,7 +22,20 @@ export const CRITERIA_NAMES: Record<CriteriaView, string> = {
   unsure: 'Unsure',
 };
 
-function returnSections(collatesHealth: boolean): SectionSpec<ReturnField>[] {
+/** Cheshire East's Appendix 2 questions, in its words, for a reflective review case. */
+export const REFLECTIVE_QUESTIONS: Record<ReflectiveField, string> = {
+  childNeeds:
+    'Were practitioners sensitive to the needs of the child, knowledgeable about indicators of abuse or neglect, and clear what to do if concerned?',
+  keyDecisions:
+    'What were the key points or opportunities for assessment and decision making, and were decisions reached in an informed, professional way?',
+  voiceOfChild: "When, and how, were the child's wishes and feelings found out and considered? Was this recorded?",
+  identity: 'Was practice sensitive to the racial, cultural, linguistic and religious identity of the child?',
+  challenge: 'Were more senior managers, or other agencies and professionals, involved at the points where they should have been?',
+  policy: 'Was the work consistent with agency and safeguarding policy and procedures, and wider professional standards?',
+  recommendations: 'Recommendations for action: what should be done, what outcomes should it bring, and how will it be reviewed?',
+};
+
+function returnSections(collatesHealth: boolean, reflective: boolean): SectionSpec<ReturnField>[] {
   const sections: SectionSpec<ReturnField>[] = [
     {
       key: 'involvement',
@@ -74,6 +89,14 @@ function returnSections(collatesHealth: boolean): SectionSpec<ReturnField>[] {
       ],
     },
   ];
+  if (reflective) {
+    sections.push({
+      key: 'reflective',
+      title: 'For the reflective review',
+      intro: 'The reflective review template (Cheshire East, Appendix 2). Answer what applies to your agency.',
+      fields: REFLECTIVE_FIELDS.map((id) => ({ id, label: REFLECTIVE_QUESTIONS[id], type: 'multiline' as const })),
+    });
+  }
   if (collatesHealth) {
     sections.push({
       key: 'providers',
@@ -103,6 +126,8 @@ export function returnFormCard(view: {
   agencyId: string;
   agencyName: string;
   collatesHealth: boolean;
+  /** A reflective review case: the return asks Appendix 2's questions too. */
+  reflective?: boolean;
   values: ReturnDraft;
   errors?: ReturnErrors;
   submissionId: string;
@@ -115,7 +140,7 @@ export function returnFormCard(view: {
   return formCard<ReturnField>({
     heading: `${view.agencyName}'s return: ${view.reference}`,
     subtitle: `About ${view.descriptor}. Goes to the business unit and, collated, to the panel.`,
-    sections: returnSections(view.collatesHealth),
+    sections: returnSections(view.collatesHealth, view.reflective === true),
     values: view.values,
     errors,
     limits: RETURN_LIMITS,

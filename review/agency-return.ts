@@ -13,6 +13,22 @@ export const PROVIDER_SLOTS = [1, 2, 3] as const;
 export type ProviderSlot = (typeof PROVIDER_SLOTS)[number];
 export const providerFields = (i: ProviderSlot) => [`provider${i}Name`, `provider${i}Summary`] as const;
 
+/**
+ * Cheshire East's Appendix 2 questions, asked of an agency's return on a reflective
+ * review case (other kinds keep the rest): needs of the child, key decision points,
+ * voice of the child, identity, challenge and escalation, policy; and recommendations.
+ */
+export const REFLECTIVE_FIELDS = [
+  'childNeeds',
+  'keyDecisions',
+  'voiceOfChild',
+  'identity',
+  'challenge',
+  'policy',
+  'recommendations',
+] as const;
+export type ReflectiveField = (typeof REFLECTIVE_FIELDS)[number];
+
 export const RETURN_FIELDS = [
   'involved',
   'involvedFrom',
@@ -26,6 +42,7 @@ export const RETURN_FIELDS = [
   'criteriaView',
   'criteria',
   'criteriaReason',
+  ...REFLECTIVE_FIELDS,
   ...PROVIDER_SLOTS.flatMap(providerFields),
 ] as const;
 export type ReturnField = (typeof RETURN_FIELDS)[number];
@@ -52,6 +69,7 @@ export const RETURN_LIMITS: Record<ReturnField, number> = {
   criteriaView: 6,
   criteria: 100,
   criteriaReason: MEDIUM,
+  ...(Object.fromEntries(REFLECTIVE_FIELDS.map((f) => [f, 1000])) as Record<ReflectiveField, number>),
   ...(Object.fromEntries(
     PROVIDER_SLOTS.flatMap((i) => {
       const [name, summary] = providerFields(i);
@@ -82,6 +100,8 @@ export interface AgencyReturn {
   criteriaReason?: string;
   /** The ICB's collation of other health providers' returns. */
   providers: { name: string; summary: string }[];
+  /** On a reflective review case: the answers to Appendix 2's questions, as given. */
+  reflective?: Partial<Record<ReflectiveField, string>>;
 }
 
 /** A recorded return, as kept beside the case. */
@@ -98,6 +118,8 @@ export interface ReturnContext {
   agencyId: string;
   /** The ICB's card also takes other health providers' returns. */
   collatesHealth: boolean;
+  /** A reflective review case's return also asks Appendix 2's questions. */
+  reflective?: boolean;
   today: LocalDate;
 }
 
@@ -158,6 +180,10 @@ function toReturn(form: ReturnForm, ctx: ReturnContext): AgencyReturn {
   assign('criteriaView', optional(form.criteriaView) as CriteriaView | undefined);
   const { criteria } = criteriaOf(form.criteria);
   if (criteria.length) r.criteria = criteria;
+  if (ctx.reflective) {
+    const answers = Object.fromEntries(REFLECTIVE_FIELDS.filter((f) => form[f] !== '').map((f) => [f, form[f]]));
+    if (Object.keys(answers).length) r.reflective = answers;
+  }
   r.providers = PROVIDER_SLOTS.flatMap((i) => {
     const [name, summary] = providerFields(i);
     return form[name] === '' ? [] : [{ name: form[name], summary: form[summary] }];
@@ -168,15 +194,18 @@ function toReturn(form: ReturnForm, ctx: ReturnContext): AgencyReturn {
 export type ReturnValidation = { ok: true; value: AgencyReturn } | { ok: false; errors: ReturnErrors; form: ReturnDraft };
 
 const PROVIDER_FIELDS: ReadonlySet<string> = new Set(PROVIDER_SLOTS.flatMap(providerFields));
+const REFLECTIVE_INPUTS: ReadonlySet<string> = new Set(REFLECTIVE_FIELDS);
 
 /**
  * Checks a return card. On failure the form comes back as typed, with each problem by
- * its field. Only the ICB's card has the health providers' inputs: on any other
- * agency's return, whatever arrives under their names is dropped before any check, so
- * no problem is named beside a field the card does not show.
+ * its field. Only the ICB's card has the health providers' inputs, and only a reflective
+ * review case's has Appendix 2's: on any other return, whatever arrives under their
+ * names is dropped before any check, so no problem is named beside a field the card
+ * does not show.
  */
 export function validateReturn(input: Record<string, unknown>, ctx: ReturnContext): ReturnValidation {
-  const data = ctx.collatesHealth ? input : Object.fromEntries(Object.entries(input).filter(([k]) => !PROVIDER_FIELDS.has(k)));
+  const shown = (k: string) => (ctx.collatesHealth || !PROVIDER_FIELDS.has(k)) && (ctx.reflective === true || !REFLECTIVE_INPUTS.has(k));
+  const data = Object.fromEntries(Object.entries(input).filter(([k]) => shown(k)));
   const parsed = formShape
     .superRefine((form, issues) => checkReturn(form, ctx, (path, message) => issues.addIssue({ code: 'custom', path: [path], message })))
     .transform((form) => toReturn(form, ctx))
@@ -222,6 +251,7 @@ export function returnAsForm(r: AgencyReturn): ReturnDraft {
     criteriaView: r.criteriaView ?? '',
     criteria: (r.criteria ?? []).join(','),
     criteriaReason: r.criteriaReason ?? '',
+    ...r.reflective,
   };
   r.providers.forEach((p, i) => {
     const [name, summary] = providerFields((i + 1) as ProviderSlot);

@@ -74,7 +74,12 @@ export async function submitReturn(
   const validated =
     input.data === 'nil'
       ? ({ ok: true, value: nilReturn(input.agencyId) } as const)
-      : validateReturn(input.data, { agencyId: input.agencyId, collatesHealth: agency?.collatesHealth ?? false, today: today(deps) });
+      : validateReturn(input.data, {
+          agencyId: input.agencyId,
+          collatesHealth: agency?.collatesHealth ?? false,
+          reflective: standing.record.kind === 'reflective',
+          today: today(deps),
+        });
   if (!validated.ok) return { status: 'invalid', record: standing.record, form: validated.form, errors: validated.errors };
 
   // A nil return is one press on the request card; once the agency has a return, an old

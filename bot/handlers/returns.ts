@@ -92,6 +92,7 @@ function formFor(
     agencyId,
     agencyName: agency?.name ?? agencyId,
     collatesHealth: agency?.collatesHealth ?? false,
+    reflective: record.kind === 'reflective',
     values: parts.values,
     ...(parts.errors && { errors: parts.errors }),
     submissionId: parts.submissionId ?? deps.newId(),

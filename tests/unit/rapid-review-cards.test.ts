@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { collationCard } from '../../cards/rapid-review-cards.js';
 import { returnFormCard } from '../../cards/return-cards.js';
 import { VERBS } from '../../cards/verbs.js';
-import { RETURN_FIELDS, RETURN_LIMITS, type ReturnDraft, type StoredReturn } from '../../review/agency-return.js';
+import { REFLECTIVE_FIELDS, RETURN_FIELDS, RETURN_LIMITS, type ReturnDraft, type StoredReturn } from '../../review/agency-return.js';
 import { anonymise } from '../../review/case.js';
 import { caseRecord, executeActions, TODAY } from './fixtures.js';
 
@@ -24,6 +24,7 @@ const longest: StoredReturn = {
   criteriaView: 'met',
   criteriaReason: full(RETURN_LIMITS.criteriaReason),
   providers: [1, 2, 3].map(() => ({ name: full(RETURN_LIMITS.provider1Name), summary: full(RETURN_LIMITS.provider1Summary) })),
+  reflective: Object.fromEntries(REFLECTIVE_FIELDS.map((f) => [f, full(RETURN_LIMITS[f])])),
   submissionId: 's',
   by: 'lead',
   at: '2026-12-01T10:00:00.000Z',
@@ -31,7 +32,7 @@ const longest: StoredReturn = {
 const AGENCIES = Array.from({ length: 11 }, (_, i) => ({ id: `agency-${i}`, name: `Agency number ${i} with a long name` }));
 
 describe('rapid review cards within Teams’ size limit', () => {
-  it("the ICB's return form, every answer at its limit", () => {
+  it.each([false, true])("the ICB's return form, every answer at its limit (a reflective review case: %s)", (reflective) => {
     const values = Object.fromEntries(RETURN_FIELDS.map((f) => [f, full(RETURN_LIMITS[f])])) as ReturnDraft;
     const card = returnFormCard({
       reference: 'REF-2026-0007',
@@ -39,6 +40,7 @@ describe('rapid review cards within Teams’ size limit', () => {
       agencyId: 'icb',
       agencyName: 'Integrated Care Board',
       collatesHealth: true,
+      reflective,
       values,
       submissionId: 's',
       today: TODAY,
