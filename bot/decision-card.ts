@@ -12,10 +12,8 @@ import type { PanelDeps } from './deps.js';
  */
 function refreshFor(deps: PanelDeps, view: DecisionCardView): Promise<string[]> {
   const { partnership } = deps.review;
-  const closers = partnership.people
-    .filter((p) => p.roles.includes('independentChair') || (partnership.panel.businessUnitCloses && p.roles.includes('businessUnit')))
-    .map((p) => p.aadObjectId.toLowerCase());
-  return deps.users.idsOf(deps, [...new Set([...voters(deps.review, view.ballot), ...closers])]);
+  const closers = partnership.people.map((p) => p.aadObjectId.toLowerCase()).filter((id) => closesAs(deps.review, id, view.record.kind));
+  return deps.users.idsOf(deps, [...new Set([...voters(deps.review, { kind: view.record.kind, ballot: view.ballot }), ...closers])]);
 }
 
 /** What the case's decision card shows, for its current (or last) vote; none before a vote opens. */
@@ -31,9 +29,10 @@ export function decisionView(deps: PanelDeps, record: CaseRecord): DecisionCardV
     ...(decision && { decision }),
     ...(recommendation && { awaitingApproval: true }),
     agencyNames: new Map(partnership.agencies.map((a) => [a.id, a.name])),
-    voters: voters(deps.review, ballot).length,
-    quorum: quorumOf(deps.review, ballot),
+    voters: voters(deps.review, { kind: record.kind, ballot }).length,
+    quorum: quorumOf(deps.review, { kind: record.kind, ballot }),
     ...(ballot.fastTrack && { subgroup: partnership.fastTrack?.name ?? 'fast-track subgroup' }),
+    ...(!ballot.fastTrack && partnership.panels[record.kind] && { panelName: partnership.panels[record.kind]!.name }),
     hiddenVotes: partnership.panel.hiddenVotes,
   };
 }
@@ -44,8 +43,8 @@ export function viewerOf(deps: PanelDeps, view: DecisionCardView, aadObjectId: s
   const votes = view.decision?.votes ?? view.ballot.votes;
   const choice = votes.find((v) => v.voter === me)?.choice;
   return {
-    mayVote: mayVote(deps.review, aadObjectId, view.ballot),
-    mayClose: closesAs(deps.review, aadObjectId) !== undefined,
+    mayVote: mayVote(deps.review, aadObjectId, { kind: view.record.kind, ballot: view.ballot }),
+    mayClose: closesAs(deps.review, aadObjectId, view.record.kind) !== undefined,
     ...(choice && { choice }),
   };
 }

@@ -40,6 +40,8 @@ export interface DecisionCardView {
   awaitingApproval?: boolean;
   /** A fast-track vote: the subgroup's name, whose members vote instead of the panel. */
   subgroup?: string;
+  /** The case's kind has a panel of its own: its name. */
+  panelName?: string;
   agencyNames: ReadonlyMap<string, string>;
   /** How many may vote, and how many votes close it. */
   voters: number;
@@ -59,7 +61,11 @@ export interface Viewer {
   banner?: { text: string; style: 'attention' | 'good' };
 }
 
-const CLOSED_AS = { independentChair: 'the independent chair', businessUnit: 'the business unit' } as const;
+const CLOSED_AS = {
+  independentChair: 'the independent chair',
+  panelChair: "the panel's chair",
+  businessUnit: 'the business unit',
+} as const;
 const CONFLICT = 'I have a conflict of interest: I abstain';
 
 const choiceName = (view: DecisionCardView, choice: Choice) =>
@@ -92,7 +98,8 @@ function counts(view: DecisionCardView, votes: Ballot['votes']): string {
 
 function statusLine(view: DecisionCardView): string {
   const line = statusOf(view);
-  return view.subgroup ? `Fast track: the ${view.subgroup} decides, and the next panel notes it. ${line}` : line;
+  if (view.subgroup) return `Fast track: the ${view.subgroup} decides, and the next panel notes it. ${line}`;
+  return view.panelName ? `The ${view.panelName} decides. ${line}` : line;
 }
 
 function statusOf(view: DecisionCardView): string {

@@ -95,10 +95,11 @@ export async function openCloseForm(deps: ReviewDeps, input: { caller: Caller; r
   const read = await deps.store.getCaseVersion(input.reference);
   const current = read?.value;
   if (!current) return { status: 'notFound' };
+  if (!closesAs(deps, actor, current.kind)) return { status: 'refused' };
   const ballot = openBallot(current);
   if (!ballot) return { status: 'noBallot', record: current };
   const cast = tally(ballot.votes).cast;
-  if (cast < quorumOf(deps, ballot)) return { status: 'noQuorum', record: current, cast };
+  if (cast < quorumOf(deps, { kind: current.kind, ballot })) return { status: 'noQuorum', record: current, cast };
   const record = await holdCloseForm(deps, current.reference, ballot.number, actor);
   // Closed (or reopened as another ballot) since it was read: there is no form to write.
   if (openBallot(record)?.number !== ballot.number) return { status: 'noBallot', record };
@@ -158,10 +159,10 @@ export async function closeVote(
   input: { caller: Caller; reference: string; data: Record<string, unknown>; origin: Origin },
 ): Promise<CloseResult> {
   const actor = input.caller.aadObjectId;
-  const closedAs = closesAs(deps, actor);
   // Read with its version: the change's write starts from it.
   const read = await deps.store.getCaseVersion(input.reference);
   const current = read?.value;
+  const closedAs = closesAs(deps, actor, current?.kind);
   if (!closedAs) {
     if (current)
       await deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'vote.close.refused' });
@@ -175,7 +176,7 @@ export async function closeVote(
     return { status: 'closed', record: current, ...(decided && { decision: decided }) };
   }
   const counted = tally(ballot.votes);
-  const quorum = quorumOf(deps, ballot);
+  const quorum = quorumOf(deps, { kind: current.kind, ballot });
   if (counted.cast < quorum) return { status: 'noQuorum', record: current, cast: counted.cast };
 
   const { form, errors } = closeFormOf(input.data);

@@ -10,6 +10,7 @@ import type { CaseRecord } from './case.js';
 import { awaitsPanel, openBallot, outcomesFor, withBallot, withVote, type Ballot, type Choice, type DecisionRecord } from './decision.js';
 import type { Caller, ReviewDeps } from './deps.js';
 import type { LocalDate } from './local-date.js';
+import type { ReviewKind } from './referral-model.js';
 import { VOTING_ROLES } from './partnership.js';
 import { CASE_CARD, DECISION_CARD, effectsOf, owe, refreshCard } from './effects.js';
 import type { Versioned } from './store.js';
@@ -21,33 +22,57 @@ import { updateCase, updateCaseVersion } from './update-case.js';
  */
 const VOTE_ATTEMPTS = 64;
 
-/**
- * Whether someone votes: on a ballot, as its voters (the fast-track subgroup's members
- * for a fast-track vote, the panel for the rest); with none named, on any.
- */
-export function mayVote(deps: ReviewDeps, aadObjectId: string, ballot?: Pick<Ballot, 'fastTrack'>): boolean {
-  const panel = VOTING_ROLES.some((role) => deps.directory.hasRole(aadObjectId, role));
-  const subgroup = deps.partnership.fastTrack?.members.some((m) => m.toLowerCase() === aadObjectId.toLowerCase()) ?? false;
-  if (!ballot) return panel || subgroup;
-  return ballot.fastTrack ? subgroup : panel;
+/** Which vote: the case's kind (a kind may have a panel of its own) and, once open, its ballot (fast track or not). */
+export interface Voting {
+  kind: ReviewKind;
+  ballot?: Pick<Ballot, 'fastTrack'> | undefined;
 }
 
-/** The votes needed to close a ballot: the subgroup's quorum for a fast-track vote, the panel's for the rest. */
-export const quorumOf = (deps: ReviewDeps, ballot: Pick<Ballot, 'fastTrack'>): number =>
-  (ballot.fastTrack && deps.partnership.fastTrack?.quorum) || deps.partnership.panel.quorum;
+/** The case's vote, as `Voting`. */
+export const votingOf = (record: CaseRecord): Voting => ({ kind: record.kind, ballot: record.panel?.ballot });
 
-/** The independent chair closes the vote; the business unit too, if the partnership file says so. */
-export function closesAs(deps: ReviewDeps, aadObjectId: string): DecisionRecord['closedAs'] | undefined {
-  if (deps.directory.hasRole(aadObjectId, 'independentChair')) return 'independentChair';
+/**
+ * Whether someone votes: on a case's vote, as one of its voters (see `voters`); with no
+ * vote named, on any: the partnership's panel, a kind's panel, or the fast-track subgroup.
+ */
+export function mayVote(deps: ReviewDeps, aadObjectId: string, on?: Voting): boolean {
+  const me = aadObjectId.toLowerCase();
+  if (on) return voters(deps, on).includes(me);
+  const { fastTrack, panels } = deps.partnership;
+  const listed = [...(fastTrack?.members ?? []), ...Object.values(panels).flatMap((p) => p?.members ?? [])];
+  return VOTING_ROLES.some((role) => deps.directory.hasRole(aadObjectId, role)) || listed.some((m) => m.toLowerCase() === me);
+}
+
+/** The votes needed to close a vote: the fast-track subgroup's, the kind's panel's, or the partnership panel's quorum. */
+export function quorumOf(deps: ReviewDeps, on: Voting): number {
+  const { fastTrack, panels, panel } = deps.partnership;
+  if (on.ballot?.fastTrack && fastTrack) return fastTrack.quorum;
+  return panels[on.kind]?.quorum ?? panel.quorum;
+}
+
+/**
+ * Who closes a case's vote: the chair of its kind's panel if the partnership names one,
+ * else the independent chair; the business unit too, if the partnership file says so.
+ * With no kind named: whether they close any vote.
+ */
+export function closesAs(deps: ReviewDeps, aadObjectId: string, kind?: ReviewKind): DecisionRecord['closedAs'] | undefined {
+  const me = aadObjectId.toLowerCase();
+  const chairs = Object.values(deps.partnership.panels).flatMap((p) => (p?.chair ? [p.chair.toLowerCase()] : []));
+  const chairOfKind = kind && deps.partnership.panels[kind]?.chair?.toLowerCase();
+  if (chairOfKind ? chairOfKind === me : !kind && chairs.includes(me)) return 'panelChair';
+  if (!chairOfKind && deps.directory.hasRole(aadObjectId, 'independentChair')) return 'independentChair';
   if (deps.partnership.panel.businessUnitCloses && deps.directory.hasRole(aadObjectId, 'businessUnit')) return 'businessUnit';
   return undefined;
 }
 
-/** Everyone who may vote on a ballot (the panel's, unless it is a fast-track vote), by Entra object id (lower case). */
-export const voters = (deps: ReviewDeps, ballot?: Pick<Ballot, 'fastTrack'>): string[] =>
-  ballot?.fastTrack && deps.partnership.fastTrack
-    ? deps.partnership.fastTrack.members.map((m) => m.toLowerCase())
-    : deps.partnership.people.filter((p) => p.roles.some((r) => VOTING_ROLES.includes(r))).map((p) => p.aadObjectId.toLowerCase());
+/** Everyone who votes on a case's vote, by Entra object id (lower case): the fast-track subgroup, its kind's panel, or the partnership's. */
+export function voters(deps: ReviewDeps, on?: Voting): string[] {
+  const { fastTrack, panels, people } = deps.partnership;
+  if (on?.ballot?.fastTrack && fastTrack) return fastTrack.members.map((m) => m.toLowerCase());
+  const own = on && panels[on.kind];
+  if (own) return own.members.map((m) => m.toLowerCase());
+  return people.filter((p) => p.roles.some((r) => VOTING_ROLES.includes(r))).map((p) => p.aadObjectId.toLowerCase());
+}
 
 /**
  * Opens the vote on each case the business unit brings to a panel (posting its agenda).
@@ -153,7 +178,7 @@ export async function castVote(
     await refuse(`ballot=${number.success ? number.data : '?'} closed`);
     return { status: 'closed', record: current };
   }
-  if (!mayVote(deps, actor, open)) {
+  if (!mayVote(deps, actor, { kind: current.kind, ballot: open })) {
     await refuse(open.fastTrack ? 'not in the fast-track subgroup' : 'not a voter');
     return { status: 'refused' };
   }
@@ -215,6 +240,7 @@ export async function reopenVote(deps: ReviewDeps, input: { caller: Caller; refe
   const read = await deps.store.getCaseVersion(input.reference);
   const current = read?.value;
   if (!current) return { status: 'notFound' };
+  if (!closesAs(deps, actor, current.kind)) return { status: 'refused' };
   // A closed case's retention has begun: it is not decided again.
   if (current.closedAt) return { status: 'caseClosed', record: current };
   if (openBallot(current) || !current.panel?.decisions.length) return { status: 'alreadyOpen', record: current };

@@ -184,7 +184,7 @@ export interface DecisionRecord {
    */
   meeting?: { on: LocalDate; chair: string; reportsDue: LocalDate };
   closedBy: string;
-  closedAs: 'independentChair' | 'businessUnit';
+  closedAs: 'independentChair' | 'panelChair' | 'businessUnit';
   closedAt: string;
   supersedes?: number;
   /** Where the partnership names an approver: the closed vote recommended it; they approved it (Entra id), then. */

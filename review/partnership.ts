@@ -189,6 +189,35 @@ const fastTrackSchema = z
   .strict()
   .optional();
 
+/**
+ * A panel of its own for a kind of review (Suffolk delegates to a Safeguarding Adults
+ * Review Panel and a Children's Case Review Panel): its members vote on that kind's
+ * cases, to its quorum, and its chair closes the vote. Members and chair by Entra id,
+ * each a listed person. Kinds without one go to the partnership's panel.
+ */
+const kindPanelSchema = z
+  .object({
+    name: z.string().trim().min(1),
+    members: z.array(z.string().uuid("must be a member's Microsoft Entra object id (a GUID)")).min(1, 'list at least one member'),
+    quorum: z.number().int().min(1).max(60).default(2),
+    chair: z.string().uuid("must be the chair's Microsoft Entra object id (a GUID)").optional(),
+    /** Its Teams channel, in the panel channel's team ("Get link to channel" shows the id); the panel's channel if none. */
+    channel: z
+      .string()
+      .regex(/^19:[^\s;]+@thread\.(tacv2|skype)$/, 'must be a Teams channel id, such as 19:abc123@thread.tacv2')
+      .optional(),
+  })
+  .strict();
+const panelsSchema = z
+  .object(
+    Object.fromEntries(REVIEW_KINDS.map((k) => [k, kindPanelSchema.optional()])) as Record<
+      (typeof REVIEW_KINDS)[number],
+      z.ZodOptional<typeof kindPanelSchema>
+    >,
+  )
+  .strict()
+  .default({});
+
 export const partnershipSchema = z
   .object({
     name: z.string().trim().min(1),
@@ -202,6 +231,7 @@ export const partnershipSchema = z
     reminders: remindersSchema,
     approvers: approversSchema,
     fastTrack: fastTrackSchema,
+    panels: panelsSchema,
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -249,6 +279,24 @@ export const partnershipSchema = z
         path: ['fastTrack', 'quorum'],
         message: `the quorum is ${p.fastTrack.quorum} but the subgroup has ${p.fastTrack.members.length} members`,
       });
+    }
+    for (const [kind, panel] of Object.entries(p.panels)) {
+      if (!panel) continue;
+      panel.members.forEach((id, i) => {
+        if (!seen.has(id.toLowerCase())) {
+          ctx.addIssue({ code: 'custom', path: ['panels', kind, 'members', i], message: 'each member must be one of the people listed' });
+        }
+      });
+      if (panel.chair !== undefined && !seen.has(panel.chair.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: ['panels', kind, 'chair'], message: 'the chair must be one of the people listed' });
+      }
+      if (panel.quorum > panel.members.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['panels', kind, 'quorum'],
+          message: `the quorum is ${panel.quorum} but the panel has ${panel.members.length} members`,
+        });
+      }
     }
     const voters = p.people.filter((person) => person.roles.some((r) => VOTING_ROLES.includes(r))).length;
     // A file that lists no panel yet (while a partnership sets up) has nobody to vote.

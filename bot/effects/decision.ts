@@ -138,7 +138,9 @@ export const decisionPost = (deps: PanelDeps): Performer => ({
     if (openBallot(record)?.number !== number) return { status: 'skipped', error: 'the vote is no longer open' };
     const channel = await deps.review.store.getSetting('panelChannel');
     if (!channel) throw new EffectFailure('no panel channel has been chosen', false);
-    const address = await postDecisionCard(deps, channel, record);
+    // A kind's own panel may sit in a channel of its own, in the same team.
+    const own = record.panel?.ballot?.fastTrack ? undefined : deps.review.partnership.panels[record.kind]?.channel;
+    const address = await postDecisionCard(deps, own ? { ...channel, channelId: own } : channel, record);
     if (!address) return { status: 'skipped', error: 'the vote is no longer open' };
     // Votes recorded while it was being posted are shown by a refresh from the case as it is then.
     const at = deps.review.now().toISOString();

@@ -3,7 +3,7 @@ import { closeVoteCard, decisionCard, voterCard, type Viewer } from '../../cards
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import type { CaseRecord } from '../../review/case.js';
 import { closeFormOf, closeVote, leaveCloseForm, openCloseForm } from '../../review/close-vote.js';
-import { castVote, closesAs, listForPanel, mayVote, quorumOf, reopenVote } from '../../review/decision-actions.js';
+import { castVote, closesAs, listForPanel, mayVote, quorumOf, reopenVote, votingOf } from '../../review/decision-actions.js';
 import { noticesFor, outcomeName } from '../../review/decision.js';
 import type { Caller } from '../../review/deps.js';
 import { runAfterTurn } from '../after-turn.js';
@@ -43,7 +43,7 @@ async function backFromCloseForm(deps: PanelDeps, record: CaseRecord, caller: Ca
 const tooFewVotes = (deps: PanelDeps, record: CaseRecord, caller: Caller, cast: number) =>
   ownView(deps, record, caller, {
     banner: {
-      text: `The vote cannot close yet: ${quorumOf(deps.review, record.panel?.ballot ?? {})} votes are needed and ${cast} have been cast.`,
+      text: `The vote cannot close yet: ${quorumOf(deps.review, votingOf(record))} votes are needed and ${cast} have been cast.`,
       style: 'attention',
     },
   });
@@ -71,7 +71,7 @@ export async function showDecision(
   await backFromCloseForm(deps, record, action.caller);
   // A voter's view of a decided vote holds its rationale, which may name people: a view to record.
   const decided = record.panel?.ballot?.closedAt !== undefined;
-  if (decided && (mayVote(deps.review, aadObjectId) || closesAs(deps.review, aadObjectId))) {
+  if (decided && (mayVote(deps.review, aadObjectId, votingOf(record)) || closesAs(deps.review, aadObjectId, record.kind))) {
     await store.appendAudit({
       caseId: record.reference,
       at: now().toISOString(),

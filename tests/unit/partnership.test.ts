@@ -259,6 +259,30 @@ describe('parsePartnership', () => {
       ]);
     });
 
+    it("a kind's panel: an unlisted member or chair, an unreachable quorum, a channel that is not a Teams channel id", () => {
+      const problems = problemsAfter((data) => {
+        data.panels = {
+          sar: { name: 'SAR Panel', members: [SAM], quorum: 1, channel: 'General' },
+        };
+      });
+      expect(problems).toEqual(['panels.sar.channel: must be a Teams channel id, such as 19:abc123@thread.tacv2']);
+      const listed = problemsAfter((data) => {
+        data.panels = {
+          sar: {
+            name: 'SAR Panel',
+            members: [SAM, '00000000-0000-4000-8000-000000000000'],
+            quorum: 3,
+            chair: '00000000-0000-4000-8000-000000000001',
+          },
+        };
+      });
+      expect(listed).toEqual([
+        'panels.sar.members[1]: each member must be one of the people listed',
+        'panels.sar.chair: the chair must be one of the people listed',
+        'panels.sar.quorum: the quorum is 3 but the panel has 2 members',
+      ]);
+    });
+
     it('duplicate agency ids', () => {
       const problems = problemsAfter((data) => {
         data.agencies.push({ id: 'police', name: 'Police (second)' });
