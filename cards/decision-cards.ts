@@ -156,10 +156,17 @@ function withRefresh(card: AdaptiveCardJson, view: DecisionCardView, userIds: re
   };
 }
 
+/** The collation; or, for a case listed before any return was collated, the referral's own account. */
 const collationAction = (view: DecisionCardView): DocumentAction[] =>
   view.record.rapidReview?.closed
     ? [{ title: 'View full collation', verb: VERBS.viewCollation, data: { reference: view.record.reference, from: 'panel' } }]
-    : [];
+    : [
+        {
+          title: 'Read the referral',
+          verb: VERBS.viewCollation,
+          data: { reference: view.record.reference, agencyId: 'referral', from: 'panel' },
+        },
+      ];
 
 /**
  * The card everyone in the panel's channel sees, as Panel posts and updates it. Teams

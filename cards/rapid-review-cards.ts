@@ -259,7 +259,8 @@ export function collationCard(view: {
           text: r.professionals.length ? '' : 'None named',
         },
       ],
-      actions: [back, ...hide],
+      // Listed by hand, before any return is collated: there is no collation to go back to.
+      actions: [...(view.record.rapidReview?.closed ? [back] : []), ...hide],
     });
   }
   const one = view.agencies.find((a) => a.id === view.agencyId);

@@ -15,6 +15,8 @@ import type { Person } from './partnership.js';
 import { requestFor, unreached, withDelegate, withPanelAfterRequests, withRapidReview, withReturnsClosed } from './rapid-review.js';
 import { readCardForm } from './card-form.js';
 import { entitled, type Refused } from './return-actions.js';
+import { approverFor } from './approval.js';
+import { closesAs, mayVote, votingOf } from './decision-actions.js';
 import { updateCase } from './update-case.js';
 
 const isBusinessUnit = (deps: ReviewDeps, caller: Caller) => deps.directory.hasRole(caller.aadObjectId, 'businessUnit');
@@ -276,18 +278,23 @@ export async function collation(
 ): Promise<CollationResult> {
   const record = await deps.store.getCase(input.reference);
   if (!record) return { status: 'notFound' };
-  const entitledRoles = (['businessUnit', 'panelMember', 'independentChair'] as const).some((role) =>
-    deps.directory.hasRole(input.caller.aadObjectId, role),
-  );
-  if (!entitledRoles) {
-    await audit(deps, record.reference, input.caller.aadObjectId, 'collation.view.refused');
+  // The business unit, and whoever decides on this case: its voters, whoever closes its vote, its approver.
+  const me = input.caller.aadObjectId;
+  const mayRead =
+    deps.directory.hasRole(me, 'businessUnit') ||
+    mayVote(deps, me, votingOf(record)) ||
+    closesAs(deps, me, record.kind) !== undefined ||
+    approverFor(deps.partnership, record.kind) === me.toLowerCase();
+  if (!mayRead) {
+    await audit(deps, record.reference, me, 'collation.view.refused');
     return { status: 'refused' };
   }
-  if (!record.rapidReview?.closed) return { status: 'notReady' };
-  const items = await deps.store.listCaseItems<StoredReturn>(record.reference, 'return');
+  // The referral's own account is there for the panel before any return is (a case the business unit listed by hand).
+  if (!record.rapidReview?.closed && input.agencyId !== 'referral') return { status: 'notReady' };
+  const items = record.rapidReview?.closed ? await deps.store.listCaseItems<StoredReturn>(record.reference, 'return') : [];
   const byId = new Map(items.map((i) => [i.id, i.doc]));
   const returns = new Map<string, StoredReturn>();
-  for (const request of record.rapidReview.requests) {
+  for (const request of record.rapidReview?.requests ?? []) {
     const current = request.current && byId.get(request.current.itemId);
     if (current) returns.set(request.agencyId, current);
   }
