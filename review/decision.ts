@@ -106,7 +106,8 @@ export const NOTICE_NAMES: Record<Notice, string> = {
 
 /** Who may need telling of a decision on a case of this kind (DOMAIN.md, "Decision"). */
 export function noticesFor(kind: ReviewKind): readonly Notice[] {
-  if (kind === 'lcspr') return ['nationalPanel', 'ofsted'];
+  // Cheshire East: the group "will also advise if notification to Ofsted or the National Panel … is recommended".
+  if (kind === 'lcspr' || kind === 'reflective') return ['nationalPanel', 'ofsted'];
   if (kind === 'dhr') return ['homeOffice'];
   if (kind === 'notSure') return NOTICES;
   return [];

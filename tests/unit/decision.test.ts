@@ -75,6 +75,8 @@ describe('the outcomes open to each kind, in its wording', () => {
   it('who is told: the National Panel and Ofsted of an LCSPR, the Home Office of a DHR', () => {
     expect(noticesFor('lcspr')).toEqual(['nationalPanel', 'ofsted']);
     expect(noticesFor('dhr')).toEqual(['homeOffice']);
+    // Cheshire East: a reflective review may also recommend Ofsted or National Panel notification.
+    expect(noticesFor('reflective')).toEqual(['nationalPanel', 'ofsted']);
     expect(noticesFor('sar')).toEqual([]);
   });
 
