@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERBS } from '../../cards/verbs.js';
+import { cardAction } from '../support/activities.js';
 import {
   cardFiller,
   openPlayground,
@@ -119,5 +121,25 @@ describe('a practitioner refers through the Agents Playground', () => {
     expect(text).toMatch(/National Panel notification due.*Mon 30 Nov 2026/s);
     await posted.getByRole('button', { name: 'Record statutory duty' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'channel-card.png') });
+  }, 60_000);
+
+  it('Sam, a second user, records the notification as done: the card in the channel shows it, and says no more', async () => {
+    const res = await session.post(
+      cardAction(session.serviceUrl, 'sam', VERBS.recordDuty, {
+        reference: 'REF-2026-0001',
+        duty: 'nationalPanelNotification',
+        notification: 'NP-2026-0114',
+      }),
+    );
+    expect(res.status).toBe(200);
+    await session.dev.panel.deps.background.idle();
+    const posted = page.locator('.ac-adaptiveCard', { hasText: 'New referral REF-2026-0001' });
+    await expect
+      .poll(async () => (await posted.textContent()) ?? '', { timeout: 20_000 })
+      .toMatch(/National Panel notification due.*Mon 30 Nov 2026, done Tue 1 Dec 2026/s);
+    expect((await session.dev.panel.deps.review.store.getCase('REF-2026-0001'))?.duties?.nationalPanelNotification).toMatchObject({
+      reference: 'NP-2026-0114',
+      by: PLAYGROUND.sam.aadObjectId,
+    });
   }, 60_000);
 });
