@@ -31,6 +31,7 @@ import { submitReferral } from './handlers/submit-referral.js';
 import { changeReferralRows } from './handlers/referral-rows.js';
 import { approveDecision, sendBackDecision } from './handlers/approval.js';
 import { fastTrack } from './handlers/fast-track.js';
+import { showPlan, updatePlan } from './handlers/plan.js';
 import { useChannel } from './handlers/use-channel.js';
 
 type CardHandler = (context: TurnContext, deps: PanelDeps, data: Record<string, unknown>) => Promise<AdaptiveCardJson | string>;
@@ -48,6 +49,8 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.chooseDuty]: chooseDuty,
   [VERBS.recordDuty]: recordDutyNow,
   [VERBS.fastTrack]: fastTrack,
+  [VERBS.showPlan]: showPlan,
+  [VERBS.updatePlan]: updatePlan,
   [VERBS.closeCase]: chooseClose,
   [VERBS.confirmClose]: confirmClose,
   [VERBS.releaseHold]: releaseHold,

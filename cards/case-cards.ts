@@ -256,6 +256,7 @@ export function caseDetailsCard(
     review && options.rapidReview ? [rapidReviewGroup(review, options.rapidReview.progress, options.rapidReview.nameOf)] : [];
   // Closing is rare and final: it is offered here, behind View details, not on the channel card.
   const close: DocumentAction[] = [
+    ...(record.plan && !record.closedAt ? [{ title: 'Review plan', verb: VERBS.showPlan, data: { reference } }] : []),
     ...(options.fastTrack ? [{ title: `Fast track to the ${options.fastTrack}`, verb: VERBS.fastTrack, data: { reference } }] : []),
     ...(record.closedAt ? [] : [{ title: 'Close case', verb: VERBS.closeCase, data: { reference } }]),
   ];

@@ -1,3 +1,4 @@
+import { STEPS } from '../review/plan.js';
 import { outcomeName } from '../review/decision.js';
 import { STAGE_NAMES, type AnonymousCase } from '../review/case.js';
 import type { IntakeClocks } from '../review/clocks.js';
@@ -106,5 +107,15 @@ export function anonymousFacts(record: AnonymousCase, today?: LocalDate): Fact[]
       : []),
     { title: 'Received', value: date(record.receivedOn) },
     ...clockFacts(record.clocks, record.duties, today),
+    ...planFacts(record.plan),
   ];
+}
+
+/** "Review plan: 2 of 10 steps done; next: Terms of reference agreed, Fri 15 Jan 2027". */
+function planFacts(plan: AnonymousCase['plan']): Fact[] {
+  if (!plan?.length) return [];
+  const done = plan.filter((s) => s.doneOn).length;
+  const next = plan.filter((s) => !s.doneOn).sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0))[0];
+  const then = next ? `; next: ${STEPS[next.kind].name}, ${date(next.dueOn)}` : '; every step done';
+  return [{ title: 'Review plan', value: `${done} of ${plan.length} steps done${then}` }];
 }

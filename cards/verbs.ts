@@ -37,6 +37,10 @@ export const VERBS = {
   acknowledgeSafety: 'safety.acknowledge',
   /** Details card: the business unit sends a serious child incident to the fast-track subgroup for a decision. */
   fastTrack: 'case.fastTrack',
+  /** Details card: the business unit opens the review's plan, shown to them only. */
+  showPlan: 'plan.show',
+  /** Plan card: mark a step done, or move its date with a reason. */
+  updatePlan: 'plan.update',
   /** Channel card: the business unit asks to close the case. */
   closeCase: 'case.close',
   /** Close card: close it; its retention starts. */

@@ -4,6 +4,7 @@ import type { LocalDate } from './local-date.js';
 import { currentDecision, type Outcome, type PanelRecord } from './decision.js';
 import type { Effect } from './effects.js';
 import { dutiesOf, type DutyDone, type DutyKind, type DutyState } from './duties.js';
+import type { ReviewPlan, StepKind } from './plan.js';
 import { openConcerns, type SafetyConcern } from './safety.js';
 import type { Hold } from './hold.js';
 import { reviewProgress, type RapidReview, type ReviewProgress } from './rapid-review.js';
@@ -54,6 +55,8 @@ export interface CaseRecord {
   duties?: Partial<Record<DutyKind, DutyDone>>;
   /** Safety concerns raised, and their acknowledgement (`safety.ts`). */
   safety?: SafetyConcern[];
+  /** The plan of the review the decision in force started (`plan.ts`). */
+  plan?: ReviewPlan;
 }
 
 const REFERENCE = /^REF-(\d{4})-(\d{4,})$/i;
@@ -94,6 +97,8 @@ export interface AnonymousCase {
   duties: DutyState[];
   /** Safety concerns not yet acknowledged: by agency only, never what was said. */
   openConcerns: { id: string; agencyId?: string }[];
+  /** The review's plan: each step's kind, date and when done (never who, nor why a date moved). */
+  plan?: { kind: StepKind; dueOn: LocalDate; doneOn?: LocalDate }[];
 }
 
 export function anonymise(record: CaseRecord): AnonymousCase {
@@ -109,6 +114,7 @@ export function anonymise(record: CaseRecord): AnonymousCase {
     listed: record.panel !== undefined,
     duties: dutiesOf(record),
     openConcerns: openConcerns(record),
+    ...(record.plan && { plan: record.plan.steps.map((s) => ({ kind: s.kind, dueOn: s.dueOn, ...(s.doneOn && { doneOn: s.doneOn }) })) }),
     ...(record.rapidReview && { rapidReview: reviewProgress(record.rapidReview) }),
     ...(record.hold && { onHold: record.hold.until ? { until: record.hold.until } : {} }),
     ...(decision && {

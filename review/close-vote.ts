@@ -34,6 +34,7 @@ import { approverFor, recommended } from './approval.js';
 import { withDecisionNotices } from './duties.js';
 import { criteriaOf } from './criteria.js';
 import { reportRemindersOwed } from './reflective.js';
+import { withPlan } from './plan.js';
 
 /** The longest rationale: it goes to the referrer, so it must fit a card. */
 export const RATIONALE_MAX = 3000;
@@ -300,7 +301,8 @@ export function afterDecision(deps: ReviewDeps, record: CaseRecord, decision: De
     dueAt: at,
     payload: { decision: String(decision.number), serviceUrl: origin.serviceUrl, ...(origin.tenantId && { tenantId: origin.tenantId }) },
   };
-  const noticed = withDecisionNotices(record, decision.notices, today(deps), plan);
+  const planned = withPlan(record, decision, today(deps), plan);
+  const noticed = withDecisionNotices(planned.record, decision.notices, today(deps), plan);
   let next = owe(
     noticed.record,
     feedback,
@@ -308,6 +310,7 @@ export function afterDecision(deps: ReviewDeps, record: CaseRecord, decision: De
     ...reviewRemindersOwed(record, today(deps), plan),
     ...noticed.owed,
     ...reportRemindersOwed(record, decision, today(deps), plan, origin),
+    ...planned.owed,
   );
   if (next.hold) next = withRemindersStopped(next, at);
   next = refreshCards(next, at);

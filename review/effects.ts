@@ -43,7 +43,9 @@ export type EffectKind =
   /** The approver sent the recommendation back: their reason, one to one to who closed the vote. */
   | 'sentBackNotice'
   /** A reflective review's agency report due, to a lead one to one; sent by the sweep, in working hours. */
-  | 'reportReminder';
+  | 'reportReminder'
+  /** A step of a review's plan due, said in the case's thread; sent by the sweep, in working hours. */
+  | 'stepReminder';
 
 export type EffectStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 
@@ -89,7 +91,14 @@ export interface Owed {
 export const IDEMPOTENT: ReadonlySet<EffectKind> = new Set(['caseCard', 'decisionCard', 'retention']);
 
 /** Effects only the sweep sends, in working hours. */
-export const SCHEDULED: ReadonlySet<EffectKind> = new Set(['reminder', 'escalation', 'reviewReminder', 'dutyReminder', 'reportReminder']);
+export const SCHEDULED: ReadonlySet<EffectKind> = new Set([
+  'reminder',
+  'escalation',
+  'reviewReminder',
+  'dutyReminder',
+  'reportReminder',
+  'stepReminder',
+]);
 
 /** How long a runner holds an effect it is doing; if it dies, another takes it after this. */
 export const LEASE_MS = 5 * 60_000;

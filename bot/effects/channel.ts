@@ -1,3 +1,4 @@
+import { STEPS } from '../../review/plan.js';
 /**
  * Effects said in the business unit's channel: a new case's card, its updates, and what
  * is said in its thread (notices, escalations, a review's reminders). By reference,
@@ -98,6 +99,22 @@ export const reviewReminder = (deps: PanelDeps): Performer => ({
     return { status: 'sent', audit: [{ action: 'reminder.sent', detail: 'review' }] };
   },
   failed: (_effect, _record, error) => ({ audit: [{ action: 'reminder.failed', detail: `review reason=${error}` }] }),
+});
+
+/** A step of the review's plan due, said in the case's thread, unless it is done or its date moved. */
+export const stepReminder = (deps: PanelDeps): Performer => ({
+  async perform(effect, record) {
+    const p = effect.payload ?? {};
+    const step = record.plan?.steps.find((s) => s.kind === p.step);
+    if (!step || step.doneOn || step.dueOn !== p.dueOn || record.closedAt) {
+      return { status: 'skipped', error: 'no longer needed', audit: [{ action: 'reminder.skipped', detail: `step=${p.step}` }] };
+    }
+    const when = step.dueOn === today(deps) ? 'today' : `on ${date(step.dueOn)}`;
+    const text = `${record.reference} (${record.descriptor}): the review plan's step "${STEPS[step.kind].name}" is due ${when}.`;
+    if (!(await replyInCaseThread(deps, record, text))) throw new EffectFailure(NO_THREAD, false);
+    return { status: 'sent', audit: [{ action: 'reminder.sent', detail: `step=${step.kind}` }] };
+  },
+  failed: (effect, _record, error) => ({ audit: [{ action: 'reminder.failed', detail: `step=${effect.payload?.step} reason=${error}` }] }),
 });
 
 /** A statutory duty due or overdue, said in the case's thread until someone records it as done. */

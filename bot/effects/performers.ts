@@ -7,7 +7,7 @@ import { EffectRunner, type EffectLog } from '../../review/run-effects.js';
 import type { EffectKind } from '../../review/effects.js';
 import type { DigestPerformer, Performer } from '../../review/run-effects.js';
 import type { PanelDeps } from '../deps.js';
-import { caseCard, channelPost, dutyReminder, escalation, reviewReminder, threadNotice } from './channel.js';
+import { caseCard, channelPost, dutyReminder, escalation, reviewReminder, threadNotice, stepReminder } from './channel.js';
 import { approvalRequest, decisionCard, decisionPost, feedback, reportReminder, sentBackNotice } from './decision.js';
 import { leadRequest, reminderDigest } from './requests.js';
 import { safetyAlert, safetyDetails } from './safety.js';
@@ -75,6 +75,7 @@ export function createPerformers(deps: () => PanelDeps): {
       approvalRequest: lazy(approvalRequest),
       sentBackNotice: lazy(sentBackNotice),
       reportReminder: lazy(reportReminder),
+      stepReminder: lazy(stepReminder),
     },
     digest: {
       send: (person, items) => reminderDigest(deps()).send(person, items),

@@ -1,0 +1,54 @@
+import type { TurnContext } from 'botbuilder';
+import { planCard } from '../../cards/plan-cards.js';
+import type { AdaptiveCardJson } from '../../cards/render.js';
+import { anonymise, type CaseRecord } from '../../review/case.js';
+import { recordAudit } from '../../review/deps.js';
+import { localDateOf } from '../../review/local-date.js';
+import { updateStep } from '../../review/plan-actions.js';
+import { runAfterTurn } from '../after-turn.js';
+import { callerOf } from '../caller.js';
+import { caseCardOf } from '../channel-card.js';
+import type { PanelDeps } from '../deps.js';
+import { caseAction, NOT_FOUND } from './card-data.js';
+import { BUSINESS_UNIT_ONLY, businessUnitCase } from './rapid-review.js';
+
+const cardFor = (deps: PanelDeps, record: CaseRecord, extra: Omit<Parameters<typeof planCard>[0], 'record' | 'steps' | 'today'> = {}) =>
+  planCard({
+    record: anonymise(record),
+    steps: record.plan?.steps ?? [],
+    today: localDateOf(deps.review.now(), deps.review.partnership.timezone),
+    ...extra,
+  });
+
+/** `plan.show`: the review's plan, to a business-unit member only; the view is audited. */
+export async function showPlan(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+  const record = await businessUnitCase(context, deps, data);
+  if (typeof record === 'string') return record;
+  if (!record.plan || record.closedAt) return caseCardOf(deps, record);
+  await recordAudit(deps.review, record.reference, callerOf(context)?.aadObjectId ?? '', 'plan.viewed');
+  return cardFor(deps, record);
+}
+
+/** `plan.update`: a step marked done, or its date moved with a reason; the card comes back with the plan as it now is. */
+export async function updatePlan(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const result = await updateStep(deps.review, { ...action, data });
+  deps.log.info({ verb: 'plan.update', reference: action.reference, outcome: result.status }, 'plan');
+  switch (result.status) {
+    case 'refused':
+      return BUSINESS_UNIT_ONLY;
+    case 'notFound':
+      return NOT_FOUND;
+    case 'noPlan':
+      return caseCardOf(deps, result.record);
+    case 'invalid':
+      return cardFor(deps, result.record, { form: result.form, errors: result.errors });
+    case 'unchanged':
+      return cardFor(deps, result.record, { notice: 'That step is done already.' });
+    case 'done':
+    case 'moved':
+      runAfterTurn(deps, result.record.reference);
+      return cardFor(deps, result.record, { notice: result.status === 'done' ? 'The step is marked done.' : "The step's date is moved." });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * A review's plan, for the business unit, one to one: each step with its owner and date,
+ * done or not, and each move of its date with why; and the form to mark a step done or
+ * move its date.
+ */
+import type { AnonymousCase } from '../review/case.js';
+import { MOVE_REASON_MAX, type StepErrors, type StepForm } from '../review/plan-actions.js';
+import { STEPS, type PlanStep, type StepOwner } from '../review/plan.js';
+import { formCard, problemsBanner } from './form.js';
+import { anonymousFacts, date, type Fact } from './labels.js';
+import type { AdaptiveCardJson } from './render.js';
+import { VERBS } from './verbs.js';
+
+const OWNER_NAMES: Record<StepOwner, string> = {
+  businessUnit: 'the business unit',
+  reviewer: 'the reviewer',
+  leads: "the agencies' leads",
+};
+
+function stepFact(step: PlanStep): Fact {
+  const moved = step.moves?.length ? ` (moved from ${date(step.moves.at(-1)!.from)}: ${step.moves.at(-1)!.reason})` : '';
+  const state = step.doneOn ? `done ${date(step.doneOn)}` : `due ${date(step.dueOn)}${moved}`;
+  return { title: STEPS[step.kind].name, value: `${state}; ${OWNER_NAMES[STEPS[step.kind].owner]}` };
+}
+
+export function planCard(view: {
+  record: AnonymousCase;
+  steps: readonly PlanStep[];
+  today: string;
+  form?: Partial<StepForm>;
+  errors?: StepErrors;
+  notice?: string;
+}): AdaptiveCardJson {
+  const open = view.steps.filter((s) => !s.doneOn);
+  const errors = view.errors ?? {};
+  const banner = view.notice ? { text: view.notice, style: 'good' as const } : problemsBanner(errors, 'Nothing is changed yet');
+  const reference = view.record.reference;
+  return formCard<keyof StepForm>({
+    heading: `Review plan: ${reference} (${view.record.descriptor})`,
+    subtitle: 'Shown to you only, because you are in the business unit. Every change is recorded.',
+    facts: [...anonymousFacts(view.record).slice(0, 4), ...view.steps.map(stepFact)],
+    sections: open.length
+      ? [
+          {
+            key: 'update',
+            title: 'Update a step',
+            intro: 'Mark a step done, or move its date and say why.',
+            fields: [
+              {
+                id: 'step',
+                label: 'Step',
+                type: 'choice',
+                choiceStyle: 'compact',
+                choices: open.map((s) => ({ title: `${STEPS[s.kind].name} (${date(s.dueOn)})`, value: s.kind })),
+              },
+              {
+                id: 'change',
+                label: 'Change',
+                type: 'choice',
+                choiceStyle: 'expanded',
+                choices: [
+                  { title: 'It is done', value: 'done' },
+                  { title: 'Move its date', value: 'move' },
+                ],
+              },
+              { id: 'dueOn', label: 'New date (to move it)', type: 'date' },
+              { id: 'why', label: 'Why it moves', type: 'multiline' },
+            ],
+          },
+        ]
+      : [],
+    values: view.form ?? {},
+    errors,
+    limits: { why: MOVE_REASON_MAX },
+    dates: { min: view.today },
+    ...(banner && { banner }),
+    actions: [
+      ...(open.length ? [{ title: 'Update the plan', verb: VERBS.updatePlan, data: { reference }, style: 'positive' as const }] : []),
+      { title: 'Back', verb: VERBS.hideCaseDetails, data: { reference }, inputs: 'none' as const },
+    ],
+  });
+}

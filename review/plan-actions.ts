@@ -1,0 +1,82 @@
+/**
+ * The business unit keeps a review's plan (issue 17): marks a step done, or moves its date
+ * with a reason. Checked against the caller's identity, validated, recorded once, audited;
+ * the step's reminders stop or move in the same write.
+ */
+import type { CaseRecord } from './case.js';
+import { readCardForm } from './card-form.js';
+import { todayFor, type Caller, type ReviewDeps } from './deps.js';
+import { owe } from './effects.js';
+import { parseLocalDate } from './local-date.js';
+import { STEP_KINDS, withStepDone, withStepMoved, type StepKind } from './plan.js';
+import { updateCase } from './update-case.js';
+
+export interface StepForm {
+  step: string;
+  /** `done`, or `move` to `dueOn` for `why`. */
+  change: string;
+  dueOn: string;
+  why: string;
+}
+export type StepErrors = Partial<Record<keyof StepForm, string>>;
+export const MOVE_REASON_MAX = 300;
+
+export type UpdateStepResult =
+  | { status: 'refused' | 'notFound' }
+  | { status: 'noPlan'; record: CaseRecord }
+  | { status: 'invalid'; record: CaseRecord; form: StepForm; errors: StepErrors }
+  | { status: 'done' | 'moved' | 'unchanged'; record: CaseRecord; step: StepKind };
+
+export async function updateStep(
+  deps: ReviewDeps,
+  input: { caller: Caller; reference: string; data: Record<string, unknown> },
+): Promise<UpdateStepResult> {
+  const actor = input.caller.aadObjectId;
+  const read = await deps.store.getCaseVersion(input.reference);
+  if (!deps.directory.hasRole(actor, 'businessUnit')) {
+    if (read) await deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'plan.refused' });
+    return { status: 'refused' };
+  }
+  if (!read) return { status: 'notFound' };
+  const current = read.value;
+  if (!current.plan || current.closedAt) return { status: 'noPlan', record: current };
+  const { form, errors } = readCardForm(['step', 'change', 'dueOn', 'why'], input.data);
+  const step = STEP_KINDS.find((k) => k === form.step && current.plan!.steps.some((s) => s.kind === k));
+  if (!step) errors.step ??= 'Choose a step of this review';
+  else if (current.plan.steps.find((s) => s.kind === step)?.doneOn) return { status: 'unchanged', record: current, step };
+  if (form.change !== 'done' && form.change !== 'move') errors.change ??= 'Choose whether it is done, or its date moves';
+  const today = todayFor(deps);
+  const to = form.change === 'move' ? parseLocalDate(form.dueOn) : undefined;
+  if (form.change === 'move') {
+    if (!to) errors.dueOn ??= form.dueOn === '' ? 'Give the new date' : 'Enter a real date';
+    else if (to < today) errors.dueOn ??= 'Choose today or a later date';
+    else if (!deps.calendar.isWorkingDay(to)) errors.dueOn ??= 'That is not a working day; choose a working day';
+    if (form.why === '') errors.why ??= 'Say why the date moves: it is kept with the plan';
+    else if (form.why.length > MOVE_REASON_MAX) errors.why ??= `Keep this to ${MOVE_REASON_MAX} characters or fewer`;
+  }
+  if (Object.keys(errors).length > 0 || !step) return { status: 'invalid', record: current, form, errors };
+
+  const at = deps.now().toISOString();
+  const rules = { ...deps.partnership, calendar: deps.calendar };
+  let changed = false;
+  const record = await updateCase(
+    deps.store,
+    input.reference,
+    (r) => {
+      if (form.change === 'done') {
+        const next = withStepDone(r, step, { on: today, by: actor, at });
+        changed = next !== r;
+        return changed ? { record: next, audit: [{ caseId: r.reference, at, actor, action: 'plan.stepDone', detail: `step=${step}` }] } : r;
+      }
+      const moved = withStepMoved(r, step, { to: to!, reason: form.why, by: actor, at, today }, rules);
+      changed = moved.record !== r;
+      if (!changed) return r;
+      return {
+        record: owe(moved.record, ...moved.owed),
+        audit: [{ caseId: r.reference, at, actor, action: 'plan.stepMoved', detail: `step=${step} to=${to}` }],
+      };
+    },
+    { known: read },
+  );
+  return { status: changed ? (form.change === 'done' ? 'done' : 'moved') : 'unchanged', record, step };
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { BUSINESS_UNIT_ONLY } from '../../bot/handlers/rapid-review.js';
+import { VERBS } from '../../cards/verbs.js';
+import { effectsOf } from '../../review/effects.js';
+import { cardAction, channelMention, PANEL_CHANNEL, personalMessage, REFERRALS_CHANNEL, type PersonKey } from '../support/activities.js';
+import { cardOf, errorUnder, texts } from '../support/cards.js';
+import { httpSuite, STORES } from '../support/http-suite.js';
+import { NO_RISK, validReferralForm } from '../support/referral-form.js';
+
+const WHY = 'The reviewer starts on 11 January.';
+
+/**
+ * A review's plan (issue 17, first part): a decision for a partnership review on Tue
+ * 29 Dec 2026 lays out its steps from Suffolk's process, each dated between the decision
+ * and the review's due date (Thu 25 Mar 2027, before Easter) on working days, over the new
+ * year's bank holiday. The business unit moves a step's date with a reason and marks a step done; the
+ * case's card shows the plan's progress (never the reason); the business unit is reminded
+ * of each step in the case's thread.
+ */
+describe.each(STORES)("a review's plan, on $name", ({ store }) => {
+  const { connector, panel, serviceUrl } = httpSuite({}, store);
+  const act = async (who: PersonKey, verb: string, data: Record<string, unknown>, where: 'personal' | 'panel' | 'channel' = 'channel') =>
+    (await panel.invoke(cardAction(serviceUrl(), who, verb, data, where))).value;
+  let reference = '';
+  const stepReminders = async () =>
+    effectsOf((await panel.store.getCase(reference))!).filter((e) => e.kind === 'stepReminder' && e.payload?.step === 'termsOfReference');
+
+  it('a decision for a partnership review lays out its plan, dated over the bank holiday', async () => {
+    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
+    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for the panel', PANEL_CHANNEL));
+    const ack = await act('dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId: randomUUID() }, 'personal');
+    reference = /REF-\d{4}-\d{4}/.exec(texts(ack).join('\n'))![0];
+    await act('sam', VERBS.listForPanel, { reference });
+    await panel.send(personalMessage(serviceUrl(), 'sam', 'post agenda'));
+    await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' }, 'panel');
+    await act('noor', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' }, 'panel');
+    panel.clock = new Date('2026-12-29T10:00:00Z');
+    await act(
+      'jo',
+      VERBS.closeVote,
+      { reference, ballot: '1', rationale: 'Learning across agencies.', reviewer: 'local', notices: '' },
+      'panel',
+    );
+    await panel.idle();
+
+    const record = await panel.store.getCase(reference);
+    // Three months on is Easter Monday 2027: the working day before Good Friday.
+    expect(record?.clocks.reviewDue).toBe('2027-03-25');
+    const steps = record?.plan?.steps ?? [];
+    expect(steps).toHaveLength(10);
+    // 61 working days from the decision to the due date; 1 January is a bank holiday.
+    expect(steps.slice(0, 2)).toEqual([
+      { kind: 'reviewer', dueOn: '2027-01-04' },
+      { kind: 'termsOfReference', dueOn: '2027-01-07' },
+    ]);
+    expect(steps.at(-1)).toEqual({ kind: 'signOff', dueOn: '2027-03-25' });
+    expect((await stepReminders()).map((e) => e.payload?.on)).toEqual(['2027-01-04', '2027-01-06', '2027-01-07']);
+  });
+
+  it('only the business unit sees and changes it; anyone else is refused, and the refusal audited', async () => {
+    expect(await act('priya', VERBS.showPlan, { reference })).toBe(BUSINESS_UNIT_ONLY);
+    expect(await act('priya', VERBS.updatePlan, { reference, step: 'reviewer', change: 'done' })).toBe(BUSINESS_UNIT_ONLY);
+    expect((await panel.store.listAudit(reference)).map((e) => e.action)).toContain('plan.refused');
+  });
+
+  it("a step's date moves with a reason, and its reminders with it; a step is marked done", async () => {
+    const form = await act('sam', VERBS.showPlan, { reference });
+    expect(texts(form).join('\n')).toMatch(/Terms of reference agreed: due Thu 7 Jan 2027; the business unit/);
+    const noWhy = await act('sam', VERBS.updatePlan, { reference, step: 'termsOfReference', change: 'move', dueOn: '2027-01-14', why: '' });
+    expect(errorUnder(noWhy, 'why')).toMatch(/Say why/);
+    await act('sam', VERBS.updatePlan, { reference, step: 'termsOfReference', change: 'move', dueOn: '2027-01-14', why: WHY });
+    const reminders = await stepReminders();
+    expect(reminders.filter((e) => e.status === 'pending').map((e) => e.payload?.on)).toEqual(['2027-01-11', '2027-01-13', '2027-01-14']);
+    expect(reminders.filter((e) => e.payload?.dueOn === '2027-01-07').every((e) => e.status === 'skipped')).toBe(true);
+
+    const done = await act('sam', VERBS.updatePlan, { reference, step: 'reviewer', change: 'done' });
+    expect(texts(done).join('\n')).toMatch(/Reviewer named, any conflict of interest declared: done Tue 29 Dec 2026/);
+    const record = await panel.store.getCase(reference);
+    expect(record?.plan?.steps[1]?.moves).toMatchObject([{ from: '2027-01-07', to: '2027-01-14', reason: WHY }]);
+    expect((await panel.store.listAudit(reference)).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['plan.stepMoved', 'plan.stepDone']),
+    );
+
+    await panel.idle();
+    const post = record?.effects?.['channel-post'];
+    const shared = texts(cardOf(connector.matching('PUT', new RegExp(`/activities/${post?.activityId}$`)).at(-1)!.body)).join('\n');
+    // The next step is now the review team's: the terms of reference moved after it.
+    expect(shared).toMatch(/Review plan: 1 of 10 steps done; next: Review team: a representative of each agency involved, Fri 8 Jan 2027/);
+    expect(shared).not.toContain(WHY);
+  });
+
+  it("the business unit is reminded of a step on its day, in the case's thread", async () => {
+    panel.clock = new Date('2027-01-14T09:05:00Z');
+    const before = connector.calls.length;
+    await panel.panel.deps.effects.sweep();
+    await panel.idle();
+    const said = connector.calls
+      .slice(before)
+      .filter((c) => c.method === 'POST' && c.path.startsWith(`/v3/conversations/${REFERRALS_CHANNEL};messageid=`))
+      .map((c) => String(c.body.text));
+    expect(said).toContainEqual(expect.stringMatching(/review plan's step "Terms of reference agreed" is due today/));
+  });
+});
