@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NATIONS } from './calendar.js';
 import { describeIssues } from './issues.js';
 import { parseLocalDate, type LocalDate } from './local-date.js';
+import { STEP_KINDS } from './plan.js';
 import { REVIEW_KINDS } from './referral-model.js';
 import { ROLES, type Role } from './roles.js';
 
@@ -218,6 +219,32 @@ const panelsSchema = z
   .strict()
   .default({});
 
+/**
+ * A review's plan, per outcome that starts one: its steps in order, each at its share
+ * (0 to 1) of the working days from the decision to the review's due date. Replaces
+ * Panel's plan for that outcome (review/plan.ts); the review's length is in `clocks`.
+ */
+const PLAN_OUTCOMES = ['actionLearning', 'singleAgency', 'partnership', 'independent', 'dhr'] as const;
+const planStepsSchema = z
+  .array(z.object({ step: z.enum(STEP_KINDS), at: z.number().min(0).max(1) }).strict())
+  .min(1, 'list at least one step')
+  .superRefine((steps, ctx) => {
+    const seen = new Set<string>();
+    steps.forEach((s, i) => {
+      if (seen.has(s.step)) ctx.addIssue({ code: 'custom', path: [i, 'step'], message: `"${s.step}" is listed twice` });
+      seen.add(s.step);
+    });
+  });
+const plansSchema = z
+  .object(
+    Object.fromEntries(PLAN_OUTCOMES.map((o) => [o, planStepsSchema.optional()])) as Record<
+      (typeof PLAN_OUTCOMES)[number],
+      z.ZodOptional<typeof planStepsSchema>
+    >,
+  )
+  .strict()
+  .default({});
+
 export const partnershipSchema = z
   .object({
     name: z.string().trim().min(1),
@@ -232,6 +259,7 @@ export const partnershipSchema = z
     approvers: approversSchema,
     fastTrack: fastTrackSchema,
     panels: panelsSchema,
+    plans: plansSchema,
   })
   .strict()
   .superRefine((p, ctx) => {

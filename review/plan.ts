@@ -99,20 +99,26 @@ export interface ReviewPlan {
   steps: PlanStep[];
 }
 
-type Plan = Pick<Partnership, 'reminders' | 'timezone'> & { calendar: WorkingCalendar };
+type Plan = Pick<Partnership, 'reminders' | 'timezone'> & Partial<Pick<Partnership, 'plans'>> & { calendar: WorkingCalendar };
 
 /**
  * The plan of the review an outcome starts, from `decidedOn` to its due date: each step
  * on the working day at its share of the working days between (never before the day
  * after the decision, never after the due date). None for an outcome with no review.
  */
-export function planFor(outcome: Outcome, decidedOn: LocalDate, dueOn: LocalDate, calendar: WorkingCalendar): PlanStep[] {
-  const kinds = PLANS[outcome];
-  if (!kinds) return [];
-  const span = workingDaysBetween(decidedOn, dueOn, calendar);
-  return kinds.map((kind) => {
-    const days = Math.max(1, Math.min(span, Math.round(STEPS[kind].at * span)));
-    return { kind, dueOn: calendar.addWorkingDays(decidedOn, days) };
+export function planFor(
+  outcome: Outcome,
+  decidedOn: LocalDate,
+  dueOn: LocalDate,
+  rules: { calendar: WorkingCalendar; plans?: Partnership['plans'] },
+): PlanStep[] {
+  const own = (rules.plans as Partial<Record<Outcome, { step: StepKind; at: number }[]>> | undefined)?.[outcome];
+  const steps = own ?? PLANS[outcome]?.map((kind) => ({ step: kind, at: STEPS[kind].at }));
+  if (!steps) return [];
+  const span = workingDaysBetween(decidedOn, dueOn, rules.calendar);
+  return steps.map(({ step, at }) => {
+    const days = Math.max(1, Math.min(span, Math.round(at * span)));
+    return { kind: step, dueOn: rules.calendar.addWorkingDays(decidedOn, days) };
   });
 }
 
@@ -148,7 +154,7 @@ export function withPlan(
   const at = decision.approvedAt ?? decision.closedAt;
   const old = record.plan && record.plan.decision !== decision.number;
   const cleared = old ? cancel(record, (e) => e.kind === 'stepReminder', 'superseded', at) : record;
-  const steps = decision.reviewDue ? planFor(decision.outcome, today, decision.reviewDue, rules.calendar) : [];
+  const steps = decision.reviewDue ? planFor(decision.outcome, today, decision.reviewDue, rules) : [];
   if (steps.length === 0) {
     const { plan: _, ...rest } = cleared;
     return { record: old ? rest : cleared, owed: [] };

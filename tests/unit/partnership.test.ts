@@ -283,6 +283,34 @@ describe('parsePartnership', () => {
       ]);
     });
 
+    it("a review's plan: an unknown step, a share outside 0 to 1, a step twice, an outcome with no review", () => {
+      const problems = problemsAfter((data) => {
+        data.plans = {
+          partnership: [
+            { step: 'termsOfReference', at: 0.1 },
+            { step: 'tea', at: 0.2 },
+            { step: 'signOff', at: 1.5 },
+            { step: 'termsOfReference', at: 0.3 },
+          ],
+          noReview: [{ step: 'signOff', at: 1 }],
+        };
+      });
+      expect(problems).toEqual([
+        expect.stringMatching(/^plans\.partnership\[1\]\.step: Invalid enum value/),
+        expect.stringMatching(/^plans\.partnership\[2\]\.at: /),
+        expect.stringMatching(/^plans: Unrecognized key\(s\) in object: 'noReview'/),
+      ]);
+      const twice = problemsAfter((data) => {
+        data.plans = {
+          singleAgency: [
+            { step: 'draftReport', at: 0.5 },
+            { step: 'draftReport', at: 0.8 },
+          ],
+        };
+      });
+      expect(twice).toEqual(['plans.singleAgency[1].step: "draftReport" is listed twice']);
+    });
+
     it('duplicate agency ids', () => {
       const problems = problemsAfter((data) => {
         data.agencies.push({ id: 'police', name: 'Police (second)' });
