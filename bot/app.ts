@@ -31,7 +31,7 @@ import { submitReferral } from './handlers/submit-referral.js';
 import { changeReferralRows } from './handlers/referral-rows.js';
 import { approveDecision, sendBackDecision } from './handlers/approval.js';
 import { fastTrack } from './handlers/fast-track.js';
-import { showPlan, updatePlan } from './handlers/plan.js';
+import { showPlan, updatePlan, updatePublication } from './handlers/plan.js';
 import { useChannel } from './handlers/use-channel.js';
 
 type CardHandler = (context: TurnContext, deps: PanelDeps, data: Record<string, unknown>) => Promise<AdaptiveCardJson | string>;
@@ -51,6 +51,7 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.fastTrack]: fastTrack,
   [VERBS.showPlan]: showPlan,
   [VERBS.updatePlan]: updatePlan,
+  [VERBS.updatePublication]: updatePublication,
   [VERBS.closeCase]: chooseClose,
   [VERBS.confirmClose]: confirmClose,
   [VERBS.releaseHold]: releaseHold,

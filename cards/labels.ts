@@ -49,6 +49,7 @@ const CLOCK_TITLES: Record<keyof IntakeClocks, string> = {
   nationalPanelDecisionNoticeDue: 'Decision to the National Panel due',
   ofstedNoticeDue: 'Decision to Ofsted due',
   homeOfficeNoticeDue: 'Decision to the Home Office due',
+  publicationNoticeDue: 'Report to the National Panel, Ofsted and the Secretary of State due',
 };
 const CLOCK_ORDER: (keyof IntakeClocks)[] = [
   'nationalPanelNotificationDue',
@@ -61,6 +62,7 @@ const CLOCK_ORDER: (keyof IntakeClocks)[] = [
   'nationalPanelDecisionNoticeDue',
   'ofstedNoticeDue',
   'homeOfficeNoticeDue',
+  'publicationNoticeDue',
 ];
 
 export const date = (d: LocalDate) => formatLongDate(d);

@@ -5,11 +5,15 @@
  */
 import type { AnonymousCase } from '../review/case.js';
 import { MOVE_REASON_MAX, type StepErrors, type StepForm } from '../review/plan-actions.js';
+import type { PublicationErrors, PublicationForm } from '../review/publication-actions.js';
+import { CHECK_NAMES, PUBLICATION_CHECKS, type Publication } from '../review/publication.js';
 import { STEPS, type PlanStep, type StepOwner } from '../review/plan.js';
-import { formCard, problemsBanner } from './form.js';
+import { formCard, problemsBanner, type SectionSpec } from './form.js';
 import { anonymousFacts, date, type Fact } from './labels.js';
 import type { AdaptiveCardJson } from './render.js';
 import { VERBS } from './verbs.js';
+
+type Field = keyof StepForm | keyof PublicationForm;
 
 const OWNER_NAMES: Record<StepOwner, string> = {
   businessUnit: 'the business unit',
@@ -27,55 +31,74 @@ export function planCard(view: {
   record: AnonymousCase;
   steps: readonly PlanStep[];
   today: string;
-  form?: Partial<StepForm>;
-  errors?: StepErrors;
+  publication?: Publication;
+  form?: Partial<StepForm & PublicationForm>;
+  errors?: StepErrors & PublicationErrors;
   notice?: string;
 }): AdaptiveCardJson {
+  const published = view.publication;
+  const values = {
+    ...(published && { publishOn: published.on, checks: published.checks.join(',') }),
+    ...view.form,
+  };
   const open = view.steps.filter((s) => !s.doneOn);
   const errors = view.errors ?? {};
   const banner = view.notice ? { text: view.notice, style: 'good' as const } : problemsBanner(errors, 'Nothing is changed yet');
   const reference = view.record.reference;
-  return formCard<keyof StepForm>({
+  const update: SectionSpec<Field> = {
+    key: 'update',
+    title: 'Update a step',
+    intro: 'Mark a step done, or move its date and say why.',
+    fields: [
+      {
+        id: 'step',
+        label: 'Step',
+        type: 'choice',
+        choiceStyle: 'compact',
+        choices: open.map((s) => ({ title: `${STEPS[s.kind].name} (${date(s.dueOn)})`, value: s.kind })),
+      },
+      {
+        id: 'change',
+        label: 'Change',
+        type: 'choice',
+        choiceStyle: 'expanded',
+        choices: [
+          { title: 'It is done', value: 'done' },
+          { title: 'Move its date', value: 'move' },
+        ],
+      },
+      { id: 'dueOn', label: 'New date (to move it)', type: 'date' },
+      { id: 'why', label: 'Why it moves', type: 'multiline' },
+    ],
+  };
+  const publication: SectionSpec<Field> = {
+    key: 'publication',
+    title: 'Publication',
+    intro:
+      'The report and its notice to the National Panel, Ofsted and the Secretary of State are due 7 working days before it (a statutory duty). Tick the checklist as each is done.',
+    fields: [
+      { id: 'publishOn', label: 'Publication date', type: 'date' },
+      {
+        id: 'checks',
+        label: 'Before publication',
+        type: 'multichoice',
+        choices: PUBLICATION_CHECKS.map((c) => ({ title: CHECK_NAMES[c], value: c })),
+      },
+    ],
+  };
+  return formCard<Field>({
     heading: `Review plan: ${reference} (${view.record.descriptor})`,
     subtitle: 'Shown to you only, because you are in the business unit. Every change is recorded.',
     facts: [...anonymousFacts(view.record).slice(0, 4), ...view.steps.map(stepFact)],
-    sections: open.length
-      ? [
-          {
-            key: 'update',
-            title: 'Update a step',
-            intro: 'Mark a step done, or move its date and say why.',
-            fields: [
-              {
-                id: 'step',
-                label: 'Step',
-                type: 'choice',
-                choiceStyle: 'compact',
-                choices: open.map((s) => ({ title: `${STEPS[s.kind].name} (${date(s.dueOn)})`, value: s.kind })),
-              },
-              {
-                id: 'change',
-                label: 'Change',
-                type: 'choice',
-                choiceStyle: 'expanded',
-                choices: [
-                  { title: 'It is done', value: 'done' },
-                  { title: 'Move its date', value: 'move' },
-                ],
-              },
-              { id: 'dueOn', label: 'New date (to move it)', type: 'date' },
-              { id: 'why', label: 'Why it moves', type: 'multiline' },
-            ],
-          },
-        ]
-      : [],
-    values: view.form ?? {},
+    sections: [...(open.length ? [update] : []), publication],
+    values,
     errors,
-    limits: { why: MOVE_REASON_MAX },
+    limits: { why: MOVE_REASON_MAX, checks: 400 },
     dates: { min: view.today },
     ...(banner && { banner }),
     actions: [
       ...(open.length ? [{ title: 'Update the plan', verb: VERBS.updatePlan, data: { reference }, style: 'positive' as const }] : []),
+      { title: 'Save publication', verb: VERBS.updatePublication, data: { reference } },
       { title: 'Back', verb: VERBS.hideCaseDetails, data: { reference }, inputs: 'none' as const },
     ],
   });

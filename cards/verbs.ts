@@ -41,6 +41,8 @@ export const VERBS = {
   showPlan: 'plan.show',
   /** Plan card: mark a step done, or move its date with a reason. */
   updatePlan: 'plan.update',
+  /** Plan card: the publication date and the pre-publication checklist. */
+  updatePublication: 'publication.update',
   /** Channel card: the business unit asks to close the case. */
   closeCase: 'case.close',
   /** Close card: close it; its retention starts. */

@@ -69,6 +69,8 @@ export type AuditAction =
   | 'plan.stepDone'
   | 'plan.stepMoved'
   | 'plan.viewed'
+  | 'publication.refused'
+  | 'publication.set'
   | 'report.reminderFailed'
   | 'vote.fastTracked'
   | 'decision.viewed'

@@ -5,6 +5,7 @@ import { currentDecision, type Outcome, type PanelRecord } from './decision.js';
 import type { Effect } from './effects.js';
 import { dutiesOf, type DutyDone, type DutyKind, type DutyState } from './duties.js';
 import type { ReviewPlan, StepKind } from './plan.js';
+import type { Publication } from './publication.js';
 import { openConcerns, type SafetyConcern } from './safety.js';
 import type { Hold } from './hold.js';
 import { reviewProgress, type RapidReview, type ReviewProgress } from './rapid-review.js';
@@ -57,6 +58,8 @@ export interface CaseRecord {
   safety?: SafetyConcern[];
   /** The plan of the review the decision in force started (`plan.ts`). */
   plan?: ReviewPlan;
+  /** The review's publication: its date and the pre-publication checklist (`publication.ts`). */
+  publication?: Publication;
 }
 
 const REFERENCE = /^REF-(\d{4})-(\d{4,})$/i;

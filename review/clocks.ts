@@ -23,6 +23,8 @@ export interface IntakeClocks {
   nationalPanelDecisionNoticeDue?: LocalDate;
   ofstedNoticeDue?: LocalDate;
   homeOfficeNoticeDue?: LocalDate;
+  /** Before publication: the report and its notice to the National Panel, Ofsted and the Secretary of State. */
+  publicationNoticeDue?: LocalDate;
 }
 
 export interface ClockRules {

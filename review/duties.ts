@@ -21,6 +21,7 @@ export const DUTY_KINDS = [
   'nationalPanelDecisionNotice',
   'ofstedNotice',
   'homeOfficeNotice',
+  'publicationNotice',
 ] as const;
 export type DutyKind = (typeof DUTY_KINDS)[number];
 
@@ -35,6 +36,11 @@ export const DUTIES: Record<DutyKind, { clock: keyof IntakeClocks; name: string;
   },
   ofstedNotice: { clock: 'ofstedNoticeDue', name: 'Decision notified to Ofsted', needsCollation: false },
   homeOfficeNotice: { clock: 'homeOfficeNoticeDue', name: 'Decision notified to the Home Office', needsCollation: false },
+  publicationNotice: {
+    clock: 'publicationNoticeDue',
+    name: 'Report and notice to the National Panel, Ofsted and the Secretary of State',
+    needsCollation: false,
+  },
 };
 
 /** The duty each notice a decision names becomes. */

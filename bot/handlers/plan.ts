@@ -5,6 +5,7 @@ import { anonymise, type CaseRecord } from '../../review/case.js';
 import { recordAudit } from '../../review/deps.js';
 import { localDateOf } from '../../review/local-date.js';
 import { updateStep } from '../../review/plan-actions.js';
+import { setPublication } from '../../review/publication-actions.js';
 import { runAfterTurn } from '../after-turn.js';
 import { callerOf } from '../caller.js';
 import { caseCardOf } from '../channel-card.js';
@@ -16,6 +17,7 @@ const cardFor = (deps: PanelDeps, record: CaseRecord, extra: Omit<Parameters<typ
   planCard({
     record: anonymise(record),
     steps: record.plan?.steps ?? [],
+    ...(record.publication && { publication: record.publication }),
     today: localDateOf(deps.review.now(), deps.review.partnership.timezone),
     ...extra,
   });
@@ -50,5 +52,32 @@ export async function updatePlan(context: TurnContext, deps: PanelDeps, data: Re
     case 'moved':
       runAfterTurn(deps, result.record.reference);
       return cardFor(deps, result.record, { notice: result.status === 'done' ? 'The step is marked done.' : "The step's date is moved." });
+  }
+}
+
+/** `publication.update`: the publication date (its notice due 7 working days before) and the checklist. */
+export async function updatePublication(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const result = await setPublication(deps.review, { ...action, data });
+  deps.log.info({ verb: 'publication.update', reference: action.reference, outcome: result.status }, 'publication');
+  switch (result.status) {
+    case 'refused':
+      return BUSINESS_UNIT_ONLY;
+    case 'notFound':
+      return NOT_FOUND;
+    case 'noReview':
+      return caseCardOf(deps, result.record);
+    case 'invalid':
+      return cardFor(deps, result.record, { form: result.form, errors: result.errors });
+    case 'unchanged':
+      return cardFor(deps, result.record, { notice: 'Nothing changed.' });
+    case 'saved':
+      runAfterTurn(deps, result.record.reference);
+      return cardFor(deps, result.record, { notice: 'Publication saved.' });
   }
 }

@@ -101,4 +101,27 @@ describe.each(STORES)("a review's plan, on $name", ({ store }) => {
       .map((c) => String(c.body.text));
     expect(said).toContainEqual(expect.stringMatching(/review plan's step "Terms of reference agreed" is due today/));
   });
+
+  it('publication: its date, the notice due 7 working days before it as a duty, the checklist; recorded done, the reminders stop', async () => {
+    const soon = await act('sam', VERBS.updatePublication, { reference, publishOn: '2027-01-20', checks: '' });
+    expect(errorUnder(soon, 'publishOn')).toMatch(/7 working days before publication: choose 2027-01-25 or later/);
+    const forged = await act('sam', VERBS.updatePublication, { reference, publishOn: '2027-02-01', checks: 'proofread,bribes' });
+    expect(errorUnder(forged, 'checks')).toMatch(/from the checklist/);
+    expect(await act('priya', VERBS.updatePublication, { reference, publishOn: '2027-02-01', checks: '' })).toBe(BUSINESS_UNIT_ONLY);
+
+    const saved = await act('sam', VERBS.updatePublication, { reference, publishOn: '2027-02-01', checks: 'proofread,embargo' });
+    expect(texts(saved).join('\n')).toMatch(/Publication saved/);
+    const record = await panel.store.getCase(reference);
+    expect(record?.publication).toMatchObject({ on: '2027-02-01', checks: ['proofread', 'embargo'] });
+    expect(record?.clocks.publicationNoticeDue).toBe('2027-01-21');
+    const reminders = () =>
+      panel.store
+        .getCase(reference)
+        .then((r) => effectsOf(r!).filter((e) => e.kind === 'dutyReminder' && e.payload?.duty === 'publicationNotice'));
+    expect((await reminders()).map((e) => e.payload?.when)).toEqual(['before', 'before', 'due', 'overdue']);
+
+    await act('sam', VERBS.recordDuty, { reference, duty: 'publicationNotice', notification: '' });
+    expect((await panel.store.getCase(reference))?.duties?.publicationNotice).toMatchObject({ on: '2027-01-14' });
+    expect((await reminders()).filter((e) => e.status === 'pending')).toEqual([]);
+  });
 });

@@ -1,0 +1,73 @@
+/**
+ * The business unit sets a review's publication date and ticks its pre-publication
+ * checklist (see publication.ts). Checked against the caller's identity, validated,
+ * audited; the notice's duty and its reminders follow in the same write.
+ */
+import type { CaseRecord } from './case.js';
+import { readCardForm } from './card-form.js';
+import { todayFor, type Caller, type ReviewDeps } from './deps.js';
+import { owe } from './effects.js';
+import { parseLocalDate } from './local-date.js';
+import { earliestPublication, PUBLICATION_CHECKS, withPublication, type PublicationCheck } from './publication.js';
+import { updateCase } from './update-case.js';
+
+export interface PublicationForm {
+  publishOn: string;
+  checks: string;
+}
+export type PublicationErrors = Partial<Record<keyof PublicationForm, string>>;
+
+export type PublicationResult =
+  | { status: 'refused' | 'notFound' }
+  /** No review to publish: no decision started one, or the case is closed. */
+  | { status: 'noReview'; record: CaseRecord }
+  | { status: 'invalid'; record: CaseRecord; form: PublicationForm; errors: PublicationErrors }
+  | { status: 'saved' | 'unchanged'; record: CaseRecord };
+
+export async function setPublication(
+  deps: ReviewDeps,
+  input: { caller: Caller; reference: string; data: Record<string, unknown> },
+): Promise<PublicationResult> {
+  const actor = input.caller.aadObjectId;
+  const read = await deps.store.getCaseVersion(input.reference);
+  if (!deps.directory.hasRole(actor, 'businessUnit')) {
+    if (read) await deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'publication.refused' });
+    return { status: 'refused' };
+  }
+  if (!read) return { status: 'notFound' };
+  const current = read.value;
+  if (!current.plan || current.closedAt) return { status: 'noReview', record: current };
+  const { form, errors } = readCardForm(['publishOn', 'checks'], input.data);
+  const today = todayFor(deps);
+  const on = parseLocalDate(form.publishOn);
+  const unchangedDate = on !== undefined && on === current.publication?.on;
+  if (!on) errors.publishOn ??= form.publishOn === '' ? 'Give the publication date' : 'Enter a real date';
+  else if (!deps.calendar.isWorkingDay(on)) errors.publishOn ??= 'That is not a working day; choose a working day';
+  else if (!unchangedDate && on < earliestPublication(today, deps.calendar)) {
+    errors.publishOn ??= `The report and its notice are due 7 working days before publication: choose ${earliestPublication(today, deps.calendar)} or later`;
+  }
+  const asked = form.checks === '' ? [] : form.checks.split(',').map((c) => c.trim());
+  if (asked.some((c) => !(PUBLICATION_CHECKS as readonly string[]).includes(c))) errors.checks ??= 'Choose from the checklist';
+  if (Object.keys(errors).length > 0 || !on) return { status: 'invalid', record: current, form, errors };
+
+  const checks = PUBLICATION_CHECKS.filter((c) => asked.includes(c)) as PublicationCheck[];
+  const at = deps.now().toISOString();
+  const rules = { ...deps.partnership, calendar: deps.calendar };
+  let saved = false;
+  const record = await updateCase(
+    deps.store,
+    input.reference,
+    (r) => {
+      const before = r.publication;
+      if (before?.on === on && before.checks.join() === checks.join()) return r;
+      saved = true;
+      const next = withPublication(r, { on, setBy: actor, setAt: at, checks }, today, rules);
+      return {
+        record: owe(next.record, ...next.owed),
+        audit: [{ caseId: r.reference, at, actor, action: 'publication.set', detail: `on=${on} checks=${checks.length}` }],
+      };
+    },
+    { known: read },
+  );
+  return { status: saved ? 'saved' : 'unchanged', record };
+}
