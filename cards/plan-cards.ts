@@ -99,6 +99,8 @@ export function planCard(view: {
     actions: [
       ...(open.length ? [{ title: 'Update the plan', verb: VERBS.updatePlan, data: { reference }, style: 'positive' as const }] : []),
       { title: 'Save publication', verb: VERBS.updatePublication, data: { reference } },
+      // Every step done: the business unit closes the case, and its retention starts.
+      ...(open.length === 0 ? [{ title: 'Close the case', verb: VERBS.closeCase, data: { reference }, inputs: 'none' as const }] : []),
       { title: 'Back', verb: VERBS.hideCaseDetails, data: { reference }, inputs: 'none' as const },
     ],
   });

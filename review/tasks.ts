@@ -11,6 +11,9 @@ import { awaitsPanel, openBallot } from './decision.js';
 import { VOTING_ROLES, type Directory } from './partnership.js';
 import { progressOf, reviewProgress } from './rapid-review.js';
 import { dutiesOf, type DutyKind } from './duties.js';
+import type { PlanStep, StepKind } from './plan.js';
+
+const soonestStep = (a: PlanStep, b: PlanStep) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0);
 
 export interface Owed {
   reference: string;
@@ -30,6 +33,8 @@ export interface Tasks {
   duties: { reference: string; descriptor: string; kind: DutyKind; dueOn: LocalDate }[];
   /** For a voter: open votes they have not cast. */
   votes: { reference: string; descriptor: string }[];
+  /** For the business unit: each review's next step not yet done, soonest first. */
+  steps: { reference: string; descriptor: string; kind: StepKind; dueOn: LocalDate }[];
 }
 
 export function tasksFor(caller: Caller, cases: readonly CaseRecord[], directory: Directory, today: LocalDate): Tasks {
@@ -37,7 +42,7 @@ export function tasksFor(caller: Caller, cases: readonly CaseRecord[], directory
   const person = directory.find(caller.aadObjectId);
   const businessUnit = directory.hasRole(caller.aadObjectId, 'businessUnit');
   const voter = VOTING_ROLES.some((role) => directory.hasRole(caller.aadObjectId, role));
-  const tasks: Tasks = { owed: [], overdue: [], awaitingPanel: [], onHold: [], votes: [], duties: [] };
+  const tasks: Tasks = { owed: [], overdue: [], awaitingPanel: [], onHold: [], votes: [], duties: [], steps: [] };
   for (const record of cases) {
     const review = record.rapidReview;
     if (review && !review.closed) {
@@ -69,10 +74,14 @@ export function tasksFor(caller: Caller, cases: readonly CaseRecord[], directory
     }
     if (awaitsPanel(record)) tasks.awaitingPanel.push({ reference: record.reference, descriptor: record.descriptor });
     if (record.hold) tasks.onHold.push({ reference: record.reference, ...(record.hold.until && { until: record.hold.until }) });
+    const next = record.plan?.steps.filter((step) => !step.doneOn).sort(soonestStep)[0];
+    if (next) tasks.steps.push({ reference: record.reference, descriptor: record.descriptor, kind: next.kind, dueOn: next.dueOn });
     for (const duty of dutiesOf(record).filter((d) => !d.doneOn)) {
       tasks.duties.push({ reference: record.reference, descriptor: record.descriptor, kind: duty.kind, dueOn: duty.dueOn });
     }
   }
-  tasks.duties.sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0));
+  const soonest = (a: { dueOn: LocalDate }, b: { dueOn: LocalDate }) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0);
+  tasks.duties.sort(soonest);
+  tasks.steps.sort(soonest);
   return tasks;
 }

@@ -4,6 +4,7 @@ import { allOpenCases } from '../../review/agenda.js';
 import { localDateOf } from '../../review/local-date.js';
 import { tasksFor } from '../../review/tasks.js';
 import { DUTIES } from '../../review/duties.js';
+import { STEPS } from '../../review/plan.js';
 import { personalCaller } from '../caller.js';
 import type { PanelDeps } from '../deps.js';
 
@@ -21,6 +22,14 @@ export async function myTasks(context: TurnContext, deps: PanelDeps): Promise<vo
       ? [
           "**Statutory duties** (Record statutory duty on the case's card when done)",
           ...tasks.duties.map((d) => `- ${d.reference} (${d.descriptor}): ${DUTIES[d.kind].name}, ${dueWords(d.dueOn, today, calendar)}`),
+        ]
+      : [],
+    tasks.steps.length
+      ? [
+          "**Review plans: each review's next step** (Review plan on the case's details)",
+          ...tasks.steps.map(
+            (st) => `- ${st.reference} (${st.descriptor}): ${STEPS[st.kind].name}, ${dueWords(st.dueOn, today, calendar)}`,
+          ),
         ]
       : [],
     tasks.owed.length

@@ -85,6 +85,16 @@ describe.each(STORES)("a review's plan, on $name", ({ store }) => {
     await panel.idle();
     const post = record?.effects?.['channel-post'];
     const shared = texts(cardOf(connector.matching('PUT', new RegExp(`/activities/${post?.activityId}$`)).at(-1)!.body)).join('\n');
+    // `my tasks` lists each review's next step for the business unit.
+    const before = connector.calls.length;
+    await panel.send(personalMessage(serviceUrl(), 'sam', 'my tasks'));
+    const told = connector.calls
+      .slice(before)
+      .map((c) => String(c.body.text))
+      .join('\n');
+    expect(told).toMatch(
+      new RegExp(`${reference} \\(Young Person A\\): Review team: a representative of each agency involved, due Fri 8 Jan 2027`),
+    );
     // The next step is now the review team's: the terms of reference moved after it.
     expect(shared).toMatch(/Review plan: 1 of 10 steps done; next: Review team: a representative of each agency involved, Fri 8 Jan 2027/);
     expect(shared).not.toContain(WHY);
