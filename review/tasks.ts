@@ -8,7 +8,7 @@ import type { CaseRecord } from './case.js';
 import type { Caller } from './deps.js';
 import type { LocalDate } from './local-date.js';
 import { awaitsPanel, openBallot } from './decision.js';
-import { VOTING_ROLES, type Directory } from './partnership.js';
+import type { Directory } from './partnership.js';
 import { progressOf, reviewProgress } from './rapid-review.js';
 import { dutiesOf, type DutyKind } from './duties.js';
 import type { PlanStep, StepKind } from './plan.js';
@@ -37,11 +37,20 @@ export interface Tasks {
   steps: { reference: string; descriptor: string; kind: StepKind; dueOn: LocalDate }[];
 }
 
-export function tasksFor(caller: Caller, cases: readonly CaseRecord[], directory: Directory, today: LocalDate): Tasks {
+/**
+ * `votesOn` says whether the caller votes on a case's open vote (the partnership's panel,
+ * the kind's own panel, or the fast-track subgroup: see `voters` in decision-actions.ts).
+ */
+export function tasksFor(
+  caller: Caller,
+  cases: readonly CaseRecord[],
+  directory: Directory,
+  today: LocalDate,
+  votesOn: (record: CaseRecord) => boolean,
+): Tasks {
   const me = caller.aadObjectId.toLowerCase();
   const person = directory.find(caller.aadObjectId);
   const businessUnit = directory.hasRole(caller.aadObjectId, 'businessUnit');
-  const voter = VOTING_ROLES.some((role) => directory.hasRole(caller.aadObjectId, role));
   const tasks: Tasks = { owed: [], overdue: [], awaitingPanel: [], onHold: [], votes: [], duties: [], steps: [] };
   for (const record of cases) {
     const review = record.rapidReview;
@@ -62,7 +71,7 @@ export function tasksFor(caller: Caller, cases: readonly CaseRecord[], directory
       }
     }
     const ballot = openBallot(record);
-    if (voter && ballot && !ballot.votes.some((v) => v.voter === me)) {
+    if (ballot && votesOn(record) && !ballot.votes.some((v) => v.voter === me)) {
       tasks.votes.push({ reference: record.reference, descriptor: record.descriptor });
     }
     if (!businessUnit) continue;

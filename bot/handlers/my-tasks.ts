@@ -3,6 +3,7 @@ import { date, dueWords } from '../../cards/labels.js';
 import { allOpenCases } from '../../review/agenda.js';
 import { localDateOf } from '../../review/local-date.js';
 import { tasksFor } from '../../review/tasks.js';
+import { mayVote, votingOf } from '../../review/decision-actions.js';
 import { DUTIES } from '../../review/duties.js';
 import { STEPS } from '../../review/plan.js';
 import { personalCaller } from '../caller.js';
@@ -15,7 +16,7 @@ export async function myTasks(context: TurnContext, deps: PanelDeps): Promise<vo
   const { store, partnership, directory, calendar, now } = deps.review;
   const cases = await allOpenCases(store);
   const today = localDateOf(now(), partnership.timezone);
-  const tasks = tasksFor(caller, cases, directory, today);
+  const tasks = tasksFor(caller, cases, directory, today, (record) => mayVote(deps.review, caller.aadObjectId, votingOf(record)));
   const agency = (id: string) => partnership.agencies.find((a) => a.id === id)?.name ?? id;
   const sections: string[][] = [
     tasks.duties.length

@@ -59,6 +59,19 @@ describe.each(STORES)("a kind's own panel, on $name", ({ store }) => {
     );
   });
 
+  it("my tasks lists the vote for the SAR panel's members, not for the partnership panel's", async () => {
+    const tasksOf = async (who: PersonKey) => {
+      const before = connector.calls.length;
+      await panel.send(personalMessage(serviceUrl(), who, 'my tasks'));
+      return connector.calls
+        .slice(before)
+        .map((c) => String(c.body.text))
+        .join('\n');
+    };
+    expect(await tasksOf('ellis')).toMatch(new RegExp(`Votes waiting for you[\\s\\S]*${reference}`));
+    expect(await tasksOf('priya')).not.toContain(reference);
+  });
+
   it('only its members vote, and only its chair closes', async () => {
     expect(await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' })).toBe(VOTERS_ONLY);
     await act('ellis', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' });
