@@ -8,6 +8,7 @@ import { todayFor as today, type Caller, type ReviewDeps } from './deps.js';
 import { cancel, owe, oweAgain, refreshCards } from './effects.js';
 import { withHold, withoutHold } from './hold.js';
 import { holdEndOwed, reviewRemindersOwed, withRemindersReplanned, withRemindersStopped } from './owed.js';
+import { stepRemindersOwed } from './plan.js';
 import { parseLocalDate } from './local-date.js';
 import { readCardForm } from './card-form.js';
 import { updateCase } from './update-case.js';
@@ -128,6 +129,10 @@ export function release(deps: ReviewDeps, record: CaseRecord, since?: string): {
     deps.now().toISOString(),
   );
   const next = withoutHold(ended, day, deps.calendar);
-  const replanned = oweAgain(withRemindersReplanned(next.record, day, plan), ...reviewRemindersOwed(next.record, day, plan));
+  const replanned = oweAgain(
+    withRemindersReplanned(next.record, day, plan),
+    ...reviewRemindersOwed(next.record, day, plan),
+    ...stepRemindersOwed(next.record.plan?.steps ?? [], day, plan),
+  );
   return { record: refreshCards(replanned, deps.now().toISOString()), heldWorkingDays: next.heldWorkingDays };
 }

@@ -52,11 +52,14 @@ export function withoutHold(
   }
   const review = record.rapidReview;
   const { hold: _ended, ...rest } = record;
+  // The review's plan moves with its due date: each step not yet done.
+  const plan = record.plan && { ...record.plan, steps: record.plan.steps.map((s) => (s.doneOn ? s : { ...s, dueOn: move(s.dueOn) })) };
   return {
     record: {
       ...rest,
       clocks,
       ...(review && { rapidReview: review.closed ? review : { ...review, dueOn: move(review.dueOn) } }),
+      ...(plan && { plan }),
     },
     heldWorkingDays: n,
   };

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createWorkingCalendar } from '../../review/calendar.js';
 import { localDate } from '../../review/local-date.js';
 import { planFor } from '../../review/plan.js';
+import { withoutHold } from '../../review/hold.js';
+import { caseRecord } from './fixtures.js';
 
 const calendar = createWorkingCalendar('ENG');
 const decided = localDate('2026-12-29');
@@ -40,5 +42,29 @@ describe("a review's plan", () => {
   it('no plan for an outcome that starts no review', () => {
     expect(planFor('noReview', decided, due, { calendar })).toEqual([]);
     expect(planFor('onHold', decided, due, { calendar })).toEqual([]);
+  });
+});
+
+describe('a hold and the plan', () => {
+  it('coming off hold moves every step not yet done by the working days held, as the review is', () => {
+    const record = caseRecord({
+      clocks: { reviewDue: localDate('2027-03-25') },
+      plan: {
+        decision: 1,
+        steps: [
+          { kind: 'reviewer', dueOn: localDate('2027-01-04'), doneOn: localDate('2027-01-04') },
+          { kind: 'termsOfReference', dueOn: localDate('2027-01-07') },
+        ],
+      },
+      hold: { since: '2027-01-05T10:00:00.000Z', sinceOn: localDate('2027-01-05'), reason: 'Police asked to pause', by: 'sam' },
+    });
+    const { record: released, heldWorkingDays } = withoutHold(record, localDate('2027-01-12'), calendar);
+    expect(heldWorkingDays).toBe(5);
+    expect(released.plan?.steps).toEqual([
+      { kind: 'reviewer', dueOn: '2027-01-04', doneOn: '2027-01-04' },
+      { kind: 'termsOfReference', dueOn: '2027-01-14' },
+    ]);
+    // Good Friday and Easter Monday are not working days.
+    expect(released.clocks.reviewDue).toBe('2027-04-05');
   });
 });
