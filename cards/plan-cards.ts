@@ -5,7 +5,7 @@
  */
 import type { AnonymousCase } from '../review/case.js';
 import { MOVE_REASON_MAX, type StepErrors, type StepForm } from '../review/plan-actions.js';
-import type { PublicationErrors, PublicationForm } from '../review/publication-actions.js';
+import { LINK_MAX, type PublicationErrors, type PublicationForm } from '../review/publication-actions.js';
 import { CHECK_NAMES, PUBLICATION_CHECKS, type Publication } from '../review/publication.js';
 import { STEPS, type PlanStep, type StepOwner } from '../review/plan.js';
 import { formCard, problemsBanner, type SectionSpec } from './form.js';
@@ -38,7 +38,7 @@ export function planCard(view: {
 }): AdaptiveCardJson {
   const published = view.publication;
   const values = {
-    ...(published && { publishOn: published.on, checks: published.checks.join(',') }),
+    ...(published && { publishOn: published.on, checks: published.checks.join(','), link: published.link ?? '' }),
     ...view.form,
   };
   const open = view.steps.filter((s) => !s.doneOn);
@@ -78,6 +78,7 @@ export function planCard(view: {
       'The report and its notice to the National Panel, Ofsted and the Secretary of State are due 7 working days before it (a statutory duty). Tick the checklist as each is done.',
     fields: [
       { id: 'publishOn', label: 'Publication date', type: 'date' },
+      { id: 'link', label: 'Once published: the link to the report', type: 'text', placeholder: 'https://…' },
       {
         id: 'checks',
         label: 'Before publication',
@@ -89,11 +90,17 @@ export function planCard(view: {
   return formCard<Field>({
     heading: `Review plan: ${reference} (${view.record.descriptor})`,
     subtitle: 'Shown to you only, because you are in the business unit. Every change is recorded.',
-    facts: [...anonymousFacts(view.record).slice(0, 4), ...view.steps.map(stepFact)],
+    facts: [
+      ...anonymousFacts(view.record).slice(0, 4),
+      ...view.steps.map(stepFact),
+      ...(published?.link && published.onlineUntil
+        ? [{ title: 'Published', value: `${date(published.on)}, online until at least ${date(published.onlineUntil)}` }]
+        : []),
+    ],
     sections: [...(open.length ? [update] : []), publication],
     values,
     errors,
-    limits: { why: MOVE_REASON_MAX, checks: 400 },
+    limits: { why: MOVE_REASON_MAX, checks: 400, link: LINK_MAX },
     dates: { min: view.today },
     ...(banner && { banner }),
     actions: [

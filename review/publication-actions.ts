@@ -7,14 +7,19 @@ import type { CaseRecord } from './case.js';
 import { readCardForm } from './card-form.js';
 import { todayFor, type Caller, type ReviewDeps } from './deps.js';
 import { owe } from './effects.js';
-import { parseLocalDate } from './local-date.js';
+import { addMonths, parseLocalDate } from './local-date.js';
 import { earliestPublication, PUBLICATION_CHECKS, withPublication, type PublicationCheck } from './publication.js';
 import { updateCase } from './update-case.js';
 
 export interface PublicationForm {
   publishOn: string;
   checks: string;
+  /** Once published: the report's address. */
+  link: string;
 }
+export const LINK_MAX = 300;
+/** Suffolk §7: published reports stay online for at least a year. */
+export const ONLINE_MONTHS = 12;
 export type PublicationErrors = Partial<Record<keyof PublicationForm, string>>;
 
 export type PublicationResult =
@@ -37,7 +42,7 @@ export async function setPublication(
   if (!read) return { status: 'notFound' };
   const current = read.value;
   if (!current.plan || current.closedAt) return { status: 'noReview', record: current };
-  const { form, errors } = readCardForm(['publishOn', 'checks'], input.data);
+  const { form, errors } = readCardForm(['publishOn', 'checks', 'link'], input.data);
   const today = todayFor(deps);
   const on = parseLocalDate(form.publishOn);
   const unchangedDate = on !== undefined && on === current.publication?.on;
@@ -48,6 +53,11 @@ export async function setPublication(
   }
   const asked = form.checks === '' ? [] : form.checks.split(',').map((c) => c.trim());
   if (asked.some((c) => !(PUBLICATION_CHECKS as readonly string[]).includes(c))) errors.checks ??= 'Choose from the checklist';
+  if (form.link !== '') {
+    if (form.link.length > LINK_MAX || !/^https:\/\/[^\s]+$/.test(form.link))
+      errors.link ??= 'Give the https:// address of the published report';
+    else if (on && on > today) errors.link ??= `Add the link once it is published, on ${on}`;
+  }
   if (Object.keys(errors).length > 0 || !on) return { status: 'invalid', record: current, form, errors };
 
   const checks = PUBLICATION_CHECKS.filter((c) => asked.includes(c)) as PublicationCheck[];
@@ -59,9 +69,10 @@ export async function setPublication(
     input.reference,
     (r) => {
       const before = r.publication;
-      if (before?.on === on && before.checks.join() === checks.join()) return r;
+      if (before?.on === on && before.checks.join() === checks.join() && (before.link ?? '') === form.link) return r;
       saved = true;
-      const next = withPublication(r, { on, setBy: actor, setAt: at, checks }, today, rules);
+      const online = form.link !== '' && { link: form.link, onlineUntil: addMonths(on, ONLINE_MONTHS) };
+      const next = withPublication(r, { on, setBy: actor, setAt: at, checks, ...online }, today, rules);
       return {
         record: owe(next.record, ...next.owed),
         audit: [{ caseId: r.reference, at, actor, action: 'publication.set', detail: `on=${on} checks=${checks.length}` }],

@@ -48,6 +48,9 @@ export interface Publication {
   setBy: string;
   setAt: string;
   checks: PublicationCheck[];
+  /** Once published: where, and the date it must stay online until (Suffolk: a year). */
+  link?: string;
+  onlineUntil?: LocalDate;
 }
 
 type Plan = Pick<Partnership, 'reminders' | 'timezone'> & { calendar: WorkingCalendar };

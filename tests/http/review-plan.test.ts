@@ -130,8 +130,31 @@ describe.each(STORES)("a review's plan, on $name", ({ store }) => {
         .then((r) => effectsOf(r!).filter((e) => e.kind === 'dutyReminder' && e.payload?.duty === 'publicationNotice'));
     expect((await reminders()).map((e) => e.payload?.when)).toEqual(['before', 'before', 'due', 'overdue']);
 
+    const early = await act('sam', VERBS.updatePublication, {
+      reference,
+      publishOn: '2027-02-01',
+      checks: 'proofread,embargo',
+      link: 'https://safeguarding.example.org/reviews/ref-2026-0001',
+    });
+    expect(errorUnder(early, 'link')).toMatch(/once it is published, on 2027-02-01/);
+
     await act('sam', VERBS.recordDuty, { reference, duty: 'publicationNotice', notification: '' });
     expect((await panel.store.getCase(reference))?.duties?.publicationNotice).toMatchObject({ on: '2027-01-14' });
     expect((await reminders()).filter((e) => e.status === 'pending')).toEqual([]);
+  });
+
+  it('published, its link is kept and the date it stays online until: a year on', async () => {
+    panel.clock = new Date('2027-02-02T10:00:00Z');
+    const bad = await act('sam', VERBS.updatePublication, {
+      reference,
+      publishOn: '2027-02-01',
+      checks: 'proofread',
+      link: 'javascript:alert(1)',
+    });
+    expect(errorUnder(bad, 'link')).toMatch(/https:\/\//);
+    const link = 'https://safeguarding.example.org/reviews/ref-2026-0001';
+    const saved = await act('sam', VERBS.updatePublication, { reference, publishOn: '2027-02-01', checks: 'proofread,embargo', link });
+    expect(texts(saved).join('\n')).toMatch(/Published: Mon 1 Feb 2027, online until at least Tue 1 Feb 2028/);
+    expect((await panel.store.getCase(reference))?.publication).toMatchObject({ link, onlineUntil: '2028-02-01' });
   });
 });
