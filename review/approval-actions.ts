@@ -49,6 +49,8 @@ export async function answerRecommendation(
   const at = deps.now().toISOString();
   const still = (r: CaseRecord) =>
     r.panel?.recommendation?.number === waiting.number && r.panel.recommendation.closedAt === waiting.closedAt;
+  // Whether this answer's own write landed (another press, at the same instant, may have answered it first).
+  let answered = false;
   if (input.answer === 'approve') {
     // The decision is the approver's from today: its review's clock starts now.
     const reviewDue = reviewDueOn(waiting.outcome, today(deps), deps.partnership.clocks, deps.calendar);
@@ -58,7 +60,8 @@ export async function answerRecommendation(
       deps.store,
       input.reference,
       (r) => {
-        if (!still(r)) return r;
+        answered = still(r);
+        if (!answered) return r;
         const previous = r.panel?.decisions.at(-1);
         const writes = decisionWrites(decision, previous);
         return {
@@ -70,15 +73,15 @@ export async function answerRecommendation(
       { known: read },
     );
     const recorded = record.panel?.decisions.at(-1);
-    if (recorded?.approvedAt !== at || recorded.approvedBy !== actor) return { status: 'answered', record };
-    return { status: 'approved', record, decision: recorded };
+    return answered && recorded ? { status: 'approved', record, decision: recorded } : { status: 'answered', record };
   }
 
   const record = await updateCase(
     deps.store,
     input.reference,
     (r) => {
-      if (!still(r)) return r;
+      answered = still(r);
+      if (!answered) return r;
       // The same card, in its thread, shows the vote open again (as when the chair reconsiders).
       const back = withSentBack(r, { by: actor, at, reason: form.reason }, undefined);
       const number = back.panel?.ballot?.number ?? 0;
@@ -92,6 +95,5 @@ export async function answerRecommendation(
     },
     { known: read },
   );
-  const sent = record.panel?.sentBack?.at(-1);
-  return sent?.at === at && sent.by === actor ? { status: 'sentBack', record } : { status: 'answered', record };
+  return answered ? { status: 'sentBack', record } : { status: 'answered', record };
 }
