@@ -1,3 +1,6 @@
+import { arrangeMeetingNow, recordMeetingNow } from './handlers/meetings.js';
+import { actionsCommand, addActionNow, signOffActionNow, updateActionNow } from './handlers/actions.js';
+import { readReports, requestReportsNow, saveReportDraftNow, submitReportForm } from './handlers/reports.js';
 import { Application, type TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/render.js';
@@ -32,6 +35,7 @@ import { changeReferralRows } from './handlers/referral-rows.js';
 import { approveDecision, sendBackDecision } from './handlers/approval.js';
 import { fastTrack } from './handlers/fast-track.js';
 import { showPlan, updatePlan, updatePublication } from './handlers/plan.js';
+import { showFamily, updateFamily } from './handlers/family.js';
 import { useChannel } from './handlers/use-channel.js';
 
 type CardHandler = (context: TurnContext, deps: PanelDeps, data: Record<string, unknown>) => Promise<AdaptiveCardJson | string>;
@@ -50,8 +54,19 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.recordDuty]: recordDutyNow,
   [VERBS.fastTrack]: fastTrack,
   [VERBS.showPlan]: showPlan,
+  [VERBS.showFamily]: showFamily,
+  [VERBS.updateFamily]: updateFamily,
   [VERBS.updatePlan]: updatePlan,
   [VERBS.updatePublication]: updatePublication,
+  [VERBS.requestReports]: requestReportsNow,
+  [VERBS.readReports]: readReports,
+  [VERBS.submitReport]: submitReportForm,
+  [VERBS.saveReportDraft]: saveReportDraftNow,
+  [VERBS.arrangeMeeting]: arrangeMeetingNow,
+  [VERBS.recordMeeting]: recordMeetingNow,
+  [VERBS.addAction]: addActionNow,
+  [VERBS.updateAction]: updateActionNow,
+  [VERBS.signOffAction]: signOffActionNow,
   [VERBS.closeCase]: chooseClose,
   [VERBS.confirmClose]: confirmClose,
   [VERBS.releaseHold]: releaseHold,
@@ -119,6 +134,7 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
   app.message(/^\s*status\b/i, (context) => status(context, deps));
   app.message(/^\s*collation\b/i, (context) => collationCommand(context, deps));
   app.message(/^\s*my tasks\s*$/i, (context) => myTasks(context, deps));
+  app.message(/^\s*actions\s*$/i, (context) => actionsCommand(context, deps));
   app.message(/^\s*agenda\s*$/i, (context) => agenda(context, deps));
   app.message(/^\s*post agenda\s*$/i, (context) => postAgenda(context, deps));
   app.message(/^\s*use this channel for referrals\s*$/i, (context) => useChannel(context, deps, 'referrals'));

@@ -43,6 +43,28 @@ export const VERBS = {
   updatePlan: 'plan.update',
   /** Plan card: the publication date and the pre-publication checklist. */
   updatePublication: 'publication.update',
+  /** Plan card (or directly, for the reviewer): the family's involvement and the log of contacts, to them only. */
+  showFamily: 'family.show',
+  /** Family card: the level agreed, the liaison officer, the interpreter, and a contact logged once. */
+  updateFamily: 'family.update',
+  /** Plan card: the business unit asks the agencies for their reports, by a due date. */
+  requestReports: 'reports.request',
+  /** Plan card: the agencies' reports as returned, to the business unit only. */
+  readReports: 'reports.read',
+  /** Report card, one to one: a lead sends their agency's report. */
+  submitReport: 'report.submit',
+  /** Report card: keep what is typed so far. */
+  saveReportDraft: 'report.saveDraft',
+  /** Plan card: the business unit arranges a meeting; each invitee is told one to one. */
+  arrangeMeeting: 'meeting.arrange',
+  /** Plan card: a meeting's minutes or outcome; the plan's step is done. */
+  recordMeeting: 'meeting.record',
+  /** Plan card: the business unit adds an action to the review's action plan. */
+  addAction: 'action.add',
+  /** Action card, one to one: its owner updates its status and evidence. */
+  updateAction: 'action.update',
+  /** Actions card: the Learning and Improvement Group signs a done action off. */
+  signOffAction: 'action.signOff',
   /** Channel card: the business unit asks to close the case. */
   closeCase: 'case.close',
   /** Close card: close it; its retention starts. */

@@ -1,8 +1,12 @@
+import type { AgencyReports } from './agency-reports.js';
 import type { AuditEvent } from './audit.js';
+import type { Recommendation } from './action-plan.js';
+import type { Meeting } from './meetings.js';
 import type { IntakeClocks } from './clocks.js';
 import type { LocalDate } from './local-date.js';
 import { currentDecision, type Outcome, type PanelRecord } from './decision.js';
 import type { Effect } from './effects.js';
+import type { FamilyInvolvement } from './family.js';
 import { dutiesOf, type DutyDone, type DutyKind, type DutyState } from './duties.js';
 import type { ReviewPlan, StepKind } from './plan.js';
 import type { Publication } from './publication.js';
@@ -58,8 +62,16 @@ export interface CaseRecord {
   safety?: SafetyConcern[];
   /** The plan of the review the decision in force started (`plan.ts`). */
   plan?: ReviewPlan;
+  /** The agencies' reports for the review: who was asked, by when, and whose has come (`agency-reports.ts`). */
+  reports?: AgencyReports;
+  /** The review's meetings, their invitees and outcomes (`meetings.ts`). */
+  meetings?: Meeting[];
+  /** The review's findings: recommendations, each with its actions (`action-plan.ts`). */
+  recommendations?: Recommendation[];
   /** The review's publication: its date and the pre-publication checklist (`publication.ts`). */
   publication?: Publication;
+  /** Personal data: the family's involvement and the log of contacts (`family.ts`); never in `AnonymousCase`. */
+  family?: FamilyInvolvement;
 }
 
 const REFERENCE = /^REF-(\d{4})-(\d{4,})$/i;

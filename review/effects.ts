@@ -44,6 +44,14 @@ export type EffectKind =
   | 'sentBackNotice'
   /** A reflective review's agency report due, to a lead one to one; sent by the sweep, in working hours. */
   | 'reportReminder'
+  /** A review's request for an agency's report, to a lead one to one. */
+  | 'reportRequest'
+  /** A review meeting's invitation, to an invitee one to one: when, where, who else is invited, and what is asked. */
+  | 'meetingInvite'
+  /** An action of a review's action plan due, to its owner one to one; sent by the sweep, in working hours. */
+  | 'actionReminder'
+  /** An action overdue, said in the case's thread; sent by the sweep, in working hours. */
+  | 'actionOverdue'
   /** A step of a review's plan due, said in the case's thread; sent by the sweep, in working hours. */
   | 'stepReminder';
 
@@ -98,6 +106,8 @@ export const SCHEDULED: ReadonlySet<EffectKind> = new Set([
   'dutyReminder',
   'reportReminder',
   'stepReminder',
+  'actionReminder',
+  'actionOverdue',
 ]);
 
 /** How long a runner holds an effect it is doing; if it dies, another takes it after this. */

@@ -1,5 +1,5 @@
 /** The roles a partnership file can give. Anyone may refer; these need listing. */
-export const ROLES = ['businessUnit', 'lead', 'panelMember', 'independentChair', 'admin'] as const;
+export const ROLES = ['businessUnit', 'lead', 'panelMember', 'independentChair', 'admin', 'reviewer', 'learningGroup'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_NAMES: Record<Role, string> = {
@@ -8,4 +8,6 @@ export const ROLE_NAMES: Record<Role, string> = {
   panelMember: 'Panel member',
   independentChair: 'Independent chair',
   admin: 'Administrator',
+  reviewer: 'Reviewer (independent or lead reviewer)',
+  learningGroup: 'Learning and Improvement Group',
 };

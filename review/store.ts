@@ -46,7 +46,7 @@ export const userKey = (aadObjectId: string): `user:${string}` => `user:${aadObj
 export const chatKey = (aadObjectId: string): `chat:${string}` => `chat:${aadObjectId.toLowerCase()}`;
 
 /** What a case keeps beside its record, each in the case's own partition (an agenda's marker, in the partnership's). */
-export type CaseItemType = 'return' | 'draft' | 'decision' | 'agenda';
+export type CaseItemType = 'return' | 'draft' | 'decision' | 'agenda' | 'report';
 
 /**
  * Something stored about a case beside its record: an agency's return (each version

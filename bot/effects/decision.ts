@@ -9,7 +9,10 @@ import { anonymise } from '../../review/case.js';
 import { CLOSE_FORM_HOLD_MINUTES, closeFormOpen, currentDecision, openBallot, withBallotCard } from '../../review/decision.js';
 import { localDateOf } from '../../review/local-date.js';
 import { date, dueWords } from '../../cards/labels.js';
-import { EffectFailure, type Performer } from '../../review/run-effects.js';
+import { EffectFailure, type Performed, type Performer } from '../../review/run-effects.js';
+import { reportRequestFor } from '../../review/agency-reports.js';
+import type { CaseRecord } from '../../review/case.js';
+import type { Effect } from '../../review/effects.js';
 import { DECISION_CARD, refreshCard } from '../../review/effects.js';
 import { decisionView, postDecisionCard, updateDecisionCard } from '../decision-card.js';
 import type { PanelDeps } from '../deps.js';
@@ -102,10 +105,36 @@ export const sentBackNotice = (deps: PanelDeps): Performer => ({
   }),
 });
 
+/** A review's agency report falling due: its lead reminded, one to one, until the agency has reported. */
+async function agencyReportReminder(deps: PanelDeps, effect: Effect, record: CaseRecord): Promise<Performed> {
+  const p = effect.payload ?? {};
+  const request = reportRequestFor(record, p.agencyId ?? '');
+  const dueOn = record.reports?.dueOn;
+  if (!request || request.current || !dueOn || record.closedAt || !p.aadObjectId || !p.serviceUrl) {
+    return {
+      status: 'skipped',
+      error: 'the report is no longer asked for',
+      audit: [{ action: 'reminder.skipped', detail: `report agency=${p.agencyId}` }],
+    };
+  }
+  const agency = deps.review.partnership.agencies.find((a) => a.id === p.agencyId)?.name ?? p.agencyId ?? '';
+  const today = localDateOf(deps.review.now(), deps.review.partnership.timezone);
+  await sendToPerson(
+    deps,
+    { aadObjectId: p.aadObjectId, serviceUrl: p.serviceUrl, ...(p.tenantId && { tenantId: p.tenantId }) },
+    {
+      textFormat: 'markdown',
+      text: `**Reminder from Panel**: ${agency}'s agency report for the review of ${record.reference} (${record.descriptor}) is ${dueWords(dueOn, today, deps.review.calendar)}. Send it on the request card Panel sent you.`,
+    },
+  );
+  return { status: 'sent', audit: [{ action: 'report.reminderSent', detail: `agency=${p.agencyId} to=${p.aadObjectId} review=yes` }] };
+}
+
 /** A reflective review's agency report falling due: its lead reminded, one to one, while the decision stands. */
 export const reportReminder = (deps: PanelDeps): Performer => ({
   async perform(effect, record) {
     const p = effect.payload ?? {};
+    if (p.round === 'reports') return agencyReportReminder(deps, effect, record);
     const decision = currentDecision(record);
     const meeting = decision?.meeting;
     if (!meeting || String(decision.number) !== p.decision || record.closedAt || !p.aadObjectId || !p.serviceUrl) {

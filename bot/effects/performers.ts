@@ -10,6 +10,7 @@ import type { PanelDeps } from '../deps.js';
 import { caseCard, channelPost, dutyReminder, escalation, reviewReminder, threadNotice, stepReminder } from './channel.js';
 import { approvalRequest, decisionCard, decisionPost, feedback, reportReminder, sentBackNotice } from './decision.js';
 import { leadRequest, reminderDigest } from './requests.js';
+import { actionOverdue, actionReminder, meetingInvite, reportRequest } from './review.js';
 import { safetyAlert, safetyDetails } from './safety.js';
 
 /** A hold's end date has come: the case comes off hold, if it is still that hold. */
@@ -76,6 +77,10 @@ export function createPerformers(deps: () => PanelDeps): {
       sentBackNotice: lazy(sentBackNotice),
       reportReminder: lazy(reportReminder),
       stepReminder: lazy(stepReminder),
+      reportRequest: lazy(reportRequest),
+      meetingInvite: lazy(meetingInvite),
+      actionReminder: lazy(actionReminder),
+      actionOverdue: lazy(actionOverdue),
     },
     digest: {
       send: (person, items) => reminderDigest(deps()).send(person, items),

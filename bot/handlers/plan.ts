@@ -5,6 +5,7 @@ import { anonymise, type CaseRecord } from '../../review/case.js';
 import { recordAudit } from '../../review/deps.js';
 import { localDateOf } from '../../review/local-date.js';
 import { updateStep } from '../../review/plan-actions.js';
+import { proposedAgencies, proposedReportsDue } from '../../review/agency-reports.js';
 import { setPublication } from '../../review/publication-actions.js';
 import { runAfterTurn } from '../after-turn.js';
 import { callerOf } from '../caller.js';
@@ -13,14 +14,45 @@ import type { PanelDeps } from '../deps.js';
 import { caseAction, NOT_FOUND } from './card-data.js';
 import { BUSINESS_UNIT_ONLY, businessUnitCase } from './rapid-review.js';
 
-const cardFor = (deps: PanelDeps, record: CaseRecord, extra: Omit<Parameters<typeof planCard>[0], 'record' | 'steps' | 'today'> = {}) =>
-  planCard({
+type Extra = Pick<Parameters<typeof planCard>[0], 'form' | 'errors' | 'notice'>;
+
+/** The review's plan card, for a business-unit member: its steps, its agency reports, its publication. */
+export function planCardFor(deps: PanelDeps, record: CaseRecord, extra: Extra = {}) {
+  const { partnership, now } = deps.review;
+  const today = localDateOf(now(), partnership.timezone);
+  const due = proposedReportsDue(record);
+  return planCard({
     record: anonymise(record),
     steps: record.plan?.steps ?? [],
     ...(record.publication && { publication: record.publication }),
-    today: localDateOf(deps.review.now(), deps.review.partnership.timezone),
+    today,
+    agencies: partnership.agencies.map((a) => ({ title: a.name, value: a.id })),
+    meetings: record.meetings ?? [],
+    people: partnership.people.map((p) => {
+      const agency = partnership.agencies.find((a) => a.id === p.agency)?.name;
+      return { title: agency ? `${p.name} (${agency})` : p.name, value: p.aadObjectId };
+    }),
+    submissionId: deps.newId(),
+    recommendations: record.recommendations ?? [],
+    leads: partnership.people
+      .filter((p) => p.roles.includes('lead') && p.agency)
+      .map((p) => ({
+        title: `${p.name} (${partnership.agencies.find((a) => a.id === p.agency)?.name ?? p.agency})`,
+        value: p.aadObjectId,
+      })),
+    reports: record.reports
+      ? {
+          dueOn: record.reports.dueOn,
+          agencies: record.reports.requests.map((r) => ({
+            name: partnership.agencies.find((a) => a.id === r.agencyId)?.name ?? r.agencyId,
+            returned: r.current !== undefined,
+            noLead: r.addressees.length === 0,
+          })),
+        }
+      : { proposed: { reportAgencies: proposedAgencies(record, partnership).join(','), reportsDue: due && due > today ? due : '' } },
     ...extra,
   });
+}
 
 /** `plan.show`: the review's plan, to a business-unit member only; the view is audited. */
 export async function showPlan(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
@@ -28,7 +60,7 @@ export async function showPlan(context: TurnContext, deps: PanelDeps, data: Reco
   if (typeof record === 'string') return record;
   if (!record.plan || record.closedAt) return caseCardOf(deps, record);
   await recordAudit(deps.review, record.reference, callerOf(context)?.aadObjectId ?? '', 'plan.viewed');
-  return cardFor(deps, record);
+  return planCardFor(deps, record);
 }
 
 /** `plan.update`: a step marked done, or its date moved with a reason; the card comes back with the plan as it now is. */
@@ -45,13 +77,15 @@ export async function updatePlan(context: TurnContext, deps: PanelDeps, data: Re
     case 'noPlan':
       return caseCardOf(deps, result.record);
     case 'invalid':
-      return cardFor(deps, result.record, { form: result.form, errors: result.errors });
+      return planCardFor(deps, result.record, { form: result.form, errors: result.errors });
     case 'unchanged':
-      return cardFor(deps, result.record, { notice: 'That step is done already.' });
+      return planCardFor(deps, result.record, { notice: 'That step is done already.' });
     case 'done':
     case 'moved':
       runAfterTurn(deps, result.record.reference);
-      return cardFor(deps, result.record, { notice: result.status === 'done' ? 'The step is marked done.' : "The step's date is moved." });
+      return planCardFor(deps, result.record, {
+        notice: result.status === 'done' ? 'The step is marked done.' : "The step's date is moved.",
+      });
   }
 }
 
@@ -73,11 +107,11 @@ export async function updatePublication(
     case 'noReview':
       return caseCardOf(deps, result.record);
     case 'invalid':
-      return cardFor(deps, result.record, { form: result.form, errors: result.errors });
+      return planCardFor(deps, result.record, { form: result.form, errors: result.errors });
     case 'unchanged':
-      return cardFor(deps, result.record, { notice: 'Nothing changed.' });
+      return planCardFor(deps, result.record, { notice: 'Nothing changed.' });
     case 'saved':
       runAfterTurn(deps, result.record.reference);
-      return cardFor(deps, result.record, { notice: 'Publication saved.' });
+      return planCardFor(deps, result.record, { notice: 'Publication saved.' });
   }
 }
