@@ -34,7 +34,7 @@ import { submitReferral } from './handlers/submit-referral.js';
 import { changeReferralRows } from './handlers/referral-rows.js';
 import { approveDecision, sendBackDecision } from './handlers/approval.js';
 import { fastTrack } from './handlers/fast-track.js';
-import { showPlan, updatePlan, updatePublication } from './handlers/plan.js';
+import { notPublishing, showPlan, updatePlan, updatePublication } from './handlers/plan.js';
 import { showFamily, updateFamily } from './handlers/family.js';
 import { useChannel } from './handlers/use-channel.js';
 
@@ -58,6 +58,7 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.updateFamily]: updateFamily,
   [VERBS.updatePlan]: updatePlan,
   [VERBS.updatePublication]: updatePublication,
+  [VERBS.notPublishing]: notPublishing,
   [VERBS.requestReports]: requestReportsNow,
   [VERBS.readReports]: readReports,
   [VERBS.submitReport]: submitReportForm,

@@ -1,6 +1,7 @@
 import { fastTrackBlocked } from '../review/fast-track.js';
 import { CardFactory } from 'botbuilder';
 import { channelCaseCard, type ProgressContext } from '../cards/case-cards.js';
+import type { AdaptiveCardJson } from '../cards/render.js';
 import { anonymise, type CaseRecord } from '../review/case.js';
 import { CHANNEL_POST, effectOf } from '../review/effects.js';
 import { localDateOf } from '../review/local-date.js';
@@ -58,6 +59,27 @@ export async function updateCaseCard(deps: PanelDeps, record: CaseRecord): Promi
   await deps.sender.update(thread.serviceUrl, thread.conversationId, thread.activityId, {
     attachments: [CardFactory.adaptiveCard(caseCardOf(deps, record))],
   });
+  return true;
+}
+
+/** Posts a card in the case's thread; where it is, or undefined when the case's card was never posted. */
+export async function postInCaseThread(deps: PanelDeps, record: CaseRecord, card: AdaptiveCardJson) {
+  const thread = await caseThread(deps, record);
+  if (!thread) return undefined;
+  const activityId = await deps.sender.post(thread.serviceUrl, thread.conversationId, { attachments: [CardFactory.adaptiveCard(card)] });
+  return { conversationId: thread.conversationId, ...(activityId && { activityId }) };
+}
+
+/** Updates a card Panel posted in a case's thread (`activityId`, in `conversationId`), in place. */
+export async function updateInCaseThread(
+  deps: PanelDeps,
+  record: CaseRecord,
+  at: { activityId: string; conversationId: string },
+  card: AdaptiveCardJson,
+) {
+  const thread = await caseThread(deps, record);
+  if (!thread) return false;
+  await deps.sender.update(thread.serviceUrl, at.conversationId, at.activityId, { attachments: [CardFactory.adaptiveCard(card)] });
   return true;
 }
 

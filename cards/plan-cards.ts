@@ -12,15 +12,36 @@ import { MEETING_LIMITS, type MeetingErrors, type MeetingForm, type OutcomeForm 
 import { MEETING_KINDS, MEETING_NAMES, type Meeting } from '../review/meetings.js';
 import type { RequestReportsErrors, RequestReportsForm } from '../review/agency-report-actions.js';
 import { MOVE_REASON_MAX, type StepErrors, type StepForm } from '../review/plan-actions.js';
-import { LINK_MAX, type PublicationErrors, type PublicationForm } from '../review/publication-actions.js';
-import { CHECK_NAMES, PUBLICATION_CHECKS, type Publication } from '../review/publication.js';
+import {
+  LINK_MAX,
+  REASONS_MAX,
+  type NotPublishingErrors,
+  type NotPublishingForm,
+  type PublicationErrors,
+  type PublicationForm,
+} from '../review/publication-actions.js';
+import {
+  CHECK_NAMES,
+  PUBLICATION_CHECKS,
+  TOLD_NAMES,
+  TOLD_NOT_PUBLISHING,
+  type NotPublished,
+  type Publication,
+} from '../review/publication.js';
 import { STEPS, type PlanStep, type StepOwner } from '../review/plan.js';
 import { formCard, problemsBanner, type SectionSpec } from './form.js';
 import { anonymousFacts, date, type Fact } from './labels.js';
 import type { AdaptiveCardJson } from './render.js';
 import { VERBS } from './verbs.js';
 
-type Field = keyof StepForm | keyof PublicationForm | keyof RequestReportsForm | keyof MeetingForm | keyof OutcomeForm | keyof ActionForm;
+type Field =
+  | keyof StepForm
+  | keyof PublicationForm
+  | keyof RequestReportsForm
+  | keyof MeetingForm
+  | keyof OutcomeForm
+  | keyof ActionForm
+  | keyof NotPublishingForm;
 
 const OWNER_NAMES: Record<StepOwner, string> = {
   businessUnit: 'the business unit',
@@ -39,6 +60,7 @@ export function planCard(view: {
   steps: readonly PlanStep[];
   today: string;
   publication?: Publication;
+  notPublished?: NotPublished;
   /** The partnership's agencies, to choose whom to ask for reports. */
   agencies: { title: string; value: string }[];
   /** The agency reports: requested (each agency's state), or what Panel proposes to ask. */
@@ -51,8 +73,8 @@ export function planCard(view: {
   leads: { title: string; value: string }[];
   /** A new submission id for arranging a meeting, so that pressing twice arranges one. */
   submissionId: string;
-  form?: Partial<StepForm & PublicationForm & RequestReportsForm & MeetingForm & OutcomeForm & ActionForm>;
-  errors?: StepErrors & PublicationErrors & RequestReportsErrors & MeetingErrors & ActionErrors;
+  form?: Partial<StepForm & PublicationForm & RequestReportsForm & MeetingForm & OutcomeForm & ActionForm & NotPublishingForm>;
+  errors?: StepErrors & PublicationErrors & RequestReportsErrors & MeetingErrors & ActionErrors & NotPublishingErrors;
   notice?: string;
 }): AdaptiveCardJson {
   const published = view.publication;
@@ -191,6 +213,17 @@ export function planCard(view: {
       { id: 'measure', label: 'How success will be known', type: 'text' },
     ],
   };
+  const decline: SectionSpec<Field> = {
+    key: 'notPublishing',
+    title: 'A decision not to publish',
+    intro: 'Its reasons are kept with the review. Suffolk: the National Panel and the Secretary of State are told first.',
+    collapsible: true,
+    actions: [{ title: 'Record: not to be published', verb: VERBS.notPublishing, data: { reference } }],
+    fields: [
+      { id: 'notPublishingWhy', label: 'Why it will not be published', type: 'multiline' },
+      { id: 'told', label: 'Told', type: 'multichoice', choices: TOLD_NOT_PUBLISHING.map((t) => ({ title: TOLD_NAMES[t], value: t })) },
+    ],
+  };
   const meetingFacts: Fact[] = view.meetings.map((m) => ({
     title: MEETING_NAMES[m.kind],
     value: `${date(m.on)} at ${m.time}, ${m.invitees.length} invited${m.outcome ? '; outcome recorded' : ''}`,
@@ -210,6 +243,14 @@ export function planCard(view: {
       ...reportFacts,
       ...meetingFacts,
       ...recommendationFacts(view.recommendations),
+      ...(view.notPublished
+        ? [
+            {
+              title: 'Not to be published',
+              value: `${view.notPublished.reasons} (told: ${view.notPublished.told.map((t) => TOLD_NAMES[t]).join(', ')})`,
+            },
+          ]
+        : []),
       ...(published?.link && published.onlineUntil
         ? [{ title: 'Published', value: `${date(published.on)}, online until at least ${date(published.onlineUntil)}` }]
         : []),
@@ -220,17 +261,27 @@ export function planCard(view: {
       arrange,
       ...(awaiting.length ? [outcome] : []),
       addAction,
-      publication,
+      ...(view.notPublished ? [] : [publication, ...(published?.link ? [] : [decline])]),
     ],
     values,
     errors,
-    limits: { why: MOVE_REASON_MAX, checks: 400, link: LINK_MAX, reportAgencies: 400, ...MEETING_LIMITS, ...ACTION_LIMITS },
+    limits: {
+      why: MOVE_REASON_MAX,
+      checks: 400,
+      link: LINK_MAX,
+      notPublishingWhy: REASONS_MAX,
+      reportAgencies: 400,
+      ...MEETING_LIMITS,
+      ...ACTION_LIMITS,
+    },
     dates: { min: view.today },
     ...(banner && { banner }),
     actions: [
       ...(requested ? [{ title: 'Read the agency reports', verb: VERBS.readReports, data: { reference }, inputs: 'none' as const }] : []),
       // Every step done: the business unit closes the case, and its retention starts.
-      ...(open.length === 0 ? [{ title: 'Close the case', verb: VERBS.closeCase, data: { reference }, inputs: 'none' as const }] : []),
+      ...(open.length === 0 && view.recommendations.every((r) => r.actions.every((a) => a.signedOff))
+        ? [{ title: 'Close the case', verb: VERBS.closeCase, data: { reference }, inputs: 'none' as const }]
+        : []),
       { title: 'Family involvement', verb: VERBS.showFamily, data: { reference }, inputs: 'none' as const },
       { title: 'Back', verb: VERBS.hideCaseDetails, data: { reference }, inputs: 'none' as const },
     ],

@@ -65,6 +65,8 @@ export const VERBS = {
   updateAction: 'action.update',
   /** Actions card: the Learning and Improvement Group signs a done action off. */
   signOffAction: 'action.signOff',
+  /** Plan card: a decision not to publish, its reasons, and who was told. */
+  notPublishing: 'publication.notPublishing',
   /** Channel card: the business unit asks to close the case. */
   closeCase: 'case.close',
   /** Close card: close it; its retention starts. */

@@ -65,6 +65,7 @@ export type AuditAction =
   | 'decision.approval.refused'
   | 'decision.noted'
   | 'report.reminderSent'
+  | 'publication.notPublishing'
   | 'action.refused'
   | 'action.added'
   | 'action.updated'

@@ -1,7 +1,7 @@
 import type { AgencyReports } from './agency-reports.js';
 import type { AuditEvent } from './audit.js';
 import type { Recommendation } from './action-plan.js';
-import type { Meeting } from './meetings.js';
+import type { Meeting, MeetingKind } from './meetings.js';
 import type { IntakeClocks } from './clocks.js';
 import type { LocalDate } from './local-date.js';
 import { currentDecision, type Outcome, type PanelRecord } from './decision.js';
@@ -9,7 +9,7 @@ import type { Effect } from './effects.js';
 import type { FamilyInvolvement } from './family.js';
 import { dutiesOf, type DutyDone, type DutyKind, type DutyState } from './duties.js';
 import type { ReviewPlan, StepKind } from './plan.js';
-import type { Publication } from './publication.js';
+import type { NotPublished, Publication } from './publication.js';
 import { openConcerns, type SafetyConcern } from './safety.js';
 import type { Hold } from './hold.js';
 import { reviewProgress, type RapidReview, type ReviewProgress } from './rapid-review.js';
@@ -68,6 +68,8 @@ export interface CaseRecord {
   meetings?: Meeting[];
   /** The review's findings: recommendations, each with its actions (`action-plan.ts`). */
   recommendations?: Recommendation[];
+  /** A decision not to publish the review: why, and who was told (`publication.ts`). */
+  notPublished?: NotPublished;
   /** The review's publication: its date and the pre-publication checklist (`publication.ts`). */
   publication?: Publication;
   /** Personal data: the family's involvement and the log of contacts (`family.ts`); never in `AnonymousCase`. */
@@ -114,6 +116,34 @@ export interface AnonymousCase {
   openConcerns: { id: string; agencyId?: string }[];
   /** The review's plan: each step's kind, date and when done (never who, nor why a date moved). */
   plan?: { kind: StepKind; dueOn: LocalDate; doneOn?: LocalDate }[];
+  /** The review's work, by counts, kinds and dates only: never a name, nor what anyone wrote. */
+  review?: ReviewProgressView;
+}
+
+export interface ReviewProgressView {
+  reports?: { dueOn: LocalDate; asked: number; returned: number };
+  meetings: { kind: MeetingKind; on: LocalDate; outcome: boolean }[];
+  actions: { agencyId: string; dueOn: LocalDate; done: boolean; signedOff: boolean }[];
+  publication?: { on: LocalDate; published: boolean };
+  notPublished: boolean;
+}
+
+function reviewView(record: CaseRecord): ReviewProgressView {
+  return {
+    ...(record.reports && {
+      reports: {
+        dueOn: record.reports.dueOn,
+        asked: record.reports.requests.length,
+        returned: record.reports.requests.filter((r) => r.current).length,
+      },
+    }),
+    meetings: (record.meetings ?? []).map((m) => ({ kind: m.kind, on: m.on, outcome: m.outcome !== undefined })),
+    actions: (record.recommendations ?? []).flatMap((r) =>
+      r.actions.map((a) => ({ agencyId: a.agencyId, dueOn: a.dueOn, done: a.status === 'done', signedOff: a.signedOff !== undefined })),
+    ),
+    ...(record.publication && { publication: { on: record.publication.on, published: record.publication.link !== undefined } }),
+    notPublished: record.notPublished !== undefined,
+  };
 }
 
 export function anonymise(record: CaseRecord): AnonymousCase {
@@ -129,6 +159,7 @@ export function anonymise(record: CaseRecord): AnonymousCase {
     listed: record.panel !== undefined,
     duties: dutiesOf(record),
     openConcerns: openConcerns(record),
+    ...(record.plan && { review: reviewView(record) }),
     ...(record.plan && { plan: record.plan.steps.map((s) => ({ kind: s.kind, dueOn: s.dueOn, ...(s.doneOn && { doneOn: s.doneOn }) })) }),
     ...(record.rapidReview && { rapidReview: reviewProgress(record.rapidReview) }),
     ...(record.hold && { onHold: record.hold.until ? { until: record.hold.until } : {} }),

@@ -4,6 +4,7 @@ import type { Caller, ReviewDeps } from './deps.js';
 import { cancel, owe, refreshCards, SCHEDULED } from './effects.js';
 import { addMonths, type LocalDate } from './local-date.js';
 import { updateCase } from './update-case.js';
+import { actionsOf } from './action-plan.js';
 
 /** Decisions that end the partnership's process: nothing follows them but the feedback. */
 export const CLOSING_OUTCOMES: ReadonlySet<Outcome> = new Set(['noReview', 'otherProcess']);
@@ -31,7 +32,26 @@ export function withClosed(record: CaseRecord, at: string, closedCaseYears: numb
   return refreshCards(closed, at);
 }
 
-export type CloseCaseResult = { status: 'refused' | 'notFound' } | { status: 'closed' | 'alreadyClosed'; record: CaseRecord };
+/**
+ * Why a review cannot close yet: its plan's steps not done, and its actions not signed off
+ * by the Learning and Improvement Group. Undefined for a case with no review, or a
+ * review carried out.
+ */
+export function reviewUnfinished(record: CaseRecord): string | undefined {
+  if (!record.plan) return undefined;
+  const steps = record.plan.steps.filter((s) => !s.doneOn).length;
+  const actions = actionsOf(record).filter((a) => !a.signedOff).length;
+  const owed = [
+    ...(steps ? [`${steps} ${steps === 1 ? 'step' : 'steps'} of its plan not done`] : []),
+    ...(actions ? [`${actions} ${actions === 1 ? 'action' : 'actions'} not signed off by the Learning and Improvement Group`] : []),
+  ];
+  return owed.length ? owed.join(', and ') : undefined;
+}
+
+export type CloseCaseResult =
+  | { status: 'refused' | 'notFound' }
+  | { status: 'closed' | 'alreadyClosed'; record: CaseRecord }
+  | { status: 'reviewUnfinished'; record: CaseRecord; reason: string };
 
 /** The business unit closes a case: audited, and its retention owed in the same write. */
 export async function closeCase(deps: ReviewDeps, input: { caller: Caller; reference: string }): Promise<CloseCaseResult> {
@@ -41,6 +61,8 @@ export async function closeCase(deps: ReviewDeps, input: { caller: Caller; refer
   const current = read?.value;
   if (!current) return { status: 'notFound' };
   if (current.closedAt) return { status: 'alreadyClosed', record: current };
+  const unfinished = reviewUnfinished(current);
+  if (unfinished) return { status: 'reviewUnfinished', record: current, reason: unfinished };
   const at = deps.now().toISOString();
   const record = await updateCase(
     deps.store,

@@ -52,6 +52,10 @@ export type EffectKind =
   | 'actionReminder'
   /** An action overdue, said in the case's thread; sent by the sweep, in working hours. */
   | 'actionOverdue'
+  /** The review's card, a reply in the case's thread, when its plan is laid out. */
+  | 'reviewPost'
+  /** The review's card in the case's thread, updated in place. */
+  | 'reviewCard'
   /** A step of a review's plan due, said in the case's thread; sent by the sweep, in working hours. */
   | 'stepReminder';
 
@@ -96,7 +100,7 @@ export interface Owed {
 }
 
 /** Card refreshes are idempotent (a card put twice shows the same), so they need no lease. */
-export const IDEMPOTENT: ReadonlySet<EffectKind> = new Set(['caseCard', 'decisionCard', 'retention']);
+export const IDEMPOTENT: ReadonlySet<EffectKind> = new Set(['caseCard', 'decisionCard', 'reviewCard', 'retention']);
 
 /** Effects only the sweep sends, in working hours. */
 export const SCHEDULED: ReadonlySet<EffectKind> = new Set([
@@ -124,6 +128,8 @@ export const FAIL_AFTER_MS = 24 * 60 * 60_000;
 export const CHANNEL_POST = 'channel-post';
 export const CASE_CARD = 'card:case';
 export const DECISION_CARD = 'card:decision';
+export const REVIEW_POST = 'review-post';
+export const REVIEW_CARD = 'card:review';
 
 export const effectsOf = (record: CaseRecord): Effect[] => Object.values(record.effects ?? {});
 export const effectOf = (record: CaseRecord, key: string): Effect | undefined => record.effects?.[key];
@@ -160,16 +166,13 @@ export function oweAgain(record: CaseRecord, ...owed: Owed[]): CaseRecord {
 export function refreshCard(record: CaseRecord, key: typeof CASE_CARD | typeof DECISION_CARD, at: string): CaseRecord {
   // A decision card exists once a vote has opened and its card was posted.
   if (key === DECISION_CARD && !record.panel?.ballot?.card) return record;
-  const armed = (record.effects?.[key]?.armed ?? 0) + 1;
-  return withEffect(record, {
-    key,
-    kind: key === CASE_CARD ? 'caseCard' : 'decisionCard',
-    status: 'pending',
-    dueAt: at,
-    attempts: 0,
-    armed,
-  });
+  const next = armed(record, key, key === CASE_CARD ? 'caseCard' : 'decisionCard', at);
+  // The review's card in the case's thread shows the same case: it follows the case's card.
+  return key === CASE_CARD && record.effects?.[REVIEW_POST] ? armed(next, REVIEW_CARD, 'reviewCard', at) : next;
 }
+
+const armed = (record: CaseRecord, key: string, kind: EffectKind, at: string): CaseRecord =>
+  withEffect(record, { key, kind, status: 'pending', dueAt: at, attempts: 0, armed: (record.effects?.[key]?.armed ?? 0) + 1 });
 
 /** Both of a case's cards. */
 export const refreshCards = (record: CaseRecord, at: string): CaseRecord =>

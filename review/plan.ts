@@ -9,7 +9,7 @@
 import type { WorkingCalendar } from './calendar.js';
 import type { CaseRecord } from './case.js';
 import type { DecisionRecord, Outcome } from './decision.js';
-import { cancel, CASE_CARD, refreshCard, type Owed } from './effects.js';
+import { cancel, CASE_CARD, refreshCard, REVIEW_POST, type Owed } from './effects.js';
 import type { LocalDate } from './local-date.js';
 import type { Partnership } from './partnership.js';
 import { sendingInstant, workingDaysBetween } from './reminders.js';
@@ -159,7 +159,9 @@ export function withPlan(
     const { plan: _, ...rest } = cleared;
     return { record: old ? rest : cleared, owed: [] };
   }
-  return { record: { ...cleared, plan: { decision: decision.number, steps } }, owed: stepRemindersOwed(steps, today, rules) };
+  // The review's card goes into the case's thread once; a later plan shows on the same card.
+  const post: Owed = { key: REVIEW_POST, kind: 'reviewPost', dueAt: at };
+  return { record: { ...cleared, plan: { decision: decision.number, steps } }, owed: [post, ...stepRemindersOwed(steps, today, rules)] };
 }
 
 /** A step marked done: its reminders stop, and the case's card shows it. */

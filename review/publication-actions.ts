@@ -8,7 +8,15 @@ import { readCardForm } from './card-form.js';
 import { todayFor, type Caller, type ReviewDeps } from './deps.js';
 import { owe } from './effects.js';
 import { addMonths, parseLocalDate } from './local-date.js';
-import { earliestPublication, PUBLICATION_CHECKS, withPublication, type PublicationCheck } from './publication.js';
+import {
+  earliestPublication,
+  PUBLICATION_CHECKS,
+  TOLD_NOT_PUBLISHING,
+  withNotPublished,
+  withPublication,
+  type PublicationCheck,
+  type ToldNotPublishing,
+} from './publication.js';
 import { updateCase } from './update-case.js';
 
 export interface PublicationForm {
@@ -81,4 +89,60 @@ export async function setPublication(
     { known: read },
   );
   return { status: saved ? 'saved' : 'unchanged', record };
+}
+
+export interface NotPublishingForm {
+  notPublishingWhy: string;
+  told: string;
+}
+export type NotPublishingErrors = Partial<Record<keyof NotPublishingForm, string>>;
+export const REASONS_MAX = 1500;
+
+export type NotPublishingResult =
+  | { status: 'refused' | 'notFound' }
+  | { status: 'noReview'; record: CaseRecord }
+  | { status: 'invalid'; record: CaseRecord; form: NotPublishingForm; errors: NotPublishingErrors }
+  | { status: 'recorded' | 'unchanged'; record: CaseRecord };
+
+/** The business unit records a decision not to publish: its reasons, and that the National Panel and the Secretary of State were told. */
+export async function recordNotPublishing(
+  deps: ReviewDeps,
+  input: { caller: Caller; reference: string; data: Record<string, unknown> },
+): Promise<NotPublishingResult> {
+  const actor = input.caller.aadObjectId;
+  const read = await deps.store.getCaseVersion(input.reference);
+  if (!deps.directory.hasRole(actor, 'businessUnit')) {
+    if (read) await deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'publication.refused' });
+    return { status: 'refused' };
+  }
+  if (!read) return { status: 'notFound' };
+  const current = read.value;
+  if (!current.plan || current.closedAt) return { status: 'noReview', record: current };
+  if (current.notPublished) return { status: 'unchanged', record: current };
+  const { form, errors } = readCardForm(['notPublishingWhy', 'told'], input.data);
+  if (current.publication?.link) errors.notPublishingWhy ??= 'The report is published already';
+  if (form.notPublishingWhy === '') errors.notPublishingWhy ??= 'Give the reasons not to publish: they are kept with the review';
+  else if (form.notPublishingWhy.length > REASONS_MAX) errors.notPublishingWhy ??= `Keep this to ${REASONS_MAX} characters or fewer`;
+  const told = form.told === '' ? [] : form.told.split(',').map((t) => t.trim());
+  if (told.some((t) => !(TOLD_NOT_PUBLISHING as readonly string[]).includes(t))) errors.told ??= 'Choose from the list';
+  else if (told.length < TOLD_NOT_PUBLISHING.length)
+    errors.told ??= 'Tell the National Panel and the Secretary of State first, then tick both';
+  if (Object.keys(errors).length > 0) return { status: 'invalid', record: current, form, errors };
+
+  const at = deps.now().toISOString();
+  let recorded = false;
+  const record = await updateCase(
+    deps.store,
+    input.reference,
+    (r) => {
+      if (r.notPublished) return r;
+      recorded = true;
+      return {
+        record: withNotPublished(r, { reasons: form.notPublishingWhy, told: told as ToldNotPublishing[], by: actor, at }),
+        audit: [{ caseId: r.reference, at, actor, action: 'publication.notPublishing' }],
+      };
+    },
+    { known: read },
+  );
+  return { status: recorded ? 'recorded' : 'unchanged', record };
 }

@@ -53,6 +53,35 @@ export interface Publication {
   onlineUntil?: LocalDate;
 }
 
+/** Suffolk: a decision not to publish is told to the National Panel and the Secretary of State. */
+export const TOLD_NOT_PUBLISHING = ['nationalPanel', 'secretaryOfState'] as const;
+export type ToldNotPublishing = (typeof TOLD_NOT_PUBLISHING)[number];
+export const TOLD_NAMES: Record<ToldNotPublishing, string> = {
+  nationalPanel: 'The National Panel',
+  secretaryOfState: 'The Secretary of State',
+};
+
+/** A decision not to publish: its reasons, and who was told. */
+export interface NotPublished {
+  reasons: string;
+  told: ToldNotPublishing[];
+  by: string;
+  at: string;
+}
+
+/** The review will not be published: no publication date, so no notice falls due and its reminders stop. */
+export function withNotPublished(record: CaseRecord, decision: NotPublished): CaseRecord {
+  const { publicationNoticeDue: _, ...clocks } = record.clocks;
+  const { publication: _p, ...rest } = record;
+  const quiet = cancel(
+    { ...rest, clocks, notPublished: decision },
+    (e) => e.kind === 'dutyReminder' && e.payload?.duty === 'publicationNotice',
+    'not to be published',
+    decision.at,
+  );
+  return refreshCard(quiet, CASE_CARD, decision.at);
+}
+
 type Plan = Pick<Partnership, 'reminders' | 'timezone'> & { calendar: WorkingCalendar };
 
 /** The earliest date a review can be published from `today`: the notice needs its 7 working days. */

@@ -7,13 +7,15 @@ import { STEPS } from '../../review/plan.js';
 import { CardFactory } from 'botbuilder';
 import { outcomeName, currentDecision } from '../../review/decision.js';
 import { dueWords, date } from '../../cards/labels.js';
-import { CHANNEL_POST, effectOf, effectsOf, owe, type Effect } from '../../review/effects.js';
+import { CHANNEL_POST, effectOf, effectsOf, owe, REVIEW_POST, type Effect } from '../../review/effects.js';
+import { anonymise } from '../../review/case.js';
+import { reviewThreadCard } from '../../cards/review-cards.js';
 import { DUTIES, DUTY_KINDS, nextOverdueOwed } from '../../review/duties.js';
 import { localDateOf } from '../../review/local-date.js';
 import { stillWanted } from '../../review/owed.js';
 import { EffectFailure, type Performer } from '../../review/run-effects.js';
 import type { CaseRecord } from '../../review/case.js';
-import { caseCardOf, replyInCaseThread, updateCaseCard } from '../channel-card.js';
+import { caseCardOf, postInCaseThread, replyInCaseThread, updateCaseCard, updateInCaseThread } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 
 const NO_THREAD = "the case has no card in the business unit's channel";
@@ -155,4 +157,35 @@ export const dutyReminder = (deps: PanelDeps): Performer => ({
     };
   },
   failed: (effect, _record, error) => ({ audit: [{ action: 'reminder.failed', detail: `duty=${effect.payload?.duty} reason=${error}` }] }),
+});
+
+/** The review's card, a reply in the case's thread; after the case's own card, which it answers. */
+export const reviewPost = (deps: PanelDeps): Performer => ({
+  async perform(_effect, record) {
+    const post = effectOf(record, CHANNEL_POST);
+    if (post?.status === 'pending') return { status: 'later', until: post.lease?.until ?? post.dueAt };
+    if (!record.plan) return { status: 'skipped', error: 'the case has no review' };
+    const at = await postInCaseThread(deps, record, reviewThreadCard(anonymise(record), today(deps)));
+    if (!at) throw new EffectFailure(NO_THREAD, false);
+    return { status: 'sent', ...at, audit: [{ action: 'channel.posted', detail: 'card=review' }] };
+  },
+  failed: (_effect, _record, error) => ({ audit: [{ action: 'channel.post.failed', detail: `card=review ${error}` }] }),
+});
+
+/** The review's card brought up to date in place; doing it twice is harmless. */
+export const reviewCard = (deps: PanelDeps): Performer => ({
+  async perform(_effect, record) {
+    const post = effectOf(record, REVIEW_POST);
+    if (post?.status === 'pending') return { status: 'later', until: post.lease?.until ?? post.dueAt };
+    if (post?.status !== 'sent' || !post.activityId || !post.conversationId)
+      return { status: 'skipped', error: 'the review has no card to update' };
+    const card = reviewThreadCard(anonymise(record), today(deps));
+    if (!(await updateInCaseThread(deps, record, { activityId: post.activityId, conversationId: post.conversationId }, card)))
+      return { status: 'skipped', error: 'the review has no card to update' };
+    return { status: 'sent' };
+  },
+  failed: (_effect, record, error) => ({
+    audit: [{ action: 'card.updateFailed', detail: `card=review ${error}` }],
+    notice: `${record.reference}: Panel could not bring the review's card up to date: ${error}. The review plan is current in Panel.`,
+  }),
 });

@@ -6,7 +6,7 @@ import { recordAudit } from '../../review/deps.js';
 import { localDateOf } from '../../review/local-date.js';
 import { updateStep } from '../../review/plan-actions.js';
 import { proposedAgencies, proposedReportsDue } from '../../review/agency-reports.js';
-import { setPublication } from '../../review/publication-actions.js';
+import { recordNotPublishing, setPublication } from '../../review/publication-actions.js';
 import { runAfterTurn } from '../after-turn.js';
 import { callerOf } from '../caller.js';
 import { caseCardOf } from '../channel-card.js';
@@ -25,6 +25,7 @@ export function planCardFor(deps: PanelDeps, record: CaseRecord, extra: Extra = 
     record: anonymise(record),
     steps: record.plan?.steps ?? [],
     ...(record.publication && { publication: record.publication }),
+    ...(record.notPublished && { notPublished: record.notPublished }),
     today,
     agencies: partnership.agencies.map((a) => ({ title: a.name, value: a.id })),
     meetings: record.meetings ?? [],
@@ -113,5 +114,32 @@ export async function updatePublication(
     case 'saved':
       runAfterTurn(deps, result.record.reference);
       return planCardFor(deps, result.record, { notice: 'Publication saved.' });
+  }
+}
+
+/** `publication.notPublishing`: a decision not to publish, its reasons, and that the National Panel and the Secretary of State were told. */
+export async function notPublishing(
+  context: TurnContext,
+  deps: PanelDeps,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCardJson | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const result = await recordNotPublishing(deps.review, { ...action, data });
+  deps.log.info({ verb: 'publication.notPublishing', reference: action.reference, outcome: result.status }, 'publication');
+  switch (result.status) {
+    case 'refused':
+      return BUSINESS_UNIT_ONLY;
+    case 'notFound':
+      return NOT_FOUND;
+    case 'noReview':
+      return caseCardOf(deps, result.record);
+    case 'invalid':
+      return planCardFor(deps, result.record, { form: result.form, errors: result.errors });
+    case 'unchanged':
+      return planCardFor(deps, result.record, { notice: 'The decision not to publish is recorded already.' });
+    case 'recorded':
+      runAfterTurn(deps, result.record.reference);
+      return planCardFor(deps, result.record, { notice: 'The decision not to publish is recorded.' });
   }
 }

@@ -244,7 +244,12 @@ describe.each(STORES)('the family involvement log, on $name', ({ store }) => {
   });
 
   it('once the case is closed the log is kept as it was: shown, never changed', async () => {
+    // A review closes once its plan is carried out.
+    for (const step of (await panel.store.getCase(reference))?.plan?.steps ?? []) {
+      await act('sam', VERBS.updatePlan, { reference, step: step.kind, change: 'done' });
+    }
     await act('sam', VERBS.confirmClose, { reference });
+    expect((await panel.store.getCase(reference))?.closedAt).toBeDefined();
     const before = await family();
     const card = await act('quinn', VERBS.showFamily, { reference }, 'personal');
     expect(texts(card).join('\n')).toMatch(/The case is closed: the log is kept as it was/);

@@ -2,10 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BUSINESS_UNIT_ONLY } from '../../bot/handlers/rapid-review.js';
 import { NOT_ENTITLED_TO_REPORT } from '../../bot/handlers/reports.js';
+import { LEARNING_GROUP_ONLY, NOT_YOURS } from '../../bot/handlers/actions.js';
+import { FAMILY_ONLY } from '../../bot/handlers/family.js';
 import { VERBS } from '../../cards/verbs.js';
 import { effectsOf } from '../../review/effects.js';
 import { chatKey } from '../../review/store.js';
-import { cardAction, channelMention, PANEL_CHANNEL, PEOPLE, personalMessage, type PersonKey } from '../support/activities.js';
+import {
+  cardAction,
+  channelMention,
+  PANEL_CHANNEL,
+  PEOPLE,
+  personalMessage,
+  REFERRALS_CHANNEL,
+  type PersonKey,
+} from '../support/activities.js';
 import { cardOf, errorUnder, texts, type Json } from '../support/cards.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
 import { NO_RISK, validReferralForm } from '../support/referral-form.js';
@@ -54,7 +64,23 @@ describe.each(STORES)('a review from its decision to a closed case, on $name', (
     await panel.idle();
     const record = await panel.store.getCase(reference);
     expect(record?.plan?.steps.find((s) => s.kind === 'agencyReports')?.dueOn).toBe('2027-01-25');
+    // The review's card, a reply in the case's thread in the business unit's channel.
+    const post = record?.effects?.['review-post'];
+    expect(post).toMatchObject({ status: 'sent' });
+    expect(post?.conversationId).toMatch(new RegExp(`^${REFERRALS_CHANNEL};messageid=`));
+    const card = connector.calls.find(
+      (c) => c.method === 'POST' && c.path === `/v3/conversations/${post?.conversationId}/activities` && c.body.attachments,
+    );
+    expect(texts(cardOf(card!.body as Json)).join('\n')).toMatch(
+      /Review: REF-\d{4}-\d{4} \(Young Person A\)[\s\S]*Terms of reference agreed: due Thu 7 Jan 2027/,
+    );
   });
+  /** The review's card in the case's thread, as last updated in place. */
+  const reviewCard = async () => {
+    const post = (await panel.store.getCase(reference))?.effects?.['review-post'];
+    const put = connector.matching('PUT', new RegExp(`/activities/${post?.activityId}$`)).at(-1);
+    return put ? texts(cardOf(put.body as Json)).join('\n') : '';
+  };
 
   it("agency reports: requested from the agencies' leads one to one, reminded, and returned with the director's sign-off", async () => {
     const plan = await act('sam', VERBS.showPlan, { reference });
@@ -162,8 +188,157 @@ describe.each(STORES)('a review from its decision to a closed case, on $name', (
     const record = await panel.store.getCase(reference);
     expect(record?.meetings?.[0]?.outcome).toMatchObject({ text: 'Agreed the themes.' });
     expect(record?.plan?.steps.find((s) => s.kind === 'firstMeeting')?.doneOn).toBe('2027-01-20');
+    await panel.idle();
+    const shown = await reviewCard();
+    expect(shown).toMatch(/First review meeting: done Wed 20 Jan 2027/);
+    expect(shown).toMatch(/Agency reports: 2 of 2 returned/);
+    // Counts, kinds and dates only: no invitee, nor what the meeting recorded.
+    expect(shown).not.toMatch(/Chris Hall|Alex Jones|Agreed the themes/);
     expect((await panel.store.listAudit(reference)).map((e) => e.action)).toEqual(
       expect.arrayContaining(['meeting.arranged', 'meeting.inviteSent', 'meeting.outcomeRecorded']),
     );
+  });
+
+  it('a family contact is logged by the business unit, and refused to a panel member', async () => {
+    const contact = {
+      reference,
+      submissionId: randomUUID(),
+      level: 'full',
+      whyNot: '',
+      agreedWith: '',
+      liaison: 'Family liaison officer',
+      interpreter: 'false',
+      language: '',
+      contactOn: '2027-01-20',
+      contactKind: 'informed',
+      contactNote: 'Mother told of the review by phone.',
+    };
+    expect(await act('priya', VERBS.updateFamily, contact, 'personal')).toBe(FAMILY_ONLY);
+    await act('sam', VERBS.updateFamily, contact, 'personal');
+    expect((await panel.store.getCase(reference))?.family?.contacts).toMatchObject([{ on: '2027-01-20', kind: 'informed' }]);
+    const actions = (await panel.store.listAudit(reference)).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['family.refused', 'family.contactLogged']));
+  });
+
+  const addAction = async (owner: PersonKey, dueOn: string, recommendation: string, extra: Record<string, unknown> = {}) => {
+    const plan = await act('sam', VERBS.showPlan, { reference });
+    const submissionId = JSON.stringify(plan).match(
+      /"verb":"action.add","associatedInputs":"auto","data":\{"reference":"[^"]+","submissionId":"([0-9a-f-]{36})"/,
+    )![1]!;
+    return act('sam', VERBS.addAction, {
+      reference,
+      submissionId,
+      recommendation,
+      recommendationText: 'Agencies share concerns about neglect at the threshold.',
+      recommendationClass: 'local',
+      actionText: `Train ${owner}'s staff on the neglect thresholds.`,
+      owner: PEOPLE[owner].aadObjectId,
+      actionDue: dueOn,
+      measure: 'An audit of referrals shows thresholds applied.',
+      ...extra,
+    });
+  };
+  const channelSaid = (since: number) =>
+    connector.calls
+      .slice(since)
+      .filter((c) => c.method === 'POST' && c.path.startsWith(`/v3/conversations/${REFERRALS_CHANNEL};messageid=`))
+      .map((c) => String(c.body.text));
+
+  it('the action plan: two actions with owners reminded one to one, one overdue escalated, the LIG signing both off', async () => {
+    const bad = await addAction('lee', '2027-01-23', 'new', { owner: PEOPLE.priya.aadObjectId, measure: '' });
+    expect(errorUnder(bad, 'owner')).toMatch(/safeguarding lead/);
+    expect(errorUnder(bad, 'actionDue')).toMatch(/not a working day/);
+    expect(errorUnder(bad, 'measure')).toMatch(/success/);
+    expect(await act('priya', VERBS.addAction, { reference, submissionId: randomUUID() })).toBe(BUSINESS_UNIT_ONLY);
+    await addAction('alex', '2027-02-01', 'new');
+    const recommendation = (await panel.store.getCase(reference))!.recommendations![0]!.id;
+    await addAction('chris', '2027-01-25', recommendation);
+    let record = await panel.store.getCase(reference);
+    expect(record?.recommendations).toHaveLength(1);
+    expect(record?.recommendations?.[0]?.actions.map((a) => a.agencyId)).toEqual(['police', 'education']);
+    const chrisAction = record!.recommendations![0]!.actions[1]!;
+    expect(
+      effectsOf(record!)
+        .filter((e) => e.payload?.action === chrisAction.id)
+        .map((e) => `${e.kind} ${e.payload?.on}`),
+    ).toEqual(['actionReminder 2027-01-20', 'actionReminder 2027-01-22', 'actionReminder 2027-01-25', 'actionOverdue 2027-01-26']);
+
+    // On the due day, the owner is reminded one to one with the form to update it.
+    panel.clock = new Date('2027-01-25T09:05:00Z');
+    let before = connector.calls.length;
+    await panel.panel.deps.effects.sweep();
+    await panel.idle();
+    const reminder = (await sentTo('chris', before)).find((c) => JSON.stringify(c.body).includes('a review action due today'));
+    expect(reminder).toBeDefined();
+    expect(JSON.stringify(reminder!.body)).toContain('action.update');
+
+    // The next working day it is overdue: the business unit hears of it in the case's thread, by agency only.
+    panel.clock = new Date('2027-01-26T09:05:00Z');
+    before = connector.calls.length;
+    await panel.panel.deps.effects.sweep();
+    await panel.idle();
+    const said = channelSaid(before);
+    expect(said).toContainEqual(
+      expect.stringMatching(/an action of Education in the review's action plan is overdue \(due Mon 25 Jan 2027\)/),
+    );
+    expect(said.join('\n')).not.toContain('neglect thresholds');
+
+    // The owner updates theirs; done needs its evidence.
+    const key = `${reference}|${chrisAction.id}`;
+    const noEvidence = await act('chris', VERBS.updateAction, { actionKey: key, status: 'done', evidence: '' }, 'personal');
+    expect(errorUnder(noEvidence, 'evidence')).toMatch(/evidence/);
+    expect(await act('alex', VERBS.updateAction, { actionKey: key, status: 'done', evidence: 'x' }, 'personal')).toBe(NOT_YOURS);
+    await act('chris', VERBS.updateAction, { actionKey: key, status: 'done', evidence: 'Training given on 26 January.' }, 'personal');
+    const alexAction = record!.recommendations![0]!.actions[0]!;
+    await act(
+      'alex',
+      VERBS.updateAction,
+      { actionKey: `${reference}|${alexAction.id}`, status: 'done', evidence: 'All staff trained.' },
+      'personal',
+    );
+
+    // The Learning and Improvement Group sees every open action by agency, and signs each off.
+    before = connector.calls.length;
+    await panel.send(personalMessage(serviceUrl(), 'rowan', 'actions'));
+    const list = connector.calls.slice(before).find((c) => c.method === 'POST')!;
+    expect(texts(cardOf(list.body as Json)).join('\n')).toMatch(/2 open, 0 overdue/);
+    expect(await act('priya', VERBS.signOffAction, { signOffKey: key }, 'personal')).toBe(LEARNING_GROUP_ONLY);
+    await act('rowan', VERBS.signOffAction, { signOffKey: key }, 'personal');
+    await act('rowan', VERBS.signOffAction, { signOffKey: `${reference}|${alexAction.id}` }, 'personal');
+    record = await panel.store.getCase(reference);
+    expect(record?.recommendations?.[0]?.actions.every((a) => a.signedOff)).toBe(true);
+    expect((await panel.store.listAudit(reference)).filter((e) => e.action === 'action.signedOff')).toHaveLength(2);
+  });
+
+  it('publication: the notice due 7 working days before is reminded and recorded', async () => {
+    await act('sam', VERBS.updatePublication, { reference, publishOn: '2027-02-26', checks: 'proofread' });
+    expect((await panel.store.getCase(reference))?.clocks.publicationNoticeDue).toBe('2027-02-17');
+    panel.clock = new Date('2027-02-17T09:05:00Z');
+    const before = connector.calls.length;
+    await panel.panel.deps.effects.sweep();
+    await panel.idle();
+    expect(channelSaid(before)).toContainEqual(expect.stringMatching(/publication notice .*is due today|due today/i));
+    await act('sam', VERBS.recordDuty, { reference, duty: 'publicationNotice', notification: '' });
+    expect((await panel.store.getCase(reference))?.duties?.publicationNotice).toMatchObject({ on: '2027-02-17' });
+  });
+
+  it('the case closes once its plan is carried out: closed everywhere, its retention set, no more changes', async () => {
+    const early = await act('sam', VERBS.confirmClose, { reference });
+    expect(early).toMatch(/still under way: \d+ steps of its plan not done/);
+    for (const step of (await panel.store.getCase(reference))?.plan?.steps.filter((s) => !s.doneOn) ?? []) {
+      await act('sam', VERBS.updatePlan, { reference, step: step.kind, change: 'done' });
+    }
+    await act('sam', VERBS.confirmClose, { reference });
+    await panel.idle();
+    const record = await panel.store.getCase(reference);
+    expect(record?.stage).toBe('closed');
+    expect(record?.expiresAt?.slice(0, 10)).toBe('2034-02-17');
+    expect(record?.effects?.retention?.status).toBe('sent');
+    expect(await reviewCard()).toMatch(/: closed/);
+    // Closed, it accepts no more changes: the card it answers with shows it closed.
+    const after = await act('sam', VERBS.arrangeMeeting, { reference, submissionId: randomUUID() });
+    expect(texts(after).join('\n')).toMatch(/Closed/);
+    expect((await panel.store.getCase(reference))?.meetings).toHaveLength(1);
+    expect(record?.panel?.decisions).toHaveLength(1);
   });
 });
