@@ -7,7 +7,17 @@ import { EffectRunner, type EffectLog } from '../../review/run-effects.js';
 import type { EffectKind } from '../../review/effects.js';
 import type { DigestPerformer, Performer } from '../../review/run-effects.js';
 import type { PanelDeps } from '../deps.js';
-import { caseCard, channelPost, reviewCard, reviewPost, dutyReminder, escalation, reviewReminder, threadNotice, stepReminder } from './channel.js';
+import {
+  caseCard,
+  channelPost,
+  reviewCard,
+  reviewPost,
+  dutyReminder,
+  escalation,
+  reviewReminder,
+  threadNotice,
+  stepReminder,
+} from './channel.js';
 import { approvalRequest, decisionCard, decisionPost, feedback, reportReminder, sentBackNotice } from './decision.js';
 import { leadRequest, reminderDigest } from './requests.js';
 import { actionOverdue, actionReminder, meetingInvite, reportRequest } from './review.js';
