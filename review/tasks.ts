@@ -35,6 +35,10 @@ export interface Tasks {
   votes: { reference: string; descriptor: string }[];
   /** For the business unit: each review's next step not yet done, soonest first. */
   steps: { reference: string; descriptor: string; kind: StepKind; dueOn: LocalDate }[];
+  /** For a lead: the agency reports for a review they owe. */
+  reports: { reference: string; descriptor: string; agencyId: string; dueOn: LocalDate }[];
+  /** For an owner: the review actions they own, not yet done. */
+  actions: { reference: string; descriptor: string; dueOn: LocalDate }[];
 }
 
 /**
@@ -51,7 +55,7 @@ export function tasksFor(
   const me = caller.aadObjectId.toLowerCase();
   const person = directory.find(caller.aadObjectId);
   const businessUnit = directory.hasRole(caller.aadObjectId, 'businessUnit');
-  const tasks: Tasks = { owed: [], overdue: [], awaitingPanel: [], onHold: [], votes: [], duties: [], steps: [] };
+  const tasks: Tasks = { owed: [], overdue: [], awaitingPanel: [], onHold: [], votes: [], duties: [], steps: [], reports: [], actions: [] };
   for (const record of cases) {
     const review = record.rapidReview;
     if (review && !review.closed) {
@@ -68,6 +72,23 @@ export function tasksFor(
             onHold: record.hold !== undefined,
           });
         }
+      }
+    }
+    for (const request of record.reports?.requests ?? []) {
+      const mine =
+        request.addressees.some((a) => a.toLowerCase() === me) || (person?.agency === request.agencyId && person.roles.includes('lead'));
+      if (mine && !request.current) {
+        tasks.reports.push({
+          reference: record.reference,
+          descriptor: record.descriptor,
+          agencyId: request.agencyId,
+          dueOn: record.reports!.dueOn,
+        });
+      }
+    }
+    for (const action of (record.recommendations ?? []).flatMap((r) => r.actions)) {
+      if (action.owner === me && action.status !== 'done') {
+        tasks.actions.push({ reference: record.reference, descriptor: record.descriptor, dueOn: action.dueOn });
       }
     }
     const ballot = openBallot(record);
@@ -92,5 +113,7 @@ export function tasksFor(
   const soonest = (a: { dueOn: LocalDate }, b: { dueOn: LocalDate }) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0);
   tasks.duties.sort(soonest);
   tasks.steps.sort(soonest);
+  tasks.reports.sort(soonest);
+  tasks.actions.sort(soonest);
   return tasks;
 }

@@ -42,6 +42,18 @@ export async function myTasks(context: TurnContext, deps: PanelDeps): Promise<vo
           ),
         ]
       : [],
+    tasks.reports.length
+      ? [
+          '**Agency reports you owe** (on the request card Panel sent you)',
+          ...tasks.reports.map((r) => `- ${r.reference} (${r.descriptor}), ${agency(r.agencyId)}: ${dueWords(r.dueOn, today, calendar)}`),
+        ]
+      : [],
+    tasks.actions.length
+      ? [
+          '**Review actions you own** (type actions to update them)',
+          ...tasks.actions.map((a) => `- ${a.reference} (${a.descriptor}): ${dueWords(a.dueOn, today, calendar)}`),
+        ]
+      : [],
     tasks.overdue.length
       ? [
           '**Overdue returns**',

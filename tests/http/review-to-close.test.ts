@@ -109,6 +109,14 @@ describe.each(STORES)('a review from its decision to a closed case, on $name', (
     const reminders = effectsOf(record!).filter((e) => e.kind === 'reportReminder' && e.payload?.agencyId === 'police');
     expect(reminders.map((e) => e.payload?.on)).toEqual(['2027-01-14', '2027-01-18', '2027-01-19']);
 
+    const tasks = connector.calls.length;
+    await panel.send(personalMessage(serviceUrl(), 'alex', 'my tasks'));
+    expect(
+      connector.calls
+        .slice(tasks)
+        .map((c) => String(c.body.text))
+        .join('\n'),
+    ).toMatch(/Agency reports you owe[\s\S]*REF-\d{4}-\d{4} \(Young Person A\), Police: due/);
     // Not the agency's lead: refused.
     expect(await act('lee', VERBS.submitReport, { reference, agencyId: 'police', submissionId: submit, ...REPORT }, 'personal')).toBe(
       NOT_ENTITLED_TO_REPORT,
@@ -257,15 +265,25 @@ describe.each(STORES)('a review from its decision to a closed case, on $name', (
     expect(record?.recommendations).toHaveLength(1);
     expect(record?.recommendations?.[0]?.actions.map((a) => a.agencyId)).toEqual(['police', 'education']);
     const chrisAction = record!.recommendations![0]!.actions[1]!;
+    let before = 0;
     expect(
       effectsOf(record!)
         .filter((e) => e.payload?.action === chrisAction.id)
         .map((e) => `${e.kind} ${e.payload?.on}`),
     ).toEqual(['actionReminder 2027-01-20', 'actionReminder 2027-01-22', 'actionReminder 2027-01-25', 'actionOverdue 2027-01-26']);
 
+    before = connector.calls.length;
+    await panel.send(personalMessage(serviceUrl(), 'chris', 'my tasks'));
+    expect(
+      connector.calls
+        .slice(before)
+        .map((c) => String(c.body.text))
+        .join('\n'),
+    ).toMatch(/Review actions you own/);
+
     // On the due day, the owner is reminded one to one with the form to update it.
     panel.clock = new Date('2027-01-25T09:05:00Z');
-    let before = connector.calls.length;
+    before = connector.calls.length;
     await panel.panel.deps.effects.sweep();
     await panel.idle();
     const reminder = (await sentTo('chris', before)).find((c) => JSON.stringify(c.body).includes('a review action due today'));
@@ -311,6 +329,10 @@ describe.each(STORES)('a review from its decision to a closed case, on $name', (
   });
 
   it('publication: the notice due 7 working days before is reminded and recorded', async () => {
+    // A decision not to publish needs its reasons, and the National Panel and the Secretary of State told.
+    const half = await act('sam', VERBS.notPublishing, { reference, notPublishingWhy: '', told: 'nationalPanel' });
+    expect(errorUnder(half, 'notPublishingWhy')).toMatch(/reasons/);
+    expect(errorUnder(half, 'told')).toMatch(/Secretary of State/);
     await act('sam', VERBS.updatePublication, { reference, publishOn: '2027-02-26', checks: 'proofread' });
     expect((await panel.store.getCase(reference))?.clocks.publicationNoticeDue).toBe('2027-02-17');
     panel.clock = new Date('2027-02-17T09:05:00Z');
