@@ -28,7 +28,7 @@ import {
   type NotPublished,
   type Publication,
 } from '../review/publication.js';
-import { STEPS, type PlanStep, type StepOwner } from '../review/plan.js';
+import { STEP_KINDS, STEPS, type PlanStep, type StepOwner } from '../review/plan.js';
 import { formCard, problemsBanner, type SectionSpec } from './form.js';
 import { anonymousFacts, date, type Fact } from './labels.js';
 import type { AdaptiveCardJson } from './render.js';
@@ -85,6 +85,7 @@ export function planCard(view: {
     ...view.form,
   };
   const open = view.steps.filter((s) => !s.doneOn);
+  const absent = STEP_KINDS.filter((k) => !view.steps.some((s) => s.kind === k));
   const errors = view.errors ?? {};
   const banner = view.notice ? { text: view.notice, style: 'good' as const } : problemsBanner(errors, 'Nothing is changed yet');
   const reference = view.record.reference;
@@ -109,9 +110,21 @@ export function planCard(view: {
         choices: [
           { title: 'It is done', value: 'done' },
           { title: 'Move its date', value: 'move' },
+          ...(absent.length ? [{ title: 'Add a step', value: 'add' }] : []),
         ],
       },
-      { id: 'dueOn', label: 'New date (to move it)', type: 'date' },
+      ...(absent.length
+        ? [
+            {
+              id: 'newStep' as const,
+              label: 'Step to add',
+              type: 'choice' as const,
+              choiceStyle: 'compact' as const,
+              choices: absent.map((k) => ({ title: STEPS[k].name, value: k })),
+            },
+          ]
+        : []),
+      { id: 'dueOn', label: 'Date (to move a step, or of a step added)', type: 'date' },
       { id: 'why', label: 'Why it moves', type: 'multiline' },
     ],
   };
@@ -256,7 +269,7 @@ export function planCard(view: {
         : []),
     ],
     sections: [
-      ...(open.length ? [update] : []),
+      ...(open.length || absent.length ? [update] : []),
       ...(requested ? [] : [reports]),
       arrange,
       ...(awaiting.length ? [outcome] : []),

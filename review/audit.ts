@@ -65,6 +65,7 @@ export type AuditAction =
   | 'decision.approval.refused'
   | 'decision.noted'
   | 'report.reminderSent'
+  | 'plan.stepAdded'
   | 'publication.notPublishing'
   | 'action.refused'
   | 'action.added'

@@ -8,13 +8,14 @@ import { readCardForm } from './card-form.js';
 import { todayFor, type Caller, type ReviewDeps } from './deps.js';
 import { owe } from './effects.js';
 import { parseLocalDate } from './local-date.js';
-import { STEP_KINDS, withStepDone, withStepMoved, type StepKind } from './plan.js';
+import { STEP_KINDS, withStepAdded, withStepDone, withStepMoved, type StepKind } from './plan.js';
 import { updateCase } from './update-case.js';
 
 export interface StepForm {
   step: string;
-  /** `done`, or `move` to `dueOn` for `why`. */
+  /** `done`, `move` to `dueOn` for `why`, or `add` the step `newStep` on `dueOn`. */
   change: string;
+  newStep: string;
   dueOn: string;
   why: string;
 }
@@ -25,7 +26,7 @@ export type UpdateStepResult =
   | { status: 'refused' | 'notFound' }
   | { status: 'noPlan'; record: CaseRecord }
   | { status: 'invalid'; record: CaseRecord; form: StepForm; errors: StepErrors }
-  | { status: 'done' | 'moved' | 'unchanged'; record: CaseRecord; step: StepKind };
+  | { status: 'done' | 'moved' | 'added' | 'unchanged'; record: CaseRecord; step: StepKind };
 
 export async function updateStep(
   deps: ReviewDeps,
@@ -40,13 +41,23 @@ export async function updateStep(
   if (!read) return { status: 'notFound' };
   const current = read.value;
   if (!current.plan || current.closedAt) return { status: 'noPlan', record: current };
-  const { form, errors } = readCardForm(['step', 'change', 'dueOn', 'why'], input.data);
-  const step = STEP_KINDS.find((k) => k === form.step && current.plan!.steps.some((s) => s.kind === k));
-  if (!step) errors.step ??= 'Choose a step of this review';
-  else if (current.plan.steps.find((s) => s.kind === step)?.doneOn) return { status: 'unchanged', record: current, step };
-  if (form.change !== 'done' && form.change !== 'move') errors.change ??= 'Choose whether it is done, or its date moves';
+  const { form, errors } = readCardForm(['step', 'change', 'dueOn', 'why', 'newStep'], input.data);
+  const adding = form.change === 'add';
+  const step = adding
+    ? STEP_KINDS.find((k) => k === form.newStep && !current.plan!.steps.some((s) => s.kind === k))
+    : STEP_KINDS.find((k) => k === form.step && current.plan!.steps.some((s) => s.kind === k));
+  if (!step) {
+    if (adding) errors.newStep ??= 'Choose a step the plan does not have yet';
+    else errors.step ??= 'Choose a step of this review';
+  } else if (!adding && current.plan.steps.find((s) => s.kind === step)?.doneOn) return { status: 'unchanged', record: current, step };
+  if (!['done', 'move', 'add'].includes(form.change)) errors.change ??= 'Choose whether it is done, its date moves, or a step is added';
   const today = todayFor(deps);
-  const to = form.change === 'move' ? parseLocalDate(form.dueOn) : undefined;
+  const to = form.change === 'move' || adding ? parseLocalDate(form.dueOn) : undefined;
+  if (adding) {
+    if (!to) errors.dueOn ??= form.dueOn === '' ? 'Give the date of the new step' : 'Enter a real date';
+    else if (to < today) errors.dueOn ??= 'Choose today or a later date';
+    else if (!deps.calendar.isWorkingDay(to)) errors.dueOn ??= 'That is not a working day; choose a working day';
+  }
   if (form.change === 'move') {
     if (!to) errors.dueOn ??= form.dueOn === '' ? 'Give the new date' : 'Enter a real date';
     else if (to < today) errors.dueOn ??= 'Choose today or a later date';
@@ -63,6 +74,15 @@ export async function updateStep(
     deps.store,
     input.reference,
     (r) => {
+      if (adding) {
+        const added = withStepAdded(r, step, { dueOn: to!, at, today }, rules);
+        changed = added.record !== r;
+        if (!changed) return r;
+        return {
+          record: owe(added.record, ...added.owed),
+          audit: [{ caseId: r.reference, at, actor, action: 'plan.stepAdded', detail: `step=${step} on=${to}` }],
+        };
+      }
       if (form.change === 'done') {
         const next = withStepDone(r, step, { on: today, by: actor, at });
         changed = next !== r;
@@ -78,5 +98,6 @@ export async function updateStep(
     },
     { known: read },
   );
-  return { status: changed ? (form.change === 'done' ? 'done' : 'moved') : 'unchanged', record, step };
+  const status = adding ? 'added' : form.change === 'done' ? 'done' : 'moved';
+  return { status: changed ? status : 'unchanged', record, step };
 }

@@ -179,6 +179,23 @@ export function withStepDone(record: CaseRecord, kind: StepKind, done: { on: Loc
   return refreshCard(quiet, CASE_CARD, done.at);
 }
 
+/** A step added to the plan (one of Suffolk's it does not have yet), in date order, with its reminders to owe. */
+export function withStepAdded(
+  record: CaseRecord,
+  kind: StepKind,
+  add: { dueOn: LocalDate; at: string; today: LocalDate },
+  rules: Plan,
+): { record: CaseRecord; owed: Owed[] } {
+  const plan = record.plan;
+  if (!plan || plan.steps.some((s) => s.kind === kind)) return { record, owed: [] };
+  const step: PlanStep = { kind, dueOn: add.dueOn };
+  const steps = [...plan.steps, step].sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0));
+  return {
+    record: refreshCard({ ...record, plan: { ...plan, steps } }, CASE_CARD, add.at),
+    owed: stepRemindersOwed([step], add.today, rules),
+  };
+}
+
 /** A step's date moved, with the reason: its old reminders stop, and new ones are returned to owe. */
 export function withStepMoved(
   record: CaseRecord,

@@ -14,6 +14,12 @@ import type { PanelDeps } from '../deps.js';
 import { caseAction, NOT_FOUND } from './card-data.js';
 import { BUSINESS_UNIT_ONLY, businessUnitCase } from './rapid-review.js';
 
+const STEP_NOTICES = {
+  done: 'The step is marked done.',
+  moved: "The step's date is moved.",
+  added: 'The step is added to the plan.',
+} as const;
+
 type Extra = Pick<Parameters<typeof planCard>[0], 'form' | 'errors' | 'notice'>;
 
 /** The review's plan card, for a business-unit member: its steps, its agency reports, its publication. */
@@ -83,10 +89,9 @@ export async function updatePlan(context: TurnContext, deps: PanelDeps, data: Re
       return planCardFor(deps, result.record, { notice: 'That step is done already.' });
     case 'done':
     case 'moved':
+    case 'added':
       runAfterTurn(deps, result.record.reference);
-      return planCardFor(deps, result.record, {
-        notice: result.status === 'done' ? 'The step is marked done.' : "The step's date is moved.",
-      });
+      return planCardFor(deps, result.record, { notice: STEP_NOTICES[result.status] });
   }
 }
 

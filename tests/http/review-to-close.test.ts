@@ -75,6 +75,19 @@ describe.each(STORES)('a review from its decision to a closed case, on $name', (
       /Review: REF-\d{4}-\d{4} \(Young Person A\)[\s\S]*Terms of reference agreed: due Thu 7 Jan 2027/,
     );
   });
+  it('the business unit adds a step the plan lacks, in date order, with its reminders', async () => {
+    const twice = await act('sam', VERBS.updatePlan, { reference, change: 'add', newStep: 'firstMeeting', dueOn: '2027-02-10' });
+    expect(errorUnder(twice, 'newStep')).toMatch(/does not have yet/);
+    const added = await act('sam', VERBS.updatePlan, { reference, change: 'add', newStep: 'secondMeeting', dueOn: '2027-02-10' });
+    expect(texts(added).join('\n')).toMatch(/The step is added to the plan/);
+    const record = await panel.store.getCase(reference);
+    const kinds = record?.plan?.steps.map((s) => s.kind) ?? [];
+    expect(kinds).toHaveLength(11);
+    expect(kinds.indexOf('secondMeeting')).toBe(kinds.indexOf('firstMeeting') + 1);
+    expect(effectsOf(record!).filter((e) => e.kind === 'stepReminder' && e.payload?.step === 'secondMeeting')).toHaveLength(3);
+    expect((await panel.store.listAudit(reference)).map((e) => e.action)).toContain('plan.stepAdded');
+  });
+
   /** The review's card in the case's thread, as last updated in place. */
   const reviewCard = async () => {
     const post = (await panel.store.getCase(reference))?.effects?.['review-post'];
