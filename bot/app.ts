@@ -35,7 +35,7 @@ import { changeReferralRows } from './handlers/referral-rows.js';
 import { approveDecision, sendBackDecision } from './handlers/approval.js';
 import { fastTrack } from './handlers/fast-track.js';
 import { notPublishing, showPlan, updatePlan, updatePublication } from './handlers/plan.js';
-import { showFamily, updateFamily } from './handlers/family.js';
+import { familyCommand, showFamily, updateFamily } from './handlers/family.js';
 import { useChannel } from './handlers/use-channel.js';
 
 type CardHandler = (context: TurnContext, deps: PanelDeps, data: Record<string, unknown>) => Promise<AdaptiveCardJson | string>;
@@ -136,6 +136,7 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
   app.message(/^\s*collation\b/i, (context) => collationCommand(context, deps));
   app.message(/^\s*my tasks\s*$/i, (context) => myTasks(context, deps));
   app.message(/^\s*actions\s*$/i, (context) => actionsCommand(context, deps));
+  app.message(/^\s*family\b/i, (context) => familyCommand(context, deps));
   app.message(/^\s*agenda\s*$/i, (context) => agenda(context, deps));
   app.message(/^\s*post agenda\s*$/i, (context) => postAgenda(context, deps));
   app.message(/^\s*use this channel for referrals\s*$/i, (context) => useChannel(context, deps, 'referrals'));

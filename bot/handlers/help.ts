@@ -17,6 +17,7 @@ export async function help(context: TurnContext, deps: PanelDeps): Promise<void>
       '- **refer** (or "new referral", "make a referral"): ask for a review of a case',
       '- **status REF-2026-0001**: see where a case you referred has got to',
       '- **my tasks**: what you owe, with due dates',
+      '- **actions**: the review actions you own (or, for the Learning and Improvement Group and the business unit, every open one)',
     );
   } else {
     lines.push('Here, mention Panel: **@Panel help**. Referrals and case details stay in a personal chat with Panel.');
@@ -33,6 +34,7 @@ export async function help(context: TurnContext, deps: PanelDeps): Promise<void>
       "- **Put on hold** and **Take off hold** on that card: the case's clocks and reminders stop, then resume",
       "- **@Panel use this channel for the panel** in the panel's channel, then **agenda** and **post agenda** (which opens each case's vote)",
       '- **List for panel** on a case card: on the next agenda before its returns are in',
+      "- **Review plan** on a review's card in the case's thread: mark steps done, move or add them, request agency reports, arrange meetings, the family log, the action plan, publication",
     );
   }
   if (roles.includes('lead')) {
@@ -40,6 +42,15 @@ export async function help(context: TurnContext, deps: PanelDeps): Promise<void>
       '',
       `As **${ROLE_NAMES.lead}** you get the rapid review requests for your agency here. Answer on the card ` +
         '(a nil return is one press), save a draft and come back, or hand the request to a colleague.',
+    );
+  }
+  if (roles.includes('reviewer')) {
+    lines.push('', `As **${ROLE_NAMES.reviewer}**, **family REF-…** opens a review's family involvement log, to you alone.`);
+  }
+  if (roles.includes('learningGroup')) {
+    lines.push(
+      '',
+      `As **${ROLE_NAMES.learningGroup}** you see every open review action by agency with **actions**, the overdue ones first, and sign done ones off.`,
     );
   }
   if (roles.includes('panelMember') || roles.includes('independentChair')) {

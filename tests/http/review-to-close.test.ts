@@ -237,8 +237,13 @@ describe.each(STORES)('a review from its decision to a closed case, on $name', (
     expect(await act('priya', VERBS.updateFamily, contact, 'personal')).toBe(FAMILY_ONLY);
     await act('sam', VERBS.updateFamily, contact, 'personal');
     expect((await panel.store.getCase(reference))?.family?.contacts).toMatchObject([{ on: '2027-01-20', kind: 'informed' }]);
+    // The reviewer opens it from a personal chat: they have no plan card.
+    const before = connector.calls.length;
+    await panel.send(personalMessage(serviceUrl(), 'quinn', `family ${reference}`));
+    const card = connector.calls.slice(before).find((c) => c.method === 'POST' && c.body.attachments);
+    expect(texts(cardOf(card!.body as Json)).join('\n')).toMatch(/Mother told of the review by phone/);
     const actions = (await panel.store.listAudit(reference)).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['family.refused', 'family.contactLogged']));
+    expect(actions).toEqual(expect.arrayContaining(['family.refused', 'family.contactLogged', 'family.viewed']));
   });
 
   const addAction = async (owner: PersonKey, dueOn: string, recommendation: string, extra: Record<string, unknown> = {}) => {
