@@ -23,12 +23,16 @@ export interface ListedAction {
 /** How an action's key travels in a choice: its case and its id. */
 export const actionKey = (a: { reference: string; action: { id: string } }) => `${a.reference}|${a.action.id}`;
 
+/** A card holds this many actions at their longest; the rest are said to be there. */
+export const MAX_LISTED = 30;
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 function actionFact(a: ListedAction, today: LocalDate): Fact {
   const state = a.action.signedOff ? 'signed off' : STATUS_NAMES[a.action.status].toLowerCase();
   const due = isOverdue(a.action, today) ? `OVERDUE since ${date(a.action.dueOn)}` : `due ${date(a.action.dueOn)}`;
   return {
     title: `${a.agencyName}, ${a.reference}`,
-    value: `${a.action.text} (${due}; ${state}). Success: ${a.action.measure}${a.action.evidence ? `. Evidence: ${a.action.evidence}` : ''}`,
+    value: `${clip(a.action.text, 200)} (${due}; ${state}). Success: ${clip(a.action.measure, 150)}${a.action.evidence ? `. Evidence: ${clip(a.action.evidence, 200)}` : ''}`,
   };
 }
 
@@ -55,7 +59,7 @@ export function actionsCard(view: {
       a.agencyName.localeCompare(b.agencyName) ||
       (a.action.dueOn < b.action.dueOn ? -1 : 1),
   );
-  const open = sorted.filter((a) => !a.action.signedOff);
+  const open = sorted.filter((a) => !a.action.signedOff).slice(0, MAX_LISTED);
   const toSign = open.filter((a) => a.action.status === 'done');
   type F = 'actionKey' | 'signOffKey' | keyof ActionUpdateForm;
   const sections: SectionSpec<F>[] = [];
@@ -106,7 +110,12 @@ export function actionsCard(view: {
   return formCard<F>({
     heading: view.title,
     subtitle: `${open.length} open, ${overdue} overdue. Shown to you only; every change is recorded.`,
-    facts: sorted.length ? sorted.map((a) => actionFact(a, view.today)) : [{ title: 'Actions', value: 'None just now.' }],
+    facts: sorted.length
+      ? [
+          ...sorted.slice(0, MAX_LISTED).map((a) => actionFact(a, view.today)),
+          ...(sorted.length > MAX_LISTED ? [{ title: 'And more', value: `${sorted.length - MAX_LISTED} more, overdue first above` }] : []),
+        ]
+      : [{ title: 'Actions', value: 'None just now.' }],
     sections,
     values: view.form ?? {},
     errors,
@@ -120,5 +129,5 @@ export function actionsCard(view: {
 export const recommendationFacts = (recommendations: readonly Recommendation[]): Fact[] =>
   recommendations.map((r, i) => ({
     title: `Recommendation ${i + 1} (${CLASS_NAMES[r.class].toLowerCase()})`,
-    value: `${r.text} (${r.actions.filter((a) => a.signedOff).length} of ${r.actions.length} actions signed off)`,
+    value: `${clip(r.text, 120)} (${r.actions.filter((a) => a.signedOff).length} of ${r.actions.length} actions signed off)`,
   }));

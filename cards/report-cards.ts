@@ -69,12 +69,16 @@ export function reportFormCard(view: {
   });
 }
 
-/** The agencies' reports as returned, to the business unit, one to one. */
+/**
+ * The agencies' reports as returned, to the business unit, one to one: which have come,
+ * and one agency's report in full (a card holds one at its longest, not all of them).
+ */
 export function reportsCard(view: {
   reference: string;
   descriptor: string;
   dueOn: LocalDate;
-  agencies: { name: string; report?: StoredReport }[];
+  agencies: { agencyId: string; name: string; returnedAt?: string }[];
+  shown?: { name: string; report: StoredReport };
 }): AdaptiveCardJson {
   const facts = (report: StoredReport): Fact[] => [
     { title: 'Chronology', value: report.chronology },
@@ -86,14 +90,26 @@ export function reportsCard(view: {
   return formCard<never>({
     heading: `Agency reports: ${view.reference} (${view.descriptor})`,
     subtitle: `Due ${date(view.dueOn)}. Shown to you only; your reading is recorded.`,
-    facts: view.agencies.flatMap((a) =>
-      a.report
-        ? [{ title: a.name, value: `returned ${date(a.report.at.slice(0, 10) as LocalDate)}` }, ...facts(a.report)]
-        : [{ title: a.name, value: 'not yet returned' }],
-    ),
+    facts: [
+      ...view.agencies.map((a) => ({
+        title: a.name,
+        value: a.returnedAt ? `returned ${date(a.returnedAt.slice(0, 10) as LocalDate)}` : 'not yet returned',
+      })),
+      ...(view.shown ? [{ title: 'Report of', value: view.shown.name }, ...facts(view.shown.report)] : []),
+    ],
     sections: [],
     values: {},
     limits: {},
-    actions: [{ title: 'Back to the plan', verb: VERBS.showPlan, data: { reference: view.reference }, inputs: 'none' }],
+    actions: [
+      ...view.agencies
+        .filter((a) => a.returnedAt && a.name !== view.shown?.name)
+        .map((a) => ({
+          title: `Read ${a.name}'s`,
+          verb: VERBS.readReports,
+          data: { reference: view.reference, agencyId: a.agencyId },
+          inputs: 'none' as const,
+        })),
+      { title: 'Back to the plan', verb: VERBS.showPlan, data: { reference: view.reference }, inputs: 'none' },
+    ],
   });
 }

@@ -84,13 +84,21 @@ export async function readReports(
   const reports = record.reports;
   if (!reports) return planCardFor(deps, record);
   await recordAudit(deps.review, record.reference, callerOf(context)?.aadObjectId ?? '', 'case.viewed', 'via=reports');
-  const agencies = await Promise.all(
-    reports.requests.map(async (r) => {
-      const report = r.current && (await deps.review.store.getCaseItem<StoredReport>(record.reference, r.current.itemId))?.doc;
-      return { name: agencyName(deps, r.agencyId), ...(report && { report }) };
-    }),
-  );
-  return reportsCard({ reference: record.reference, descriptor: record.descriptor, dueOn: reports.dueOn, agencies });
+  const asked = typeof data.agencyId === 'string' ? data.agencyId : undefined;
+  const chosen = reports.requests.find((r) => r.current && (asked === undefined || r.agencyId === asked));
+  const report = chosen?.current && (await deps.review.store.getCaseItem<StoredReport>(record.reference, chosen.current.itemId))?.doc;
+  const agencies = reports.requests.map((r) => ({
+    agencyId: r.agencyId,
+    name: agencyName(deps, r.agencyId),
+    ...(r.current && { returnedAt: r.current.at }),
+  }));
+  return reportsCard({
+    reference: record.reference,
+    descriptor: record.descriptor,
+    dueOn: reports.dueOn,
+    agencies,
+    ...(chosen && report && { shown: { name: agencyName(deps, chosen.agencyId), report } }),
+  });
 }
 
 function parseReport(context: TurnContext, data: Record<string, unknown>) {

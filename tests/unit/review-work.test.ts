@@ -8,6 +8,12 @@ import { localDate } from '../../review/local-date.js';
 import { parsePartnership } from '../../review/partnership.js';
 import { withNotPublished, withPublication } from '../../review/publication.js';
 import { reviewThreadCard } from '../../cards/review-cards.js';
+import { actionsCard } from '../../cards/action-cards.js';
+import { planCard } from '../../cards/plan-cards.js';
+import { reportsCard } from '../../cards/report-cards.js';
+import { ACTION_LIMITS } from '../../review/action-plan-actions.js';
+import { REPORT_LIMITS, type StoredReport } from '../../review/agency-reports.js';
+import { MAX_INVITEES, MEETING_LIMITS } from '../../review/meeting-actions.js';
 import { allStrings, caseRecord } from './fixtures.js';
 
 const calendar = createWorkingCalendar('ENG');
@@ -111,5 +117,76 @@ describe("the review's card in the case's thread", () => {
     expect(shown).not.toContain(action.text);
     expect(shown).not.toContain(recommendation.text);
     expect(shown).not.toContain(action.measure);
+  });
+});
+
+/** Teams advises keeping a bot message to 80 KB of UTF-16: 40,000 characters of card JSON (see cards.test.ts). */
+describe("the review's cards stay within Teams' size", () => {
+  const TEAMS_LIMIT = 40_000;
+  const long = (n: number) => 'w'.repeat(n);
+  const people = Array.from({ length: 60 }, (_, i) => ({ title: `Person ${i} (${long(40)})`, value: `${i}`.padStart(36, '0') }));
+  const recommendations = Array.from({ length: 25 }, (_, i) => ({
+    id: `rec-${i}`,
+    text: long(ACTION_LIMITS.recommendationText),
+    class: 'competing' as const,
+    actions: [{ ...action, id: `${i}`.padStart(36, '0'), text: long(ACTION_LIMITS.actionText), measure: long(ACTION_LIMITS.measure) }],
+  }));
+
+  it('the plan card, with every section, sixty people, twelve meetings and twenty-five recommendations at their longest', () => {
+    const record = { ...planned, recommendations };
+    const meetings = Array.from({ length: 12 }, (_, i) => ({
+      id: `${i}`.padStart(36, '0'),
+      kind: 'firstMeeting' as const,
+      on: localDate('2027-02-01'),
+      time: '10:00',
+      place: long(MEETING_LIMITS.meetingPlace),
+      invitees: people.slice(0, MAX_INVITEES).map((p) => p.value),
+      asked: long(MEETING_LIMITS.asked),
+      by: 'sam',
+      at,
+    }));
+    const card = planCard({
+      record: anonymise(record),
+      steps: record.plan!.steps,
+      today,
+      agencies: people.slice(0, 12),
+      reports: { proposed: { reportAgencies: '', reportsDue: '' } },
+      meetings,
+      people,
+      recommendations,
+      leads: people,
+      submissionId: action.id,
+    });
+    expect(JSON.stringify(card).length).toBeLessThan(TEAMS_LIMIT);
+  });
+
+  it('the actions card, with a hundred actions at their longest', () => {
+    const listed = Array.from({ length: 100 }, (_, i) => ({
+      reference: 'REF-2026-0007',
+      descriptor: 'Young Person G',
+      recommendation: recommendations[0]!,
+      action: {
+        ...recommendations[0]!.actions[0]!,
+        id: `${i}`.padStart(36, '0'),
+        status: 'done' as const,
+        evidence: long(ACTION_LIMITS.evidence),
+      },
+      agencyName: long(60),
+    }));
+    const card = actionsCard({ title: 'Review actions', actions: listed, today, canUpdate: true, canSignOff: true });
+    expect(JSON.stringify(card).length).toBeLessThan(TEAMS_LIMIT);
+  });
+
+  it("the agency reports card, one agency's report at its longest, and eight agencies", () => {
+    const report = Object.fromEntries(Object.entries(REPORT_LIMITS).map(([f, n]) => [f, long(n)])) as unknown as StoredReport;
+    const agencies = Array.from({ length: 8 }, (_, i) => ({ agencyId: `a${i}`, name: long(60), returnedAt: at }));
+    const card = reportsCard({
+      reference: 'REF-2026-0007',
+      descriptor: 'Young Person G',
+      dueOn: today,
+      agencies,
+      shown: { name: long(60), report },
+    });
+    expect(JSON.stringify(card).length).toBeLessThan(TEAMS_LIMIT);
   });
 });
