@@ -20,6 +20,7 @@ import { todayFor, type Caller, type ReviewDeps } from './deps.js';
 import { owe } from './effects.js';
 import { parseLocalDate } from './local-date.js';
 import type { Origin } from './owed.js';
+import { businessUnitReview } from './review-access.js';
 import { updateCase } from './update-case.js';
 
 export const ACTION_FIELDS = [
@@ -52,14 +53,10 @@ export async function addAction(
   input: { caller: Caller; reference: string; submissionId: string; data: Record<string, unknown>; origin: Origin },
 ): Promise<AddActionResult> {
   const actor = input.caller.aadObjectId;
-  const read = await deps.store.getCaseVersion(input.reference);
-  if (!deps.directory.hasRole(actor, 'businessUnit')) {
-    if (read) await deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'action.refused' });
-    return { status: 'refused' };
-  }
-  if (!read) return { status: 'notFound' };
+  const access = await businessUnitReview(deps, input.caller, input.reference, 'action.refused');
+  if (access.status !== 'ok') return access;
+  const { read } = access;
   const current = read.value;
-  if (!current.plan || current.closedAt) return { status: 'noReview', record: current };
   const { form, errors } = readCardForm(ACTION_FIELDS, input.data);
   const existing = (current.recommendations ?? []).find((r) => r.id === form.recommendation);
   const isNew = form.recommendation === NEW_RECOMMENDATION || form.recommendation === '';

@@ -24,6 +24,7 @@ import { owe } from './effects.js';
 import { parseLocalDate } from './local-date.js';
 import type { Origin } from './owed.js';
 import { StoreBusyError } from './store.js';
+import { businessUnitReview } from './review-access.js';
 import { updateCase } from './update-case.js';
 
 export interface RequestReportsForm {
@@ -44,14 +45,10 @@ export async function requestReports(
   input: { caller: Caller; reference: string; data: Record<string, unknown>; origin: Origin },
 ): Promise<RequestReportsResult> {
   const actor = input.caller.aadObjectId;
-  const read = await deps.store.getCaseVersion(input.reference);
-  if (!deps.directory.hasRole(actor, 'businessUnit')) {
-    if (read) await recordAudit(deps, input.reference, actor, 'reports.refused');
-    return { status: 'refused' };
-  }
-  if (!read) return { status: 'notFound' };
+  const access = await businessUnitReview(deps, input.caller, input.reference, 'reports.refused');
+  if (access.status !== 'ok') return access;
+  const { read } = access;
   const current = read.value;
-  if (!current.plan || current.closedAt) return { status: 'noReview', record: current };
   if (current.reports) return { status: 'alreadyRequested', record: current };
   const { form, errors } = readCardForm(['reportAgencies', 'reportsDue'], input.data);
   const known = new Set(deps.partnership.agencies.map((a) => a.id));

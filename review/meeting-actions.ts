@@ -10,6 +10,7 @@ import { owe } from './effects.js';
 import { parseLocalDate } from './local-date.js';
 import { MEETING_KINDS, withMeeting, withOutcome, type MeetingKind } from './meetings.js';
 import type { Origin } from './owed.js';
+import { businessUnitReview } from './review-access.js';
 import { updateCase } from './update-case.js';
 
 export const MEETING_FIELDS = ['meetingKind', 'meetingOn', 'meetingTime', 'meetingPlace', 'invitees', 'asked'] as const;
@@ -28,29 +29,12 @@ export type MeetingResult =
   | { status: 'invalid'; record: CaseRecord; form: Partial<MeetingForm & OutcomeForm>; errors: MeetingErrors }
   | { status: 'arranged' | 'recorded' | 'unchanged'; record: CaseRecord };
 
-async function businessUnitReview(deps: ReviewDeps, caller: Caller, reference: string) {
-  const read = await deps.store.getCaseVersion(reference);
-  if (!deps.directory.hasRole(caller.aadObjectId, 'businessUnit')) {
-    if (read)
-      await deps.store.appendAudit({
-        caseId: reference,
-        at: deps.now().toISOString(),
-        actor: caller.aadObjectId,
-        action: 'meeting.refused',
-      });
-    return { status: 'refused' } as const;
-  }
-  if (!read) return { status: 'notFound' } as const;
-  if (!read.value.plan || read.value.closedAt) return { status: 'noReview', record: read.value } as const;
-  return { status: 'ok', read } as const;
-}
-
 /** Arranges a meeting: its date (today or later, a working day), time, place or link, invitees from the partnership file, and what is asked. */
 export async function arrangeMeeting(
   deps: ReviewDeps,
   input: { caller: Caller; reference: string; submissionId: string; data: Record<string, unknown>; origin: Origin },
 ): Promise<MeetingResult> {
-  const standing = await businessUnitReview(deps, input.caller, input.reference);
+  const standing = await businessUnitReview(deps, input.caller, input.reference, 'meeting.refused');
   if (standing.status !== 'ok') return standing;
   const current = standing.read.value;
   const { form, errors } = readCardForm(MEETING_FIELDS, input.data);
@@ -116,7 +100,7 @@ export async function recordMeetingOutcome(
   deps: ReviewDeps,
   input: { caller: Caller; reference: string; data: Record<string, unknown> },
 ): Promise<MeetingResult> {
-  const standing = await businessUnitReview(deps, input.caller, input.reference);
+  const standing = await businessUnitReview(deps, input.caller, input.reference, 'meeting.refused');
   if (standing.status !== 'ok') return standing;
   const current = standing.read.value;
   const { form, errors } = readCardForm(OUTCOME_FIELDS, input.data);

@@ -9,6 +9,7 @@ import { todayFor, type Caller, type ReviewDeps } from './deps.js';
 import { owe } from './effects.js';
 import { parseLocalDate } from './local-date.js';
 import { STEP_KINDS, withStepAdded, withStepDone, withStepMoved, type StepKind } from './plan.js';
+import { businessUnitReview } from './review-access.js';
 import { updateCase } from './update-case.js';
 
 export interface StepForm {
@@ -24,7 +25,7 @@ export const MOVE_REASON_MAX = 300;
 
 export type UpdateStepResult =
   | { status: 'refused' | 'notFound' }
-  | { status: 'noPlan'; record: CaseRecord }
+  | { status: 'noReview'; record: CaseRecord }
   | { status: 'invalid'; record: CaseRecord; form: StepForm; errors: StepErrors }
   | { status: 'done' | 'moved' | 'added' | 'unchanged'; record: CaseRecord; step: StepKind };
 
@@ -33,23 +34,20 @@ export async function updateStep(
   input: { caller: Caller; reference: string; data: Record<string, unknown> },
 ): Promise<UpdateStepResult> {
   const actor = input.caller.aadObjectId;
-  const read = await deps.store.getCaseVersion(input.reference);
-  if (!deps.directory.hasRole(actor, 'businessUnit')) {
-    if (read) await deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'plan.refused' });
-    return { status: 'refused' };
-  }
-  if (!read) return { status: 'notFound' };
+  const access = await businessUnitReview(deps, input.caller, input.reference, 'plan.refused');
+  if (access.status !== 'ok') return access;
+  const { read } = access;
   const current = read.value;
-  if (!current.plan || current.closedAt) return { status: 'noPlan', record: current };
+  const steps = current.plan?.steps ?? [];
   const { form, errors } = readCardForm(['step', 'change', 'dueOn', 'why', 'newStep'], input.data);
   const adding = form.change === 'add';
   const step = adding
-    ? STEP_KINDS.find((k) => k === form.newStep && !current.plan!.steps.some((s) => s.kind === k))
-    : STEP_KINDS.find((k) => k === form.step && current.plan!.steps.some((s) => s.kind === k));
+    ? STEP_KINDS.find((k) => k === form.newStep && !steps.some((s) => s.kind === k))
+    : STEP_KINDS.find((k) => k === form.step && steps.some((s) => s.kind === k));
   if (!step) {
     if (adding) errors.newStep ??= 'Choose a step the plan does not have yet';
     else errors.step ??= 'Choose a step of this review';
-  } else if (!adding && current.plan.steps.find((s) => s.kind === step)?.doneOn) return { status: 'unchanged', record: current, step };
+  } else if (!adding && steps.find((s) => s.kind === step)?.doneOn) return { status: 'unchanged', record: current, step };
   if (!['done', 'move', 'add'].includes(form.change)) errors.change ??= 'Choose whether it is done, its date moves, or a step is added';
   const today = todayFor(deps);
   const to = form.change === 'move' || adding ? parseLocalDate(form.dueOn) : undefined;

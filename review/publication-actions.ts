@@ -17,6 +17,7 @@ import {
   type PublicationCheck,
   type ToldNotPublishing,
 } from './publication.js';
+import { businessUnitReview } from './review-access.js';
 import { updateCase } from './update-case.js';
 
 export interface PublicationForm {
@@ -42,14 +43,10 @@ export async function setPublication(
   input: { caller: Caller; reference: string; data: Record<string, unknown> },
 ): Promise<PublicationResult> {
   const actor = input.caller.aadObjectId;
-  const read = await deps.store.getCaseVersion(input.reference);
-  if (!deps.directory.hasRole(actor, 'businessUnit')) {
-    if (read) await deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'publication.refused' });
-    return { status: 'refused' };
-  }
-  if (!read) return { status: 'notFound' };
+  const access = await businessUnitReview(deps, input.caller, input.reference, 'publication.refused');
+  if (access.status !== 'ok') return access;
+  const { read } = access;
   const current = read.value;
-  if (!current.plan || current.closedAt) return { status: 'noReview', record: current };
   const { form, errors } = readCardForm(['publishOn', 'checks', 'link'], input.data);
   const today = todayFor(deps);
   const on = parseLocalDate(form.publishOn);
@@ -110,14 +107,10 @@ export async function recordNotPublishing(
   input: { caller: Caller; reference: string; data: Record<string, unknown> },
 ): Promise<NotPublishingResult> {
   const actor = input.caller.aadObjectId;
-  const read = await deps.store.getCaseVersion(input.reference);
-  if (!deps.directory.hasRole(actor, 'businessUnit')) {
-    if (read) await deps.store.appendAudit({ caseId: input.reference, at: deps.now().toISOString(), actor, action: 'publication.refused' });
-    return { status: 'refused' };
-  }
-  if (!read) return { status: 'notFound' };
+  const access = await businessUnitReview(deps, input.caller, input.reference, 'publication.refused');
+  if (access.status !== 'ok') return access;
+  const { read } = access;
   const current = read.value;
-  if (!current.plan || current.closedAt) return { status: 'noReview', record: current };
   if (current.notPublished) return { status: 'unchanged', record: current };
   const { form, errors } = readCardForm(['notPublishingWhy', 'told'], input.data);
   if (current.publication?.link) errors.notPublishingWhy ??= 'The report is published already';

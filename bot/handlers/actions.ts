@@ -11,11 +11,9 @@ import type { Caller } from '../../review/deps.js';
 import { localDateOf } from '../../review/local-date.js';
 import { runAfterTurn } from '../after-turn.js';
 import { callerOf, NO_IDENTITY, originOf, personalCaller } from '../caller.js';
-import { caseCardOf } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 import { caseAction, NOT_FOUND } from './card-data.js';
-import { planCardFor } from './plan.js';
-import { BUSINESS_UNIT_ONLY } from './rapid-review.js';
+import { planAnswer } from './plan.js';
 
 export const NOT_YOURS = 'Only the action’s owner, or a lead of its agency, can update it. Nothing was changed.';
 export const LEARNING_GROUP_ONLY = 'Only the Learning and Improvement Group signs actions off. Nothing was changed.';
@@ -89,22 +87,8 @@ export async function addActionNow(
   const envelope = z.object({ submissionId: z.string().uuid() }).safeParse(data);
   if (!envelope.success) return NOT_FOUND;
   const result = await addAction(deps.review, { ...action, submissionId: envelope.data.submissionId, data, origin: originOf(context) });
-  deps.log.info({ verb: 'action.add', reference: action.reference, outcome: result.status }, 'action plan');
-  switch (result.status) {
-    case 'refused':
-      return BUSINESS_UNIT_ONLY;
-    case 'notFound':
-      return NOT_FOUND;
-    case 'noReview':
-      return caseCardOf(deps, result.record);
-    case 'invalid':
-      return planCardFor(deps, result.record, { form: result.form, errors: result.errors });
-    case 'unchanged':
-      return planCardFor(deps, result.record, { notice: 'That action is added already.' });
-    case 'added':
-      runAfterTurn(deps, result.record.reference);
-      return planCardFor(deps, result.record, { notice: 'The action is added; its owner is reminded before it is due.' });
-  }
+  const said = { added: 'The action is added; its owner is reminded before it is due.', unchanged: 'That action is added already.' };
+  return planAnswer(deps, 'action.add', action.reference, result, said);
 }
 
 function chosen(context: TurnContext, data: Record<string, unknown>, field: 'actionKey' | 'signOffKey') {

@@ -70,29 +70,48 @@ export async function showPlan(context: TurnContext, deps: PanelDeps, data: Reco
   return planCardFor(deps, record);
 }
 
-/** `plan.update`: a step marked done, or its date moved with a reason; the card comes back with the plan as it now is. */
+/**
+ * What a plan card's action came to, as every use case behind the plan card answers:
+ * `refused` or `notFound`; `noReview` (no review to change: none started, or
+ * the case is closed); `invalid`, with the form and its problems; or what was done.
+ */
+interface PlanCardResult {
+  status: string;
+  record?: CaseRecord;
+  form?: Extra['form'];
+  errors?: Extra['errors'];
+}
+
+/**
+ * The answer to a plan card's action: refused to anyone outside the business unit, the
+ * card again with its problems beside their fields, or the plan as it now is with what
+ * was done (`said`, by status). A change (any status but `unchanged`'s) is followed by its effects.
+ */
+export function planAnswer(
+  deps: PanelDeps,
+  verb: string,
+  reference: string,
+  result: PlanCardResult,
+  said: Record<string, string>,
+  unchanged: readonly string[] = ['unchanged'],
+): AdaptiveCardJson | string {
+  deps.log.info({ verb, reference, outcome: result.status }, 'review');
+  const { record } = result;
+  if (result.status === 'refused') return BUSINESS_UNIT_ONLY;
+  if (!record) return NOT_FOUND;
+  if (result.status === 'noReview') return caseCardOf(deps, record);
+  if (result.status === 'invalid')
+    return planCardFor(deps, record, { ...(result.form && { form: result.form }), ...(result.errors && { errors: result.errors }) });
+  if (!unchanged.includes(result.status)) runAfterTurn(deps, record.reference);
+  return planCardFor(deps, record, { notice: said[result.status] ?? 'Saved.' });
+}
+
+/** `plan.update`: a step marked done, moved with a reason, or added; the card comes back with the plan as it now is. */
 export async function updatePlan(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const result = await updateStep(deps.review, { ...action, data });
-  deps.log.info({ verb: 'plan.update', reference: action.reference, outcome: result.status }, 'plan');
-  switch (result.status) {
-    case 'refused':
-      return BUSINESS_UNIT_ONLY;
-    case 'notFound':
-      return NOT_FOUND;
-    case 'noPlan':
-      return caseCardOf(deps, result.record);
-    case 'invalid':
-      return planCardFor(deps, result.record, { form: result.form, errors: result.errors });
-    case 'unchanged':
-      return planCardFor(deps, result.record, { notice: 'That step is done already.' });
-    case 'done':
-    case 'moved':
-    case 'added':
-      runAfterTurn(deps, result.record.reference);
-      return planCardFor(deps, result.record, { notice: STEP_NOTICES[result.status] });
-  }
+  return planAnswer(deps, 'plan.update', action.reference, result, { ...STEP_NOTICES, unchanged: 'That step is done already.' });
 }
 
 /** `publication.update`: the publication date (its notice due 7 working days before) and the checklist. */
@@ -104,22 +123,7 @@ export async function updatePublication(
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const result = await setPublication(deps.review, { ...action, data });
-  deps.log.info({ verb: 'publication.update', reference: action.reference, outcome: result.status }, 'publication');
-  switch (result.status) {
-    case 'refused':
-      return BUSINESS_UNIT_ONLY;
-    case 'notFound':
-      return NOT_FOUND;
-    case 'noReview':
-      return caseCardOf(deps, result.record);
-    case 'invalid':
-      return planCardFor(deps, result.record, { form: result.form, errors: result.errors });
-    case 'unchanged':
-      return planCardFor(deps, result.record, { notice: 'Nothing changed.' });
-    case 'saved':
-      runAfterTurn(deps, result.record.reference);
-      return planCardFor(deps, result.record, { notice: 'Publication saved.' });
-  }
+  return planAnswer(deps, 'publication.update', action.reference, result, { saved: 'Publication saved.', unchanged: 'Nothing changed.' });
 }
 
 /** `publication.notPublishing`: a decision not to publish, its reasons, and that the National Panel and the Secretary of State were told. */
@@ -131,20 +135,6 @@ export async function notPublishing(
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const result = await recordNotPublishing(deps.review, { ...action, data });
-  deps.log.info({ verb: 'publication.notPublishing', reference: action.reference, outcome: result.status }, 'publication');
-  switch (result.status) {
-    case 'refused':
-      return BUSINESS_UNIT_ONLY;
-    case 'notFound':
-      return NOT_FOUND;
-    case 'noReview':
-      return caseCardOf(deps, result.record);
-    case 'invalid':
-      return planCardFor(deps, result.record, { form: result.form, errors: result.errors });
-    case 'unchanged':
-      return planCardFor(deps, result.record, { notice: 'The decision not to publish is recorded already.' });
-    case 'recorded':
-      runAfterTurn(deps, result.record.reference);
-      return planCardFor(deps, result.record, { notice: 'The decision not to publish is recorded.' });
-  }
+  const said = { recorded: 'The decision not to publish is recorded.', unchanged: 'The decision not to publish is recorded already.' };
+  return planAnswer(deps, 'publication.notPublishing', action.reference, result, said);
 }

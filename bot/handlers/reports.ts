@@ -8,11 +8,10 @@ import { parseReference, type CaseRecord } from '../../review/case.js';
 import { recordAudit } from '../../review/deps.js';
 import { runAfterTurn } from '../after-turn.js';
 import { callerOf, NO_IDENTITY, originOf } from '../caller.js';
-import { caseCardOf } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
 import { caseAction, NOT_FOUND } from './card-data.js';
-import { planCardFor } from './plan.js';
-import { BUSINESS_UNIT_ONLY, businessUnitCase } from './rapid-review.js';
+import { planAnswer, planCardFor } from './plan.js';
+import { businessUnitCase } from './rapid-review.js';
 
 /** Which case, agency and submission a report card is about; never who may answer. */
 const reportEnvelope = z.object({
@@ -55,22 +54,11 @@ export async function requestReportsNow(
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const result = await requestReports(deps.review, { ...action, data, origin: originOf(context) });
-  deps.log.info({ verb: 'reports.request', reference: action.reference, outcome: result.status }, 'agency reports');
-  switch (result.status) {
-    case 'refused':
-      return BUSINESS_UNIT_ONLY;
-    case 'notFound':
-      return NOT_FOUND;
-    case 'noReview':
-      return caseCardOf(deps, result.record);
-    case 'invalid':
-      return planCardFor(deps, result.record, { form: result.form, errors: result.errors });
-    case 'alreadyRequested':
-      return planCardFor(deps, result.record, { notice: 'The agency reports were requested already.' });
-    case 'requested':
-      runAfterTurn(deps, result.record.reference);
-      return planCardFor(deps, result.record, { notice: "The agencies' leads are asked for their reports." });
-  }
+  const said = {
+    requested: "The agencies' leads are asked for their reports.",
+    alreadyRequested: 'The agency reports were requested already.',
+  };
+  return planAnswer(deps, 'reports.request', action.reference, result, said, ['alreadyRequested']);
 }
 
 /** `reports.read`: the reports as returned, to a business-unit member only; the reading is audited. */

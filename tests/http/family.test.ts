@@ -3,18 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { FAMILY_ONLY } from '../../bot/handlers/family.js';
 import { VERBS } from '../../cards/verbs.js';
 import { anonymise } from '../../review/case.js';
-import {
-  cardAction,
-  channelMention,
-  PANEL_CHANNEL,
-  PEOPLE,
-  personalMessage,
-  REFERRALS_CHANNEL,
-  type PersonKey,
-} from '../support/activities.js';
+import { PANEL_CHANNEL, PEOPLE, REFERRALS_CHANNEL, type PersonKey } from '../support/activities.js';
 import { actions, errorUnder, input, texts } from '../support/cards.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
-import { NO_RISK, validReferralForm } from '../support/referral-form.js';
+import { actIn, decidedCase, PARTNERSHIP_REVIEW } from '../support/review-case.js';
 
 const LIAISON = 'DC Morgan Ashdown';
 const NOTE = 'Told at home with her aunt present; she asked for letters, not calls.';
@@ -31,8 +23,7 @@ const LATER_NOTE = 'Her grandmother wrote a page about him.';
  */
 describe.each(STORES)('the family involvement log, on $name', ({ store }) => {
   const { connector, panel, serviceUrl } = httpSuite({}, store);
-  const act = async (who: PersonKey, verb: string, data: Record<string, unknown>, where: 'personal' | 'panel' | 'channel' = 'channel') =>
-    (await panel.invoke(cardAction(serviceUrl(), who, verb, data, where))).value;
+  const act = actIn({ panel, serviceUrl });
   let reference = '';
   const family = async () => (await panel.store.getCase(reference))?.family;
   const audit = async () => panel.store.listAudit(reference);
@@ -47,22 +38,7 @@ describe.each(STORES)('the family involvement log, on $name', ({ store }) => {
   const agreed = { level: 'full', whyNot: '', agreedWith: '', liaison: LIAISON, interpreter: 'true', language: 'Polish' };
 
   it('a decision for a partnership review; the plan card opens the family involvement card', async () => {
-    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
-    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for the panel', PANEL_CHANNEL));
-    const ack = await act('dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId: randomUUID() }, 'personal');
-    reference = /REF-\d{4}-\d{4}/.exec(texts(ack).join('\n'))![0];
-    await act('sam', VERBS.listForPanel, { reference });
-    await panel.send(personalMessage(serviceUrl(), 'sam', 'post agenda'));
-    await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' }, 'panel');
-    await act('noor', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' }, 'panel');
-    panel.clock = new Date('2026-12-29T10:00:00Z');
-    await act(
-      'jo',
-      VERBS.closeVote,
-      { reference, ballot: '1', rationale: 'Learning across agencies.', reviewer: 'local', notices: '' },
-      'panel',
-    );
-    await panel.idle();
+    reference = await decidedCase({ panel, serviceUrl }, PARTNERSHIP_REVIEW.outcome, PARTNERSHIP_REVIEW.close, PARTNERSHIP_REVIEW.at);
     expect((await panel.store.getCase(reference))?.plan?.steps.length).toBeGreaterThan(0);
 
     const plan = await act('sam', VERBS.showPlan, { reference });

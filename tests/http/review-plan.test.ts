@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BUSINESS_UNIT_ONLY } from '../../bot/handlers/rapid-review.js';
 import { VERBS } from '../../cards/verbs.js';
 import { effectsOf } from '../../review/effects.js';
-import { cardAction, channelMention, PANEL_CHANNEL, personalMessage, REFERRALS_CHANNEL, type PersonKey } from '../support/activities.js';
+import { personalMessage, REFERRALS_CHANNEL } from '../support/activities.js';
 import { cardOf, errorUnder, texts } from '../support/cards.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
-import { NO_RISK, validReferralForm } from '../support/referral-form.js';
+import { actIn, decidedCase, PARTNERSHIP_REVIEW } from '../support/review-case.js';
 
 const WHY = 'The reviewer starts on 11 January.';
 
@@ -20,29 +19,13 @@ const WHY = 'The reviewer starts on 11 January.';
  */
 describe.each(STORES)("a review's plan, on $name", ({ store }) => {
   const { connector, panel, serviceUrl } = httpSuite({}, store);
-  const act = async (who: PersonKey, verb: string, data: Record<string, unknown>, where: 'personal' | 'panel' | 'channel' = 'channel') =>
-    (await panel.invoke(cardAction(serviceUrl(), who, verb, data, where))).value;
+  const act = actIn({ panel, serviceUrl });
   let reference = '';
   const stepReminders = async () =>
     effectsOf((await panel.store.getCase(reference))!).filter((e) => e.kind === 'stepReminder' && e.payload?.step === 'termsOfReference');
 
   it('a decision for a partnership review lays out its plan, dated over the bank holiday', async () => {
-    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
-    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for the panel', PANEL_CHANNEL));
-    const ack = await act('dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId: randomUUID() }, 'personal');
-    reference = /REF-\d{4}-\d{4}/.exec(texts(ack).join('\n'))![0];
-    await act('sam', VERBS.listForPanel, { reference });
-    await panel.send(personalMessage(serviceUrl(), 'sam', 'post agenda'));
-    await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' }, 'panel');
-    await act('noor', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' }, 'panel');
-    panel.clock = new Date('2026-12-29T10:00:00Z');
-    await act(
-      'jo',
-      VERBS.closeVote,
-      { reference, ballot: '1', rationale: 'Learning across agencies.', reviewer: 'local', notices: '' },
-      'panel',
-    );
-    await panel.idle();
+    reference = await decidedCase({ panel, serviceUrl }, PARTNERSHIP_REVIEW.outcome, PARTNERSHIP_REVIEW.close, PARTNERSHIP_REVIEW.at);
 
     const record = await panel.store.getCase(reference);
     // Three months on is Easter Monday 2027: the working day before Good Friday.

@@ -7,18 +7,10 @@ import { FAMILY_ONLY } from '../../bot/handlers/family.js';
 import { VERBS } from '../../cards/verbs.js';
 import { effectsOf } from '../../review/effects.js';
 import { chatKey } from '../../review/store.js';
-import {
-  cardAction,
-  channelMention,
-  PANEL_CHANNEL,
-  PEOPLE,
-  personalMessage,
-  REFERRALS_CHANNEL,
-  type PersonKey,
-} from '../support/activities.js';
+import { PEOPLE, personalMessage, REFERRALS_CHANNEL, type PersonKey } from '../support/activities.js';
 import { cardOf, errorUnder, texts, type Json } from '../support/cards.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
-import { NO_RISK, validReferralForm } from '../support/referral-form.js';
+import { actIn, decidedCase, PARTNERSHIP_REVIEW } from '../support/review-case.js';
 
 const REPORT = {
   chronology: 'Contacts from March to October; the school nurse saw the child twice.',
@@ -36,8 +28,7 @@ const REPORT = {
  */
 describe.each(STORES)('a review from its decision to a closed case, on $name', ({ store }) => {
   const { connector, panel, serviceUrl } = httpSuite({}, store);
-  const act = async (who: PersonKey, verb: string, data: Record<string, unknown>, where: 'personal' | 'panel' | 'channel' = 'channel') =>
-    (await panel.invoke(cardAction(serviceUrl(), who, verb, data, where))).value;
+  const act = actIn({ panel, serviceUrl });
   /** What Panel sent someone one to one since a point, once it has a chat with them. */
   const sentTo = async (who: PersonKey, since: number) => {
     const chat = (await panel.store.getSetting(chatKey(PEOPLE[who].aadObjectId)))?.conversationId;
@@ -46,22 +37,7 @@ describe.each(STORES)('a review from its decision to a closed case, on $name', (
   let reference = '';
 
   it('a decision for a partnership review lays out its plan', async () => {
-    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for referrals'));
-    await panel.send(channelMention(serviceUrl(), 'sam', 'use this channel for the panel', PANEL_CHANNEL));
-    const ack = await act('dana', VERBS.submitReferral, { ...validReferralForm(NO_RISK), submissionId: randomUUID() }, 'personal');
-    reference = /REF-\d{4}-\d{4}/.exec(texts(ack).join('\n'))![0];
-    await act('sam', VERBS.listForPanel, { reference });
-    await panel.send(personalMessage(serviceUrl(), 'sam', 'post agenda'));
-    await act('priya', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' }, 'panel');
-    await act('noor', VERBS.castVote, { reference, ballot: '1', choice: 'partnership' }, 'panel');
-    panel.clock = new Date('2026-12-29T10:00:00Z');
-    await act(
-      'jo',
-      VERBS.closeVote,
-      { reference, ballot: '1', rationale: 'Learning across agencies.', reviewer: 'local', notices: '' },
-      'panel',
-    );
-    await panel.idle();
+    reference = await decidedCase({ panel, serviceUrl }, PARTNERSHIP_REVIEW.outcome, PARTNERSHIP_REVIEW.close, PARTNERSHIP_REVIEW.at);
     const record = await panel.store.getCase(reference);
     expect(record?.plan?.steps.find((s) => s.kind === 'agencyReports')?.dueOn).toBe('2027-01-25');
     // The review's card, a reply in the case's thread in the business unit's channel.
