@@ -34,7 +34,7 @@ import { submitReferral } from './handlers/submit-referral.js';
 import { changeReferralRows } from './handlers/referral-rows.js';
 import { approveDecision, sendBackDecision } from './handlers/approval.js';
 import { fastTrack } from './handlers/fast-track.js';
-import { notPublishing, showPlan, updatePlan, updatePublication } from './handlers/plan.js';
+import { notPublishing, showPlan, showReview, updatePlan, updatePublication } from './handlers/plan.js';
 import { familyCommand, showFamily, updateFamily } from './handlers/family.js';
 import { useChannel } from './handlers/use-channel.js';
 
@@ -54,6 +54,7 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.recordDuty]: recordDutyNow,
   [VERBS.fastTrack]: fastTrack,
   [VERBS.showPlan]: showPlan,
+  [VERBS.showReview]: showReview,
   [VERBS.showFamily]: showFamily,
   [VERBS.updateFamily]: updateFamily,
   [VERBS.updatePlan]: updatePlan,

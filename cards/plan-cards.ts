@@ -73,6 +73,8 @@ export function planCard(view: {
   leads: { title: string; value: string }[];
   /** A new submission id for arranging a meeting, so that pressing twice arranges one. */
   submissionId: string;
+  /** Where it was opened: from the review's card in the case's thread, Back returns there. */
+  from?: 'review';
   form?: Partial<StepForm & PublicationForm & RequestReportsForm & MeetingForm & OutcomeForm & ActionForm & NotPublishingForm>;
   errors?: StepErrors & PublicationErrors & RequestReportsErrors & MeetingErrors & ActionErrors & NotPublishingErrors;
   notice?: string;
@@ -89,11 +91,13 @@ export function planCard(view: {
   const errors = view.errors ?? {};
   const banner = view.notice ? { text: view.notice, style: 'good' as const } : problemsBanner(errors, 'Nothing is changed yet');
   const reference = view.record.reference;
+  // Opened from the review's card in the case's thread: every button keeps it, so Back returns to it.
+  const here = { reference, ...(view.from && { from: view.from }) };
   const update: SectionSpec<Field> = {
     key: 'update',
     title: 'Update a step',
     intro: 'Mark a step done, or move its date and say why.',
-    actions: [{ title: 'Update the plan', verb: VERBS.updatePlan, data: { reference }, style: 'positive' }],
+    actions: [{ title: 'Update the plan', verb: VERBS.updatePlan, data: here, style: 'positive' }],
     fields: [
       {
         id: 'step',
@@ -133,7 +137,7 @@ export function planCard(view: {
     title: 'Publication',
     intro:
       'The report and its notice to the National Panel, Ofsted and the Secretary of State are due 7 working days before it (a statutory duty). Tick the checklist as each is done.',
-    actions: [{ title: 'Save publication', verb: VERBS.updatePublication, data: { reference } }],
+    actions: [{ title: 'Save publication', verb: VERBS.updatePublication, data: here }],
     fields: [
       { id: 'publishOn', label: 'Publication date', type: 'date' },
       { id: 'link', label: 'Once published: the link to the report', type: 'text', placeholder: 'https://…' },
@@ -150,7 +154,7 @@ export function planCard(view: {
     title: 'Agency reports',
     intro:
       "Each agency's leads are asked one to one for their report or chronology, signed off by their director, and reminded before it is due.",
-    actions: [{ title: 'Request agency reports', verb: VERBS.requestReports, data: { reference } }],
+    actions: [{ title: 'Request agency reports', verb: VERBS.requestReports, data: here }],
     fields: [
       { id: 'reportAgencies', label: 'Agencies to ask', type: 'multichoice', choices: view.agencies },
       { id: 'reportsDue', label: 'Due', type: 'date' },
@@ -162,7 +166,7 @@ export function planCard(view: {
     title: 'Arrange a meeting',
     intro: 'Each invitee is told one to one when and where, who else is invited, and what is asked of them.',
     collapsible: true,
-    actions: [{ title: 'Arrange the meeting', verb: VERBS.arrangeMeeting, data: { reference, submissionId: view.submissionId } }],
+    actions: [{ title: 'Arrange the meeting', verb: VERBS.arrangeMeeting, data: { ...here, submissionId: view.submissionId } }],
     fields: [
       {
         id: 'meetingKind',
@@ -182,7 +186,7 @@ export function planCard(view: {
     key: 'outcome',
     title: "Record a meeting's outcome",
     collapsible: true,
-    actions: [{ title: 'Record the outcome', verb: VERBS.recordMeeting, data: { reference } }],
+    actions: [{ title: 'Record the outcome', verb: VERBS.recordMeeting, data: here }],
     fields: [
       {
         id: 'meeting',
@@ -200,7 +204,7 @@ export function planCard(view: {
     intro:
       "Each action has an owner (an agency's lead), a due date and how success will be known. Owners are reminded one to one; the Learning and Improvement Group signs each off.",
     collapsible: true,
-    actions: [{ title: 'Add the action', verb: VERBS.addAction, data: { reference, submissionId: view.submissionId } }],
+    actions: [{ title: 'Add the action', verb: VERBS.addAction, data: { ...here, submissionId: view.submissionId } }],
     fields: [
       {
         id: 'recommendation',
@@ -231,7 +235,7 @@ export function planCard(view: {
     title: 'A decision not to publish',
     intro: 'Its reasons are kept with the review. Suffolk: the National Panel and the Secretary of State are told first.',
     collapsible: true,
-    actions: [{ title: 'Record: not to be published', verb: VERBS.notPublishing, data: { reference } }],
+    actions: [{ title: 'Record: not to be published', verb: VERBS.notPublishing, data: here }],
     fields: [
       { id: 'notPublishingWhy', label: 'Why it will not be published', type: 'multiline' },
       { id: 'told', label: 'Told', type: 'multichoice', choices: TOLD_NOT_PUBLISHING.map((t) => ({ title: TOLD_NAMES[t], value: t })) },
@@ -296,7 +300,12 @@ export function planCard(view: {
         ? [{ title: 'Close the case', verb: VERBS.closeCase, data: { reference }, inputs: 'none' as const }]
         : []),
       { title: 'Family involvement', verb: VERBS.showFamily, data: { reference }, inputs: 'none' as const },
-      { title: 'Back', verb: VERBS.hideCaseDetails, data: { reference }, inputs: 'none' as const },
+      {
+        title: 'Back',
+        verb: view.from === 'review' ? VERBS.showReview : VERBS.hideCaseDetails,
+        data: { reference },
+        inputs: 'none' as const,
+      },
     ],
   });
 }

@@ -53,7 +53,7 @@ export function reviewThreadCard(record: AnonymousCase, today: LocalDate): Adapt
   ];
   const buttons: FormAction[] = closed
     ? []
-    : [{ title: 'Review plan', verb: VERBS.showPlan, data: { reference: record.reference }, inputs: 'none' }];
+    : [{ title: 'Review plan', verb: VERBS.showPlan, data: { reference: record.reference, from: 'review' }, inputs: 'none' }];
   return formCard<never>({
     heading: `Review: ${record.reference} (${record.descriptor})${closed ? ': closed' : ''}`,
     subtitle: decision

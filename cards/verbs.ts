@@ -39,6 +39,8 @@ export const VERBS = {
   fastTrack: 'case.fastTrack',
   /** Details card: the business unit opens the review's plan, shown to them only. */
   showPlan: 'plan.show',
+  /** Plan card opened from the review's card: back to the review's card. */
+  showReview: 'review.show',
   /** Plan card: mark a step done, or move its date with a reason. */
   updatePlan: 'plan.update',
   /** Plan card: the publication date and the pre-publication checklist. */

@@ -88,7 +88,7 @@ export async function addActionNow(
   if (!envelope.success) return NOT_FOUND;
   const result = await addAction(deps.review, { ...action, submissionId: envelope.data.submissionId, data, origin: originOf(context) });
   const said = { added: 'The action is added; its owner is reminded before it is due.', unchanged: 'That action is added already.' };
-  return planAnswer(deps, 'action.add', action.reference, result, said);
+  return planAnswer(deps, 'action.add', { reference: action.reference, data }, result, said);
 }
 
 function chosen(context: TurnContext, data: Record<string, unknown>, field: 'actionKey' | 'signOffKey') {

@@ -29,7 +29,7 @@ export async function arrangeMeetingNow(
     arranged: 'The meeting is arranged: each invitee is told one to one who else is invited.',
     unchanged: 'That is recorded already.',
   };
-  return planAnswer(deps, 'meeting.arrange', action.reference, result, said);
+  return planAnswer(deps, 'meeting.arrange', { reference: action.reference, data }, result, said);
 }
 
 /** `meeting.record`: a meeting's minutes or outcome; the plan's step is done. */
@@ -42,5 +42,5 @@ export async function recordMeetingNow(
   if (typeof action === 'string') return action;
   const result = await recordMeetingOutcome(deps.review, { ...action, data });
   const said = { recorded: "The meeting's outcome is recorded.", unchanged: 'That is recorded already.' };
-  return planAnswer(deps, 'meeting.record', action.reference, result, said);
+  return planAnswer(deps, 'meeting.record', { reference: action.reference, data }, result, said);
 }

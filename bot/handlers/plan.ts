@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { planCard } from '../../cards/plan-cards.js';
+import { reviewThreadCard } from '../../cards/review-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise, type CaseRecord } from '../../review/case.js';
 import { recordAudit } from '../../review/deps.js';
@@ -20,7 +21,10 @@ const STEP_NOTICES = {
   added: 'The step is added to the plan.',
 } as const;
 
-type Extra = Pick<Parameters<typeof planCard>[0], 'form' | 'errors' | 'notice'>;
+type Extra = Pick<Parameters<typeof planCard>[0], 'form' | 'errors' | 'notice' | 'from'>;
+
+/** Whether a plan card's button was pressed on a plan opened from the review's card. */
+export const fromOf = (data: Record<string, unknown>): Pick<Extra, 'from'> => (data.from === 'review' ? { from: 'review' } : {});
 
 /** The review's plan card, for a business-unit member: its steps, its agency reports, its publication. */
 export function planCardFor(deps: PanelDeps, record: CaseRecord, extra: Extra = {}) {
@@ -67,7 +71,16 @@ export async function showPlan(context: TurnContext, deps: PanelDeps, data: Reco
   if (typeof record === 'string') return record;
   if (!record.plan || record.closedAt) return caseCardOf(deps, record);
   await recordAudit(deps.review, record.reference, callerOf(context)?.aadObjectId ?? '', 'plan.viewed');
-  return planCardFor(deps, record);
+  return planCardFor(deps, record, fromOf(data));
+}
+
+/** `review.show`: back to the review's card, as the case's thread shows it (dates and counts only). */
+export async function showReview(context: TurnContext, deps: PanelDeps, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+  const action = caseAction(context, data, NOT_FOUND);
+  if (typeof action === 'string') return action;
+  const record = await deps.review.store.getCase(action.reference);
+  if (!record) return NOT_FOUND;
+  return reviewThreadCard(anonymise(record), localDateOf(deps.review.now(), deps.review.partnership.timezone));
 }
 
 /**
@@ -90,7 +103,7 @@ interface PlanCardResult {
 export function planAnswer(
   deps: PanelDeps,
   verb: string,
-  reference: string,
+  { reference, data }: { reference: string; data: Record<string, unknown> },
   result: PlanCardResult,
   said: Record<string, string>,
   unchanged: readonly string[] = ['unchanged'],
@@ -100,10 +113,15 @@ export function planAnswer(
   if (result.status === 'refused') return BUSINESS_UNIT_ONLY;
   if (!record) return NOT_FOUND;
   if (result.status === 'noReview') return caseCardOf(deps, record);
+  const from = fromOf(data);
   if (result.status === 'invalid')
-    return planCardFor(deps, record, { ...(result.form && { form: result.form }), ...(result.errors && { errors: result.errors }) });
+    return planCardFor(deps, record, {
+      ...from,
+      ...(result.form && { form: result.form }),
+      ...(result.errors && { errors: result.errors }),
+    });
   if (!unchanged.includes(result.status)) runAfterTurn(deps, record.reference);
-  return planCardFor(deps, record, { notice: said[result.status] ?? 'Saved.' });
+  return planCardFor(deps, record, { ...from, notice: said[result.status] ?? 'Saved.' });
 }
 
 /** `plan.update`: a step marked done, moved with a reason, or added; the card comes back with the plan as it now is. */
@@ -111,7 +129,10 @@ export async function updatePlan(context: TurnContext, deps: PanelDeps, data: Re
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const result = await updateStep(deps.review, { ...action, data });
-  return planAnswer(deps, 'plan.update', action.reference, result, { ...STEP_NOTICES, unchanged: 'That step is done already.' });
+  return planAnswer(deps, 'plan.update', { reference: action.reference, data }, result, {
+    ...STEP_NOTICES,
+    unchanged: 'That step is done already.',
+  });
 }
 
 /** `publication.update`: the publication date (its notice due 7 working days before) and the checklist. */
@@ -123,7 +144,10 @@ export async function updatePublication(
   const action = caseAction(context, data, NOT_FOUND);
   if (typeof action === 'string') return action;
   const result = await setPublication(deps.review, { ...action, data });
-  return planAnswer(deps, 'publication.update', action.reference, result, { saved: 'Publication saved.', unchanged: 'Nothing changed.' });
+  return planAnswer(deps, 'publication.update', { reference: action.reference, data }, result, {
+    saved: 'Publication saved.',
+    unchanged: 'Nothing changed.',
+  });
 }
 
 /** `publication.notPublishing`: a decision not to publish, its reasons, and that the National Panel and the Secretary of State were told. */
@@ -136,5 +160,5 @@ export async function notPublishing(
   if (typeof action === 'string') return action;
   const result = await recordNotPublishing(deps.review, { ...action, data });
   const said = { recorded: 'The decision not to publish is recorded.', unchanged: 'The decision not to publish is recorded already.' };
-  return planAnswer(deps, 'publication.notPublishing', action.reference, result, said);
+  return planAnswer(deps, 'publication.notPublishing', { reference: action.reference, data }, result, said);
 }

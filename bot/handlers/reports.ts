@@ -58,7 +58,7 @@ export async function requestReportsNow(
     requested: "The agencies' leads are asked for their reports.",
     alreadyRequested: 'The agency reports were requested already.',
   };
-  return planAnswer(deps, 'reports.request', action.reference, result, said, ['alreadyRequested']);
+  return planAnswer(deps, 'reports.request', { reference: action.reference, data }, result, said, ['alreadyRequested']);
 }
 
 /** `reports.read`: the reports as returned, to a business-unit member only; the reading is audited. */

@@ -8,7 +8,7 @@ import { VERBS } from '../../cards/verbs.js';
 import { effectsOf } from '../../review/effects.js';
 import { chatKey } from '../../review/store.js';
 import { PEOPLE, personalMessage, REFERRALS_CHANNEL, type PersonKey } from '../support/activities.js';
-import { cardOf, errorUnder, texts, type Json } from '../support/cards.js';
+import { actions, cardOf, errorUnder, texts, type Json } from '../support/cards.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
 import { actIn, decidedCase, PARTNERSHIP_REVIEW } from '../support/review-case.js';
 
@@ -51,6 +51,17 @@ describe.each(STORES)('a review from its decision to a closed case, on $name', (
       /Review: REF-\d{4}-\d{4} \(Young Person A\)[\s\S]*Terms of reference agreed: due Thu 7 Jan 2027/,
     );
   });
+  it("the plan opened from the review's card goes back to it", async () => {
+    const plan = await act('sam', VERBS.showPlan, { reference, from: 'review' });
+    const back = actions(plan).find((a) => a.title === 'Back');
+    expect(back?.verb).toBe(VERBS.showReview);
+    // What is typed keeps where it came from: its problems shown, Back still returns there.
+    const invalid = await act('sam', VERBS.updatePlan, { reference, from: 'review', step: 'reviewer', change: '' });
+    expect(actions(invalid).find((a) => a.title === 'Back')?.verb).toBe(VERBS.showReview);
+    const review = await act('sam', VERBS.showReview, { reference });
+    expect(texts(review).join('\n')).toMatch(/^Review: REF-\d{4}-\d{4} \(Young Person A\)/);
+  });
+
   it('the business unit adds a step the plan lacks, in date order, with its reminders', async () => {
     const twice = await act('sam', VERBS.updatePlan, { reference, change: 'add', newStep: 'firstMeeting', dueOn: '2027-02-10' });
     expect(errorUnder(twice, 'newStep')).toMatch(/does not have yet/);

@@ -188,3 +188,23 @@ export function cardFiller(page: Page, card: Locator) {
     },
   };
 }
+
+/**
+ * Watches the page from now on for a card showing every one of `texts`; the answer says
+ * whether one was ever shown. A card that the Playground replaces a moment later (the
+ * same message updated in place) can be gone before a locator looks for it.
+ */
+export async function watchForCard(page: Page, texts: readonly string[]): Promise<() => Promise<boolean>> {
+  const flag = `panelCardSeen${Date.now()}`;
+  // A string, run in the page: the tests are not compiled with the DOM's types.
+  await page.evaluate(`(() => {
+    const texts = ${JSON.stringify(texts)};
+    const shown = () => [...document.querySelectorAll('.ac-adaptiveCard')].some((card) =>
+      texts.every((text) => (card.textContent || '').includes(text)));
+    const observer = new MutationObserver(() => {
+      if (shown()) { window[${JSON.stringify(flag)}] = true; observer.disconnect(); }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  })()`);
+  return async () => (await page.evaluate(`window[${JSON.stringify(flag)}] === true`)) === true;
+}
