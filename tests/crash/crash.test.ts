@@ -388,9 +388,10 @@ describe.each(STORES)('a Panel process killed mid-way, and started again, on $na
       expect(record.effects?.['feedback:1']).toMatchObject({ status: 'sent', doneAt: AT.noon });
       // The business unit's card shows the decision too, whichever process put it.
       expect(record.effects?.['card:case']).toMatchObject({ status: 'sent' });
-      const thread = record.effects?.['channel-post']?.conversationId;
+      // The case's own card (the review's card replies to it in the same thread).
+      const post = record.effects?.['channel-post'];
       const businessUnitCard = world.answered
-        .filter((c) => c.method === 'PUT' && c.path.startsWith(`/v3/conversations/${thread}/activities/`))
+        .filter((c) => c.method === 'PUT' && c.path === `/v3/conversations/${post?.conversationId}/activities/${post?.activityId}`)
         .at(-1);
       expect(texts(cardOf(businessUnitCard!.body)).join('\n')).toContain('Decision: Partnership review');
     },
