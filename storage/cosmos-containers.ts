@@ -31,6 +31,12 @@ export const CASES_INDEXING: IndexingPolicy = {
     { path: '/panel/*' },
     { path: '/hold/*' },
     { path: '/effects/*' },
+    // The review's free text and the family log (issue 17).
+    { path: '/plan/*' },
+    { path: '/meetings/*' },
+    { path: '/family/*' },
+    { path: '/recommendations/*' },
+    { path: '/notPublished/*' },
     { path: '/"_etag"/?' },
   ],
 };
