@@ -1,9 +1,18 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { formatPath } from '../review/issues.js';
 import type { StoreConfig } from '../storage/open-store.js';
 
-export const DEMO_PARTNERSHIP_FILE = fileURLToPath(new URL('../partnership/demo.yaml', import.meta.url));
+/** Panel's own folder (with its package.json), whether it runs from source or compiled into `dist/`. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export const DEMO_PARTNERSHIP_FILE = join(packageRoot(), 'partnership', 'demo.yaml');
 
 export const BOT_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
 

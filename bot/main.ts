@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { PartnershipFileError } from '../review/partnership.js';
 import { StoreUnavailableError } from '../review/store.js';
 import { startPanel } from './server.js';
+import { stopOnSignals } from './shutdown.js';
 
 /**
  * `npm start`: Panel's server alone, configured from the environment and, when it
@@ -13,14 +14,7 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
   const panel = await startPanel(config);
-  const stop = () => {
-    panel.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(panel, panel.deps.log);
 }
 
 main().catch((err: unknown) => {

@@ -38,8 +38,17 @@ export interface PanelOptions {
 export interface RunningPanel {
   port: number;
   deps: PanelDeps;
-  close(): Promise<void>;
+  /**
+   * Stops: no new turns (answered 503, so the Bot Connector tries again, on another
+   * instance) and no new effects; waits up to `graceMs` for the turns and effects under
+   * way, then closes the store. An effect still under way after that keeps its lease,
+   * and another instance (or this one, restarted) does it once the lease runs out.
+   */
+  close(graceMs?: number): Promise<void>;
 }
+
+/** How long a stop waits for work under way: within App Service's and Container Apps' grace before SIGKILL. */
+export const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
  * The least an activity needs for Panel to act on it. Anything less is answered 400
@@ -75,6 +84,18 @@ function authOptions(config: Config): ConfigurationBotFrameworkAuthenticationOpt
     ...(config.bot.password && { MicrosoftAppPassword: config.bot.password }),
     ...(config.bot.tenantId && { MicrosoftAppTenantId: config.bot.tenantId }),
   };
+}
+
+/** How long `/readyz` waits for the store: a probe must answer quickly. */
+const READY_STORE_MS = 2000;
+
+/** A promise that fails after `ms` if it has not settled. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** Starts Panel's HTTP server: `POST /api/messages` for Teams, `GET /healthz` for probes. */
@@ -128,7 +149,13 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
   const server = restify.createServer({ name: 'panel', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 256 * 1024 }));
 
+  let closing = false;
   server.post('/api/messages', async (req, res) => {
+    if (closing) {
+      res.header('Retry-After', '5');
+      res.send(503, { error: 'Panel is restarting; try again' });
+      return;
+    }
     const shape = activityShape.safeParse(req.body);
     if (!shape.success) {
       log.warn({ problems: shape.error.issues.map((i) => i.path.join('.')) }, 'malformed activity refused');
@@ -150,6 +177,24 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     res.send(200, { status: 'ok', mode: config.localMode ? 'local' : 'teams' });
   });
 
+  // Ready: the store answers, and the effects sweep has run lately (or this instance has
+  // only just started). App Service and Container Apps take an instance out of rotation on 503.
+  const started = deps.review.now();
+  let lastSwept: () => Date | undefined = () => undefined;
+  server.get('/readyz', async (_req, res) => {
+    const problems: string[] = [];
+    const answered = await withTimeout(store.getSetting('referralChannel'), READY_STORE_MS).then(
+      () => true,
+      () => false,
+    );
+    if (!answered) problems.push(`the store did not answer within ${READY_STORE_MS / 1000} s`);
+    const stale = (partnership.reminders.sweepEveryMinutes * 2 + 5) * 60_000;
+    const since = (lastSwept() ?? started).getTime();
+    if (deps.review.now().getTime() - since > stale)
+      problems.push(`no effects sweep has finished in ${Math.round(stale / 60_000)} minutes`);
+    res.send(problems.length ? 503 : 200, problems.length ? { status: 'unready', problems } : { status: 'ready' });
+  });
+
   const retention = scheduleRetention({ store, timezone: partnership.timezone, now: deps.review.now, log });
 
   // Without authentication, only this machine may talk to Panel.
@@ -162,17 +207,26 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     timezone: partnership.timezone,
     everyMinutes: partnership.reminders.sweepEveryMinutes,
     log,
+    now: deps.review.now,
   });
+  lastSwept = sweep.lastSwept;
   deps.background.run('effects', () => sweep.started);
 
   return {
     port,
     deps,
-    async close() {
+    async close(graceMs = SHUTDOWN_GRACE_MS) {
+      closing = true;
+      deps.effects.stop();
       await retention.destroy();
       await sweep.task.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await deps.background.idle();
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections with no request in flight would hold the close open.
+      server.server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await Promise.race([Promise.all([stopped, deps.background.idle()]), grace]);
+      clearTimeout(timer);
       await store.close();
     },
   };

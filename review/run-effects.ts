@@ -119,6 +119,7 @@ let runners = 0;
 
 export class EffectRunner {
   private holders = 0;
+  private stopping = false;
   private readonly name: string;
   private readonly random: () => number;
   private readonly wait: (ms: number) => Promise<void>;
@@ -139,7 +140,7 @@ export class EffectRunner {
   async run(reference: string, known?: Versioned<CaseRecord>, scheduled = false): Promise<Versioned<CaseRecord> | undefined> {
     const { store } = this.options;
     let version = known ?? (await store.getCaseVersion(reference));
-    for (let step = 0; version && step < MAX_STEPS; step++) {
+    for (let step = 0; version && step < MAX_STEPS && !this.stopping; step++) {
       const effect = this.next(version.value, scheduled);
       if (!effect) return version;
       version = IDEMPOTENT.has(effect.kind) ? await this.refresh(version, effect) : await this.doHeld(version, effect);
@@ -162,6 +163,7 @@ export class EffectRunner {
     do {
       const page = await store.listDueCases(at.toISOString(), { limit: PAGE, ...(continuation && { continuation }) });
       for (const due of page.items) {
+        if (this.stopping) break;
         if (seen.has(due.reference)) continue;
         seen.add(due.reference);
         try {
@@ -172,9 +174,17 @@ export class EffectRunner {
         }
       }
       continuation = page.continuation;
-    } while (continuation);
-    if (reminders.length > 0) await this.sendDigests(reminders);
+    } while (continuation && !this.stopping);
+    if (reminders.length > 0 && !this.stopping) await this.sendDigests(reminders);
     return seen.size;
+  }
+
+  /**
+   * Shutting down: no effect is taken from now on. Those under way finish and are
+   * recorded; what is left stays owed, for the sweep of this or another instance.
+   */
+  stop(): void {
+    this.stopping = true;
   }
 
   private next(record: CaseRecord, scheduled: boolean): Effect | undefined {

@@ -12,15 +12,17 @@ interface Log {
  */
 export function scheduleEffects(
   runner: EffectRunner,
-  options: { timezone: string; everyMinutes: number; log: Log },
-): { task: ScheduledTask; started: Promise<void> } {
+  options: { timezone: string; everyMinutes: number; log: Log; now: () => Date },
+): { task: ScheduledTask; started: Promise<void>; lastSwept: () => Date | undefined } {
+  let swept: Date | undefined;
   const run = async () => {
     try {
       await runner.sweep();
+      swept = options.now();
     } catch (err) {
       options.log.error({ job: 'effects', err: err instanceof Error ? err.name : 'error' }, 'effects sweep failed');
     }
   };
   const task = schedule(`*/${options.everyMinutes} * * * *`, run, { name: 'effects', timezone: options.timezone, noOverlap: true });
-  return { task, started: run() };
+  return { task, started: run(), lastSwept: () => swept };
 }

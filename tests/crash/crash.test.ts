@@ -464,4 +464,31 @@ describe.each(STORES)('a Panel process killed mid-way, and started again, on $na
     },
     TIMEOUT,
   );
+
+  it(
+    'stopped with SIGTERM during a burst of referrals: what it had begun is finished, the rest done once by the next process',
+    async () => {
+      const panel = await world.panelAt(AT.ten);
+      await world.choose('use this channel for referrals');
+      let open: () => void = () => {};
+      world.holdAnswers(isChannelPost, new Promise<void>((resolve) => (open = resolve)));
+      const references = await Promise.all(Array.from({ length: 8 }, () => world.refer()));
+      // Some of the posts are under way, held by the Bot Connector, when the stop comes.
+      await eventually('posts to be under way', () => world.connector.calls.filter(isChannelPost).length > 0);
+      const stopped = panel.terminate();
+      open();
+      // It exits 0: it closed within its grace period, its posts under way finished and recorded.
+      expect(await stopped).toBe(0);
+      const begun = world.answered.filter(isChannelPost).length;
+      expect(begun).toBeGreaterThan(0);
+
+      await world.launch(world.prepare(AT.eleven));
+      for (const reference of references) {
+        expect(world.answered.filter(postOf(reference))).toHaveLength(1);
+        expect((await world.caseOf(reference)).effects?.['channel-post']).toMatchObject({ status: 'sent' });
+        expect(count(await world.actions(reference), 'channel.posted')).toBe(1);
+      }
+    },
+    TIMEOUT,
+  );
 });

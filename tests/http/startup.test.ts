@@ -52,3 +52,27 @@ describe('start-up failures name what to fix', () => {
     await expect(failure).rejects.toThrow(/set SQLITE_PATH to a writable file/);
   });
 });
+
+/** Probes: /healthz says the process is alive; /readyz that it can serve (the store answers). */
+describe('health and readiness', () => {
+  it('/readyz answers 200 while the store answers, and 503 with the reason once it does not', async () => {
+    const cosmos = await startCosmosTestServer();
+    const store = await CosmosStore.open({ endpoint: cosmos.endpoint, database: 'panel-ready', key: TEST_KEY, agent: cosmos.agent });
+    const panel = await startPanel(loadConfig({ LOCAL_MODE: 'true', PORT: '0' }), { log: createLogger('silent'), store });
+    const probe = async (path: string) => {
+      const res = await fetch(`http://127.0.0.1:${panel.port}${path}`);
+      return { status: res.status, body: (await res.json()) as { status: string; problems?: string[] } };
+    };
+    try {
+      expect(await probe('/readyz')).toEqual({ status: 200, body: { status: 'ready' } });
+      await cosmos.stop();
+      const unready = await probe('/readyz');
+      expect(unready.status).toBe(503);
+      expect(unready.body.problems).toContainEqual(expect.stringMatching(/the store did not answer/));
+      // Alive all the same: a restart would not help a store that is down.
+      expect((await probe('/healthz')).status).toBe(200);
+    } finally {
+      await panel.close(0);
+    }
+  });
+});

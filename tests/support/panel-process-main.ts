@@ -14,6 +14,7 @@
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
 import { startPanel } from '../../bot/server.js';
+import { stopOnSignals } from '../../bot/shutdown.js';
 
 const say = (event: 'loaded' | 'ready' | 'swept', detail: Record<string, unknown> = {}) =>
   process.stdout.write(`${JSON.stringify({ panelProcess: event, ...detail })}\n`);
@@ -39,6 +40,8 @@ const panel = await startPanel(config, {
   ...(at && { now: () => new Date(at.getTime()) }),
   log: createLogger(config.logLevel, process.stderr),
 });
+// Stopped as `npm start` is: SIGTERM lets its work finish within the grace period.
+stopOnSignals(panel, panel.deps.log);
 say('ready', { port: panel.port, pid: process.pid });
 // The start-up sweep is the only background work until a test sends an activity.
 await panel.deps.background.idle();

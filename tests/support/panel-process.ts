@@ -84,6 +84,20 @@ export class PanelProcess {
     this.clock = undefined;
   }
 
+  /**
+   * SIGTERM, as App Service or a redeploy stops it: it finishes what is under way and
+   * exits. Resolves with its exit code once it has exited (0: it closed within its grace).
+   */
+  async terminate(): Promise<number | null> {
+    const child = this.child;
+    if (!child) return null;
+    child.kill('SIGTERM');
+    await this.exited;
+    this.child = undefined;
+    this.clock = undefined;
+    return child.exitCode;
+  }
+
   /** Kills the child (if running) and starts another on the same store, its clock at `now`. */
   async restart(now: string): Promise<this> {
     await this.kill();
