@@ -110,9 +110,9 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
     removeRecipientMention: true,
   });
 
-  // One partnership, one tenant: an app installed elsewhere is not served.
+  // One partnership, one tenant (and those it allows, for shared channels): an app installed elsewhere is not served.
   app.turn('beforeTurn', async (context) => {
-    if (!deps.tenantId || tenantOf(context)?.toLowerCase() === deps.tenantId.toLowerCase()) {
+    if (!deps.tenants || deps.tenants.includes(tenantOf(context)?.toLowerCase() ?? '')) {
       // Where to reach this person one to one later (a rapid review request). Neither is
       // worth failing the turn for: if the store is busy, the next turn remembers it.
       await deps.chats.remember(context, deps).catch((err: unknown) => {

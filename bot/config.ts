@@ -41,6 +41,19 @@ const envSchema = z.object({
   BOT_ID: optionalText.pipe(z.string().uuid("must be the Azure Bot's Microsoft App ID (a GUID)").optional()),
   BOT_PASSWORD: optionalText,
   BOT_TENANT_ID: optionalText.pipe(z.string().uuid('must be your Microsoft Entra tenant id (a GUID)').optional()),
+  BOT_ALLOWED_TENANTS: optionalText.pipe(
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((t) => t.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().uuid('must list Microsoft Entra tenant ids (GUIDs), separated by commas')))
+      .optional(),
+  ),
+  AZURE_CLIENT_ID: optionalText.pipe(z.string().uuid("must be the user-assigned managed identity's client id (a GUID)").optional()),
   BOT_TYPE: z.preprocess(
     blankIsUnset,
     // Azure no longer creates multi-tenant bots; one partnership is one tenant.
@@ -84,6 +97,12 @@ export interface Config {
   localMode: boolean;
   /** The partnership's Entra tenant: activities from any other tenant are refused. */
   tenantId?: string;
+  /**
+   * Other tenants whose activities are served (BOT_ALLOWED_TENANTS): agencies (police, NHS
+   * trusts) in shared channels of the partnership's team. Their people still need a role
+   * in the partnership file for anything but a referral.
+   */
+  allowedTenants: string[];
   store: StoreConfig;
   partnershipFile: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -128,6 +147,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (e.BOT_ID && e.BOT_TYPE !== 'MultiTenant' && !e.BOT_TENANT_ID) {
     problems.push(`BOT_TENANT_ID is required when BOT_TYPE=${e.BOT_TYPE}`);
   }
+  if (e.BOT_ALLOWED_TENANTS?.length && !e.BOT_TENANT_ID) {
+    problems.push("BOT_ALLOWED_TENANTS needs BOT_TENANT_ID: the partnership's own tenant, which is always served");
+  }
+  if (e.BOT_TYPE === 'UserAssignedMSI' && e.BOT_ID && e.STORE === 'cosmos' && !e.COSMOS_KEY && !e.AZURE_CLIENT_ID) {
+    problems.push(
+      'AZURE_CLIENT_ID is required with a user-assigned managed identity and STORE=cosmos without COSMOS_KEY: DefaultAzureCredential signs in to Cosmos DB as the identity it names (its client id)',
+    );
+  }
   if (e.STORE === 'cosmos' && !e.COSMOS_ENDPOINT) {
     problems.push("COSMOS_ENDPOINT is required when STORE=cosmos: the Cosmos DB account's URI");
   }
@@ -154,6 +181,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     }),
     localMode: e.LOCAL_MODE,
     ...(e.BOT_TENANT_ID && { tenantId: e.BOT_TENANT_ID }),
+    allowedTenants: e.BOT_ALLOWED_TENANTS ?? [],
     store,
     partnershipFile: e.PARTNERSHIP_FILE,
     logLevel: e.LOG_LEVEL,

@@ -14,8 +14,8 @@ export interface PanelDeps {
   adapter: TeamsAdapter;
   /** The bot's Microsoft App ID; empty in local mode. */
   botAppId: string;
-  /** The partnership's Entra tenant; when set, no other tenant is served. */
-  tenantId?: string;
+  /** The tenants served: the partnership's and any allowed (BOT_ALLOWED_TENANTS), lower case; when set, no other is. */
+  tenants?: string[];
   /** New ids for referral submissions; injected so tests can predict them. */
   newId: () => string;
   /** Work that follows a turn (its effects), so the turn is answered at once. */

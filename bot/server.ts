@@ -117,7 +117,7 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     log,
     adapter,
     botAppId,
-    ...(config.tenantId && { tenantId: config.tenantId }),
+    ...(config.tenantId && { tenants: [config.tenantId.toLowerCase(), ...config.allowedTenants] }),
     newId: options.newId ?? randomUUID,
     background: new BackgroundWork(log),
     sender: new TeamsSender(new ProactiveConnector(new ConfigurationBotFrameworkAuthentication(authOptions(config)), botAppId), botAppId),

@@ -82,3 +82,29 @@ describe('with BOT_TENANT_ID set', () => {
     expect(res.status).toBe(403);
   });
 });
+
+/** Agencies in other tenants (police, NHS trusts) in the partnership team's shared channels: BOT_ALLOWED_TENANTS. */
+describe('with BOT_ALLOWED_TENANTS set', () => {
+  const POLICE_TENANT = '0f0f0f0f-0000-4000-8000-000000000000';
+  const { connector, panel, serviceUrl } = httpSuite({ BOT_TENANT_ID: TENANT, BOT_ALLOWED_TENANTS: POLICE_TENANT.toUpperCase() });
+  const from = (tenant: string, activity: Record<string, unknown>) => ({
+    ...activity,
+    conversation: { ...(activity.conversation as object), tenantId: tenant },
+    channelData: { tenant: { id: tenant } },
+  });
+
+  it('an allowed tenant is served, as the partnership\u2019s own is', async () => {
+    await panel.send(from(POLICE_TENANT, personalMessage(serviceUrl(), 'alex', 'help')));
+    expect(connector.calls).toHaveLength(1);
+  });
+
+  it('any other tenant is still refused', async () => {
+    const res = await panel.send(
+      from(
+        '1e1e1e1e-0000-4000-8000-000000000000',
+        cardAction(serviceUrl(), 'dana', VERBS.chooseReferralKind, { submissionId: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b', kind: 'sar' }),
+      ),
+    );
+    expect(res.status).toBe(403);
+  });
+});

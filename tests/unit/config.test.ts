@@ -130,6 +130,30 @@ describe('loadConfig', () => {
       expect(problems({ BOT_ID, BOT_PASSWORD: 'x' })).toEqual(['BOT_TENANT_ID is required when BOT_TYPE=SingleTenant']);
     });
 
+    it("BOT_ALLOWED_TENANTS lists other tenants to serve, as GUIDs, beside the partnership's own", () => {
+      const other = '0F0F0F0F-0000-4000-8000-000000000000';
+      expect(loadConfig({ ...BOT, BOT_ALLOWED_TENANTS: ` ${other}, ` }).allowedTenants).toEqual([other.toLowerCase()]);
+      expect(loadConfig(BOT).allowedTenants).toEqual([]);
+      expect(problems({ ...BOT, BOT_ALLOWED_TENANTS: 'police' })).toEqual([
+        'BOT_ALLOWED_TENANTS[0] must list Microsoft Entra tenant ids (GUIDs), separated by commas',
+      ]);
+      expect(problems({ BOT_ID, BOT_TYPE: 'MultiTenant', BOT_PASSWORD: 'x', BOT_ALLOWED_TENANTS: other })).toEqual([
+        "BOT_ALLOWED_TENANTS needs BOT_TENANT_ID: the partnership's own tenant, which is always served",
+      ]);
+    });
+
+    it('a user-assigned identity reading Cosmos DB with Entra ID needs AZURE_CLIENT_ID', () => {
+      const msi = {
+        BOT_ID,
+        BOT_TYPE: 'UserAssignedMSI',
+        BOT_TENANT_ID: TENANT,
+        STORE: 'cosmos',
+        COSMOS_ENDPOINT: 'https://panel.documents.azure.com:443/',
+      };
+      expect(problems(msi)).toEqual([expect.stringMatching(/^AZURE_CLIENT_ID is required with a user-assigned managed identity/)]);
+      expect(loadConfig({ ...msi, AZURE_CLIENT_ID: BOT_ID }).store).toMatchObject({ kind: 'cosmos' });
+    });
+
     it('a MultiTenant bot needs no tenant', () => {
       const config = loadConfig({ BOT_ID, BOT_PASSWORD: 'client-secret', BOT_TYPE: 'MultiTenant' });
       expect(config.bot).toEqual({ appId: BOT_ID, type: 'MultiTenant', password: 'client-secret' });
