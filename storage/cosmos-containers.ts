@@ -82,6 +82,20 @@ async function keepIndexingPolicy(cases: Container, warn: ((message: string) => 
 }
 
 /**
+ * `createIfNotExists` reads, then creates: two instances starting at once may both find
+ * nothing, and the second create is refused (409) because the first made it. Then it is
+ * there, and reading it again finds it.
+ */
+async function raced<T>(create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (err) {
+    if (err instanceof ErrorResponse && Number(err.code) === 409) return create();
+    throw err;
+  }
+}
+
+/**
  * Connects, and creates the database and containers if they are missing, with their
  * partition keys and indexing policy; an older indexing policy is brought up to date.
  */
@@ -93,19 +107,20 @@ export async function openContainers(options: CosmosStoreOptions): Promise<{ cli
     connectionPolicy: { retryOptions: RETRY_OPTIONS },
   });
   try {
-    const { database } = await client.databases.createIfNotExists({ id: options.database });
-    const { container: cases } = await database.containers.createIfNotExists({
-      id: CONTAINERS.cases.id,
-      partitionKey: { paths: [CONTAINERS.cases.partitionKey] },
-      indexingPolicy: CASES_INDEXING,
-      // TTL on, with no default: only items given a `ttl` (closed cases) expire.
-      defaultTtl: -1,
-    });
+    const { database } = await raced(() => client.databases.createIfNotExists({ id: options.database }));
+    const { container: cases } = await raced(() =>
+      database.containers.createIfNotExists({
+        id: CONTAINERS.cases.id,
+        partitionKey: { paths: [CONTAINERS.cases.partitionKey] },
+        indexingPolicy: CASES_INDEXING,
+        // TTL on, with no default: only items given a `ttl` (closed cases) expire.
+        defaultTtl: -1,
+      }),
+    );
     await keepIndexingPolicy(cases, options.warn);
-    const { container: meta } = await database.containers.createIfNotExists({
-      id: CONTAINERS.meta.id,
-      partitionKey: { paths: [CONTAINERS.meta.partitionKey] },
-    });
+    const { container: meta } = await raced(() =>
+      database.containers.createIfNotExists({ id: CONTAINERS.meta.id, partitionKey: { paths: [CONTAINERS.meta.partitionKey] } }),
+    );
     return { client, cases, meta };
   } catch (err) {
     client.dispose();
