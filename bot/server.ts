@@ -1,3 +1,4 @@
+import { meteredStore, observeBacklog, traced } from './observability.js';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import {
   ActivityTypes,
@@ -63,6 +64,9 @@ const activityShape = z.object({
   recipient: z.object({ id: z.string().min(1) }).passthrough(),
 });
 
+/** A card action's verb, for its turn's span. */
+const verbShape = z.object({ value: z.object({ action: z.object({ verb: z.string().max(60) }) }) });
+
 /** The partnership file, checked; a clear error naming it when it cannot be read. */
 export function readPartnership(path: string): Partnership {
   let text: string;
@@ -102,7 +106,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 export async function startPanel(config: Config, options: PanelOptions = {}): Promise<RunningPanel> {
   const log = options.log ?? createLogger(config.logLevel);
   const partnership = readPartnership(config.partnershipFile);
-  const store = options.store ?? (await openStore(config.store, (message) => log.warn({ store: config.store.kind }, message)));
+  const opened = options.store ?? (await openStore(config.store, (message) => log.warn({ store: config.store.kind }, message)));
+  const store = meteredStore(opened, config.store.kind);
   const adapter = new TeamsAdapter(authOptions(config));
   const botAppId = config.bot?.appId ?? '';
   const review = {
@@ -168,9 +173,13 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
       );
       return;
     }
-    await adapter.process(req, res, async (context) => {
-      await app.run(context);
-    });
+    // A turn's span: its activity type and card verb, never what it says.
+    const verb = verbShape.safeParse(req.body).data?.value.action.verb;
+    await traced('turn', { 'activity.type': shape.data.type, ...(verb && { 'card.verb': verb }) }, () =>
+      adapter.process(req, res, async (context) => {
+        await app.run(context);
+      }),
+    );
   });
 
   server.get('/healthz', async (_req, res) => {
@@ -195,6 +204,7 @@ export async function startPanel(config: Config, options: PanelOptions = {}): Pr
     res.send(problems.length ? 503 : 200, problems.length ? { status: 'unready', problems } : { status: 'ready' });
   });
 
+  observeBacklog(store, deps.review.now);
   const retention = scheduleRetention({ store, timezone: partnership.timezone, now: deps.review.now, log });
 
   // Without authentication, only this machine may talk to Panel.

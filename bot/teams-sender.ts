@@ -1,3 +1,4 @@
+import { connectorThrottle, traced } from './observability.js';
 import type { Activity, ConversationParameters } from 'botbuilder';
 import { EffectFailure } from '../review/run-effects.js';
 import type { ChannelAddress } from '../review/store.js';
@@ -69,12 +70,19 @@ export class TeamsSender {
   ) {}
 
   private async call<T>(serviceUrl: string, run: (client: Awaited<ReturnType<ProactiveConnector['client']>>) => Promise<T>): Promise<T> {
-    try {
-      const client = await this.clients.client(serviceUrl);
-      return await withConnectorRetry(() => run(client), this.retry);
-    } catch (err) {
-      throw classify(err);
-    }
+    return traced('connector.call', {}, async () => {
+      try {
+        const client = await this.clients.client(serviceUrl);
+        const attempt = () =>
+          run(client).catch((err: unknown) => {
+            if ((err as { statusCode?: number }).statusCode === 429) connectorThrottle();
+            throw err;
+          });
+        return await withConnectorRetry(attempt, this.retry);
+      } catch (err) {
+        throw classify(err);
+      }
+    });
   }
 
   /** Starts a new thread in a channel with `activity`. */

@@ -100,6 +100,8 @@ export interface EffectRunnerOptions {
   /** This process, in lease holders' names (each runner adds its own number, so two in one process never share a name). */
   instance: string;
   random?: () => number;
+  /** Told of each outcome recorded (for metrics): the effect's kind and how it came out. */
+  observe?: (kind: EffectKind, outcome: Attempt['status']) => void;
   /** Waits between attempts to record an outcome while the store is busy; injected so tests need not wait. */
   wait?: (ms: number) => Promise<void>;
 }
@@ -310,15 +312,18 @@ export class EffectRunner {
     mine: (record: CaseRecord) => boolean,
   ): Promise<Versioned<CaseRecord> | undefined> {
     const reference = version.value.reference;
+    const kind = version.value.effects?.[key]?.kind;
     let known: Versioned<CaseRecord> | undefined = version;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await updateCaseVersion(
+        const written = await updateCaseVersion(
           this.options.store,
           reference,
           (r) => (mine(r) ? this.outcome(r, key, performed) : r),
           known ? { known } : {},
         );
+        if (kind) this.options.observe?.(kind, performed.status);
+        return written;
       } catch (err) {
         if (!(err instanceof StoreBusyError) || attempt >= RECORD_ATTEMPTS) {
           this.options.log.error(

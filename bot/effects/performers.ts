@@ -7,6 +7,7 @@ import { EffectRunner, type EffectLog } from '../../review/run-effects.js';
 import type { EffectKind } from '../../review/effects.js';
 import type { DigestPerformer, Performer } from '../../review/run-effects.js';
 import type { PanelDeps } from '../deps.js';
+import { effectOutcome } from '../observability.js';
 import {
   caseCard,
   channelPost,
@@ -110,6 +111,7 @@ export function createEffectRunner(deps: () => PanelDeps, review: ReviewDeps, lo
     log,
     ...createPerformers(deps),
     mayRemindAt: (at) => mayRemindAt(at, partnership.reminders, partnership.timezone, calendar),
+    observe: effectOutcome,
     instance: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   });
 }
