@@ -147,6 +147,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (e.BOT_ID && e.BOT_TYPE !== 'MultiTenant' && !e.BOT_TENANT_ID) {
     problems.push(`BOT_TENANT_ID is required when BOT_TYPE=${e.BOT_TYPE}`);
   }
+  if (production && !e.LOCAL_MODE && !env.PARTNERSHIP_FILE?.trim()) {
+    problems.push("PARTNERSHIP_FILE is required when NODE_ENV=production: the demo partnership's people are fictional");
+  }
   if (e.BOT_ALLOWED_TENANTS?.length && !e.BOT_TENANT_ID) {
     problems.push("BOT_ALLOWED_TENANTS needs BOT_TENANT_ID: the partnership's own tenant, which is always served");
   }

@@ -18,7 +18,14 @@ function start(env: Record<string, string>) {
   expect(START[0]).toBe('node');
   const child = spawn(process.execPath, START.slice(1), {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: '0', SQLITE_PATH: join(dir, 'panel.db'), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      PORT: '0',
+      SQLITE_PATH: join(dir, 'panel.db'),
+      PARTNERSHIP_FILE: join(ROOT, 'partnership', 'demo.yaml'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -142,6 +142,15 @@ describe('loadConfig', () => {
       ]);
     });
 
+    it('production needs a partnership file of its own: the demo one is fictional', () => {
+      expect(problems({ ...BOT, NODE_ENV: 'production' })).toEqual([
+        "PARTNERSHIP_FILE is required when NODE_ENV=production: the demo partnership's people are fictional",
+      ]);
+      expect(loadConfig({ ...BOT, NODE_ENV: 'production', PARTNERSHIP_FILE: '/etc/panel/partnership.yaml' }).partnershipFile).toBe(
+        '/etc/panel/partnership.yaml',
+      );
+    });
+
     it('a user-assigned identity reading Cosmos DB with Entra ID needs AZURE_CLIENT_ID', () => {
       const msi = {
         BOT_ID,
