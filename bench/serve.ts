@@ -18,6 +18,7 @@ import { loadConfig } from '../bot/config.js';
 import { createLogger } from '../bot/logger.js';
 import { startPanel } from '../bot/server.js';
 import { CosmosStore } from '../storage/cosmos-store.js';
+import type { CaseStore } from '../review/store.js';
 import { startCosmosTestServer, TEST_KEY } from '../tests/support/cosmos-test-server.js';
 import { NOW } from '../tests/support/panel-harness.js';
 
@@ -26,8 +27,8 @@ import { NOW } from '../tests/support/panel-harness.js';
  * Bot Connector stand-in shares its event loop: `tsx bench/serve.ts echo|echo-post|sqlite|cosmos`.
  * Prints one JSON line, { port }, when ready; runs until killed.
  */
-type Target = 'echo' | 'echo-post' | 'sqlite' | 'cosmos';
-const TARGETS: readonly string[] = ['echo', 'echo-post', 'sqlite', 'cosmos'] satisfies Target[];
+type Target = 'echo' | 'echo-post' | 'sqlite' | 'cosmos' | 'cosmos-latency';
+const TARGETS: readonly string[] = ['echo', 'echo-post', 'sqlite', 'cosmos', 'cosmos-latency'] satisfies Target[];
 
 /**
  * The baseline: the plainest botbuilder bot, echoing each message through the connector.
@@ -68,7 +69,24 @@ async function startEchoBot(post: boolean): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 
-async function startPanelOn(target: 'sqlite' | 'cosmos'): Promise<number> {
+/**
+ * Cosmos DB in the same region answers in a few milliseconds: each store call waits 3 to
+ * 8 ms before the test server (on loopback, well under a millisecond) does it.
+ */
+function inRegion(store: CaseStore): CaseStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        await new Promise((resolve) => setTimeout(resolve, 3 + Math.random() * 5));
+        return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+      };
+    },
+  });
+}
+
+async function startPanelOn(target: 'sqlite' | 'cosmos' | 'cosmos-latency'): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'panel-bench-'));
   const config = loadConfig({ LOCAL_MODE: 'true', PORT: '0', SQLITE_PATH: join(dir, 'panel.db'), LOG_LEVEL: 'silent' });
   const log = createLogger('silent');
@@ -76,7 +94,8 @@ async function startPanelOn(target: 'sqlite' | 'cosmos'): Promise<number> {
   const now = () => NOW;
   if (target === 'sqlite') return (await startPanel(config, { log, now })).port;
   const cosmos = await startCosmosTestServer();
-  const store = await CosmosStore.open({ endpoint: cosmos.endpoint, database: 'bench', key: TEST_KEY, agent: cosmos.agent });
+  const opened = await CosmosStore.open({ endpoint: cosmos.endpoint, database: 'bench', key: TEST_KEY, agent: cosmos.agent });
+  const store = target === 'cosmos-latency' ? inRegion(opened) : opened;
   return (await startPanel(config, { log, store, now })).port;
 }
 
