@@ -44,6 +44,23 @@ function start(env: Record<string, string>) {
   return { child, exited, listening, output: () => output };
 }
 
+/** A message as Teams sends one, but without a Bot Framework token. */
+const postUnsigned = (port: number, extra: Record<string, string>) =>
+  fetch(`http://127.0.0.1:${port}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message',
+      id: '1',
+      channelId: 'msteams',
+      serviceUrl: 'https://smba.example/',
+      from: { id: '29:x' },
+      conversation: { id: 'a:x' },
+      recipient: { id: '28:panel' },
+      ...extra,
+    }),
+  });
+
 describe('the production build', () => {
   beforeAll(() => {
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
@@ -67,19 +84,7 @@ describe('the production build', () => {
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     // Authentication is on: an activity without a Bot Framework token is refused.
-    const unsigned = await fetch(`http://127.0.0.1:${port}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        id: '1',
-        channelId: 'msteams',
-        serviceUrl: 'https://smba.example/',
-        from: { id: '29:x' },
-        conversation: { id: 'a:x' },
-        recipient: { id: '28:panel' },
-      }),
-    });
+    const unsigned = await postUnsigned(port, {});
     expect(unsigned.status).toBe(401);
     panel.child.kill('SIGTERM');
     expect(await panel.exited).toBe(0);
@@ -112,20 +117,7 @@ describe('the production build', () => {
     });
     try {
       const port = await panel.listening;
-      await fetch(`http://127.0.0.1:${port}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'message',
-          text: 'Jane Doe was hurt',
-          id: '1',
-          channelId: 'msteams',
-          serviceUrl: 'https://smba.example/',
-          from: { id: '29:x' },
-          conversation: { id: 'a:x' },
-          recipient: { id: '28:panel' },
-        }),
-      });
+      await postUnsigned(port, { text: 'Jane Doe was hurt' });
       panel.child.kill('SIGTERM');
       expect(await panel.exited).toBe(0);
       const sent = received.join('\n');
