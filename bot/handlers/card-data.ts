@@ -1,7 +1,9 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Caller } from '../../review/deps.js';
-import { callerOf, NO_IDENTITY } from '../caller.js';
+import { CardFactory } from 'botbuilder';
+import type { AdaptiveCardJson } from '../../cards/render.js';
+import { callerOf, conversationKind, NO_IDENTITY, PERSONAL_ONLY } from '../caller.js';
 import { parseReference } from '../../review/case.js';
 
 /**
@@ -43,4 +45,27 @@ export function caseAction(
   if (!caller) return NO_IDENTITY;
   const envelope = caseEnvelope.safeParse(data);
   return envelope.success ? { caller, reference: envelope.data.reference } : invalid;
+}
+
+/**
+ * A two-word command in a personal chat that answers with a case's card, such as
+ * `collation REF-2026-0007`: refused anywhere else, explained without a reference, and
+ * otherwise answered as the card's own button (`show`) answers.
+ */
+export async function caseCardCommand(
+  context: TurnContext,
+  word: string,
+  show: (data: Record<string, unknown>) => Promise<AdaptiveCardJson | string>,
+): Promise<void> {
+  if (conversationKind(context) !== 'personal') {
+    await context.sendActivity(PERSONAL_ONLY);
+    return;
+  }
+  const reference = commandReference(context.activity.text);
+  if (!reference) {
+    await context.sendActivity(`Send **${word}** and a reference, for example: ${word} REF-2026-0007`);
+    return;
+  }
+  const answer = await show({ reference });
+  await context.sendActivity(typeof answer === 'string' ? answer : { type: 'message', attachments: [CardFactory.adaptiveCard(answer)] });
 }

@@ -1,4 +1,3 @@
-import { CardFactory } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { familyCard } from '../../cards/family-cards.js';
@@ -9,8 +8,7 @@ import { showFamily as readFamily, updateFamily as saveFamily } from '../../revi
 import { CONTACT_NAMES } from '../../review/family.js';
 import { localDateOf } from '../../review/local-date.js';
 import type { PanelDeps } from '../deps.js';
-import { caseAction, commandReference, NOT_FOUND } from './card-data.js';
-import { conversationKind, PERSONAL_ONLY } from '../caller.js';
+import { caseAction, caseCardCommand, NOT_FOUND } from './card-data.js';
 
 export const FAMILY_ONLY = 'Only the business unit and the reviewer can see or change the family involvement log.';
 export const FAMILY_STALE = 'This card is out of date: open the family involvement card again. Nothing was saved.';
@@ -82,16 +80,5 @@ export async function updateFamily(
 }
 
 /** `family REF-…` in a personal chat: the family log, for a reviewer (who has no plan card) as for the business unit. */
-export async function familyCommand(context: TurnContext, deps: PanelDeps): Promise<void> {
-  if (conversationKind(context) !== 'personal') {
-    await context.sendActivity(PERSONAL_ONLY);
-    return;
-  }
-  const reference = commandReference(context.activity.text);
-  if (!reference) {
-    await context.sendActivity('Send **family** and a reference, for example: family REF-2026-0007');
-    return;
-  }
-  const answer = await showFamily(context, deps, { reference });
-  await context.sendActivity(typeof answer === 'string' ? answer : { type: 'message', attachments: [CardFactory.adaptiveCard(answer)] });
-}
+export const familyCommand = (context: TurnContext, deps: PanelDeps) =>
+  caseCardCommand(context, 'family', (data) => showFamily(context, deps, data));

@@ -1,15 +1,15 @@
-import { CardFactory, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { collationCard, rapidReviewStartCard } from '../../cards/rapid-review-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { anonymise, type CaseRecord } from '../../review/case.js';
 import { localDateOf } from '../../review/local-date.js';
 import { coreAgencies, proposedReturnsDue, withPanelAfterRequests } from '../../review/rapid-review.js';
 import { closeReturns, collation, resendUndelivered, startRapidReview } from '../../review/rapid-review-actions.js';
-import { conversationKind, originOf, PERSONAL_ONLY } from '../caller.js';
+import { conversationKind, originOf } from '../caller.js';
 import { runAfterTurn } from '../after-turn.js';
 import { caseCardOf, reviewContext } from '../channel-card.js';
 import type { PanelDeps } from '../deps.js';
-import { caseAction, commandReference, NOT_FOUND } from './card-data.js';
+import { caseAction, caseCardCommand, NOT_FOUND } from './card-data.js';
 
 export const BUSINESS_UNIT_ONLY = 'Only the business unit can do that.';
 export const COLLATION_REFUSED = 'Only the business unit and the panel can read the collated returns.';
@@ -131,19 +131,8 @@ export async function closeReturnsNow(
  * `collation REF-…` in a personal chat: the collated returns, one to one, for the
  * business unit and the panel (whose members need not be in the business unit's channel).
  */
-export async function collationCommand(context: TurnContext, deps: PanelDeps): Promise<void> {
-  if (conversationKind(context) !== 'personal') {
-    await context.sendActivity(PERSONAL_ONLY);
-    return;
-  }
-  const reference = commandReference(context.activity.text);
-  if (!reference) {
-    await context.sendActivity('Send **collation** and a reference, for example: collation REF-2026-0007');
-    return;
-  }
-  const answer = await viewCollation(context, deps, { reference });
-  await context.sendActivity(typeof answer === 'string' ? answer : { type: 'message', attachments: [CardFactory.adaptiveCard(answer)] });
-}
+export const collationCommand = (context: TurnContext, deps: PanelDeps) =>
+  caseCardCommand(context, 'collation', (data) => viewCollation(context, deps, data));
 
 /**
  * `rapidReview.viewCollation`: the returns, agency by agency, for the business unit and
