@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../bot/config.js';
-import { createLogger } from '../../bot/logger.js';
+import { createLogger, type Logger } from '../../bot/logger.js';
 import { startPanel, type RunningPanel } from '../../bot/server.js';
 import { randomUUID } from 'node:crypto';
 import type { CaseStore } from '../../review/store.js';
@@ -41,6 +41,8 @@ export class PanelHarness {
   constructor(
     env: Record<string, string> = {},
     readonly storeKind: StoreKind = 'sqlite',
+    /** Where the server logs: nowhere, unless a test captures what it writes. */
+    private readonly log: Logger = createLogger('silent'),
   ) {
     this.env = { LOCAL_MODE: 'true', PORT: '0', SQLITE_PATH: this.dbPath, LOG_LEVEL: 'silent', ...env };
   }
@@ -48,7 +50,7 @@ export class PanelHarness {
   async start(): Promise<this> {
     this.panel = await startPanel(loadConfig(this.env), {
       store: await this.openStore(),
-      log: createLogger('silent'),
+      log: this.log,
       now: () => this.clock,
     });
     return this;
