@@ -1,5 +1,7 @@
 import type { AuditEvent } from './audit.js';
+import type { AuditHead, ChainedAuditEvent } from './audit-chain.js';
 import type { CaseRecord } from './case.js';
+import type { Tombstone } from './case-figures.js';
 
 /** A Teams channel Panel posts to, as the Bot Connector addresses it. */
 export interface ChannelAddress {
@@ -76,6 +78,12 @@ export interface DueCase {
   dueAt: string;
 }
 
+/** When a closed case's retention ends. */
+export interface Expiry {
+  reference: string;
+  expiresAt: string;
+}
+
 /** A value and the version tag it was read at, for a conditional write. */
 export interface Versioned<T> {
   value: T;
@@ -142,8 +150,19 @@ export interface CaseStore {
    * see `updateCase` for the read-change-retry loop.
    */
   replaceCase(record: CaseRecord, etag: string, also?: CaseWrite): Promise<string>;
+  /**
+   * Every audit event is linked into its trail (`audit-chain.ts`) as it is written, here
+   * and in `createCaseOnce` and `replaceCase`: numbered after the trail's head, carrying
+   * its hash, and the head moved on, in the same write. Writers racing on one trail each
+   * link after the other's event, never beside it.
+   */
   appendAudit(event: AuditEvent): Promise<void>;
-  listAudit(caseId: string): Promise<AuditEvent[]>;
+  /** A trail's events in order (a case's, or PARTNERSHIP_AUDIT's). */
+  listAudit(caseId: string): Promise<ChainedAuditEvent[]>;
+  /** A trail's head: its last event's number and hash; undefined if it has none. */
+  getAuditHead(trail: string): Promise<AuditHead | undefined>;
+  /** Every trail the store holds a head for: what `audit verify` checks. Cross-partition. */
+  listAuditTrails(): Promise<string[]>;
   getSetting<K extends keyof Settings>(key: K): Promise<Settings[K] | undefined>;
   putSetting<K extends keyof Settings>(key: K, value: Settings[K]): Promise<void>;
   /**
@@ -157,6 +176,8 @@ export interface CaseStore {
    * unit and the leads have in hand (`my tasks`). A named cross-partition query.
    */
   listOpenCases(page: { limit: number; continuation?: string }): Promise<Page<CaseRecord>>;
+  /** Every case, open or closed, oldest reference first, a page at a time: the annual summary's. Cross-partition. */
+  listCases(page: { limit: number; continuation?: string }): Promise<Page<CaseRecord>>;
   /**
    * Adds an item once: true if it was added, false if the case already has an item
    * with that id (which is left as it was). A redelivered return is stored once.
@@ -170,15 +191,21 @@ export interface CaseStore {
   /** Deletes an item; nothing happens if there is none. */
   deleteCaseItem(caseId: string, id: string): Promise<void>;
   /**
-   * Everything about a case is to be deleted at `expiresAt` (its retention ends).
-   * Cosmos DB sets a TTL on each item; SQLite records the date for `purgeExpired`.
+   * Everything about a case is to be deleted at `expiresAt` (its retention ends). SQLite
+   * has it from the closed case itself; Cosmos DB keeps a marker, which `listExpiries` reads.
    */
   setExpiry(caseId: string, expiresAt: string): Promise<void>;
+  /** The closed cases waiting for their retention to end, soonest first. */
+  listExpiries(): Promise<Expiry[]>;
   /**
-   * Deletes everything about the cases whose retention ended by `now`, and says how
-   * many cases went. SQLite's scheduled purge; for Cosmos DB it sweeps up what TTL has
-   * not (items written after the expiry was set).
+   * Deletes a case and everything about it (its items, its audit trail and head, its
+   * expiry; the case itself last), leaving `burial.tombstone`, and appends `burial.event`
+   * (the purge) to the partnership's trail. Run again after a crash part-way, it finishes
+   * the deletion and neither the tombstone nor the event is written twice. Without a
+   * burial (the case itself is already gone) it deletes what is left.
    */
-  purgeExpired(now: string): Promise<number>;
+  purgeCase(reference: string, burial?: { tombstone: Tombstone; event: AuditEvent }): Promise<void>;
+  /** What is left of each purged case. One small partition (Cosmos), one table (SQLite). */
+  listTombstones(): Promise<Tombstone[]>;
   close(): Promise<void>;
 }

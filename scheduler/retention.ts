@@ -1,4 +1,5 @@
 import { schedule, type ScheduledTask } from 'node-cron';
+import { purgeExpired } from '../review/retention.js';
 import type { CaseStore } from '../review/store.js';
 
 interface Logger {
@@ -9,23 +10,31 @@ interface Logger {
 /** Every night at 02:30, partnership time: outside working hours. */
 export const RETENTION_SCHEDULE = '30 2 * * *';
 
-/** Deletes what has passed its retention, and says how much, by count only. */
-export async function purgeExpiredCases(store: CaseStore, now: () => Date, log: Logger): Promise<number> {
-  const purged = await store.purgeExpired(now().toISOString());
-  log.info({ job: 'retention', purged }, 'retention purge done');
+interface Options {
+  store: CaseStore;
+  timezone: string;
+  now: () => Date;
+  log: Logger;
+}
+
+/** Deletes what has passed its retention, and says how much: by count only in the log. */
+export async function purgeExpiredCases(options: Options): Promise<string[]> {
+  const purged = await purgeExpired({ store: options.store, partnership: { timezone: options.timezone }, now: options.now });
+  options.log.info({ job: 'retention', purged: purged.length }, 'retention purge done');
   return purged;
 }
 
 /**
- * The nightly retention purge. With several instances on one store each may run it;
- * deleting what is already deleted is harmless, so it needs no lease.
+ * The nightly retention purge. With several instances on one store each may run it: a
+ * case's tombstone and the record of its purge are written once, and deleting what is
+ * already deleted is harmless, so it needs no lease.
  */
-export function scheduleRetention(options: { store: CaseStore; timezone: string; now: () => Date; log: Logger }): ScheduledTask {
+export function scheduleRetention(options: Options): ScheduledTask {
   return schedule(
     RETENTION_SCHEDULE,
     async () => {
       try {
-        await purgeExpiredCases(options.store, options.now, options.log);
+        await purgeExpiredCases(options);
       } catch (err) {
         options.log.error({ job: 'retention', err: err instanceof Error ? err.name : 'error' }, 'retention purge failed');
       }

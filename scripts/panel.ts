@@ -1,52 +1,77 @@
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { DateTime } from 'luxon';
 import { ConfigError, loadConfig } from '../bot/config.js';
 import { readPartnership } from '../bot/server.js';
 import { createWorkingCalendar } from '../review/calendar.js';
 import { createDirectory, PartnershipFileError } from '../review/partnership.js';
 import { StoreUnavailableError } from '../review/store.js';
-import { previewReminders } from '../review/preview-reminders.js';
 import { openStore } from '../storage/open-store.js';
+import { UsageError, type Args, type Command } from './commands/context.js';
+import { reminders } from './commands/reminders.js';
 
-const USAGE = 'usage: npm run panel -- reminders --dry-run [--at 2026-12-14T09:00]   (--at is partnership time; default now)';
+/** The operators' commands, by name. */
+const COMMANDS: Record<string, Command> = { reminders };
+
+const usage = () => Object.values(COMMANDS).map((c) => `usage: npm run panel -- ${c.usage}`);
 
 /**
  * `npm run panel -- …`: operators' commands, on the store and partnership file that
- * `npm start` uses (the environment and `.env`). Today one: what the reminder sweep
- * would send, and to whom, by reference: it sends and records nothing.
+ * `npm start` uses (the environment and `.env`). Each is a file in `commands/`.
  */
-async function main(): Promise<number> {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: { 'dry-run': { type: 'boolean' }, at: { type: 'string' } },
-  });
-  if (positionals[0] !== 'reminders' || !values['dry-run']) {
-    process.stderr.write(`${USAGE}\n`);
+async function main(argv: string[]): Promise<number> {
+  const command = COMMANDS[argv[0] ?? ''];
+  if (!command) {
+    process.stderr.write(`${usage().join('\n')}\n`);
+    return 2;
+  }
+  let args: Args;
+  try {
+    const parsed = parseArgs({ args: argv.slice(1), allowPositionals: true, options: command.options });
+    args = { positionals: parsed.positionals, values: parsed.values };
+    command.check?.(args);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\nusage: npm run panel -- ${command.usage}\n`);
     return 2;
   }
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
   const partnership = readPartnership(config.partnershipFile);
-  const at = values.at ? DateTime.fromISO(values.at, { zone: partnership.timezone }) : DateTime.now();
-  if (!at.isValid) {
-    process.stderr.write(`--at ${values.at} is not a date and time such as 2026-12-14T09:00\n${USAGE}\n`);
-    return 2;
-  }
   const store = await openStore(config.store);
   try {
-    const lines = await previewReminders(
-      { store, partnership, calendar: createWorkingCalendar(partnership.nation), directory: createDirectory(partnership) },
-      at.toJSDate(),
+    return await command.run(
+      {
+        store,
+        partnership,
+        directory: createDirectory(partnership),
+        calendar: createWorkingCalendar(partnership.nation),
+        now: () => new Date(),
+        operator: `operator:${userInfo().username}`,
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+        ask: async (question) => {
+          if (!process.stdin.isTTY) return undefined;
+          const terminal = createInterface({ input: process.stdin, output: process.stderr });
+          try {
+            return await terminal.question(question);
+          } finally {
+            terminal.close();
+          }
+        },
+      },
+      args,
     );
-    process.stdout.write(`${lines.join('\n')}\n`);
-    return 0;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message}\nusage: npm run panel -- ${command.usage}\n`);
+    return 2;
   } finally {
     await store.close();
   }
 }
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     const known = err instanceof ConfigError || err instanceof PartnershipFileError || err instanceof StoreUnavailableError;

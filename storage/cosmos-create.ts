@@ -1,8 +1,10 @@
 import type { Container, ItemDefinition, JSONObject, OperationInput, PatchOperation } from '@azure/cosmos';
 import { createdEvent, type CaseRecord } from '../review/case.js';
 import { nextDueAt } from '../review/effects.js';
+import type { AuditEvent } from '../review/audit.js';
 import { ConflictError, StoreBusyError, type CaseWrite } from '../review/store.js';
-import { auditId, guard, hashKey, statusOf, strip, toStored } from './cosmos-items.js';
+import { auditOperations, HEAD_ATTEMPTS, readHead, tryBatch } from './cosmos-audit.js';
+import { guard, hashKey, statusOf, strip, toStored } from './cosmos-items.js';
 
 /**
  * Writing cases on Cosmos DB: a new case once per submission, with its number and its
@@ -25,54 +27,56 @@ interface NewCase {
 /** The case as its document: its id, partition and next-due time beside the record. */
 export function caseDocument(record: CaseRecord): ItemDefinition {
   const due = nextDueAt(record);
-  // A closed case keeps the TTL its retention set on every item, whenever it is written again.
-  const ttl = record.expiresAt && Math.max(1, Math.ceil((Date.parse(record.expiresAt) - Date.now()) / 1000));
-  return { ...record, id: 'case', type: 'case', caseId: record.reference, ...(due && { nextDueAt: due }), ...(ttl && { ttl }) };
+  return { ...record, id: 'case', type: 'case', caseId: record.reference, ...(due && { nextDueAt: due }) };
 }
 
-const auditOperation = (event: { caseId: string; at: string }, id = auditId(event.at)): OperationInput => ({
-  operationType: 'Create',
-  resourceBody: { ...event, id, type: 'audit' },
-});
-
 /**
- * Runs a transactional batch in one case's partition: all of it or none. @azure/cosmos
- * rethrows a refused batch as a plain Error without its status, and the test server
- * answers a refused one with per-operation statuses: either way nothing was written, so
- * the case is read back to say why. Its etag moved: a ConflictError; otherwise (throttled
- * past the retries) a StoreBusyError.
+ * Writes the case (the batch's first operation) with its audit events linked into its
+ * trail and anything else beside it, all or none. Refused, the case is read back to say
+ * why: its etag moved, a ConflictError; its trail's head moved (another writer's event),
+ * linked again after it; neither (throttled past the retries), a StoreBusyError.
  */
-async function batch(cases: Container, caseId: string, operations: OperationInput[], etagBefore: string | undefined): Promise<string> {
-  try {
-    // The test server wants the partition key on every operation; Cosmos DB takes it too.
-    const { result } = await cases.items.batch(
-      operations.map((o) => ({ ...o, partitionKey: caseId })),
-      caseId,
-    );
-    const first = result?.[0];
-    if (first && result.every((r) => r.statusCode < 400)) return first.eTag ?? '';
-  } catch (err) {
-    if (statusOf(err) === 429) throw new StoreBusyError();
+async function writeWithAudit(
+  cases: Container,
+  caseId: string,
+  first: OperationInput,
+  events: readonly AuditEvent[],
+  beside: OperationInput[],
+  etagBefore: string | undefined,
+): Promise<string> {
+  for (let attempt = 1; attempt <= HEAD_ATTEMPTS; attempt++) {
+    const head = events.length > 0 ? await readHead(cases, caseId) : {};
+    const written = await tryBatch(cases, caseId, [first, ...auditOperations(caseId, events, head), ...beside]);
+    if (written !== undefined) return written;
+    const { etag } = await guard('case', () => cases.item('case', caseId).read());
+    if (etag !== etagBefore) throw new ConflictError(`case ${caseId}`);
+    if (events.length === 0 || (await readHead(cases, caseId)).etag === head.etag) break;
   }
-  const { etag } = await guard('case', () => cases.item('case', caseId).read());
-  if (etag !== etagBefore) throw new ConflictError(`case ${caseId}`);
   throw new StoreBusyError();
 }
 
 /** `CaseStore.replaceCase`: a plain conditional replace, or a batch when something is written beside it. */
 export async function replaceCase(cases: Container, record: CaseRecord, etag: string, also: CaseWrite): Promise<string> {
   const doc = caseDocument(record);
-  const beside = [
-    ...(also.audit ?? []).map((e) => auditOperation(e)),
-    ...(also.items ?? []).map((i): OperationInput => ({ operationType: 'Create', resourceBody: toStored(i) as unknown as JSONObject })),
-  ];
-  if (beside.length === 0) {
+  const events = also.audit ?? [];
+  const items = (also.items ?? []).map((i): OperationInput => ({
+    operationType: 'Create',
+    resourceBody: toStored(i) as unknown as JSONObject,
+  }));
+  if (events.length === 0 && items.length === 0) {
     const { etag: next } = await guard(`case ${record.reference}`, () =>
       cases.item('case', record.reference).replace(doc, { accessCondition: { type: 'IfMatch', condition: etag } }),
     );
     return next;
   }
-  return batch(cases, record.reference, [{ operationType: 'Replace', id: 'case', resourceBody: doc, ifMatch: etag }, ...beside], etag);
+  return writeWithAudit(
+    cases,
+    record.reference,
+    { operationType: 'Replace', id: 'case', resourceBody: doc, ifMatch: etag },
+    events,
+    items,
+    etag,
+  );
 }
 
 /**
@@ -125,10 +129,12 @@ async function makeCase(
 ): Promise<{ record: CaseRecord; created: boolean; etag: string }> {
   const caseId = record.reference;
   try {
-    const etag = await batch(
+    const etag = await writeWithAudit(
       cases,
       caseId,
-      [{ operationType: 'Create', resourceBody: caseDocument(record) }, auditOperation(createdEvent(record, actor), 'audit:0:created')],
+      { operationType: 'Create', resourceBody: caseDocument(record) },
+      [createdEvent(record, actor)],
+      [],
       undefined,
     );
     return { record, created: true, etag };

@@ -28,15 +28,11 @@ export async function guard<T>(what: string, run: () => Promise<T>): Promise<T> 
   }
 }
 
-/** A sortable, unique audit id: time first, then a counter, so events keep their order. */
-let auditCounter = 0;
-export function auditId(at: string): string {
-  auditCounter = (auditCounter + 1) % 1e9;
-  return `audit:${at}:${process.pid}:${String(auditCounter).padStart(9, '0')}`;
-}
-
 /** The `meta` partition of expiry markers: one small partition, read by the nightly purge. */
 export const EXPIRY_PK = 'expiry';
+
+/** What a purged case leaves behind, in the partnership's partition of `cases` beside the trail that records the purge. */
+export const tombstoneId = (reference: string) => `tombstone:${reference}`;
 
 /**
  * A case item as the `cases` container keeps it. Its id is prefixed, so it never meets

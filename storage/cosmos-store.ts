@@ -1,11 +1,13 @@
 import type { Container, CosmosClient, ItemDefinition } from '@azure/cosmos';
-import type { AuditAction, AuditEvent } from '../review/audit.js';
+import { PARTNERSHIP_AUDIT, type AuditEvent } from '../review/audit.js';
+import type { AuditHead, ChainedAuditEvent } from '../review/audit-chain.js';
+import type { Tombstone } from '../review/case-figures.js';
 import type { CaseRecord } from '../review/case.js';
 import { openContainers, type CosmosStoreOptions } from './cosmos-containers.js';
 import { createCaseOnce, replaceCase } from './cosmos-create.js';
-import { moveNotifications } from './cosmos-upgrade.js';
+import { chainUnlinkedAudit, moveNotifications } from './cosmos-upgrade.js';
+import { appendAudit, listAudit, listTrails, readHead } from './cosmos-audit.js';
 import {
-  auditId,
   byAtThenId,
   EXPIRY_PK,
   fromStored,
@@ -14,9 +16,10 @@ import {
   statusOf,
   strip,
   toStored,
+  tombstoneId,
   type StoredCaseItem,
 } from './cosmos-items.js';
-import type { CaseItem, CaseItemType, CaseStore, CaseWrite, DueCase, Page, Settings, Versioned } from '../review/store.js';
+import type { CaseItem, CaseItemType, CaseStore, CaseWrite, DueCase, Expiry, Page, Settings, Versioned } from '../review/store.js';
 
 /** The Azure Cosmos DB for NoSQL store. Open it with `CosmosStore.open`. */
 export class CosmosStore implements CaseStore {
@@ -34,6 +37,7 @@ export class CosmosStore implements CaseStore {
   static async open(options: CosmosStoreOptions): Promise<CosmosStore> {
     const { client, cases, meta } = await openContainers(options);
     await moveNotifications(cases);
+    await chainUnlinkedAudit(cases);
     return new CosmosStore(client, cases, meta);
   }
 
@@ -54,6 +58,16 @@ export class CosmosStore implements CaseStore {
     // Cross-partition: one `case` item per partition, indexed on type, read a page at a time.
     const iterator = this.cases.items.query<CaseRecord & ItemDefinition>(
       { query: "SELECT * FROM c WHERE c.type = 'case' AND NOT IS_DEFINED(c.closedAt) ORDER BY c.caseId" },
+      { maxItemCount: page.limit, ...(page.continuation && { continuationToken: page.continuation }) },
+    );
+    const { resources, continuationToken } = await guard('cases', () => iterator.fetchNext());
+    const items = resources.map((r) => strip<CaseRecord>(r));
+    return continuationToken ? { items, continuation: continuationToken } : { items };
+  }
+
+  async listCases(page: { limit: number; continuation?: string }): Promise<Page<CaseRecord>> {
+    const iterator = this.cases.items.query<CaseRecord & ItemDefinition>(
+      { query: "SELECT * FROM c WHERE c.type = 'case' ORDER BY c.caseId" },
       { maxItemCount: page.limit, ...(page.continuation && { continuationToken: page.continuation }) },
     );
     const { resources, continuationToken } = await guard('cases', () => iterator.fetchNext());
@@ -85,20 +99,19 @@ export class CosmosStore implements CaseStore {
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
-    await guard('audit', () => this.cases.items.create({ ...event, id: auditId(event.at), type: 'audit', caseId: event.caseId }));
+    await appendAudit(this.cases, event);
   }
 
-  async listAudit(caseId: string): Promise<AuditEvent[]> {
-    const { resources } = await guard('audit', () =>
-      this.cases.items
-        .query<AuditEvent & ItemDefinition>({
-          // The partition key in the WHERE clause keeps it a single-partition query.
-          query: "SELECT * FROM c WHERE c.caseId = @caseId AND c.type = 'audit' ORDER BY c.id",
-          parameters: [{ name: '@caseId', value: caseId }],
-        })
-        .fetchAll(),
-    );
-    return resources.map((r) => ({ ...strip<Omit<AuditEvent, 'caseId'>>(r), caseId, action: r.action as AuditAction }));
+  async listAudit(caseId: string): Promise<ChainedAuditEvent[]> {
+    return listAudit(this.cases, caseId);
+  }
+
+  async getAuditHead(trail: string): Promise<AuditHead | undefined> {
+    return (await readHead(this.cases, trail)).head;
+  }
+
+  async listAuditTrails(): Promise<string[]> {
+    return listTrails(this.cases);
   }
 
   async getSetting<K extends keyof Settings>(key: K): Promise<Settings[K] | undefined> {
@@ -159,39 +172,60 @@ export class CosmosStore implements CaseStore {
   }
 
   /**
-   * TTL counts from an item's last write, and items written later carry none; and once
-   * TTL has removed the case itself, nothing in its partition would say it expired. So
-   * the expiry is also kept as a marker in `meta`, which the purge works from.
+   * The expiry is kept as a marker in `meta`, one small partition the purge reads. Not a
+   * TTL: Cosmos DB would delete the case unseen, and the purge must leave its tombstone
+   * and record itself in the partnership's trail.
    */
   async setExpiry(caseId: string, expiresAt: string): Promise<void> {
     await guard('expiry', () => this.meta.items.upsert({ id: `expiry:${caseId}`, pk: EXPIRY_PK, caseId, expiresAt }));
-    const ttl = Math.max(1, Math.ceil((Date.parse(expiresAt) - Date.now()) / 1000));
-    for (const id of await this.idsOfCase(caseId)) {
-      await guard('expiry', () => this.cases.item(id, caseId).patch([{ op: 'set', path: '/ttl', value: ttl }]));
-    }
   }
 
-  async purgeExpired(now: string): Promise<number> {
-    const { resources: expired } = await guard('expired cases', () =>
+  async listExpiries(): Promise<Expiry[]> {
+    const { resources } = await guard('expiries', () =>
       this.meta.items
-        .query<{ caseId: string }>({
-          query: 'SELECT c.caseId FROM c WHERE c.pk = @pk AND c.expiresAt <= @now',
-          parameters: [
-            { name: '@pk', value: EXPIRY_PK },
-            { name: '@now', value: now },
-          ],
-        })
+        .query<{ caseId: string; expiresAt: string }>(
+          { query: 'SELECT c.caseId, c.expiresAt FROM c WHERE c.pk = @pk', parameters: [{ name: '@pk', value: EXPIRY_PK }] },
+          { partitionKey: EXPIRY_PK },
+        )
         .fetchAll(),
     );
-    for (const { caseId } of expired) {
-      for (const id of await this.idsOfCase(caseId)) {
-        await guard('purge', () => this.cases.item(id, caseId).delete()).catch((err: unknown) => {
-          if (statusOf(err) !== 404) throw err; // TTL got there first
-        });
-      }
-      await guard('purge', () => this.meta.item(`expiry:${caseId}`, EXPIRY_PK).delete());
+    return resources
+      .map((r) => ({ reference: r.caseId, expiresAt: r.expiresAt }))
+      .sort((a, b) => (a.expiresAt === b.expiresAt ? (a.reference < b.reference ? -1 : 1) : a.expiresAt < b.expiresAt ? -1 : 1));
+  }
+
+  /**
+   * The tombstone and the record of the purge first, in one batch; then every document in
+   * the case's partition, the case last; then its expiry marker.
+   */
+  async purgeCase(reference: string, burial?: { tombstone: Tombstone; event: AuditEvent }): Promise<void> {
+    // The tombstone is kept in the partnership's partition, so it and the record of the purge are one batch: written once.
+    if (burial) await appendAudit(this.cases, burial.event, { ...burial.tombstone, id: tombstoneId(reference), type: 'tombstone' });
+    // The case last: until it goes, a run stopped part-way can be finished with its burial.
+    const ids = (await this.idsOfCase(reference)).sort((a, b) => Number(a === 'case') - Number(b === 'case'));
+    for (const id of ids) {
+      await guard('purge', () => this.cases.item(id, reference).delete()).catch((err: unknown) => {
+        if (statusOf(err) !== 404) throw err;
+      });
     }
-    return expired.length;
+    await guard('purge', () => this.meta.item(`expiry:${reference}`, EXPIRY_PK).delete()).catch((err: unknown) => {
+      if (statusOf(err) !== 404) throw err;
+    });
+  }
+
+  async listTombstones(): Promise<Tombstone[]> {
+    const { resources } = await guard('tombstones', () =>
+      this.cases.items
+        .query<Tombstone & ItemDefinition>(
+          {
+            query: "SELECT * FROM c WHERE c.caseId = @trail AND c.type = 'tombstone' ORDER BY c.id",
+            parameters: [{ name: '@trail', value: PARTNERSHIP_AUDIT }],
+          },
+          { partitionKey: PARTNERSHIP_AUDIT },
+        )
+        .fetchAll(),
+    );
+    return resources.map((r) => strip<Tombstone>(r));
   }
 
   private async idsOfCase(caseId: string): Promise<string[]> {

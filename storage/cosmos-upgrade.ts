@@ -1,7 +1,9 @@
 import type { Container, ItemDefinition } from '@azure/cosmos';
+import type { AuditEvent } from '../review/audit.js';
 import type { CaseRecord } from '../review/case.js';
+import { auditOperations, readHead, tryBatch } from './cosmos-audit.js';
 import { caseDocument } from './cosmos-create.js';
-import { ConflictError } from '../review/store.js';
+import { ConflictError, StoreBusyError } from '../review/store.js';
 import { guard, statusOf, strip } from './cosmos-items.js';
 import { withNotifications, type OldNotification } from './upgrade-notifications.js';
 
@@ -35,6 +37,28 @@ export async function moveNotifications(cases: Container): Promise<number> {
       await guard('notification', () => cases.item(n.id!, caseId).delete()).catch((err: unknown) => {
         if (statusOf(err) !== 404) throw err;
       });
+    }
+  }
+  return resources.length;
+}
+
+/**
+ * Audit events written before the trails were chained (ids `audit:<time>:…`, no number)
+ * are linked in the order they were written, each moved to its numbered id with the
+ * head in one batch: the chain proves nothing changed after this upgrade, not before.
+ * Safe to run again after a crash: what was moved is gone from the query.
+ */
+export async function chainUnlinkedAudit(cases: Container): Promise<number> {
+  const { resources } = await guard('audit', () =>
+    cases.items.query<AuditEvent & ItemDefinition>("SELECT * FROM c WHERE c.type = 'audit' AND NOT IS_DEFINED(c.seq)").fetchAll(),
+  );
+  const byTrail = new Map<string, (AuditEvent & ItemDefinition)[]>();
+  for (const e of resources) byTrail.set(e.caseId, [...(byTrail.get(e.caseId) ?? []), e]);
+  for (const [trail, old] of byTrail) {
+    for (const e of old.sort((a, b) => (a.id! < b.id! ? -1 : 1))) {
+      const event = { ...strip<AuditEvent>(e), caseId: trail };
+      const moved = [...auditOperations(trail, [event], await readHead(cases, trail)), { operationType: 'Delete', id: e.id! } as const];
+      if ((await tryBatch(cases, trail, moved)) === undefined) throw new StoreBusyError();
     }
   }
   return resources.length;

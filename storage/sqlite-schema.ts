@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import type { AuditAction } from '../review/audit.js';
+import { linkEvents, type AuditHead } from '../review/audit-chain.js';
 import type { CaseRecord } from '../review/case.js';
 import { withNotifications, type OldNotification } from './upgrade-notifications.js';
 
@@ -34,7 +36,19 @@ CREATE TABLE IF NOT EXISTS audit (
   at TEXT NOT NULL,
   actor TEXT NOT NULL,
   action TEXT NOT NULL,
-  detail TEXT
+  detail TEXT,
+  seq INTEGER,
+  prev TEXT,
+  hash TEXT
+);
+CREATE TABLE IF NOT EXISTS audit_heads (
+  trail TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tombstones (
+  reference TEXT PRIMARY KEY,
+  doc TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS settings (
   key TEXT PRIMARY KEY,
@@ -54,6 +68,7 @@ CREATE TABLE IF NOT EXISTS case_items (
 const INDEXES = `
 CREATE INDEX IF NOT EXISTS cases_expiry ON cases (expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS audit_by_case ON audit (case_id, id);
+CREATE UNIQUE INDEX IF NOT EXISTS audit_chain ON audit (case_id, seq);
 CREATE INDEX IF NOT EXISTS cases_due ON cases (next_due, id) WHERE next_due IS NOT NULL;
 CREATE INDEX IF NOT EXISTS case_items_by_type ON case_items (case_id, type, at, id);
 CREATE INDEX IF NOT EXISTS cases_open ON cases (id) WHERE closed_at IS NULL;
@@ -67,9 +82,46 @@ function migrate(db: Database.Database): void {
   if (!caseColumns.has('closed_at')) {
     db.exec("ALTER TABLE cases ADD COLUMN closed_at TEXT GENERATED ALWAYS AS (json_extract(doc, '$.closedAt')) VIRTUAL");
   }
+  const auditColumns = new Set((db.pragma('table_xinfo(audit)') as { name: string }[]).map((c) => c.name));
+  for (const column of ['seq INTEGER', 'prev TEXT', 'hash TEXT']) {
+    if (!auditColumns.has(column.split(' ')[0]!)) db.exec(`ALTER TABLE audit ADD COLUMN ${column}`);
+  }
+  db.transaction(() => chainUnlinkedAudit(db)).immediate();
   const hasNotifications = () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notifications'").get();
   // Checked again inside the transaction: another process opening the same file may have moved them first.
   if (hasNotifications()) db.transaction(() => hasNotifications() && moveNotifications(db)).immediate();
+}
+
+interface UnlinkedRow {
+  id: number;
+  case_id: string;
+  at: string;
+  actor: string;
+  action: AuditAction;
+  detail: string | null;
+}
+
+/**
+ * Audit rows of a file from before the trails were chained, linked now in the order they
+ * were written: the chain proves nothing was changed after this upgrade, not before.
+ */
+function chainUnlinkedAudit(db: Database.Database): void {
+  const rows = db.prepare('SELECT id, case_id, at, actor, action, detail FROM audit WHERE hash IS NULL ORDER BY id').all() as UnlinkedRow[];
+  if (rows.length === 0) return;
+  const readHead = db.prepare<[string], AuditHead>('SELECT seq, hash FROM audit_heads WHERE trail = ?');
+  const link = db.prepare('UPDATE audit SET seq = ?, prev = ?, hash = ? WHERE id = ?');
+  const heads = new Map<string, AuditHead | undefined>();
+  for (const r of rows) {
+    const head = heads.has(r.case_id) ? heads.get(r.case_id) : readHead.get(r.case_id);
+    const event = { caseId: r.case_id, at: r.at, actor: r.actor, action: r.action, ...(r.detail !== null && { detail: r.detail }) };
+    const { linked, head: next } = linkEvents([event], head);
+    link.run(linked[0]!.seq, linked[0]!.prev, linked[0]!.hash, r.id);
+    heads.set(r.case_id, next);
+  }
+  const writeHead = db.prepare(
+    'INSERT INTO audit_heads (trail, seq, hash) VALUES (?, ?, ?) ON CONFLICT (trail) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+  );
+  for (const [trail, head] of heads) writeHead.run(trail, head!.seq, head!.hash);
 }
 
 interface NotificationRow {

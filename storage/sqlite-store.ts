@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditAction, AuditEvent } from '../review/audit.js';
+import { linkEvents, type AuditHead, type ChainedAuditEvent } from '../review/audit-chain.js';
+import type { Tombstone } from '../review/case-figures.js';
 import { createdEvent, type CaseRecord } from '../review/case.js';
 import { createSchema } from './sqlite-schema.js';
 import { nextDueAt } from '../review/effects.js';
@@ -12,6 +14,7 @@ import {
   type CaseStore,
   type CaseWrite,
   type DueCase,
+  type Expiry,
   type Page,
   type Settings,
   type Versioned,
@@ -35,6 +38,9 @@ interface AuditRow {
   actor: string;
   action: string;
   detail: string | null;
+  seq: number;
+  prev: string;
+  hash: string;
 }
 
 /** How hard SQLite makes sure a commit is on disk: SQLITE_SYNCHRONOUS. */
@@ -98,7 +104,7 @@ export class SqliteStore implements CaseStore {
         JSON.stringify(record),
         nextDueAt(record) ?? null,
       );
-      this.insertAudit(createdEvent(record, actor));
+      this.insertAudit([createdEvent(record, actor)]);
       return { record, created: true, etag: '1' };
     });
     return create.immediate();
@@ -119,6 +125,15 @@ export class SqliteStore implements CaseStore {
     return rows.length > page.limit && last ? { items, continuation: last.reference } : { items };
   }
 
+  async listCases(page: { limit: number; continuation?: string }): Promise<Page<CaseRecord>> {
+    const rows = this.prepared<[string, number], { id: string; doc: string }>(
+      'SELECT id, doc FROM cases WHERE id > ? ORDER BY id LIMIT ?',
+    ).all(page.continuation ?? '', page.limit + 1);
+    const items = rows.slice(0, page.limit).map((r) => JSON.parse(r.doc) as CaseRecord);
+    const last = items.at(-1);
+    return rows.length > page.limit && last ? { items, continuation: last.reference } : { items };
+  }
+
   async getCaseVersion(reference: string): Promise<Versioned<CaseRecord> | undefined> {
     const row = this.prepared<[string], { doc: string; etag: number }>('SELECT doc, etag FROM cases WHERE id = ?').get(reference);
     return row ? { value: JSON.parse(row.doc) as CaseRecord, etag: String(row.etag) } : undefined;
@@ -131,7 +146,7 @@ export class SqliteStore implements CaseStore {
         'UPDATE cases SET doc = ?, next_due = ?, expires_at = COALESCE(?, expires_at), etag = etag + 1 WHERE id = ? AND etag = ?',
       ).run(JSON.stringify(record), nextDueAt(record) ?? null, record.expiresAt ?? null, record.reference, Number(etag));
       if (result.changes !== 1) throw new ConflictError(`case ${record.reference}`);
-      for (const event of also.audit ?? []) this.insertAudit(event);
+      this.insertAudit(also.audit ?? []);
       for (const item of also.items ?? []) this.insertItemOnce(item);
       return String(Number(etag) + 1);
     });
@@ -152,21 +167,39 @@ export class SqliteStore implements CaseStore {
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
-    this.insertAudit(event);
+    this.db.transaction(() => this.insertAudit([event])).immediate();
   }
 
-  private insertAudit(event: AuditEvent): void {
-    this.prepared('INSERT INTO audit (case_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)').run(
-      event.caseId,
-      event.at,
-      event.actor,
-      event.action,
-      event.detail ?? null,
-    );
+  /** Links events into their trails after each one's head, and moves the heads on: inside the caller's transaction. */
+  private insertAudit(events: readonly AuditEvent[]): void {
+    for (const trail of new Set(events.map((e) => e.caseId))) {
+      const head = this.prepared<[string], AuditHead>('SELECT seq, hash FROM audit_heads WHERE trail = ?').get(trail);
+      const { linked, head: next } = linkEvents(
+        events.filter((e) => e.caseId === trail),
+        head,
+      );
+      for (const e of linked) {
+        this.prepared('INSERT INTO audit (case_id, at, actor, action, detail, seq, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+          e.caseId,
+          e.at,
+          e.actor,
+          e.action,
+          e.detail ?? null,
+          e.seq,
+          e.prev,
+          e.hash,
+        );
+      }
+      this.prepared(
+        'INSERT INTO audit_heads (trail, seq, hash) VALUES (?, ?, ?) ON CONFLICT (trail) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+      ).run(trail, next!.seq, next!.hash);
+    }
   }
 
-  async listAudit(caseId: string): Promise<AuditEvent[]> {
-    return this.prepared<[string], AuditRow>('SELECT case_id, at, actor, action, detail FROM audit WHERE case_id = ? ORDER BY id')
+  async listAudit(caseId: string): Promise<ChainedAuditEvent[]> {
+    return this.prepared<[string], AuditRow>(
+      'SELECT case_id, at, actor, action, detail, seq, prev, hash FROM audit WHERE case_id = ? ORDER BY seq',
+    )
       .all(caseId)
       .map((r) => ({
         caseId: r.case_id,
@@ -174,7 +207,20 @@ export class SqliteStore implements CaseStore {
         actor: r.actor,
         action: r.action as AuditAction,
         ...(r.detail !== null && { detail: r.detail }),
+        seq: r.seq,
+        prev: r.prev,
+        hash: r.hash,
       }));
+  }
+
+  async getAuditHead(trail: string): Promise<AuditHead | undefined> {
+    return this.prepared<[string], AuditHead>('SELECT seq, hash FROM audit_heads WHERE trail = ?').get(trail);
+  }
+
+  async listAuditTrails(): Promise<string[]> {
+    return this.prepared<[], { trail: string }>('SELECT trail FROM audit_heads ORDER BY trail')
+      .all()
+      .map((r) => r.trail);
   }
 
   async getSetting<K extends keyof Settings>(key: K): Promise<Settings[K] | undefined> {
@@ -227,20 +273,34 @@ export class SqliteStore implements CaseStore {
     this.prepared('UPDATE cases SET expires_at = ? WHERE id = ?').run(expiresAt, caseId);
   }
 
-  async purgeExpired(now: string): Promise<number> {
+  async listExpiries(): Promise<Expiry[]> {
+    return this.prepared<[], { id: string; expires_at: string }>(
+      'SELECT id, expires_at FROM cases WHERE expires_at IS NOT NULL ORDER BY expires_at, id',
+    )
+      .all()
+      .map((r) => ({ reference: r.id, expiresAt: r.expires_at }));
+  }
+
+  async purgeCase(reference: string, burial?: { tombstone: Tombstone; event: AuditEvent }): Promise<void> {
     const purge = this.db.transaction(() => {
-      const ids = this.prepared<[string], { id: string }>('SELECT id FROM cases WHERE expires_at IS NOT NULL AND expires_at <= ?')
-        .all(now)
-        .map((r) => r.id);
-      for (const id of ids) {
-        for (const table of ['audit', 'case_items']) {
-          this.prepared(`DELETE FROM ${table} WHERE case_id = ?`).run(id);
-        }
-        this.prepared('DELETE FROM cases WHERE id = ?').run(id);
-      }
-      return ids.length;
+      const buried =
+        burial &&
+        this.prepared('INSERT INTO tombstones (reference, doc) VALUES (?, ?) ON CONFLICT (reference) DO NOTHING').run(
+          reference,
+          JSON.stringify(burial.tombstone),
+        );
+      if (burial && buried?.changes === 1) this.insertAudit([burial.event]);
+      for (const table of ['audit', 'case_items']) this.prepared(`DELETE FROM ${table} WHERE case_id = ?`).run(reference);
+      this.prepared('DELETE FROM audit_heads WHERE trail = ?').run(reference);
+      this.prepared('DELETE FROM cases WHERE id = ?').run(reference);
     });
-    return purge.immediate();
+    purge.immediate();
+  }
+
+  async listTombstones(): Promise<Tombstone[]> {
+    return this.prepared<[], { doc: string }>('SELECT doc FROM tombstones ORDER BY reference')
+      .all()
+      .map((r) => JSON.parse(r.doc) as Tombstone);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import { CosmosClient, type IndexingPolicy } from '@azure/cosmos';
 import { CASES_INDEXING } from '../../storage/cosmos-containers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyTrail } from '../../review/audit-chain.js';
 import { CosmosStore } from '../../storage/cosmos-store.js';
 import { startCosmosTestServer, TEST_KEY, type CosmosTestServer } from '../support/cosmos-test-server.js';
 import { caseRecord } from '../unit/fixtures.js';
@@ -80,6 +81,12 @@ describe('a Cosmos DB container from an earlier release', () => {
       leaseUntil: '2026-12-01T10:02:00.000Z',
       payload: { agencyId: 'police', aadObjectId: 'alex', attempt: '1', serviceUrl: 'https://smba.example' },
     });
+    // Audit events from before the trails were chained: linked in the order they were written.
+    const old = [
+      { id: 'audit:0:created', action: 'case.created', at: '2026-12-01T10:00:00.000Z' },
+      { id: 'audit:2026-12-01T10:05:00.000Z:7:000000001', action: 'case.viewed', at: '2026-12-01T10:05:00.000Z' },
+    ];
+    for (const e of old) await cases.items.create({ ...e, type: 'audit', caseId: reference, actor: 'x' });
     await cases.items.create({
       id: 'notification:agenda-post:m1',
       type: 'notification',
@@ -106,6 +113,12 @@ describe('a Cosmos DB container from an earlier release', () => {
     });
     const { resources } = await cases.items.query("SELECT c.id FROM c WHERE c.type = 'notification'").fetchAll();
     expect(resources).toEqual([]);
+    const trail = await store.listAudit(reference);
+    expect(trail.map((e) => [e.seq, e.action])).toEqual([
+      [1, 'case.created'],
+      [2, 'case.viewed'],
+    ]);
+    expect(verifyTrail(reference, trail, await store.getAuditHead(reference))).toBeUndefined();
     await store.close();
     client.dispose();
   });

@@ -62,11 +62,11 @@ describe('retention of closed cases (SQLite, scheduled purge)', () => {
     expect((await store.listAudit(reference)).map((e) => e.action)).toEqual(['case.created', 'case.closed']);
 
     now = new Date('2028-11-30T23:00:00Z');
-    expect(await purgeExpiredCases(store, deps.now, log)).toBe(0);
+    expect(await purgeExpiredCases({ store, timezone: 'Europe/London', now: deps.now, log })).toEqual([]);
     expect(await store.getCase(reference)).toBeDefined();
 
     now = new Date('2028-12-01T10:00:00Z');
-    expect(await purgeExpiredCases(store, deps.now, log)).toBe(1);
+    expect(await purgeExpiredCases({ store, timezone: 'Europe/London', now: deps.now, log })).toEqual([reference]);
     expect(await store.getCase(reference)).toBeUndefined();
     expect(await store.listAudit(reference)).toEqual([]);
     expect(await store.getCase(open.record.reference)).toBeDefined();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { verifyTrail } from '../../review/audit-chain.js';
 import { formatReference } from '../../review/case.js';
 import { SqliteStore } from '../../storage/sqlite-store.js';
 import { caseRecord } from '../unit/fixtures.js';
@@ -39,6 +40,10 @@ describe('a SQLite file from the first release', () => {
     const notification = old.prepare(
       'INSERT INTO notifications (key, case_id, kind, status, claimed_at, activity_id, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    const audit = old.prepare("INSERT INTO audit (case_id, at, actor, action) VALUES (?, '2026-12-01T10:00:00.000Z', 'x', ?)");
+    audit.run(reference, 'case.created');
+    audit.run(sent, 'case.created');
+    audit.run(reference, 'case.viewed');
     notification.run(`channel-post:${reference}`, reference, 'channelPost', 'pending', '2026-12-01T10:00:00.000Z', null, null);
     notification.run(`channel-post:${sent}`, sent, 'channelPost', 'sent', '2026-12-01T10:00:00.000Z', 'a1', '2026-12-01T10:00:01.000Z');
     // The business unit's agenda belonged to no case: it is dropped.
@@ -63,6 +68,15 @@ describe('a SQLite file from the first release', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'notifications'")
       .all();
     expect(tables).toEqual([]);
+    // Its audit rows are linked into their trails in the order they were written.
+    const trail = await store.listAudit(reference);
+    expect(trail.map((e) => [e.seq, e.action])).toEqual([
+      [1, 'case.created'],
+      [2, 'case.viewed'],
+    ]);
+    expect(verifyTrail(reference, trail, await store.getAuditHead(reference))).toBeUndefined();
+    await store.appendAudit({ caseId: sent, at: '2026-12-02T10:00:00.000Z', actor: 'y', action: 'case.viewed' });
+    expect((await store.listAudit(sent)).map((e) => e.seq)).toEqual([1, 2]);
     await store.setExpiry(reference, '2030-01-01T00:00:00.000Z');
     await store.close();
   });

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PARTNERSHIP_AUDIT } from '../../review/audit.js';
+import { GENESIS, verifyTrail } from '../../review/audit-chain.js';
 import { formatReference, type CaseRecord } from '../../review/case.js';
+import { purgeExpired } from '../../review/retention.js';
 import { localDate } from '../../review/local-date.js';
 import { leased, owe } from '../../review/effects.js';
 import { chatKey, ConflictError, type CaseItem, type CaseItemType, type CaseStore } from '../../review/store.js';
@@ -177,10 +180,34 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
         'channel.posted',
         'case.viewed',
       ]);
-      expect(await store.listAudit('REF-2026-0002')).toEqual([
-        { caseId: 'REF-2026-0002', at, actor: 'actor', action: 'case.created', detail: 'kind=lcspr' },
-        { caseId: 'REF-2026-0002', at, actor: 'y', action: 'case.viewed', detail: 'via=status' },
+      const second = await store.listAudit('REF-2026-0002');
+      expect(second).toMatchObject([
+        { caseId: 'REF-2026-0002', at, actor: 'actor', action: 'case.created', detail: 'kind=lcspr', seq: 1, prev: GENESIS },
+        { caseId: 'REF-2026-0002', at, actor: 'y', action: 'case.viewed', detail: 'via=status', seq: 2, prev: second[0]!.hash },
       ]);
+      expect(verifyTrail('REF-2026-0002', second, await store.getAuditHead('REF-2026-0002'))).toBeUndefined();
+    });
+
+    it('every trail is one chain, however many write to it at once', async () => {
+      const { record: made } = await store.createCaseOnce('chain:1', 2037, (n) => record(2037, n), 'actor');
+      const at = '2037-01-01T10:00:00.000Z';
+      await Promise.all([
+        ...Array.from({ length: 6 }, (_, i) => store.appendAudit({ caseId: made.reference, at, actor: `v${i}`, action: 'case.viewed' })),
+        ...Array.from({ length: 4 }, (_, i) =>
+          updateCase(store, made.reference, (r) => ({
+            record: { ...r, descriptor: `${r.descriptor}.` },
+            audit: [{ caseId: made.reference, at, actor: `w${i}`, action: 'vote.cast' as const }],
+          })),
+        ),
+        ...Array.from({ length: 3 }, (_, i) => store.appendAudit({ caseId: PARTNERSHIP_AUDIT, at, actor: `p${i}`, action: 'case.listed' })),
+      ]);
+      const trail = await store.listAudit(made.reference);
+      expect(trail.map((e) => e.seq)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+      expect(trail.filter((e) => e.action === 'vote.cast')).toHaveLength(4);
+      expect(verifyTrail(made.reference, trail, await store.getAuditHead(made.reference))).toBeUndefined();
+      const partnership = await store.listAudit(PARTNERSHIP_AUDIT);
+      expect(verifyTrail(PARTNERSHIP_AUDIT, partnership, await store.getAuditHead(PARTNERSHIP_AUDIT))).toBeUndefined();
+      expect(await store.listAuditTrails()).toEqual(expect.arrayContaining([made.reference, PARTNERSHIP_AUDIT, 'REF-2026-0001']));
     });
 
     it('settings are kept', async () => {
@@ -211,11 +238,28 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       await store.putCaseItem({ ...item(doomed.reference, 'draft:police', 'draft'), doc: { text: 'saved again' } });
       await store.addCaseItemOnce(item(doomed.reference, 'return:health:1', 'return'));
 
-      expect(await store.purgeExpired('2033-11-30T10:00:00.000Z')).toBe(0);
+      const purge = (at: string) => purgeExpired({ store, partnership: { timezone: 'Europe/London' }, now: () => new Date(at) });
+      expect((await store.listExpiries()).map((e) => e.reference)).toContain(doomed.reference);
+      expect(await purge('2033-11-30T10:00:00.000Z')).toEqual([]);
       expect(await store.getCase(doomed.reference)).toBeDefined();
-      expect(await store.purgeExpired('2033-12-01T10:00:00.000Z')).toBe(1);
+      expect(await purge('2033-12-01T10:00:00.000Z')).toEqual([doomed.reference]);
       expect(await store.getCase(doomed.reference)).toBeUndefined();
       expect(await store.listAudit(doomed.reference)).toEqual([]);
+      expect(await store.getAuditHead(doomed.reference)).toBeUndefined();
+      expect((await store.listExpiries()).map((e) => e.reference)).not.toContain(doomed.reference);
+      const tombstones = (await store.listTombstones()).filter((t) => t.reference === doomed.reference);
+      expect(tombstones).toMatchObject([
+        { reference: doomed.reference, expiresAt, purgedAt: '2033-12-01T10:00:00.000Z', audit: { events: 3 } },
+      ]);
+      expect(tombstones[0]!.figures).toMatchObject({ reference: doomed.reference, kind: 'lcspr', receivedOn: '2026-12-01' });
+      const purged = async () =>
+        (await store.listAudit(PARTNERSHIP_AUDIT)).filter((e) => e.action === 'case.purged' && e.detail?.includes(doomed.reference));
+      expect(await purged()).toHaveLength(1);
+      // Run again, as a second instance's purge would: nothing more is written.
+      const burial = { tombstone: tombstones[0]!, event: (await purged())[0]! };
+      await store.purgeCase(doomed.reference, burial);
+      expect((await store.listTombstones()).filter((t) => t.reference === doomed.reference)).toHaveLength(1);
+      expect(await purged()).toHaveLength(1);
       const due = await store.listDueCases('2040-01-01T00:00:00.000Z', { limit: 100 });
       expect(due.items.map((d) => d.reference)).not.toContain(doomed.reference);
       expect(await store.listCaseItems(doomed.reference, 'return')).toEqual([]);
@@ -270,6 +314,17 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
         continuation = page.continuation;
       } while (continuation);
       expect(seen).toEqual(['REF-2035-0001', 'REF-2035-0003', 'REF-2035-0004', 'REF-2035-0005']);
+    });
+
+    it('every case is listed a page at a time, oldest first, closed ones too', async () => {
+      const seen: string[] = [];
+      let continuation: string | undefined;
+      do {
+        const page = await store.listCases({ limit: 2, ...(continuation && { continuation }) });
+        seen.push(...page.items.map((c) => c.reference).filter((r) => r.startsWith('REF-2035')));
+        continuation = page.continuation;
+      } while (continuation);
+      expect(seen).toEqual(['REF-2035-0001', 'REF-2035-0002', 'REF-2035-0003', 'REF-2035-0004', 'REF-2035-0005']);
     });
 
     const caseItem = <T>(caseId: string, id: string, at: string, doc: T, type: CaseItemType = 'return'): CaseItem<T> => ({

@@ -1,7 +1,12 @@
-import { createHttpsServer } from '@vercel/cosmosdb-server';
 import type { IncomingMessage, RequestListener } from 'node:http';
 import { Agent } from 'node:https';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { install } from './atomic-batch.js';
+
+// Batches all or none, as Cosmos DB's are; then the server, whose routes take the handler in.
+install();
+const { createHttpsServer } = createRequire(import.meta.url)('@vercel/cosmosdb-server') as typeof import('@vercel/cosmosdb-server');
 
 /** The Cosmos DB emulator's published key: the test server accepts any well-formed key. */
 export const TEST_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
@@ -68,7 +73,8 @@ export interface CosmosTestServer {
 /**
  * @vercel/cosmosdb-server, in process, over HTTPS on loopback: the real @azure/cosmos
  * SDK talks to it as to Cosmos DB. It keeps everything in memory, never expires TTLs
- * and ignores the `partitionKey` query option (PLATFORM.md lists its gaps).
+ * and ignores the `partitionKey` query option (PLATFORM.md lists its gaps); its batches
+ * are made atomic here (`atomic-batch.ts`).
  */
 export async function startCosmosTestServer(): Promise<CosmosTestServer> {
   const server = createHttpsServer({ keepAlive: true });
