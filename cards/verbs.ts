@@ -69,6 +69,8 @@ export const VERBS = {
   signOffAction: 'action.signOff',
   /** Plan card: a decision not to publish, its reasons, and who was told. */
   notPublishing: 'publication.notPublishing',
+  /** Audit trail card, one to one: another page of a case's trail (business unit only). */
+  showAuditTrail: 'audit.show',
   /** Channel card: the business unit asks to close the case. */
   closeCase: 'case.close',
   /** Close card: close it; its retention starts. */

@@ -110,6 +110,7 @@ export type AuditAction =
   | 'case.purged'
   | 'case.exported'
   | 'case.erased'
+  | 'records.refused'
   | 'audit.viewed'
   | 'audit.view.refused'
   | 'annualReport.made'

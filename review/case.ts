@@ -74,6 +74,8 @@ export interface CaseRecord {
   publication?: Publication;
   /** Personal data: the family's involvement and the log of contacts (`family.ts`); never in `AnonymousCase`. */
   family?: FamilyInvolvement;
+  /** Once its personal data was erased (`erasure.ts`): when, and by which operator. */
+  erased?: { at: string; by: string };
 }
 
 const REFERENCE = /^REF-(\d{4})-(\d{4,})$/i;

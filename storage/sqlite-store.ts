@@ -65,6 +65,8 @@ export class SqliteStore implements CaseStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'normal'}`);
+    // What is deleted or replaced (a purge, an erasure) is overwritten, not left in free pages.
+    this.db.pragma('secure_delete = on');
     createSchema(this.db);
   }
 

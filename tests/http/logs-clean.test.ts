@@ -9,12 +9,15 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { DEMO_PARTNERSHIP_FILE } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
 import { VERBS } from '../../cards/verbs.js';
+import { verifyTrail } from '../../review/audit-chain.js';
+import { ERASED, eraseCase } from '../../review/erasure.js';
 import { chatKey } from '../../review/store.js';
 import { cardAction, channelMention, PANEL_CHANNEL, PEOPLE, personalMessage, type PersonKey } from '../support/activities.js';
 import { actions, texts, type Json } from '../support/cards.js';
 import { ConnectorStandIn, type ConnectorCall } from '../support/connector-stand-in.js';
 import { STORES } from '../support/http-suite.js';
 import { PanelHarness } from '../support/panel-harness.js';
+import { storeContents } from '../support/store-contents.js';
 import { validForm } from '../support/referral-form.js';
 
 /**
@@ -640,5 +643,19 @@ describe.each(STORES)('logs and channel posts over every flow name nobody, on $n
       ...channelCalls.map((c) => ({ where: `${c.method} ${c.path}`, text: `${c.path} ${JSON.stringify(c.body)}` })),
     ]);
     expect(leaks).toEqual([]);
+  });
+
+  it('erased for a subject access request, neither case leaves any of those values anywhere in the store', async () => {
+    // Before: the store holds them, so the scan finds them where they are.
+    expect(findings([{ where: 'the store', text: await storeContents(panel) }]).length).toBeGreaterThan(20);
+    for (const reference of [child, dhr]) {
+      expect(await eraseCase(panel.store, { reference, actor: 'operator:test', reason: 'SAR-0042', at: panel.clock })).toMatchObject({
+        status: 'erased',
+      });
+    }
+    expect(findings([{ where: 'the store', text: await storeContents(panel) }])).toEqual([]);
+    // What the partnership must account for is kept: the decisions, the dates, the trail.
+    expect((await panel.store.getCase(child))?.panel?.decisions.at(-1)).toMatchObject({ outcome: expect.any(String), rationale: ERASED });
+    expect(verifyTrail(child, await panel.store.listAudit(child), await panel.store.getAuditHead(child))).toBeUndefined();
   });
 });

@@ -1,28 +1,12 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { previewReminders } from '../../review/preview-reminders.js';
 import { cardAction, channelMention, PEOPLE, personalMessage, REFERRALS_CHANNEL, type PersonKey } from '../support/activities.js';
 import { actions, errorUnder, input, texts } from '../support/cards.js';
 import { httpSuite, STORES } from '../support/http-suite.js';
+import { panelCommand } from '../support/panel-command.js';
 import { validReferralForm } from '../support/referral-form.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** `npm run panel -- …`, as a separate process. */
-function panelCommand(args: string[], env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      join(ROOT, 'node_modules/.bin/tsx'),
-      ['scripts/panel.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, ...env } },
-      (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 const fullReturn = {
   involved: 'yes',

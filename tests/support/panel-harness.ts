@@ -36,7 +36,8 @@ export class PanelHarness {
   clock: Date = NOW;
   /** The Cosmos test server, once a Cosmos harness has started. */
   cosmos: CosmosTestServer | undefined;
-  private readonly database = `panel-${randomUUID()}`;
+  /** The Cosmos database the harness opens on the test server. */
+  readonly database = `panel-${randomUUID()}`;
 
   constructor(
     env: Record<string, string> = {},
