@@ -94,8 +94,8 @@ export default defineConfig(
       { ...dbDrivers, message: 'review/ is the domain core: database drivers (@azure/cosmos, better-sqlite3) belong in storage/.' },
       { ...cron, message: 'review/ is the domain core: node-cron belongs in scheduler/.' },
       relative(
-        ['bot', 'storage', 'scheduler', 'cards'],
-        'review/ must not import bot/, storage/, scheduler/ or cards/: those layers depend on review/, not the other way round.',
+        ['bot', 'storage', 'scheduler', 'cards', 'reports'],
+        'review/ must not import bot/, storage/, scheduler/, cards/ or reports/: those layers depend on review/, not the other way round.',
       ),
     ],
   ),
@@ -121,8 +121,23 @@ export default defineConfig(
       { ...httpServer, message: 'cards/ only builds card JSON: no HTTP server (restify).' },
       { ...dbDrivers, message: 'cards/ only builds card JSON: no database drivers (@azure/cosmos, better-sqlite3).' },
       relative(
-        ['bot', 'storage', 'scheduler'],
-        'cards/ must not import bot/, storage/ or scheduler/: cards are built from review/ data only.',
+        ['bot', 'storage', 'scheduler', 'reports'],
+        'cards/ must not import bot/, storage/, scheduler/ or reports/: cards are built from review/ data only (a chart comes in as a data URI).',
+      ),
+    ],
+  ),
+
+  // reports/ writes the annual summary's files (CSV, xlsx, PNG) from review/ data: no Teams, no store.
+  boundary(
+    ['reports/**/*.ts'],
+    [
+      teamsSdk,
+      { ...httpServer, message: 'reports/ only writes files: no HTTP server (restify).' },
+      { ...dbDrivers, message: 'reports/ only writes files: it is given the report, never the database.' },
+      { ...cron, message: 'reports/ only writes files: node-cron belongs in scheduler/.' },
+      relative(
+        ['bot', 'storage', 'scheduler', 'cards'],
+        'reports/ must not import bot/, storage/, scheduler/ or cards/: it turns review/ data into files, for bot/ and scripts/.',
       ),
     ],
   ),

@@ -37,6 +37,7 @@ import { fastTrack } from './handlers/fast-track.js';
 import { notPublishing, showPlan, showReview, updatePlan, updatePublication } from './handlers/plan.js';
 import { familyCommand, showFamily, updateFamily } from './handlers/family.js';
 import { useChannel } from './handlers/use-channel.js';
+import { acceptWorkbook, annualReportCommand, declineWorkbook } from './handlers/annual-report.js';
 
 type CardHandler = (context: TurnContext, deps: PanelDeps, data: Record<string, unknown>) => Promise<AdaptiveCardJson | string>;
 
@@ -142,6 +143,7 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
   app.message(/^\s*post agenda\s*$/i, (context) => postAgenda(context, deps));
   app.message(/^\s*use this channel for referrals\s*$/i, (context) => useChannel(context, deps, 'referrals'));
   app.message(/^\s*use this channel for the panel\s*$/i, (context) => useChannel(context, deps, 'panel'));
+  app.message(/^\s*report\b/i, (context) => annualReportCommand(context, deps));
   app.activity(ActivityTypes.Message, (context) => unknownMessage(context));
 
   app.conversationUpdate('membersAdded', async (context) => {
@@ -152,6 +154,9 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
   for (const [verb, handler] of Object.entries(CARD_HANDLERS)) {
     app.adaptiveCards.actionExecute(verb, (context, _state, data) => handler(context, deps, asRecord(data)));
   }
+  // The annual summary's workbook, offered on a file consent card: saved, or not.
+  app.fileConsentAccept((context, _state, response) => acceptWorkbook(context, deps, response));
+  app.fileConsentDecline((context) => declineWorkbook(context));
   // A card from an older version of Panel, or a forged verb: answer, do nothing.
   app.adaptiveCards.actionExecute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',

@@ -10,9 +10,10 @@ import { StoreUnavailableError } from '../review/store.js';
 import { openStore } from '../storage/open-store.js';
 import { UsageError, type Args, type Command } from './commands/context.js';
 import { reminders } from './commands/reminders.js';
+import { report } from './commands/report.js';
 
 /** The operators' commands, by name. */
-const COMMANDS: Record<string, Command> = { reminders };
+const COMMANDS: Record<string, Command> = { reminders, report };
 
 const usage = () => Object.values(COMMANDS).map((c) => `usage: npm run panel -- ${c.usage}`);
 

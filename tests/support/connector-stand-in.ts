@@ -32,6 +32,12 @@ export class ConnectorStandIn {
   /** The members a team's roster lists (`GET /v3/conversations/<team>/pagedmembers`). */
   roster: { id: string; name: string; aadObjectId: string }[] = [];
 
+  /**
+   * What was PUT to an upload session, by file name: the stand-in also plays the OneDrive
+   * upload URL Teams gives a bot when someone accepts a file (`uploadUrl`).
+   */
+  readonly uploads = new Map<string, { bytes: Buffer; contentRange?: string; authorization?: string }>();
+
   /** `record: false` keeps nothing, for a benchmark's thousands of calls. */
   constructor(private readonly options: { record: boolean } = { record: true }) {
     this.server = createServer((req, res) => {
@@ -49,6 +55,11 @@ export class ConnectorStandIn {
 
   get url(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Where a file called `name` would be PUT, as a `fileConsent/invoke`'s `uploadInfo.uploadUrl`. */
+  uploadUrl(name: string): string {
+    return `${this.url}${UPLOAD}${encodeURIComponent(name)}`;
   }
 
   /** Replaces the default answers, for failures (403, 404, 429...). */
@@ -84,10 +95,12 @@ export class ConnectorStandIn {
   private async handle(req: IncomingMessage): Promise<ConnectorReply> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path.startsWith(UPLOAD)) return this.upload(req, path, Buffer.concat(chunks));
     const text = Buffer.concat(chunks).toString('utf8');
     const call: ConnectorCall = {
       method: req.method ?? 'GET',
-      path: decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname),
+      path,
       body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
       ...(req.headers.authorization && { authorization: req.headers.authorization }),
     };
@@ -107,4 +120,25 @@ export class ConnectorStandIn {
     }
     return { status: 201, body: { id: `activity-${id}` } };
   }
+
+  /** A file's bytes PUT to its upload session: kept, and answered as OneDrive does (201, the item). */
+  private async upload(req: IncomingMessage, path: string, bytes: Buffer): Promise<ConnectorReply> {
+    const call: ConnectorCall = { method: req.method ?? 'PUT', path, body: { size: bytes.length } };
+    const custom = await this.responder(call);
+    const name = path.slice(UPLOAD.length);
+    if (!custom) {
+      this.uploads.set(name, {
+        bytes,
+        ...(req.headers['content-range'] && { contentRange: req.headers['content-range'] }),
+        ...(req.headers.authorization && { authorization: req.headers.authorization }),
+      });
+    }
+    if (this.options.record) {
+      this.calls.push(call);
+      this.events.emit('call', call);
+    }
+    return custom ?? { status: 201, body: { id: `item-${this.next++}`, name, size: bytes.length } };
+  }
 }
+
+const UPLOAD = '/upload/';
