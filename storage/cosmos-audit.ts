@@ -27,17 +27,60 @@ export async function readHead(cases: Container, trail: string): Promise<HeadRea
   return resource ? { head: { seq: resource.seq, hash: resource.hash }, etag } : {};
 }
 
-/** The operations that link `events` into `trail` after `read`: the head moved on, then each event. */
-export function auditOperations(trail: string, events: readonly AuditEvent[], read: HeadRead): OperationInput[] {
+/**
+ * The operations that link `events` into `trail` after `read`: the head moved on (first,
+ * so its etag is the batch's second), then each event; and the head they leave.
+ */
+export function auditOperations(
+  trail: string,
+  events: readonly AuditEvent[],
+  read: HeadRead,
+): { operations: OperationInput[]; head?: AuditHead } {
   const { linked, head } = linkEvents(events, read.head);
-  if (!head) return [];
+  if (!head || linked.length === 0) return { operations: [] };
   const headDoc = { id: AUDIT_HEAD_ID, type: 'auditHead', caseId: trail, ...head };
-  return [
-    read.etag
-      ? { operationType: 'Replace', id: AUDIT_HEAD_ID, resourceBody: headDoc, ifMatch: read.etag }
-      : { operationType: 'Create', resourceBody: headDoc },
-    ...linked.map((e): OperationInput => ({ operationType: 'Create', resourceBody: { ...e, id: auditItemId(e.seq), type: 'audit' } })),
-  ];
+  return {
+    head,
+    operations: [
+      read.etag
+        ? { operationType: 'Replace', id: AUDIT_HEAD_ID, resourceBody: headDoc, ifMatch: read.etag }
+        : { operationType: 'Create', resourceBody: headDoc },
+      ...linked.map((e): OperationInput => ({ operationType: 'Create', resourceBody: { ...e, id: auditItemId(e.seq), type: 'audit' } })),
+    ],
+  };
+}
+
+/**
+ * The heads this process last wrote or read, by trail, so that a write links after the
+ * head it knows without reading it first. Another instance's write makes one stale: the
+ * batch conditional on it is refused, and the writer reads the head and links again.
+ */
+export class Heads {
+  private readonly known = new Map<string, HeadRead>();
+
+  constructor(
+    private readonly cases: Container,
+    private readonly max = 10_000,
+  ) {}
+
+  /** The head as this process knows it, or as read now (`fresh`, or not known). */
+  async current(trail: string, fresh = false): Promise<HeadRead> {
+    const known = fresh ? undefined : this.known.get(trail);
+    if (known) return known;
+    const read = await readHead(this.cases, trail);
+    this.remember(trail, read);
+    return read;
+  }
+
+  remember(trail: string, read: HeadRead): void {
+    this.known.delete(trail);
+    this.known.set(trail, read);
+    if (this.known.size > this.max) this.known.delete(this.known.keys().next().value!);
+  }
+
+  forget(trail: string): void {
+    this.known.delete(trail);
+  }
 }
 
 /** How many times a writer re-reads a moved head before calling the store busy. */
@@ -45,20 +88,19 @@ export const HEAD_ATTEMPTS = 20;
 
 /**
  * Runs a transactional batch in one partition: all of it or none. Written, it returns
- * the first document's new version tag; refused (a condition failed), undefined. The SDK
+ * each document's new version tag, in order; refused (a condition failed), undefined. The SDK
  * rethrows a refused batch as a plain Error without its status, and the test server
  * answers one with per-operation statuses: either way nothing was written. Throttled
  * past the SDK's retries: busy.
  */
-export async function tryBatch(cases: Container, partition: string, operations: OperationInput[]): Promise<string | undefined> {
+export async function tryBatch(cases: Container, partition: string, operations: OperationInput[]): Promise<string[] | undefined> {
   try {
     // The test server wants the partition key on every operation; Cosmos DB takes it too.
     const { result } = await cases.items.batch(
       operations.map((o) => ({ ...o, partitionKey: partition })),
       partition,
     );
-    const first = result?.[0];
-    return first && result.every((r) => r.statusCode < 400) ? (first.eTag ?? '') : undefined;
+    return result?.length && result.every((r) => r.statusCode < 400) ? result.map((r) => r.eTag ?? '') : undefined;
   } catch (err) {
     if (statusOf(err) === 429) throw new StoreBusyError();
     return undefined;
@@ -70,12 +112,18 @@ export async function tryBatch(cases: Container, partition: string, operations: 
  * With `once`, a document created in the same batch: if one with its id is already there,
  * nothing is written and it returns false (the event was recorded with it before).
  */
-export async function appendAudit(cases: Container, event: AuditEvent, once?: ItemDefinition): Promise<boolean> {
+export async function appendAudit(cases: Container, heads: Heads, event: AuditEvent, once?: ItemDefinition): Promise<boolean> {
   const trail = event.caseId;
   const alongside: OperationInput[] = once ? [{ operationType: 'Create', resourceBody: { ...once, caseId: trail } }] : [];
   for (let attempt = 1; attempt <= HEAD_ATTEMPTS; attempt++) {
-    const read = await readHead(cases, trail);
-    if ((await tryBatch(cases, trail, [...auditOperations(trail, [event], read), ...alongside])) !== undefined) return true;
+    const read = await heads.current(trail, attempt > 1);
+    const { operations, head } = auditOperations(trail, [event], read);
+    const etags = await tryBatch(cases, trail, [...operations, ...alongside]);
+    if (etags) {
+      heads.remember(trail, { ...(head && { head }), etag: etags[0]! });
+      return true;
+    }
+    heads.forget(trail);
     if (once) {
       const { resource } = await guard('audit', () => cases.item(once.id!, trail).read());
       if (resource) return false;

@@ -3,7 +3,7 @@ import { createdEvent, type CaseRecord } from '../review/case.js';
 import { nextDueAt } from '../review/effects.js';
 import type { AuditEvent } from '../review/audit.js';
 import { ConflictError, StoreBusyError, type CaseWrite } from '../review/store.js';
-import { auditOperations, HEAD_ATTEMPTS, readHead, tryBatch } from './cosmos-audit.js';
+import { auditOperations, HEAD_ATTEMPTS, tryBatch, type Heads } from './cosmos-audit.js';
 import { guard, hashKey, statusOf, strip, toStored } from './cosmos-items.js';
 
 /**
@@ -15,6 +15,8 @@ import { guard, hashKey, statusOf, strip, toStored } from './cosmos-items.js';
 interface Containers {
   cases: Container;
   meta: Container;
+  /** The audit trails' heads this process knows. */
+  heads: Heads;
 }
 
 interface NewCase {
@@ -37,26 +39,44 @@ export function caseDocument(record: CaseRecord): ItemDefinition {
  * linked again after it; neither (throttled past the retries), a StoreBusyError.
  */
 async function writeWithAudit(
-  cases: Container,
+  { cases, heads }: { cases: Container; heads: Heads },
   caseId: string,
-  first: OperationInput,
-  events: readonly AuditEvent[],
-  beside: OperationInput[],
-  etagBefore: string | undefined,
+  write: {
+    first: OperationInput;
+    events: readonly AuditEvent[];
+    beside: OperationInput[];
+    etagBefore: string | undefined;
+    newTrail?: boolean;
+  },
 ): Promise<string> {
+  const { first, events, beside, etagBefore } = write;
+  // A new case's trail has no head yet: nothing to read.
+  let read = events.length === 0 || write.newTrail ? {} : await heads.current(caseId);
   for (let attempt = 1; attempt <= HEAD_ATTEMPTS; attempt++) {
-    const head = events.length > 0 ? await readHead(cases, caseId) : {};
-    const written = await tryBatch(cases, caseId, [first, ...auditOperations(caseId, events, head), ...beside]);
-    if (written !== undefined) return written;
+    const { operations, head } = auditOperations(caseId, events, read);
+    const etags = await tryBatch(cases, caseId, [first, ...operations, ...beside]);
+    if (etags) {
+      if (head) heads.remember(caseId, { head, etag: etags[1]! });
+      return etags[0]!;
+    }
+    heads.forget(caseId);
     const { etag } = await guard('case', () => cases.item('case', caseId).read());
     if (etag !== etagBefore) throw new ConflictError(`case ${caseId}`);
-    if (events.length === 0 || (await readHead(cases, caseId)).etag === head.etag) break;
+    if (events.length === 0) break;
+    const fresh = await heads.current(caseId, true);
+    if (fresh.etag === read.etag) break;
+    read = fresh;
   }
   throw new StoreBusyError();
 }
 
 /** `CaseStore.replaceCase`: a plain conditional replace, or a batch when something is written beside it. */
-export async function replaceCase(cases: Container, record: CaseRecord, etag: string, also: CaseWrite): Promise<string> {
+export async function replaceCase(
+  { cases, heads }: { cases: Container; heads: Heads },
+  record: CaseRecord,
+  etag: string,
+  also: CaseWrite,
+): Promise<string> {
   const doc = caseDocument(record);
   const events = also.audit ?? [];
   const items = (also.items ?? []).map((i): OperationInput => ({
@@ -69,14 +89,12 @@ export async function replaceCase(cases: Container, record: CaseRecord, etag: st
     );
     return next;
   }
-  return writeWithAudit(
-    cases,
-    record.reference,
-    { operationType: 'Replace', id: 'case', resourceBody: doc, ifMatch: etag },
+  return writeWithAudit({ cases, heads }, record.reference, {
+    first: { operationType: 'Replace', id: 'case', resourceBody: doc, ifMatch: etag },
     events,
-    items,
-    etag,
-  );
+    beside: items,
+    etagBefore: etag,
+  });
 }
 
 /**
@@ -94,7 +112,7 @@ export async function createCaseOnce(
   const pk = `submission:${id}`;
   const readSubmission = async () => (await guard('submission', () => meta.item(id, pk).read<{ sequence: number }>())).resource;
   const earlier = await readSubmission();
-  if (earlier) return ensureCase(containers.cases, input.build(earlier.sequence), input.actor);
+  if (earlier) return ensureCase(containers, input.build(earlier.sequence), input.actor);
 
   const sequence = await nextSequence(meta, input.year);
   const record = input.build(sequence);
@@ -105,38 +123,37 @@ export async function createCaseOnce(
     // Another delivery of the same submission won; its number stands, ours is unused.
     const winner = await readSubmission();
     if (!winner) throw err;
-    return ensureCase(containers.cases, input.build(winner.sequence), input.actor);
+    return ensureCase(containers, input.build(winner.sequence), input.actor);
   }
-  return makeCase(containers.cases, record, input.actor);
+  return makeCase(containers, record, input.actor);
 }
 
 /** The case of a submission already numbered: made now if the delivery that numbered it failed first. */
 async function ensureCase(
-  cases: Container,
+  containers: Containers,
   record: CaseRecord,
   actor: string,
 ): Promise<{ record: CaseRecord; created: boolean; etag: string }> {
-  const { resource, etag } = await guard('case', () => cases.item('case', record.reference).read<CaseRecord & ItemDefinition>());
+  const { resource, etag } = await guard('case', () => containers.cases.item('case', record.reference).read<CaseRecord & ItemDefinition>());
   if (resource) return { record: strip<CaseRecord>(resource), created: false, etag };
-  return makeCase(cases, record, actor);
+  return makeCase(containers, record, actor);
 }
 
 /** Creates the case and its creation event in one batch; a case made meanwhile by another delivery is theirs. */
 async function makeCase(
-  cases: Container,
+  { cases, heads }: Containers,
   record: CaseRecord,
   actor: string,
 ): Promise<{ record: CaseRecord; created: boolean; etag: string }> {
   const caseId = record.reference;
   try {
-    const etag = await writeWithAudit(
-      cases,
-      caseId,
-      { operationType: 'Create', resourceBody: caseDocument(record) },
-      [createdEvent(record, actor)],
-      [],
-      undefined,
-    );
+    const etag = await writeWithAudit({ cases, heads }, caseId, {
+      first: { operationType: 'Create', resourceBody: caseDocument(record) },
+      events: [createdEvent(record, actor)],
+      beside: [],
+      etagBefore: undefined,
+      newTrail: true,
+    });
     return { record, created: true, etag };
   } catch (err) {
     // The read-back found a case: another delivery's write won.

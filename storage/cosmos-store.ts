@@ -6,7 +6,7 @@ import type { CaseRecord } from '../review/case.js';
 import { openContainers, type CosmosStoreOptions } from './cosmos-containers.js';
 import { createCaseOnce, replaceCase } from './cosmos-create.js';
 import { chainUnlinkedAudit, moveNotifications } from './cosmos-upgrade.js';
-import { appendAudit, listAudit, listTrails, readHead } from './cosmos-audit.js';
+import { appendAudit, Heads, listAudit, listTrails, readHead } from './cosmos-audit.js';
 import {
   byAtThenId,
   EXPIRY_PK,
@@ -23,11 +23,15 @@ import type { CaseItem, CaseItemType, CaseStore, CaseWrite, DueCase, Expiry, Pag
 
 /** The Azure Cosmos DB for NoSQL store. Open it with `CosmosStore.open`. */
 export class CosmosStore implements CaseStore {
+  private readonly heads: Heads;
+
   private constructor(
     private readonly client: CosmosClient,
     private readonly cases: Container,
     private readonly meta: Container,
-  ) {}
+  ) {
+    this.heads = new Heads(cases);
+  }
 
   /**
    * Connects, and creates the database and containers if they are missing. Fails with
@@ -47,7 +51,7 @@ export class CosmosStore implements CaseStore {
     build: (sequence: number) => CaseRecord,
     actor: string,
   ): Promise<{ record: CaseRecord; created: boolean; etag: string }> {
-    return createCaseOnce({ cases: this.cases, meta: this.meta }, { submissionKey, year, build, actor });
+    return createCaseOnce({ cases: this.cases, meta: this.meta, heads: this.heads }, { submissionKey, year, build, actor });
   }
 
   async getCase(reference: string): Promise<CaseRecord | undefined> {
@@ -81,7 +85,7 @@ export class CosmosStore implements CaseStore {
   }
 
   async replaceCase(record: CaseRecord, etag: string, also: CaseWrite = {}): Promise<string> {
-    return replaceCase(this.cases, record, etag, also);
+    return replaceCase({ cases: this.cases, heads: this.heads }, record, etag, also);
   }
 
   async listDueCases(before: string, page: { limit: number; continuation?: string }): Promise<Page<DueCase>> {
@@ -99,7 +103,7 @@ export class CosmosStore implements CaseStore {
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
-    await appendAudit(this.cases, event);
+    await appendAudit(this.cases, this.heads, event);
   }
 
   async listAudit(caseId: string): Promise<ChainedAuditEvent[]> {
@@ -200,7 +204,8 @@ export class CosmosStore implements CaseStore {
    */
   async purgeCase(reference: string, burial?: { tombstone: Tombstone; event: AuditEvent }): Promise<void> {
     // The tombstone is kept in the partnership's partition, so it and the record of the purge are one batch: written once.
-    if (burial) await appendAudit(this.cases, burial.event, { ...burial.tombstone, id: tombstoneId(reference), type: 'tombstone' });
+    if (burial)
+      await appendAudit(this.cases, this.heads, burial.event, { ...burial.tombstone, id: tombstoneId(reference), type: 'tombstone' });
     // The case last: until it goes, a run stopped part-way can be finished with its burial.
     const ids = (await this.idsOfCase(reference)).sort((a, b) => Number(a === 'case') - Number(b === 'case'));
     for (const id of ids) {

@@ -57,7 +57,8 @@ export async function chainUnlinkedAudit(cases: Container): Promise<number> {
   for (const [trail, old] of byTrail) {
     for (const e of old.sort((a, b) => (a.id! < b.id! ? -1 : 1))) {
       const event = { ...strip<AuditEvent>(e), caseId: trail };
-      const moved = [...auditOperations(trail, [event], await readHead(cases, trail)), { operationType: 'Delete', id: e.id! } as const];
+      const { operations } = auditOperations(trail, [event], await readHead(cases, trail));
+      const moved = [...operations, { operationType: 'Delete', id: e.id! } as const];
       if ((await tryBatch(cases, trail, moved)) === undefined) throw new StoreBusyError();
     }
   }

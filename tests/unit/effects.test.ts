@@ -479,7 +479,7 @@ describe('EffectRunner', () => {
       conversationId: '19:bu@thread.tacv2;messageid=a1',
       doneAt: T0,
     });
-    expect((await store.listAudit(reference)).slice(1)).toEqual([
+    expect((await store.listAudit(reference)).slice(1)).toMatchObject([
       { caseId: reference, at: T0, actor: 'panel', action: 'channel.posted', detail: 'a1' },
     ]);
     // Two writes: the lease, then the outcome with its audit event and follow-up together.
@@ -654,7 +654,7 @@ describe('EffectRunner', () => {
       });
       expect(perf.channelPost.failures.map((f) => [f.effect.key, f.error])).toEqual([[CHANNEL_POST, 'x']]);
       // The failure's audit, then the notice owed in the same write, done by the threadNotice performer in the same run.
-      expect(await store.listAudit(reference)).toEqual([
+      expect(await store.listAudit(reference)).toMatchObject([
         expect.objectContaining({ action: 'case.created' }),
         { caseId: reference, at: due, actor: 'panel', action: 'channel.post.failed', detail: `${CHANNEL_POST} x` },
         { caseId: reference, at: due, actor: 'panel', action: 'case.noticePosted' },
@@ -719,7 +719,7 @@ describe('EffectRunner', () => {
       doneAt: T0,
     });
     expect(record?.descriptor).toBe('Young Person G (undelivered)');
-    expect((await store.listAudit(reference)).slice(1)).toEqual([
+    expect((await store.listAudit(reference)).slice(1)).toMatchObject([
       { caseId: reference, at: T0, actor: 'panel', action: 'rapidReview.requestUndelivered', detail: 'agency=police reason=gone' },
       { caseId: reference, at: T0, actor: 'panel', action: 'case.noticePosted' },
     ]);
