@@ -36,6 +36,7 @@ import { approveDecision, sendBackDecision } from './handlers/approval.js';
 import { fastTrack } from './handlers/fast-track.js';
 import { notPublishing, showPlan, showReview, updatePlan, updatePublication } from './handlers/plan.js';
 import { familyCommand, showFamily, updateFamily } from './handlers/family.js';
+import { auditCommand, showAudit } from './handlers/audit.js';
 import { useChannel } from './handlers/use-channel.js';
 import { acceptWorkbook, annualReportCommand, declineWorkbook } from './handlers/annual-report.js';
 
@@ -57,6 +58,7 @@ const CARD_HANDLERS: Record<(typeof VERBS)[keyof typeof VERBS], CardHandler> = {
   [VERBS.showPlan]: showPlan,
   [VERBS.showReview]: showReview,
   [VERBS.showFamily]: showFamily,
+  [VERBS.showAuditTrail]: showAudit,
   [VERBS.updateFamily]: updateFamily,
   [VERBS.updatePlan]: updatePlan,
   [VERBS.updatePublication]: updatePublication,
@@ -139,6 +141,7 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
   app.message(/^\s*my tasks\s*$/i, (context) => myTasks(context, deps));
   app.message(/^\s*actions\s*$/i, (context) => actionsCommand(context, deps));
   app.message(/^\s*family\b/i, (context) => familyCommand(context, deps));
+  app.message(/^\s*audit\b/i, (context) => auditCommand(context, deps));
   app.message(/^\s*agenda\s*$/i, (context) => agenda(context, deps));
   app.message(/^\s*post agenda\s*$/i, (context) => postAgenda(context, deps));
   app.message(/^\s*use this channel for referrals\s*$/i, (context) => useChannel(context, deps, 'referrals'));

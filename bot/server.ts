@@ -7,17 +7,17 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { z } from 'zod';
 import { createWorkingCalendar } from '../review/calendar.js';
-import { createDirectory, parsePartnership, PartnershipFileError, type Partnership } from '../review/partnership.js';
+import { createDirectory } from '../review/partnership.js';
 import { StoreBusyError, type CaseStore } from '../review/store.js';
 import { scheduleEffects } from '../scheduler/effects.js';
 import { scheduleRetention } from '../scheduler/retention.js';
 import { openStore } from '../storage/open-store.js';
 import { createApp } from './app.js';
+import { readPartnership } from './partnership-file.js';
 import { BackgroundWork } from './background.js';
 import { PersonalChats } from './personal-chats.js';
 import { TeamsUsers } from './teams-users.js';
@@ -66,18 +66,6 @@ const activityShape = z.object({
 
 /** A card action's verb, for its turn's span. */
 const verbShape = z.object({ value: z.object({ action: z.object({ verb: z.string().max(60) }) }) });
-
-/** The partnership file, checked; a clear error naming it when it cannot be read. */
-export function readPartnership(path: string): Partnership {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new PartnershipFileError(path, [`cannot be read (${code}): set PARTNERSHIP_FILE to the partnership file's path`]);
-  }
-  return parsePartnership(text, path);
-}
 
 /** The bot's credentials as botbuilder takes them; none in local mode. */
 function authOptions(config: Config): ConfigurationBotFrameworkAuthenticationOptions {

@@ -3,17 +3,21 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../bot/config.js';
-import { readPartnership } from '../bot/server.js';
+import { readPartnership } from '../bot/partnership-file.js';
 import { createWorkingCalendar } from '../review/calendar.js';
 import { createDirectory, PartnershipFileError } from '../review/partnership.js';
 import { StoreUnavailableError } from '../review/store.js';
 import { openStore } from '../storage/open-store.js';
 import { UsageError, type Args, type Command } from './commands/context.js';
+import { audit } from './commands/audit.js';
+import { erase } from './commands/erase.js';
+import { exportCommand } from './commands/export.js';
 import { reminders } from './commands/reminders.js';
 import { report } from './commands/report.js';
+import { retention } from './commands/retention.js';
 
 /** The operators' commands, by name. */
-const COMMANDS: Record<string, Command> = { reminders, report };
+const COMMANDS: Record<string, Command> = { reminders, retention, audit, export: exportCommand, erase, report };
 
 const usage = () => Object.values(COMMANDS).map((c) => `usage: npm run panel -- ${c.usage}`);
 

@@ -35,6 +35,7 @@ export async function help(context: TurnContext, deps: PanelDeps): Promise<void>
       "- **@Panel use this channel for the panel** in the panel's channel, then **agenda** and **post agenda** (which opens each case's vote)",
       '- **List for panel** on a case card: on the next agenda before its returns are in',
       "- **Review plan** on a review's card in the case's thread: mark steps done, move or add them, request agency reports, arrange meetings, the family log, the action plan, publication",
+      "- **audit REF-…**: the case's audit trail (who did or saw what, when), and whether it is intact",
       '- **report 2026**: the annual summary of the partnership year from 1 April 2026, with its workbook to save (no personal data)',
     );
   }
