@@ -160,10 +160,30 @@ export function createApp(deps: PanelDeps): Application<TurnState> {
   // The annual summary's workbook, offered on a file consent card: saved, or not.
   app.fileConsentAccept((context, _state, response) => acceptWorkbook(context, deps, response));
   app.fileConsentDecline((context) => declineWorkbook(context));
-  // A card from an older version of Panel, or a forged verb: answer, do nothing.
-  app.adaptiveCards.actionExecute(
-    async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',
-    async () => STALE_CARD,
+  // A card from an older version of Panel, a forged verb, or card data no card sends (no
+  // Action.Execute, no verb): answer, do nothing. Not through actionExecute, which throws
+  // on an action that is not an Action.Execute.
+  app.addRoute(
+    async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === CARD_ACTION,
+    async (context) => {
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: staleCardAnswer } });
+    },
+    true,
+  );
+  // Any other invoke (a dialog, a search, a sign-in): Panel offers none. Unanswered, the
+  // adapter would say 501, a server error, for what is the sender's mistake.
+  app.addRoute(
+    async (context) => context.activity.type === ActivityTypes.Invoke,
+    async (context) => {
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 400, body: { error: 'Panel does not handle this invoke' } },
+      });
+    },
+    true,
   );
   return app;
 }
+
+const CARD_ACTION = 'adaptiveCard/action';
+const staleCardAnswer = { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: STALE_CARD };

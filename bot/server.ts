@@ -16,6 +16,7 @@ import { StoreBusyError, type CaseStore } from '../review/store.js';
 import { scheduleEffects } from '../scheduler/effects.js';
 import { scheduleRetention } from '../scheduler/retention.js';
 import { openStore } from '../storage/open-store.js';
+import { activityShape } from './activity-shape.js';
 import { createApp } from './app.js';
 import { readPartnership } from './partnership-file.js';
 import { BackgroundWork } from './background.js';
@@ -50,19 +51,6 @@ export interface RunningPanel {
 
 /** How long a stop waits for work under way: within App Service's and Container Apps' grace before SIGKILL. */
 export const SHUTDOWN_GRACE_MS = 10_000;
-
-/**
- * The least an activity needs for Panel to act on it. Anything less is answered 400
- * before it reaches the adapter, instead of failing deep inside a turn.
- */
-const activityShape = z.object({
-  type: z.string().min(1),
-  serviceUrl: z.string().url(),
-  channelId: z.string().min(1),
-  conversation: z.object({ id: z.string().min(1) }).passthrough(),
-  from: z.object({ id: z.string().min(1) }).passthrough(),
-  recipient: z.object({ id: z.string().min(1) }).passthrough(),
-});
 
 /** A card action's verb, for its turn's span. */
 const verbShape = z.object({ value: z.object({ action: z.object({ verb: z.string().max(60) }) }) });

@@ -14,6 +14,7 @@ import {
   type Fact,
 } from './labels.js';
 import { renderCard, type AdaptiveCardJson } from './render.js';
+import { typedForMarkdown, typedForTextRun } from './shown-as-typed.js';
 import documentTemplate from './templates/document.json' with { type: 'json' };
 import summaryTemplate from './templates/case-summary.json' with { type: 'json' };
 import { VERBS } from './verbs.js';
@@ -323,5 +324,18 @@ export function documentCard(doc: {
   groups: DocumentGroup[];
   actions: DocumentAction[];
 }): AdaptiveCardJson {
-  return renderCard(documentTemplate, { immediateSafety: false, ...doc });
+  // The headline, the notice, the facts on top and the groups' titles are TextBlocks and a FactSet
+  // (markdown); a group's facts and text are TextRuns.
+  return renderCard(documentTemplate, {
+    immediateSafety: false,
+    ...doc,
+    heading: typedForMarkdown(doc.heading),
+    notice: typedForMarkdown(doc.notice),
+    facts: doc.facts.map((f) => ({ title: typedForMarkdown(f.title), value: typedForMarkdown(f.value) })),
+    groups: doc.groups.map((g) => ({
+      title: typedForMarkdown(g.title),
+      facts: g.facts.map((f) => ({ title: typedForTextRun(f.title), value: typedForTextRun(f.value) })),
+      text: typedForTextRun(g.text),
+    })),
+  });
 }

@@ -1,5 +1,6 @@
 import type { Fact } from './labels.js';
 import { renderCard, type AdaptiveCardJson } from './render.js';
+import { typedForMarkdown as shown } from './shown-as-typed.js';
 import formTemplate from './templates/form.json' with { type: 'json' };
 
 /**
@@ -89,42 +90,74 @@ export function formCard<F extends string>(view: FormView<F>): AdaptiveCardJson 
     const hasError = section.fields.some((f) => errors[f.id] !== undefined);
     const hasValue = section.fields.some((f) => (view.values[f.id] ?? '') !== '');
     return {
-      title: section.title,
-      intro: section.intro ?? '',
+      title: shown(section.title),
+      intro: shown(section.intro ?? ''),
       collapsible: section.collapsible === true,
       toggleTitle: `Show or hide: ${section.title.toLowerCase()}`,
       bodyId: `section-${section.key}`,
       visible: section.collapsible !== true || hasError || hasValue,
       sectionActions: (section.actions ?? []).map(actionOf),
-      fields: section.fields.map((f) => ({
-        id: f.id,
-        label: f.required && !onClient ? `${f.label} *` : f.label,
-        type: f.type,
-        required: f.required === true && onClient,
-        requiredMessage: `${f.label} is required`,
-        value: view.values[f.id] ?? '',
-        error: errors[f.id] ?? '',
-        choices: f.choices ?? [],
-        choiceStyle: f.choiceStyle ?? 'compact',
-        maxLength: view.limits[f.id] ?? 0,
-        placeholder: f.placeholder ?? '',
-        toggleText: f.toggleText ?? '',
-        min: view.dates?.min ?? '',
-        max: view.dates?.max ?? '',
-      })),
+      fields: section.fields.map((f) => {
+        const echo = echoOf(f, view.values[f.id] ?? '', view.limits[f.id]);
+        const error = [errors[f.id], echo.clipped].filter(Boolean).join(' ');
+        return {
+          id: f.id,
+          label: f.required && !onClient ? `${f.label} *` : f.label,
+          type: f.type,
+          required: f.required === true && onClient,
+          requiredMessage: `${f.label} is required`,
+          value: echo.value,
+          error: shown(error),
+          choices: f.choices ?? [],
+          choiceStyle: f.choiceStyle ?? 'compact',
+          maxLength: view.limits[f.id] ?? 0,
+          placeholder: f.placeholder ?? '',
+          toggleText: f.toggleText ?? '',
+          min: view.dates?.min ?? '',
+          max: view.dates?.max ?? '',
+        };
+      }),
     };
   });
   return withoutEmptyDefaults(
     renderCard(formTemplate, {
-      heading: view.heading,
-      subtitle: view.subtitle,
-      facts: view.facts ?? [],
-      banner: view.banner?.text ?? '',
+      // Every text the card shows may hold what someone typed (a fact's value, a rationale as a section's intro).
+      heading: shown(view.heading),
+      subtitle: shown(view.subtitle),
+      facts: (view.facts ?? []).map((f) => ({ title: shown(f.title), value: shown(f.value) })),
+      banner: shown(view.banner?.text ?? ''),
       bannerStyle: view.banner?.style ?? 'attention',
       sections,
       actions: view.actions.map(actionOf),
     }),
   );
+}
+
+/** The longest a text input without a limit of its own is shown back. */
+const TEXT_ECHO_MAX = 1000;
+const DATE_ECHO_MAX = 20;
+
+/**
+ * What an input shows of what was sent: all of it, unless it is longer than the input
+ * takes (its limit; for a choice, every choice chosen; for a date, a date). A form comes
+ * back with what was typed, and 100 KB typed or forged into one answer would make the
+ * card too big for Teams to show: the input keeps the first part, and says so.
+ */
+function echoOf(field: FieldSpec, typed: string, limit: number | undefined): { value: string; clipped?: string } {
+  const max =
+    field.type === 'choice' || field.type === 'multichoice'
+      ? (field.choices ?? []).reduce((n, c) => n + c.value.length + 1, 0)
+      : field.type === 'date' || field.type === 'toggle'
+        ? DATE_ECHO_MAX
+        : (limit ?? TEXT_ECHO_MAX);
+  if (typed.length <= max) return { value: typed };
+  // Never half a character: a surrogate pair is kept whole or not at all.
+  const high = typed.charCodeAt(max - 1);
+  const kept = high >= 0xd800 && high <= 0xdbff ? max - 1 : max;
+  return {
+    value: typed.slice(0, kept),
+    clipped: `This card shows only the first ${kept.toLocaleString('en-GB')} of the ${typed.length.toLocaleString('en-GB')} characters sent.`,
+  };
 }
 
 /**

@@ -90,6 +90,8 @@ export const sentBackNotice = (deps: PanelDeps): Performer => ({
       deps,
       { aadObjectId: p.to, serviceUrl: p.serviceUrl, ...(p.tenantId && { tenantId: p.tenantId }) },
       {
+        // The reason is the approver's own words: plain text, never markdown (Teams' default).
+        textFormat: 'plain',
         text: `The approver sent the panel's recommendation on ${record.reference} back. Their reason: ${sent.reason}\n\nThe vote is open again on the case's decision card.`,
       },
     );

@@ -86,7 +86,7 @@ export const meetingInvite = (deps: PanelDeps): Performer => ({
       });
     const reports = record.reports ? ` Agencies' reports are due by ${date(record.reports.dueOn)}.` : '';
     const text = [
-      `**Invitation from Panel**: the ${MEETING_NAMES[meeting.kind].toLowerCase()} of the review of ${record.reference} (${record.descriptor}), on ${date(meeting.on)} at ${meeting.time}: ${meeting.place}.`,
+      `Invitation from Panel: the ${MEETING_NAMES[meeting.kind].toLowerCase()} of the review of ${record.reference} (${record.descriptor}), on ${date(meeting.on)} at ${meeting.time}: ${meeting.place}.`,
       others.length ? `Also invited: ${others.join(', ')}.` : 'Nobody else is invited.',
       meeting.asked ? `What is asked of you: ${meeting.asked}${reports}` : reports.trim(),
     ]
@@ -95,7 +95,9 @@ export const meetingInvite = (deps: PanelDeps): Performer => ({
     const activityId = await sendToPerson(
       deps,
       { aadObjectId: p.aadObjectId, serviceUrl: p.serviceUrl, ...(p.tenantId && { tenantId: p.tenantId }) },
-      { textFormat: 'markdown', text },
+      // The place and what is asked are typed by the business unit: plain text, so that a
+      // markdown link in them cannot pass for another, and a bare link stays as typed.
+      { textFormat: 'plain', text },
     );
     return {
       status: 'sent',

@@ -210,6 +210,38 @@ export function storeContract(name: string, make: () => StoreUnderTest): void {
       expect(await store.listAuditTrails()).toEqual(expect.arrayContaining([made.reference, PARTNERSHIP_AUDIT, 'REF-2026-0001']));
     });
 
+    it('two instances writing one trail in turn keep one chain: a stale head is found and linked after', async () => {
+      const other = await under.open();
+      try {
+        const { record: made } = await store.createCaseOnce('chain:2', 2037, (n) => record(2037, n), 'actor');
+        const at = '2037-02-01T10:00:00.000Z';
+        const view = (by: CaseStore, actor: string) => by.appendAudit({ caseId: made.reference, at, actor, action: 'case.viewed' });
+        await view(store, 'a1');
+        await view(other, 'b1');
+        await view(store, 'a2'); // what this instance knew of the head is stale
+        await updateCase(other, made.reference, (r) => ({
+          record: { ...r, descriptor: 'Young Person Z' },
+          audit: [{ caseId: made.reference, at, actor: 'b2', action: 'vote.cast' }],
+        }));
+        await updateCase(store, made.reference, (r) => ({
+          record: { ...r, descriptor: 'Young Person Y' },
+          audit: [{ caseId: made.reference, at, actor: 'a3', action: 'vote.cast' }],
+        }));
+        const trail = await other.listAudit(made.reference);
+        expect(trail.map((e) => [e.seq, e.actor])).toEqual([
+          [1, 'actor'],
+          [2, 'a1'],
+          [3, 'b1'],
+          [4, 'a2'],
+          [5, 'b2'],
+          [6, 'a3'],
+        ]);
+        expect(verifyTrail(made.reference, trail, await other.getAuditHead(made.reference))).toBeUndefined();
+      } finally {
+        await other.close();
+      }
+    });
+
     it('settings are kept', async () => {
       expect(await store.getSetting('referralChannel')).toBeUndefined();
       const channel = { channelId: '19:a', serviceUrl: 'https://smba.example', setBy: 'u', setAt: '2026-12-01T10:00:00Z' };

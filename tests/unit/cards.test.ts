@@ -72,6 +72,9 @@ function libraryProblems(card: AdaptiveCardJson): string[] {
 // Fixtures
 // ---------------------------------------------------------------------------
 
+/** Text as Teams shows it: the word joiners that keep typed text literal (cards/shown-as-typed.ts) show as nothing. */
+const asShown = (s: string) => s.replaceAll('\u2060', '');
+
 const SUBMISSION_ID = 'sub-2f9c';
 /** The fixture's form shows two family members' rows and one professional's. */
 const FORM_ROWS = { family: 2, professionals: 1 };
@@ -252,6 +255,7 @@ describe.each(BUILT)('$name', ({ card, userText, verbs }) => {
 
   it('leaves no template expression unexpanded, except inside what a user typed', () => {
     const leftovers = allStrings(card)
+      .map(asShown)
       .map((s) => userText.reduce((rest, typed) => rest.split(typed).join(''), s))
       .filter((s) => s.includes('${') || (s.startsWith('$') && s !== '$schema'));
     expect(leftovers).toEqual([]);
@@ -571,7 +575,9 @@ describe('caseDetailsCard', () => {
 
   it('renders template-like text a user typed literally, not expanded', () => {
     const card = caseDetailsCard(evilRecord(), { inChannel: true });
-    const strings = allStrings(card);
+    // Teams' own date function is undone by a word joiner, which shows as nothing.
+    expect(JSON.stringify(card)).not.toContain('{{');
+    const strings = allStrings(card).map(asShown);
     expect(strings).toContain('${evil}');
     expect(strings).toContain('{{x}}');
     expect(strings).toContain(EVIL.summary);
