@@ -236,7 +236,7 @@ resource casesContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/cont
           { path: '/"_etag"/?' }
         ]
       }
-      // TTL on, with no default: only items given a ttl (closed cases) expire.
+      // TTL on, with no default. Panel gives no item a ttl: the nightly purge deletes, leaving a tombstone.
       defaultTtl: -1
     }
   }

@@ -113,7 +113,7 @@ export async function openContainers(options: CosmosStoreOptions): Promise<{ cli
         id: CONTAINERS.cases.id,
         partitionKey: { paths: [CONTAINERS.cases.partitionKey] },
         indexingPolicy: CASES_INDEXING,
-        // TTL on, with no default: only items given a `ttl` (closed cases) expire.
+        // TTL on, with no default. Panel gives no item a `ttl`: the nightly purge deletes, leaving a tombstone.
         defaultTtl: -1,
       }),
     );
