@@ -41,6 +41,11 @@ RUN npm ci --omit=dev --no-audit --no-fund
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     PORT=3978
+# A font for the annual summary's charts: resvg draws their text with the host's fonts,
+# and the slim image has none.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # The code belongs to root and is read-only to Panel; only data/ (the SQLite store, for a
 # single-instance pilot: use Cosmos DB in production) is Panel's to write.
