@@ -59,19 +59,20 @@ export class CosmosStore implements CaseStore {
   }
 
   async listOpenCases(page: { limit: number; continuation?: string }): Promise<Page<CaseRecord>> {
-    // Cross-partition: one `case` item per partition, indexed on type, read a page at a time.
-    const iterator = this.cases.items.query<CaseRecord & ItemDefinition>(
-      { query: "SELECT * FROM c WHERE c.type = 'case' AND NOT IS_DEFINED(c.closedAt) ORDER BY c.caseId" },
-      { maxItemCount: page.limit, ...(page.continuation && { continuationToken: page.continuation }) },
-    );
-    const { resources, continuationToken } = await guard('cases', () => iterator.fetchNext());
-    const items = resources.map((r) => strip<CaseRecord>(r));
-    return continuationToken ? { items, continuation: continuationToken } : { items };
+    return this.casesPage('AND NOT IS_DEFINED(c.closedAt)', page);
   }
 
   async listCases(page: { limit: number; continuation?: string }): Promise<Page<CaseRecord>> {
+    return this.casesPage('', page);
+  }
+
+  /** Cross-partition: one `case` item per partition, indexed on type, read a page at a time. */
+  private async casesPage(
+    where: 'AND NOT IS_DEFINED(c.closedAt)' | '',
+    page: { limit: number; continuation?: string },
+  ): Promise<Page<CaseRecord>> {
     const iterator = this.cases.items.query<CaseRecord & ItemDefinition>(
-      { query: "SELECT * FROM c WHERE c.type = 'case' ORDER BY c.caseId" },
+      { query: `SELECT * FROM c WHERE c.type = 'case' ${where} ORDER BY c.caseId` },
       { maxItemCount: page.limit, ...(page.continuation && { continuationToken: page.continuation }) },
     );
     const { resources, continuationToken } = await guard('cases', () => iterator.fetchNext());

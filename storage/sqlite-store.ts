@@ -118,19 +118,19 @@ export class SqliteStore implements CaseStore {
   }
 
   async listOpenCases(page: { limit: number; continuation?: string }): Promise<Page<CaseRecord>> {
-    // Keyset paging on the reference; the continuation is the last one returned.
-    const rows = this.prepared<[string, number], { id: string; doc: string }>(
-      'SELECT id, doc FROM cases WHERE closed_at IS NULL AND id > ? ORDER BY id LIMIT ?',
-    ).all(page.continuation ?? '', page.limit + 1);
-    const items = rows.slice(0, page.limit).map((r) => JSON.parse(r.doc) as CaseRecord);
-    const last = items.at(-1);
-    return rows.length > page.limit && last ? { items, continuation: last.reference } : { items };
+    return this.casesPage('closed_at IS NULL AND', page);
   }
 
   async listCases(page: { limit: number; continuation?: string }): Promise<Page<CaseRecord>> {
-    const rows = this.prepared<[string, number], { id: string; doc: string }>(
-      'SELECT id, doc FROM cases WHERE id > ? ORDER BY id LIMIT ?',
-    ).all(page.continuation ?? '', page.limit + 1);
+    return this.casesPage('', page);
+  }
+
+  /** Keyset paging on the reference, among the cases `where` keeps; the continuation is the last one returned. */
+  private casesPage(where: 'closed_at IS NULL AND' | '', page: { limit: number; continuation?: string }): Page<CaseRecord> {
+    const rows = this.prepared<[string, number], { doc: string }>(`SELECT doc FROM cases WHERE ${where} id > ? ORDER BY id LIMIT ?`).all(
+      page.continuation ?? '',
+      page.limit + 1,
+    );
     const items = rows.slice(0, page.limit).map((r) => JSON.parse(r.doc) as CaseRecord);
     const last = items.at(-1);
     return rows.length > page.limit && last ? { items, continuation: last.reference } : { items };

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,26 +13,14 @@ import { purgeExpiredCases } from '../../scheduler/retention.js';
 import { channelMention, PEOPLE, personalMessage, type Activity, type PersonKey } from '../support/activities.js';
 import { texts, type Json } from '../support/cards.js';
 import { httpSuite } from '../support/http-suite.js';
+import { panelCommand } from '../support/panel-command.js';
 import { parseCsv } from '../support/parse-csv.js';
 import { PERSONAL_VALUES } from '../support/referral-form.js';
 import { decidedCase, PARTNERSHIP_REVIEW } from '../support/review-case.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FILE_CONSENT = 'application/vnd.microsoft.teams.card.file.consent';
 const FILE_INFO = 'application/vnd.microsoft.teams.card.file.info';
 const WORKBOOK = 'annual-summary-2026-27.xlsx';
-
-/** `npm run panel -- …`, as a separate process. */
-function panelCommand(args: string[], env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      join(ROOT, 'node_modules/.bin/tsx'),
-      ['scripts/panel.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, ...env } },
-      (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** Every value a fixture holds about a person, and everyone's name and Entra id: none may be in the report. */
 const NOT_IN_THE_REPORT = [
