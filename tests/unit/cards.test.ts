@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { libraryProblems } from '../support/card-checks.js';
 import { acknowledgementCard, caseDetailsCard, caseStatusCard, channelCaseCard } from '../../cards/case-cards.js';
 import { referralFormCard, referralKindCard, type ReferralFormView } from '../../cards/referral-cards.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
@@ -45,28 +45,7 @@ const PROGRESS = { today: localDate('2026-12-01'), agencyNames: new Map([['polic
 // The Adaptive Cards library, as a host would parse the cards (no rendering, no DOM)
 // ---------------------------------------------------------------------------
 
-interface ValidationEvent {
-  message: string;
-}
-interface AdaptiveCardsLibrary {
-  AdaptiveCard: new () => {
-    parse(json: unknown, context?: unknown): void;
-    validateProperties(): { validationEvents: ValidationEvent[] };
-  };
-  SerializationContext: new () => { readonly eventCount: number; getEventAt(index: number): ValidationEvent };
-}
-const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js') as AdaptiveCardsLibrary;
-
-/** Everything the library says while parsing and validating a card: errors and warnings alike. */
-function libraryProblems(card: AdaptiveCardJson): string[] {
-  const parsed = new AC.AdaptiveCard();
-  const context = new AC.SerializationContext();
-  parsed.parse(card, context);
-  const problems: string[] = [];
-  for (let i = 0; i < context.eventCount; i++) problems.push(`parse: ${context.getEventAt(i).message}`);
-  for (const event of parsed.validateProperties().validationEvents) problems.push(`validate: ${event.message}`);
-  return problems;
-}
+// libraryProblems (tests/support/card-checks.ts).
 
 // ---------------------------------------------------------------------------
 // Fixtures
